@@ -1,0 +1,166 @@
+package io.cairn;
+
+import io.cairn.config.CairnConfig;
+import io.cairn.config.ConfigException;
+import io.cairn.config.Settings;
+import io.cairn.engine.LocalChunkEngine;
+import io.cairn.engine.StorageEngine;
+import io.cairn.http.ApiServer;
+import io.cairn.http.NoAuth;
+import io.cairn.http.Router;
+import io.cairn.http.cinder.SnapshotResource;
+import io.cairn.http.cinder.VersionResource;
+import io.cairn.http.cinder.VolumeResource;
+import io.cairn.service.QuotaService;
+import io.cairn.service.SnapshotService;
+import io.cairn.service.VolumeService;
+import io.cairn.store.Database;
+import io.cairn.store.QuotaStore;
+import io.cairn.store.SnapshotStore;
+import io.cairn.store.TaskStore;
+import io.cairn.store.VolumeStore;
+import io.cairn.task.RecoveryPass;
+import io.cairn.task.TaskKind;
+import io.cairn.task.TaskQueue;
+import io.cairn.task.TaskWorker;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The composition root and the command line: config, then store, engine, services and HTTP. */
+@Command(name = "cairn", mixinStandardHelpOptions = true, subcommands = Main.Serve.class,
+        description = "A block-storage snapshot service speaking the OpenStack Cinder v3 API.")
+public final class Main implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** A running Cairn: its HTTP port, and everything to close on shutdown, in order. */
+    public record Running(int port, ApiServer server, TaskWorker worker, Database database) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+            worker.close();
+            database.close();
+        }
+    }
+
+    /** Builds and starts the whole service. */
+    public static Running start(CairnConfig config) throws IOException {
+        requireSafeBinding(config);
+        Files.createDirectories(config.dataDir());
+        Clock clock = Clock.systemUTC();
+        Database database = Database.open(config.database());
+        StorageEngine engine = new LocalChunkEngine(config.dataDir());
+        SnapshotStore snapshotStore = new SnapshotStore(database);
+        VolumeStore volumeStore = new VolumeStore(database);
+        TaskStore taskStore = new TaskStore(database);
+        TaskQueue queue = new TaskQueue(taskStore);
+        QuotaService quotas = new QuotaService(new QuotaStore(database), config.quotaDefaults());
+        SnapshotService snapshots = new SnapshotService(database, snapshotStore, volumeStore, quotas, queue, engine, clock);
+        VolumeService volumes = new VolumeService(database, volumeStore, snapshotStore, quotas, queue, engine, clock,
+                config.nodeName() + "@local#default");
+
+        new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, clock).run(config.nodeName());
+        TaskWorker worker = new TaskWorker(taskStore, queue, Map.of(
+                TaskKind.CREATE_VOLUME, volumes.createHandler(),
+                TaskKind.DELETE_VOLUME, volumes.deleteHandler(),
+                TaskKind.CREATE_SNAPSHOT, snapshots.createHandler(),
+                TaskKind.DELETE_SNAPSHOT, snapshots.deleteHandler()), config.nodeName(), clock, 4);
+        worker.start();
+
+        Router router = new Router();
+        new SnapshotResource(snapshots).register(router);
+        new VolumeResource(volumes).register(router);
+        AtomicBoolean ready = new AtomicBoolean();
+        ApiServer server = new ApiServer(router, new NoAuth(), new VersionResource(), ready::get)
+                .start(config.server().host(), config.server().port());
+        ready.set(true);
+        return new Running(server.port(), server, worker, database);
+    }
+
+    private static void requireSafeBinding(CairnConfig config) throws IOException {
+        boolean loopback = InetAddress.getByName(config.server().host()).isLoopbackAddress();
+        if (config.auth().mode() == CairnConfig.AuthMode.NOAUTH && !loopback && !config.server().allowInsecureNoauth()) {
+            throw new ConfigException("host", config.server().host(),
+                    "allowed with auth=noauth: noauth serves loopback only unless --allow-insecure-noauth is given");
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the API server and its workers.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--host", description = "Address to listen on (CAIRN_HOST; default 127.0.0.1).")
+        String host;
+
+        @Option(names = "--port", description = "Port to listen on (CAIRN_PORT; default 8776).")
+        String port;
+
+        @Option(names = "--data-dir", description = "Directory for the database and volume data (CAIRN_DATA_DIR; default ./data).")
+        String dataDir;
+
+        @Option(names = "--config", description = "A properties file with settings (CAIRN_CONFIG).")
+        Path configFile;
+
+        @Option(names = "--allow-insecure-noauth", description = "Allow noauth on a non-loopback address.")
+        boolean allowInsecureNoauth;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> flags = new HashMap<>();
+            putIfSet(flags, "host", host);
+            putIfSet(flags, "port", port);
+            putIfSet(flags, "data-dir", dataDir);
+            if (allowInsecureNoauth) {
+                flags.put("allow-insecure-noauth", "true");
+            }
+            CairnConfig config;
+            try {
+                config = CairnConfig.from(Settings.load(flags, System.getenv(), Optional.ofNullable(configFile)));
+            } catch (ConfigException e) {
+                System.err.println("cairn: " + e.getMessage());
+                return 2;
+            }
+            Running running;
+            try {
+                running = start(config);
+            } catch (ConfigException e) {
+                System.err.println("cairn: " + e.getMessage());
+                return 2;
+            }
+            LOG.info("cairn serving on http://{}:{}/ (data in {})", config.server().host(), running.port(), config.dataDir());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                running.close();
+                stopped.countDown();
+            }));
+            stopped.await();
+            return 0;
+        }
+
+        private static void putIfSet(Map<String, String> flags, String key, String value) {
+            if (value != null) {
+                flags.put(key, value);
+            }
+        }
+    }
+}

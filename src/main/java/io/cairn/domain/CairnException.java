@@ -1,0 +1,39 @@
+package io.cairn.domain;
+
+import static java.util.Objects.requireNonNull;
+
+/** The one exception the service raises for a failure a client can be told about. */
+public class CairnException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorCode code;
+
+    public CairnException(ErrorCode code, String message) {
+        super(requireNonNull(message, "message is null"));
+        this.code = requireNonNull(code, "code is null");
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public static CairnException invalidInput(String detail) {
+        return new CairnException(ErrorCode.INVALID_INPUT, "Invalid input received: " + detail);
+    }
+
+    public static CairnException snapshotNotFound(String id) {
+        return new CairnException(ErrorCode.SNAPSHOT_NOT_FOUND, "Snapshot " + id + " could not be found.");
+    }
+
+    public static CairnException volumeNotFound(String id) {
+        return new CairnException(ErrorCode.VOLUME_NOT_FOUND, "Volume " + id + " could not be found.");
+    }
+
+    public static CairnException invalidSnapshot(String reason) {
+        return new CairnException(ErrorCode.INVALID_SNAPSHOT, "Invalid snapshot: " + reason);
+    }
+
+    public static CairnException invalidVolume(String reason) {
+        return new CairnException(ErrorCode.INVALID_VOLUME, "Invalid volume: " + reason);
+    }
+}

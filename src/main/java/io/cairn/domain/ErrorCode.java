@@ -1,0 +1,58 @@
+package io.cairn.domain;
+
+/**
+ * Every kind of failure the service reports. Each code carries its HTTP status; the fault name written in
+ * the body follows from the status (see {@link #faultName()}), as in Cinder. Dialects (Cinder, EVS) map a
+ * code to their own wire form, so callers never match on message text.
+ */
+public enum ErrorCode {
+    INVALID_INPUT(400),
+    MALFORMED_REQUEST_BODY(400),
+    MALFORMED_REQUEST_URL(400),
+    INVALID_VERSION(400),
+    INVALID_FILTER(400),
+    INVALID_SORT(400),
+    INVALID_SNAPSHOT(400),
+    INVALID_VOLUME(400),
+    UNKNOWN_ACTION(400),
+    UNAUTHORIZED(401),
+    POLICY_NOT_AUTHORIZED(403),
+    RESOURCE_NOT_FOUND(404),
+    SNAPSHOT_NOT_FOUND(404),
+    VOLUME_NOT_FOUND(404),
+    METADATA_NOT_FOUND(404),
+    VERSION_NOT_SUPPORTED(406),
+    SNAPSHOT_LIMIT_EXCEEDED(413),
+    VOLUME_LIMIT_EXCEEDED(413),
+    GIGABYTES_QUOTA_EXCEEDED(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    INTERNAL(500),
+    SERVICE_UNAVAILABLE(503);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** Cinder's fault name for this status; every status without a name of its own is a computeFault. */
+    public String faultName() {
+        return switch (status) {
+            case 400 -> "badRequest";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "itemNotFound";
+            case 405 -> "badMethod";
+            case 409 -> "conflictingRequest";
+            case 413 -> "overLimit";
+            case 415 -> "badMediaType";
+            case 501 -> "notImplemented";
+            case 503 -> "serviceUnavailable";
+            default -> "computeFault";
+        };
+    }
+}

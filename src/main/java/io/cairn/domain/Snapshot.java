@@ -1,0 +1,27 @@
+package io.cairn.domain;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** A snapshot row as the service sees it; metadata keeps its stored order. */
+public record Snapshot(
+        String id,
+        String projectId,
+        String userId,
+        String volumeId,
+        String groupSnapshotId,
+        SnapshotStatus status,
+        String progress,
+        int volumeSize,
+        String displayName,
+        String displayDescription,
+        boolean useQuota,
+        Instant createdAt,
+        Instant updatedAt,
+        Map<String, String> metadata) {
+
+    public Snapshot withMetadata(Map<String, String> replacement) {
+        return new Snapshot(id, projectId, userId, volumeId, groupSnapshotId, status, progress, volumeSize,
+                displayName, displayDescription, useQuota, createdAt, updatedAt, replacement);
+    }
+}

@@ -1,0 +1,60 @@
+package io.cairn.domain;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Snapshot statuses as Cinder names them, with the transitions a project member may report. */
+public enum SnapshotStatus {
+    ERROR("error"),
+    AVAILABLE("available"),
+    CREATING("creating"),
+    DELETING("deleting"),
+    DELETED("deleted"),
+    UPDATING("updating"),
+    ERROR_DELETING("error_deleting"),
+    UNMANAGING("unmanaging"),
+    BACKING_UP("backing-up"),
+    RESTORING("restoring");
+
+    /** Statuses from which a snapshot may be deleted. */
+    public static final Set<SnapshotStatus> DELETABLE = EnumSet.of(AVAILABLE, ERROR);
+
+    private final String wire;
+
+    SnapshotStatus(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    /** Finds a status by its wire name, ignoring case as Cinder's reset_status does. */
+    public static Optional<SnapshotStatus> parse(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(s -> s.wire.equals(lower)).findFirst();
+    }
+
+    public static SnapshotStatus fromWire(String text) {
+        return parse(text).orElseThrow(() -> new IllegalStateException("unknown snapshot status " + text));
+    }
+
+    /** Cinder's tuple rendering of every status, used in its reset_status message. */
+    public static String pythonTuple() {
+        return Arrays.stream(values()).map(s -> "'" + s.wire + "'").collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** Targets allowed for os-update_snapshot_status from this status; empty when the status allows none. */
+    public Set<SnapshotStatus> reportableTargets() {
+        return switch (this) {
+            case CREATING -> EnumSet.of(CREATING, AVAILABLE, ERROR);
+            case DELETING -> EnumSet.of(DELETING, ERROR_DELETING);
+            case ERROR, AVAILABLE, DELETED, UPDATING, ERROR_DELETING, UNMANAGING, BACKING_UP, RESTORING ->
+                    EnumSet.noneOf(SnapshotStatus.class);
+        };
+    }
+}

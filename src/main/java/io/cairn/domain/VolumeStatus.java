@@ -1,0 +1,56 @@
+package io.cairn.domain;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Volume statuses as Cinder names them. */
+public enum VolumeStatus {
+    CREATING("creating"),
+    AVAILABLE("available"),
+    ATTACHING("attaching"),
+    DETACHING("detaching"),
+    IN_USE("in-use"),
+    DELETING("deleting"),
+    ERROR("error"),
+    ERROR_DELETING("error_deleting"),
+    BACKING_UP("backing-up"),
+    RESTORING_BACKUP("restoring-backup"),
+    ERROR_RESTORING("error_restoring"),
+    EXTENDING("extending"),
+    ERROR_EXTENDING("error_extending"),
+    REVERTING("reverting"),
+    RESERVED("reserved"),
+    MAINTENANCE("maintenance"),
+    DOWNLOADING("downloading"),
+    UPLOADING("uploading"),
+    RETYPING("retyping"),
+    AWAITING_TRANSFER("awaiting-transfer"),
+    ERROR_MANAGING("error_managing"),
+    MANAGING("managing");
+
+    /** Statuses from which a volume may be deleted without force. */
+    public static final Set<VolumeStatus> DELETABLE =
+            EnumSet.of(AVAILABLE, ERROR, ERROR_RESTORING, ERROR_EXTENDING, ERROR_MANAGING);
+
+    private final String wire;
+
+    VolumeStatus(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<VolumeStatus> parse(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(s -> s.wire.equals(lower)).findFirst();
+    }
+
+    public static VolumeStatus fromWire(String text) {
+        return parse(text).orElseThrow(() -> new IllegalStateException("unknown volume status " + text));
+    }
+}

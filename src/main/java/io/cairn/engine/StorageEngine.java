@@ -1,0 +1,26 @@
+package io.cairn.engine;
+
+import java.io.IOException;
+
+/**
+ * Keeps volume data and point-in-time snapshots of it. Knows nothing of projects, quotas or statuses.
+ * Every method is idempotent, because a task that crashed half-way runs again from the start: creating
+ * what already exists replaces it with the same content, deleting what is gone does nothing.
+ */
+public interface StorageEngine {
+    /** Reports the fraction of a long operation that is done, from 0 to 1. */
+    @FunctionalInterface
+    interface Progress {
+        void update(double fraction);
+    }
+
+    /** Creates an empty volume of {@code sizeBytes}; every byte reads as zero. */
+    void createVolume(String volumeId, long sizeBytes) throws IOException;
+
+    /** Freezes the volume's current content as a snapshot, sharing its data. */
+    void createSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException;
+
+    void deleteSnapshot(String snapshotId) throws IOException;
+
+    void deleteVolume(String volumeId) throws IOException;
+}

@@ -1,0 +1,53 @@
+package io.cairn.http;
+
+import io.cairn.domain.ApiVersion;
+import io.cairn.domain.CairnException;
+import io.cairn.domain.ErrorCode;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Negotiates the {@code OpenStack-API-Version: volume X.Y} header as Cinder does. */
+final class Microversion {
+    static final String HEADER = "OpenStack-API-Version";
+    private static final Pattern FORMAT = Pattern.compile("^([1-9]\\d*)\\.([1-9]\\d*|0)$");
+
+    private Microversion() {}
+
+    /** The outcome: the version to use, or the fault and the version text to echo in the response header. */
+    record Outcome(ApiVersion version, String echo, CairnException fault) {}
+
+    static Outcome negotiate(String header) {
+        if (header == null) {
+            return new Outcome(ApiVersion.MIN, ApiVersion.MIN.toString(), null);
+        }
+        String requested = null;
+        for (String entry : header.split(",")) {
+            String[] words = entry.strip().split("\\s+", 2);
+            if (words.length == 2 && words[0].toLowerCase(Locale.ROOT).equals("volume")) {
+                requested = words[1].strip();
+                break;
+            }
+        }
+        if (requested == null) {
+            return new Outcome(null, null, new CairnException(ErrorCode.INVALID_VERSION, Faults.GENERIC_400));
+        }
+        if (requested.equalsIgnoreCase("latest")) {
+            return new Outcome(ApiVersion.MAX, ApiVersion.MAX.toString(), null);
+        }
+        if (!FORMAT.matcher(requested).matches()) {
+            return new Outcome(null, null, new CairnException(ErrorCode.INVALID_VERSION,
+                    "API Version String " + requested + " is of invalid format. Must be of format MajorNum.MinorNum."));
+        }
+        ApiVersion version;
+        try {
+            version = ApiVersion.of(requested);
+        } catch (NumberFormatException e) {
+            version = null;
+        }
+        if (version == null || version.compareTo(ApiVersion.MIN) < 0 || version.compareTo(ApiVersion.MAX) > 0) {
+            return new Outcome(null, requested, new CairnException(ErrorCode.VERSION_NOT_SUPPORTED, "Version " + requested
+                    + " is not supported by the API. Minimum is " + ApiVersion.MIN + " and maximum is " + ApiVersion.MAX + "."));
+        }
+        return new Outcome(version, version.toString(), null);
+    }
+}

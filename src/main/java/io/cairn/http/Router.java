@@ -1,0 +1,57 @@
+package io.cairn.http;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Cinder's route table for the paths under {@code /v3[/{project_id}]}: templates such as
+ * {@code snapshots/{id}/metadata/{key}}, each with the microversion it appeared in.
+ */
+public final class Router {
+    /** Handles one matched request. */
+    @FunctionalInterface
+    public interface Handler {
+        ApiResponse handle(ApiRequest request);
+    }
+
+    record Route(String method, List<String> segments, int sinceMinor, Handler handler) {}
+
+    record Match(Route route, Map<String, String> params) {}
+
+    private final List<Route> routes = new ArrayList<>();
+
+    public void add(String method, String template, Handler handler) {
+        add(method, template, 0, handler);
+    }
+
+    /** Adds a route that exists from microversion {@code 3.sinceMinor}; older requests get a plain 404. */
+    public void add(String method, String template, int sinceMinor, Handler handler) {
+        routes.add(new Route(method, List.of(template.split("/")), sinceMinor, handler));
+    }
+
+    Optional<Match> match(String method, List<String> segments) {
+        for (Route route : routes) {
+            if (!route.method().equals(method) || route.segments().size() != segments.size()) {
+                continue;
+            }
+            Map<String, String> params = new HashMap<>();
+            boolean matches = true;
+            for (int i = 0; i < segments.size() && matches; i++) {
+                String template = route.segments().get(i);
+                if (template.startsWith("{")) {
+                    params.put(template.substring(1, template.length() - 1), segments.get(i));
+                    matches = !segments.get(i).isEmpty();
+                } else {
+                    matches = template.equals(segments.get(i));
+                }
+            }
+            if (matches) {
+                return Optional.of(new Match(route, params));
+            }
+        }
+        return Optional.empty();
+    }
+}

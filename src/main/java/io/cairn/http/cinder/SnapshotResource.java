@@ -1,0 +1,162 @@
+package io.cairn.http.cinder;
+
+import io.cairn.domain.CairnException;
+import io.cairn.domain.ErrorCode;
+import io.cairn.domain.Snapshot;
+import io.cairn.http.ApiRequest;
+import io.cairn.http.ApiResponse;
+import io.cairn.http.Faults;
+import io.cairn.http.Router;
+import io.cairn.http.schema.JsonSchema;
+import io.cairn.service.ListRules;
+import io.cairn.service.Page;
+import io.cairn.service.SnapshotCreate;
+import io.cairn.service.SnapshotService;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/** The Cinder v3 snapshot API: parse, call one service method, render one view. */
+public final class SnapshotResource {
+    private static final JsonSchema CREATE = JsonSchema.load("snapshot-create");
+    private static final JsonSchema UPDATE = JsonSchema.load("snapshot-update");
+    private static final JsonSchema METADATA = JsonSchema.load("snapshot-metadata");
+    private static final JsonSchema METADATA_ITEM = JsonSchema.load("snapshot-metadata-item");
+    private static final JsonSchema RESET_STATUS = JsonSchema.load("snapshot-reset-status");
+    private static final JsonSchema UPDATE_STATUS = JsonSchema.load("snapshot-update-status");
+
+    private final SnapshotService snapshots;
+
+    public SnapshotResource(SnapshotService snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    public void register(Router router) {
+        router.add("GET", "snapshots", r -> list(r, false));
+        router.add("GET", "snapshots/detail", r -> list(r, true));
+        router.add("POST", "snapshots", this::create);
+        router.add("GET", "snapshots/{id}", this::show);
+        router.add("PUT", "snapshots/{id}", this::update);
+        router.add("DELETE", "snapshots/{id}", this::delete);
+        router.add("POST", "snapshots/{id}/action", this::action);
+        router.add("GET", "snapshots/{id}/metadata", this::metadata);
+        router.add("POST", "snapshots/{id}/metadata", r -> updateMetadata(r, false));
+        router.add("PUT", "snapshots/{id}/metadata", r -> updateMetadata(r, true));
+        router.add("GET", "snapshots/{id}/metadata/{key}", this::metadataItem);
+        router.add("PUT", "snapshots/{id}/metadata/{key}", this::updateMetadataItem);
+        router.add("DELETE", "snapshots/{id}/metadata/{key}", this::deleteMetadataItem);
+    }
+
+    private ApiResponse list(ApiRequest request, boolean detail) {
+        Page<Snapshot> page = snapshots.list(request.caller(), request.version(), request.query());
+        boolean extended = detail && snapshots.showsExtendedAttributes(request.caller());
+        List<Map<String, Object>> items = page.items().stream()
+                .map(s -> detail ? SnapshotView.detail(s, request.version(), extended) : SnapshotView.summary(s))
+                .toList();
+        String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
+        return ApiResponse.ok(Links.collection(request, "snapshots", detail ? "snapshots/detail" : "snapshots", items, page, lastId));
+    }
+
+    private ApiResponse show(ApiRequest request) {
+        Snapshot snapshot = snapshots.get(request.caller(), request.param("id"));
+        return ApiResponse.ok(ApiResponse.wrap("snapshot",
+                SnapshotView.detail(snapshot, request.version(), snapshots.showsExtendedAttributes(request.caller()))));
+    }
+
+    private ApiResponse create(ApiRequest request) {
+        JsonNode body = request.body(CREATE).get("snapshot");
+        String name = text(body, "name").or(() -> text(body, "display_name")).orElse(null);
+        Optional<Boolean> force = body.has("force")
+                ? Optional.of(ListRules.parseBoolean("force", body.get("force").asString()))
+                : Optional.empty();
+        SnapshotCreate create = new SnapshotCreate(body.path("volume_id").isString() ? body.get("volume_id").asString() : null,
+                strip(name), strip(text(body, "description").orElse(null)), force, Bodies.metadata(body.get("metadata")));
+        Snapshot snapshot = snapshots.create(request.caller(), request.version(), create);
+        return ApiResponse.accepted(ApiResponse.wrap("snapshot", SnapshotView.detail(snapshot, request.version(), false)));
+    }
+
+    private ApiResponse update(ApiRequest request) {
+        JsonNode body = request.body(UPDATE).get("snapshot");
+        Optional<Optional<String>> name = field(body, "name").or(() -> field(body, "display_name"));
+        Optional<Optional<String>> description = field(body, "description").or(() -> field(body, "display_description"));
+        Snapshot snapshot = snapshots.update(request.caller(), request.param("id"),
+                name.map(v -> strip(v.orElse(null))), description.map(v -> strip(v.orElse(null))));
+        return ApiResponse.ok(ApiResponse.wrap("snapshot", SnapshotView.detail(snapshot, request.version(), false)));
+    }
+
+    private ApiResponse delete(ApiRequest request) {
+        snapshots.delete(request.caller(), request.param("id"));
+        return ApiResponse.empty(202);
+    }
+
+    private ApiResponse action(ApiRequest request) {
+        JsonNode body = request.body();
+        if (!body.isObject() || body.size() != 1) {
+            throw Faults.malformedBody();
+        }
+        String action = body.propertyNames().iterator().next();
+        String id = request.param("id");
+        switch (action) {
+            case "os-reset_status" -> {
+                RESET_STATUS.validate(body);
+                snapshots.resetStatus(request.caller(), id, body.get(action).get("status").asString());
+            }
+            case "os-update_snapshot_status" -> {
+                UPDATE_STATUS.validate(body);
+                JsonNode update = body.get(action);
+                snapshots.updateStatus(request.caller(), id, update.get("status").asString(),
+                        update.path("progress").isString() ? update.get("progress").asString() : null);
+            }
+            case "os-force_delete" -> snapshots.forceDelete(request.caller(), id);
+            default -> throw new CairnException(ErrorCode.UNKNOWN_ACTION, "There is no such action: " + action
+                    + ". Verify the request body and Content-Type header and try again.");
+        }
+        return ApiResponse.empty(202);
+    }
+
+    private ApiResponse metadata(ApiRequest request) {
+        return ApiResponse.ok(ApiResponse.wrap("metadata", snapshots.metadata(request.caller(), request.param("id"))));
+    }
+
+    private ApiResponse updateMetadata(ApiRequest request, boolean replace) {
+        Map<String, String> changes = Bodies.metadata(request.body(METADATA).get("metadata"));
+        return ApiResponse.ok(ApiResponse.wrap("metadata",
+                snapshots.updateMetadata(request.caller(), request.param("id"), changes, replace)));
+    }
+
+    private ApiResponse metadataItem(ApiRequest request) {
+        String key = request.param("key");
+        String value = snapshots.metadataItem(request.caller(), request.param("id"), key);
+        return ApiResponse.ok(ApiResponse.wrap("meta", ApiResponse.wrap(key, value)));
+    }
+
+    private ApiResponse updateMetadataItem(ApiRequest request) {
+        Map<String, String> item = Bodies.metadata(request.body(METADATA_ITEM).get("meta"));
+        String key = request.param("key");
+        if (!item.containsKey(key)) {
+            throw new CairnException(ErrorCode.INVALID_INPUT, "Request body and URI mismatch");
+        }
+        snapshots.updateMetadata(request.caller(), request.param("id"), item, false);
+        return ApiResponse.ok(ApiResponse.wrap("meta", item));
+    }
+
+    private ApiResponse deleteMetadataItem(ApiRequest request) {
+        snapshots.deleteMetadataItem(request.caller(), request.param("id"), request.param("key"));
+        return new ApiResponse(200, null, Map.of());
+    }
+
+    private static Optional<String> text(JsonNode body, String name) {
+        JsonNode value = body.get(name);
+        return value != null && value.isString() ? Optional.of(value.asString()) : Optional.empty();
+    }
+
+    /** Present in the body (possibly as null)? Then its value, which may be empty for null. */
+    private static Optional<Optional<String>> field(JsonNode body, String name) {
+        return body.has(name) ? Optional.of(text(body, name)) : Optional.empty();
+    }
+
+    private static String strip(String value) {
+        return value == null ? null : value.strip();
+    }
+}

@@ -1,0 +1,93 @@
+package io.cairn.http.cinder;
+
+import io.cairn.domain.ApiVersion;
+import io.cairn.domain.Caller;
+import io.cairn.domain.Volume;
+import io.cairn.domain.VolumeTypes;
+import io.cairn.http.ApiRequest;
+import io.cairn.http.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A volume as Cinder shows it, per view, microversion and caller. */
+final class VolumeView {
+    private VolumeView() {}
+
+    static Map<String, Object> summary(ApiRequest request, Volume volume) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", volume.id());
+        view.put("name", volume.displayName());
+        view.put("links", links(request, volume));
+        return view;
+    }
+
+    /**
+     * The detail view. {@code extended} adds the os-vol-* attributes, which Cinder shows on show and
+     * detail list but not on create or update.
+     */
+    static Map<String, Object> detail(ApiRequest request, Volume volume, boolean extended) {
+        ApiVersion version = request.version();
+        Caller caller = request.caller();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", volume.id());
+        view.put("status", volume.status().wire());
+        view.put("size", volume.size());
+        view.put("availability_zone", volume.availabilityZone());
+        view.put("created_at", Json.timestamp(volume.createdAt()));
+        view.put("updated_at", Json.timestamp(volume.updatedAt()));
+        view.put("name", volume.displayName());
+        view.put("description", volume.displayDescription());
+        view.put("volume_type", VolumeTypes.DEFAULT_ID.equals(volume.volumeTypeId()) ? VolumeTypes.DEFAULT_NAME : volume.volumeTypeId());
+        view.put("snapshot_id", volume.snapshotId());
+        view.put("source_volid", volume.sourceVolid());
+        view.put("metadata", volume.metadata());
+        view.put("links", links(request, volume));
+        view.put("user_id", volume.userId());
+        view.put("bootable", Boolean.toString(volume.bootable()));
+        view.put("encrypted", false);
+        view.put("replication_status", null);
+        view.put("consistencygroup_id", null);
+        view.put("multiattach", volume.multiattach());
+        view.put("attachments", List.of());
+        if (caller.isAdmin()) {
+            view.put("migration_status", volume.migrationStatus());
+        }
+        if (version.atLeast(13)) {
+            view.put("group_id", volume.groupId());
+        }
+        if (version.atLeast(21) && caller.isAdmin()) {
+            view.put("provider_id", null);
+        }
+        if (version.atLeast(48)) {
+            view.put("shared_targets", true);
+            view.put("service_uuid", null);
+        }
+        if (version.atLeast(61) && caller.isAdmin()) {
+            view.put("cluster_name", null);
+        }
+        if (version.atLeast(63)) {
+            view.put("volume_type_id", volume.volumeTypeId());
+        }
+        if (version.atLeast(65)) {
+            view.put("consumes_quota", volume.useQuota());
+        }
+        if (extended) {
+            if (caller.isReader()) {
+                view.put("os-vol-tenant-attr:tenant_id", volume.projectId());
+            }
+            if (caller.isAdmin()) {
+                view.put("os-vol-host-attr:host", volume.host());
+                view.put("os-vol-mig-status-attr:migstat", volume.migrationStatus());
+                view.put("os-vol-mig-status-attr:name_id", null);
+            }
+        }
+        return view;
+    }
+
+    private static List<Map<String, Object>> links(ApiRequest request, Volume volume) {
+        String self = request.collectionUrl("volumes") + "/" + volume.id();
+        String bookmark = self.replaceFirst("/v3/", "/");
+        return List.of(Links.link("self", self), Links.link("bookmark", bookmark));
+    }
+}

@@ -1,0 +1,286 @@
+package io.cairn.service;
+
+import io.cairn.domain.ApiVersion;
+import io.cairn.domain.CairnException;
+import io.cairn.domain.Caller;
+import io.cairn.domain.ErrorCode;
+import io.cairn.store.ListQuery;
+import io.cairn.store.ListSource;
+import io.cairn.store.ListQuery.Filter;
+import io.cairn.store.ListQuery.SortKey;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Cinder's list rules for query parameters, shared by every listable resource and applied in Cinder's
+ * order, which decides which error a request with several problems gets: sort parameters, then limit,
+ * marker and offset, then {@code with_count}, then filter validation, then policy, then sort directions.
+ * What is left (unknown filters giving an empty list, the marker's 404, unknown sort keys' 400) needs
+ * the store and happens in {@link #execute}.
+ */
+public final class ListRules {
+    public static final int MAX_LIMIT = 1000;
+    private static final BigInteger MAX_OFFSET = BigInteger.valueOf(2147483647);
+    private static final Pattern PYTHON_INT = Pattern.compile("\\s*[+-]?\\d+(_\\d+)*\\s*");
+    private static final Set<String> TRUE_WORDS = Set.of("1", "t", "true", "on", "y", "yes");
+    private static final Set<String> BOOL_WORDS = Set.of("true", "false", "yes", "no", "y", "n", "1", "0", "t", "f", "on", "off");
+    private static final Map<String, String> LIKE_RENAMES = Map.of("name~", "display_name~", "description~", "display_description~");
+
+    private ListRules() {}
+
+    /** A list request after the checks that need no store; {@code filters} is empty when nothing can match. */
+    public record Plan(
+            List<String> sortKeys,
+            List<Boolean> ascending,
+            int limit,
+            Optional<String> marker,
+            int offset,
+            boolean withCount,
+            Optional<List<Filter>> filters,
+            Optional<String> projectScope,
+            Optional<String> markerScope) {
+
+        ListQuery query(List<SortKey> sort) {
+            return new ListQuery(projectScope, filters.orElse(List.of()), sort, marker, offset, limit);
+        }
+
+        /** The marker is looked up as a show would: admins see every project. */
+        ListQuery markerQuery(List<SortKey> sort) {
+            return new ListQuery(markerScope, List.of(), sort, marker, 0, 1);
+        }
+    }
+
+    public static Plan plan(ListSpec spec, ListSource<?> source, Caller caller, ApiVersion version,
+                            List<Map.Entry<String, String>> query, Policy listPolicy) {
+        Map<String, String> params = new LinkedHashMap<>();
+        query.forEach(e -> params.put(e.getKey(), e.getValue()));
+
+        List<String> sortKeys = new ArrayList<>();
+        List<String> sortDirs = new ArrayList<>();
+        String sort = params.get("sort");
+        if (sort != null && !sort.isEmpty()) {
+            if (params.containsKey("sort_key") || params.containsKey("sort_dir")) {
+                throw new CairnException(ErrorCode.INVALID_SORT, "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+            }
+            params.remove("sort");
+            for (String item : sort.strip().split(",", -1)) {
+                int colon = item.indexOf(':');
+                String key = colon < 0 ? item : item.substring(0, colon);
+                String dir = colon < 0 ? "" : item.substring(colon + 1);
+                sortKeys.add(key.strip());
+                sortDirs.add(dir.isEmpty() ? "desc" : dir.strip());
+            }
+        } else {
+            sortKeys.add(orDefault(params.remove("sort_key"), "created_at"));
+            sortDirs.add(orDefault(params.remove("sort_dir"), "desc"));
+        }
+
+        int limit = parseLimit(params.remove("limit"));
+        Optional<String> marker = Optional.ofNullable(params.remove("marker")).filter(m -> !m.isEmpty());
+        int offset = parseOffset(params.remove("offset"));
+
+        boolean withCount = false;
+        if (version.atLeast(45) && params.containsKey("with_count")) {
+            withCount = parseBoolean("with_count", params.remove("with_count"));
+        }
+
+        Map<String, Object> filters = new LinkedHashMap<>(params);
+        if (version.atLeast(31)) {
+            rejectInvalidFilters(spec, caller, version, filters);
+            LIKE_RENAMES.forEach((from, to) -> {
+                if (filters.containsKey(from)) {
+                    filters.put(to, filters.remove(from));
+                }
+            });
+        } else {
+            if (!version.atLeast(spec.metadataFilterSince())) {
+                filters.remove("metadata");
+            }
+            if (!caller.isAdmin()) {
+                filters.keySet().retainAll(spec.legacyFilters());
+            }
+        }
+        if (filters.get("metadata") instanceof String text) {
+            PythonLiteral.parseDict(text).ifPresent(dict -> filters.put("metadata", dict));
+        }
+        if (filters.containsKey("consumes_quota")) {
+            filters.put("use_quota", Boolean.toString(parseBoolean("use_quota", (String) filters.remove("consumes_quota"))));
+        }
+        spec.renamed().forEach((from, to) -> {
+            if (filters.containsKey(from)) {
+                filters.put(to, filters.remove(from));
+            }
+        });
+
+        listPolicy.authorize(caller);
+
+        boolean allTenants = Optional.ofNullable(filters.remove("all_tenants"))
+                .map(v -> TRUE_WORDS.contains(v.toString().strip().toLowerCase(Locale.ROOT))).orElse(false);
+        Optional<String> scope = Optional.of(caller.projectId());
+        if (caller.isAdmin() && allTenants) {
+            scope = Optional.empty();
+        } else {
+            filters.remove("project_id");
+        }
+
+        if (version.atLeast(30)) {
+            sortKeys.replaceAll(key -> key.equals("name") ? "display_name" : key);
+        }
+        List<Boolean> ascending = new ArrayList<>();
+        for (String dir : sortDirs) {
+            if (!dir.equals("asc") && !dir.equals("desc")) {
+                throw CairnException.invalidInput("Unknown sort direction, must be 'desc' or 'asc'.");
+            }
+            ascending.add(dir.equals("asc"));
+        }
+        for (String key : List.of("created_at", "id")) {
+            if (!sortKeys.contains(key)) {
+                sortKeys.add(key);
+                ascending.add(ascending.get(0));
+            }
+        }
+        Optional<String> markerScope = caller.isAdmin() ? Optional.empty() : Optional.of(caller.projectId());
+        return new Plan(sortKeys, ascending, limit, marker, offset, withCount, toFilters(spec, source, filters), scope, markerScope);
+    }
+
+    /** Runs a plan: unknown filters give an empty page, an unknown marker a 404, an unknown sort key a 400. */
+    public static <T> Page<T> execute(ListSpec spec, Plan plan, ListSource<T> source) {
+        if (plan.filters().isEmpty()) {
+            return new Page<>(List.of(), plan.withCount() ? OptionalInt.of(0) : OptionalInt.empty(), plan.limit());
+        }
+        List<SortKey> sort = new ArrayList<>();
+        for (int i = 0; i < plan.sortKeys().size(); i++) {
+            sort.add(new SortKey(plan.sortKeys().get(i), plan.ascending().get(i)));
+        }
+        ListQuery query = plan.query(sort);
+        Optional<ListQuery.Marker> markerRow = Optional.empty();
+        if (plan.marker().isPresent()) {
+            List<SortKey> valid = sort.stream().filter(k -> source.isColumn(k.column())).toList();
+            markerRow = source.markerRow(plan.markerQuery(valid), plan.marker().get());
+            if (markerRow.isEmpty()) {
+                throw new CairnException(notFoundCode(spec),
+                        spec.resourceName() + " " + plan.marker().get() + " could not be found.");
+            }
+            if (valid.size() != sort.size()) {
+                throw CairnException.invalidInput("Invalid sort key");
+            }
+        }
+        if (sort.stream().anyMatch(k -> !source.isColumn(k.column()))) {
+            throw CairnException.invalidInput("Invalid sort key");
+        }
+        List<T> items = plan.limit() == 0 ? List.of() : source.list(query, markerRow);
+        OptionalInt count = plan.withCount() ? OptionalInt.of(source.count(query)) : OptionalInt.empty();
+        return new Page<>(items, count, plan.limit());
+    }
+
+    private static ErrorCode notFoundCode(ListSpec spec) {
+        return spec.resourceName().equals("Volume") ? ErrorCode.VOLUME_NOT_FOUND : ErrorCode.SNAPSHOT_NOT_FOUND;
+    }
+
+    private static void rejectInvalidFilters(ListSpec spec, Caller caller, ApiVersion version, Map<String, Object> filters) {
+        for (String key : filters.keySet()) {
+            if (!StandardCharsets.US_ASCII.newEncoder().canEncode(key)) {
+                throw new CairnException(ErrorCode.INVALID_FILTER, "Filter keys can only contain ASCII characters.");
+            }
+        }
+        if (caller.isAdmin()) {
+            return;
+        }
+        boolean likeAllowed = version.atLeast(34);
+        List<String> invalid = new ArrayList<>();
+        for (String key : filters.keySet()) {
+            boolean configured = spec.resourceFilters().contains(key) || (likeAllowed && spec.resourceFilters().contains(key + "~"));
+            if (!configured) {
+                invalid.add(key);
+            }
+        }
+        if (invalid.remove("all_tenants")) {
+            filters.remove("all_tenants");
+        }
+        if (!invalid.isEmpty()) {
+            throw new CairnException(ErrorCode.INVALID_FILTER, "Invalid filters " + String.join(",", invalid) + " are found in query options.");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<List<Filter>> toFilters(ListSpec spec, ListSource<?> source, Map<String, Object> filters) {
+        List<Filter> result = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : filters.entrySet()) {
+            String key = entry.getKey();
+            if (key.equals("metadata")) {
+                if (!(entry.getValue() instanceof Map<?, ?> pairs)) {
+                    return Optional.empty();
+                }
+                result.add(new Filter.Metadata((Map<String, String>) pairs));
+                continue;
+            }
+            boolean like = key.endsWith("~");
+            String column = like ? key.substring(0, key.length() - 1) : key;
+            if (!source.isColumn(column) && !spec.extraFilters().contains(column)) {
+                return Optional.empty();
+            }
+            String value = entry.getValue().toString();
+            result.add(like ? new Filter.Contains(column, value) : new Filter.Equals(column, value));
+        }
+        return Optional.of(result);
+    }
+
+    private static int parseLimit(String raw) {
+        if (raw == null) {
+            return MAX_LIMIT;
+        }
+        BigInteger value = parsePythonInt(raw).orElseThrow(() -> badRequest("limit param must be an integer"));
+        if (value.signum() < 0) {
+            throw badRequest("limit param must be positive");
+        }
+        return value.min(BigInteger.valueOf(MAX_LIMIT)).intValue();
+    }
+
+    private static int parseOffset(String raw) {
+        if (raw == null) {
+            return 0;
+        }
+        BigInteger value = parsePythonInt(raw).orElseThrow(() -> badRequest("offset must be an integer"));
+        if (value.signum() < 0) {
+            throw badRequest("offset must be >= 0");
+        }
+        if (value.compareTo(MAX_OFFSET) > 0) {
+            throw badRequest("offset must be <= 2147483647");
+        }
+        return value.intValue();
+    }
+
+    /** Python's {@code int(text)}: surrounding whitespace, a sign, and underscores between digits. */
+    static Optional<BigInteger> parsePythonInt(String text) {
+        if (!PYTHON_INT.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new BigInteger(text.strip().replace("_", "")));
+    }
+
+    /** oslo's strict boolean: one of Cinder's boolean words, in any case. */
+    public static boolean parseBoolean(String name, String value) {
+        String lower = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        if (!BOOL_WORDS.contains(lower)) {
+            throw badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
+        }
+        return TRUE_WORDS.contains(lower);
+    }
+
+    private static String orDefault(String value, String defaultValue) {
+        return value == null ? defaultValue : value;
+    }
+
+    private static CairnException badRequest(String message) {
+        return new CairnException(ErrorCode.INVALID_INPUT, message);
+    }
+}

@@ -1,0 +1,340 @@
+package io.cairn.service;
+
+import io.cairn.domain.ApiVersion;
+import io.cairn.domain.CairnException;
+import io.cairn.domain.Caller;
+import io.cairn.domain.ErrorCode;
+import io.cairn.domain.Snapshot;
+import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.Volume;
+import io.cairn.domain.VolumeStatus;
+import io.cairn.engine.StorageEngine;
+import io.cairn.store.Database;
+import io.cairn.store.SnapshotStore;
+import io.cairn.store.TaskStore.Task;
+import io.cairn.store.VolumeStore;
+import io.cairn.task.TaskHandler;
+import io.cairn.task.TaskKind;
+import io.cairn.task.TaskQueue;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Snapshots: Cinder's rules for listing, creating, changing and deleting them, and the tasks that do the work. */
+public final class SnapshotService {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotService.class);
+
+    public static final ListSpec LIST_SPEC = new ListSpec("Snapshot",
+            Set.of("status", "volume_id", "name", "metadata"), 22,
+            Set.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),
+            Map.of("name", "display_name"), Set.of("availability_zone"));
+
+    private final Database database;
+    private final SnapshotStore snapshots;
+    private final VolumeStore volumes;
+    private final QuotaService quotas;
+    private final TaskQueue tasks;
+    private final StorageEngine engine;
+    private final Clock clock;
+
+    public SnapshotService(Database database, SnapshotStore snapshots, VolumeStore volumes, QuotaService quotas,
+                           TaskQueue tasks, StorageEngine engine, Clock clock) {
+        this.database = database;
+        this.snapshots = snapshots;
+        this.volumes = volumes;
+        this.quotas = quotas;
+        this.tasks = tasks;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    public Page<Snapshot> list(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
+        ListRules.Plan plan = ListRules.plan(LIST_SPEC, snapshots, caller, version, query, Policy.GET_ALL_SNAPSHOTS);
+        return ListRules.execute(LIST_SPEC, plan, snapshots);
+    }
+
+    public Snapshot get(Caller caller, String id) {
+        Policy.GET_SNAPSHOT.authorize(caller);
+        return find(caller, id);
+    }
+
+    /** Whether the caller may see the extended attributes (project id, progress); Cinder omits them silently otherwise. */
+    public boolean showsExtendedAttributes(Caller caller) {
+        return Policy.EXTENDED_SNAPSHOT_ATTRIBUTES.allows(caller);
+    }
+
+    public Snapshot create(Caller caller, ApiVersion version, SnapshotCreate request) {
+        Instant now = now();
+        Snapshot created = database.transaction(tx -> {
+            Volume volume = Optional.ofNullable(request.volumeId())
+                    .flatMap(id -> volumes.find(tx, id, scope(caller)))
+                    .orElseThrow(() -> CairnException.volumeNotFound(String.valueOf(request.volumeId() == null ? "None" : request.volumeId())));
+            Policy.CREATE_SNAPSHOT.authorize(caller);
+            checkSnapshotable(volume, version, request.force());
+            quotas.reserve(tx, volume.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long) volume.size()));
+            Snapshot snapshot = new Snapshot(UUID.randomUUID().toString(), volume.projectId(), caller.userId(), volume.id(),
+                    null, SnapshotStatus.CREATING, "0%", volume.size(), request.name(), request.description(), true,
+                    now, null, request.metadata());
+            snapshots.insert(tx, snapshot);
+            tasks.enqueue(tx, TaskKind.CREATE_SNAPSHOT, snapshot.id(), now);
+            return snapshot;
+        });
+        tasks.wake();
+        return created;
+    }
+
+    private static void checkSnapshotable(Volume volume, ApiVersion version, Optional<Boolean> force) {
+        if (volume.host() == null) {
+            throw CairnException.invalidVolume("The snapshot cannot be created because volume has not been scheduled to any host.");
+        }
+        if (volume.status() == VolumeStatus.MAINTENANCE) {
+            throw CairnException.invalidVolume("The snapshot cannot be created when the volume is in maintenance mode.");
+        }
+        if (volume.migrationStatus() != null && volume.migrationStatus().startsWith("migrating")) {
+            throw CairnException.invalidVolume("Snapshot cannot be created while volume is migrating.");
+        }
+        if (volume.status() == VolumeStatus.ERROR) {
+            throw CairnException.invalidVolume("The snapshot cannot be created when the volume is in error status.");
+        }
+        boolean inUseAllowed;
+        if (version.atLeast(66)) {
+            if (force.isPresent() && !force.get()) {
+                throw CairnException.invalidInput("Since microversion 3.66 the 'force' flag is invalid for this request.  "
+                        + "For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored.")
+                        ;
+            }
+            inUseAllowed = true;
+        } else {
+            inUseAllowed = force.orElse(false);
+        }
+        boolean allowed = volume.status() == VolumeStatus.AVAILABLE || (inUseAllowed && volume.status() == VolumeStatus.IN_USE);
+        if (!allowed) {
+            throw CairnException.invalidVolume("Volume " + volume.id() + " status must be "
+                    + (inUseAllowed ? "available, in-use" : "available") + ", but current status is: " + volume.status().wire() + ".");
+        }
+    }
+
+    /**
+     * Renames or re-describes a snapshot. Returns the snapshot with the new values but its previous
+     * {@code updated_at}, as Cinder's response shows it.
+     */
+    public Snapshot update(Caller caller, String id, Optional<String> name, Optional<String> description) {
+        Policy.UPDATE_SNAPSHOT.authorize(caller);
+        Instant now = now();
+        return database.transaction(tx -> {
+            Snapshot current = find(tx, caller, id);
+            String newName = name.isPresent() ? name.get() : current.displayName();
+            String newDescription = description.isPresent() ? description.get() : current.displayDescription();
+            snapshots.updateNameAndDescription(tx, id, newName, newDescription, now);
+            return new Snapshot(current.id(), current.projectId(), current.userId(), current.volumeId(),
+                    current.groupSnapshotId(), current.status(), current.progress(), current.volumeSize(), newName,
+                    newDescription, current.useQuota(), current.createdAt(), current.updatedAt(), current.metadata());
+        });
+    }
+
+    public void delete(Caller caller, String id) {
+        Instant now = now();
+        database.execute(tx -> {
+            Snapshot snapshot = find(tx, caller, id);
+            Policy.DELETE_SNAPSHOT.authorize(caller);
+            if (snapshot.groupSnapshotId() != null
+                    || !snapshots.compareAndSetStatus(tx, id, SnapshotStatus.DELETABLE, SnapshotStatus.DELETING, null, now)) {
+                throw CairnException.invalidSnapshot("Snapshot status must be available or error and must not be part of a group.");
+            }
+            tasks.enqueue(tx, TaskKind.DELETE_SNAPSHOT, id, now);
+        });
+        tasks.wake();
+    }
+
+    public void forceDelete(Caller caller, String id) {
+        Policy.FORCE_DELETE_SNAPSHOT.authorize(caller);
+        Instant now = now();
+        database.execute(tx -> {
+            Snapshot snapshot = find(tx, caller, id);
+            if (snapshot.groupSnapshotId() != null) {
+                throw CairnException.invalidSnapshot("Snapshot  must not be part of a group.");
+            }
+            snapshots.setStatus(tx, id, SnapshotStatus.DELETING, now);
+            tasks.enqueue(tx, TaskKind.DELETE_SNAPSHOT, id, now);
+        });
+        tasks.wake();
+    }
+
+    /** Admin reset: any status, no transition rules, as Cinder. */
+    public void resetStatus(Caller caller, String id, String status) {
+        SnapshotStatus target = SnapshotStatus.parse(status).orElseThrow(() -> new CairnException(ErrorCode.INVALID_INPUT,
+                "Snapshot status: " + status + " is invalid, valid statuses are: " + SnapshotStatus.pythonTuple() + "."));
+        Policy.RESET_SNAPSHOT_STATUS.authorize(caller);
+        Instant now = now();
+        database.execute(tx -> {
+            find(tx, caller, id);
+            snapshots.setStatus(tx, id, target, now);
+        });
+    }
+
+    /** A member reports the outcome of work on the snapshot (creating or deleting only). */
+    public void updateStatus(Caller caller, String id, String status, String progress) {
+        Instant now = now();
+        database.execute(tx -> {
+            Snapshot current = find(tx, caller, id);
+            Policy.UPDATE_SNAPSHOT_STATUS.authorize(caller);
+            Set<SnapshotStatus> allowed = current.status().reportableTargets();
+            if (allowed.isEmpty()) {
+                throw CairnException.invalidInput("Snapshot status " + current.status().wire() + " not allowed for update_snapshot_status");
+            }
+            Optional<SnapshotStatus> target = SnapshotStatus.parse(status).filter(s -> s.wire().equals(status));
+            if (target.isEmpty() || !allowed.contains(target.get())) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, "Provided snapshot status " + status
+                        + " not allowed for snapshot with status " + current.status().wire() + ".");
+            }
+            String newProgress = null;
+            if (progress != null && !progress.isEmpty()) {
+                newProgress = validProgress(progress);
+            }
+            if (!snapshots.compareAndSetStatus(tx, id, Set.of(current.status()), target.get(), newProgress, now)) {
+                throw CairnException.invalidInput("Snapshot status " + current.status().wire() + " not allowed for update_snapshot_status");
+            }
+        });
+    }
+
+    private static String validProgress(String progress) {
+        String digits = progress.substring(0, progress.length() - 1);
+        int value;
+        try {
+            value = ListRules.parsePythonInt(digits).orElseThrow(NumberFormatException::new).intValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw CairnException.invalidInput("progress must be an integer percentage");
+        }
+        if (value < 0 || value > 100 || !progress.endsWith("%")) {
+            throw CairnException.invalidInput("progress must be an integer percentage between 0 and 100");
+        }
+        return progress;
+    }
+
+    // Metadata: no call checks the snapshot's status.
+
+    public Map<String, String> metadata(Caller caller, String id) {
+        Policy.GET_SNAPSHOT_METADATA.authorize(caller);
+        return find(caller, id).metadata();
+    }
+
+    public String metadataItem(Caller caller, String id, String key) {
+        Map<String, String> metadata = metadata(caller, id);
+        if (!metadata.containsKey(key)) {
+            throw metadataNotFound(id, key);
+        }
+        return metadata.get(key);
+    }
+
+    /** Merges (POST) or replaces (PUT) the metadata; returns the whole stored map. */
+    public Map<String, String> updateMetadata(Caller caller, String id, Map<String, String> changes, boolean replace) {
+        Policy.UPDATE_SNAPSHOT_METADATA.authorize(caller);
+        return database.transaction(tx -> {
+            Snapshot snapshot = find(tx, caller, id);
+            Map<String, String> result = replace ? new LinkedHashMap<>() : new LinkedHashMap<>(snapshot.metadata());
+            result.putAll(changes);
+            snapshots.replaceMetadata(tx, id, result);
+            return result;
+        });
+    }
+
+    public void deleteMetadataItem(Caller caller, String id, String key) {
+        Policy.DELETE_SNAPSHOT_METADATA.authorize(caller);
+        database.execute(tx -> {
+            Snapshot snapshot = find(tx, caller, id);
+            if (!snapshot.metadata().containsKey(key)) {
+                throw metadataNotFound(id, key);
+            }
+            Map<String, String> result = new LinkedHashMap<>(snapshot.metadata());
+            result.remove(key);
+            snapshots.replaceMetadata(tx, id, result);
+        });
+    }
+
+    private static CairnException metadataNotFound(String id, String key) {
+        return new CairnException(ErrorCode.METADATA_NOT_FOUND, "Snapshot " + id + " has no metadata with key " + key + ".");
+    }
+
+    // Durable work.
+
+    /** Takes the snapshot on the engine, then marks it available. */
+    public TaskHandler createHandler() {
+        return new TaskHandler() {
+            @Override
+            public void run(Task task) throws Exception {
+                Optional<Snapshot> snapshot = snapshots.find(task.resourceId(), Optional.empty());
+                if (snapshot.isEmpty() || snapshot.get().status() != SnapshotStatus.CREATING) {
+                    return; // deleted or reset meanwhile: nothing left to create
+                }
+                engine.createSnapshot(snapshot.get().volumeId(), task.resourceId(),
+                        fraction -> snapshots.updateProgress(task.resourceId(), Math.round(fraction * 100) + "%"));
+                boolean available = database.transaction(tx -> snapshots.compareAndSetStatus(tx, task.resourceId(),
+                        Set.of(SnapshotStatus.CREATING), SnapshotStatus.AVAILABLE, "100%", now()));
+                if (!available && snapshots.find(task.resourceId(), Optional.empty()).isEmpty()) {
+                    engine.deleteSnapshot(task.resourceId()); // deleted while it was being taken
+                }
+            }
+
+            @Override
+            public void giveUp(Task task, Exception cause) {
+                LOG.error("snapshot {} could not be created, moving it to error", task.resourceId(), cause);
+                database.transaction(tx -> snapshots.compareAndSetStatus(tx, task.resourceId(),
+                        Set.of(SnapshotStatus.CREATING), SnapshotStatus.ERROR, null, now()));
+            }
+        };
+    }
+
+    /** Drops the snapshot's data, then soft-deletes the row and releases its quota in one transaction. */
+    public TaskHandler deleteHandler() {
+        return new TaskHandler() {
+            @Override
+            public void run(Task task) throws Exception {
+                Optional<Snapshot> snapshot = snapshots.find(task.resourceId(), Optional.empty());
+                if (snapshot.isEmpty() || snapshot.get().status() != SnapshotStatus.DELETING) {
+                    return;
+                }
+                engine.deleteSnapshot(task.resourceId());
+                database.execute(tx -> {
+                    if (snapshots.softDelete(tx, task.resourceId(), Set.of(SnapshotStatus.DELETING), now())
+                            && snapshot.get().useQuota()) {
+                        quotas.release(tx, snapshot.get().projectId(), Map.of(QuotaService.SNAPSHOTS, 1L,
+                                QuotaService.GIGABYTES, (long) snapshot.get().volumeSize()));
+                    }
+                });
+            }
+
+            @Override
+            public void giveUp(Task task, Exception cause) {
+                LOG.error("snapshot {} could not be deleted, moving it to error_deleting", task.resourceId(), cause);
+                database.transaction(tx -> snapshots.compareAndSetStatus(tx, task.resourceId(),
+                        Set.of(SnapshotStatus.DELETING), SnapshotStatus.ERROR_DELETING, null, now()));
+            }
+        };
+    }
+
+    private Snapshot find(Caller caller, String id) {
+        return snapshots.find(id, scope(caller)).orElseThrow(() -> CairnException.snapshotNotFound(id));
+    }
+
+    private Snapshot find(DSLContext tx, Caller caller, String id) {
+        return snapshots.find(tx, id, scope(caller)).orElseThrow(() -> CairnException.snapshotNotFound(id));
+    }
+
+    /** Admins see every project's snapshots by id; everyone else only their own project's. */
+    static Optional<String> scope(Caller caller) {
+        return caller.isAdmin() ? Optional.empty() : Optional.of(caller.projectId());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,45 @@
+package io.cairn.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One validated list request, ready to become one SQL statement: which project (empty for all), which
+ * filters, the effective sort keys (ending in a unique key, so the order is total), the marker to page
+ * after, then offset and limit.
+ */
+public record ListQuery(
+        Optional<String> projectId,
+        List<Filter> filters,
+        List<SortKey> sortKeys,
+        Optional<String> marker,
+        int offset,
+        int limit) {
+
+    public ListQuery {
+        requireNonNull(projectId, "projectId is null");
+        filters = List.copyOf(filters);
+        sortKeys = List.copyOf(sortKeys);
+        requireNonNull(marker, "marker is null");
+    }
+
+    public record SortKey(String column, boolean ascending) {}
+
+    /** The marker row's values for the sort keys, in sort-key order. */
+    public record Marker(List<Object> sortValues) {}
+
+    /** A condition on the listed rows. Column names are the resource's database columns. */
+    public sealed interface Filter {
+        /** The column equals the value, converted to the column's type; a value that does not convert matches nothing. */
+        record Equals(String column, String value) implements Filter {}
+
+        /** The column contains the value ({@code LIKE '%value%'}). */
+        record Contains(String column, String value) implements Filter {}
+
+        /** Every pair is in the resource's metadata. */
+        record Metadata(Map<String, String> pairs) implements Filter {}
+    }
+}

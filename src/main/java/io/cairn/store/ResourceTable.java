@@ -1,0 +1,87 @@
+package io.cairn.store;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jooq.Condition;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * A listable resource table: its columns by name (the names clients sort and filter by), the metadata
+ * table that belongs to it, and filters on values that live in another table.
+ */
+final class ResourceTable {
+    final Table<Record> table;
+    final Field<String> id;
+    final Field<String> projectId;
+    final Field<Boolean> deleted;
+    final Map<String, Field<?>> columns = new LinkedHashMap<>();
+    final MetadataTable metadata;
+    private final Map<String, Function<Function<Field<?>, Condition>, Condition>> joined = new LinkedHashMap<>();
+
+    ResourceTable(String tableName, MetadataTable metadata) {
+        this.table = table(name(tableName));
+        this.metadata = metadata;
+        this.id = string("id");
+        this.projectId = string("project_id");
+        this.deleted = column("deleted", SQLDataType.BOOLEAN);
+    }
+
+    <T> Field<T> column(String column, DataType<T> type) {
+        Field<T> f = field(name(table.getName(), column), type);
+        columns.put(column, f);
+        return f;
+    }
+
+    Field<String> string(String column) {
+        return column(column, SQLDataType.VARCHAR);
+    }
+
+    Field<Long> time(String column) {
+        return column(column, SQLDataType.BIGINT);
+    }
+
+    /**
+     * Declares a filter-only column whose value lives in another table: {@code condition} turns a test on
+     * the foreign column into a condition on this table's rows (a snapshot's availability zone is its
+     * volume's, say).
+     */
+    void joinedFilter(String name, Function<Function<Field<?>, Condition>, Condition> condition) {
+        joined.put(name, condition);
+    }
+
+    /** The condition "this row's {@code column} satisfies {@code test}", for own and joined columns alike. */
+    Optional<Condition> condition(String column, Function<Field<?>, Condition> test) {
+        Field<?> own = columns.get(column);
+        if (own != null) {
+            return Optional.of(test.apply(own));
+        }
+        return Optional.ofNullable(joined.get(column)).map(condition -> condition.apply(test));
+    }
+
+    boolean hasColumn(String column) {
+        return columns.containsKey(column) || joined.containsKey(column);
+    }
+
+    /** A metadata table: (owner id, key, value, position). */
+    record MetadataTable(Table<Record> table, Field<String> ownerId, Field<String> key, Field<String> value,
+                         Field<Integer> position) {
+        static MetadataTable of(String tableName, String ownerColumn) {
+            return new MetadataTable(DSL.table(name(tableName)),
+                    field(name(tableName, ownerColumn), SQLDataType.VARCHAR),
+                    field(name(tableName, "meta_key"), SQLDataType.VARCHAR),
+                    field(name(tableName, "meta_value"), SQLDataType.VARCHAR),
+                    field(name(tableName, "position"), SQLDataType.INTEGER));
+        }
+    }
+}

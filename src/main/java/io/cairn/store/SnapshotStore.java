@@ -1,0 +1,168 @@
+package io.cairn.store;
+
+import static org.jooq.impl.DSL.exists;
+import static org.jooq.impl.DSL.selectOne;
+
+import io.cairn.domain.Snapshot;
+import io.cairn.domain.SnapshotStatus;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * Snapshot rows and their metadata. Reads see live rows only (soft-deleted rows are never returned);
+ * status changes are compare-and-set, so of two racing writers exactly one wins.
+ */
+public final class SnapshotStore implements ListSource<Snapshot> {
+    static final ResourceTable TABLE = new ResourceTable("snapshots",
+            ResourceTable.MetadataTable.of("snapshot_metadata", "snapshot_id"));
+    private static final Field<String> ID = TABLE.id;
+    private static final Field<String> PROJECT_ID = TABLE.projectId;
+    private static final Field<String> USER_ID = TABLE.string("user_id");
+    private static final Field<String> VOLUME_ID = TABLE.string("volume_id");
+    private static final Field<String> GROUP_SNAPSHOT_ID = TABLE.string("group_snapshot_id");
+    private static final Field<String> STATUS = TABLE.string("status");
+    private static final Field<String> PROGRESS = TABLE.string("progress");
+    private static final Field<Integer> VOLUME_SIZE = TABLE.column("volume_size", SQLDataType.INTEGER);
+    private static final Field<Long> SCHEDULED_AT = TABLE.time("scheduled_at");
+    private static final Field<String> DISPLAY_NAME = TABLE.string("display_name");
+    private static final Field<String> DISPLAY_DESCRIPTION = TABLE.string("display_description");
+    private static final Field<Boolean> USE_QUOTA;
+    private static final Field<Long> CREATED_AT;
+    private static final Field<Long> UPDATED_AT;
+    private static final Field<Long> DELETED_AT;
+
+    static {
+        for (String column : List.of("cgsnapshot_id", "provider_location", "provider_id", "provider_auth", "encryption_key_id", "volume_type_id")) {
+            TABLE.string(column);
+        }
+        USE_QUOTA = TABLE.column("use_quota", SQLDataType.BOOLEAN);
+        CREATED_AT = TABLE.time("created_at");
+        UPDATED_AT = TABLE.time("updated_at");
+        DELETED_AT = TABLE.time("deleted_at");
+        TABLE.joinedFilter("availability_zone", test -> exists(selectOne().from(VolumeStore.TABLE.table)
+                .where(VolumeStore.TABLE.id.eq(VOLUME_ID))
+                .and(test.apply(VolumeStore.TABLE.columns.get("availability_zone")))));
+    }
+
+    private final DSLContext dsl;
+
+    public SnapshotStore(Database database) {
+        this.dsl = database.dsl();
+    }
+
+    @Override
+    public boolean isColumn(String column) {
+        return TABLE.columns.containsKey(column);
+    }
+
+    public void insert(DSLContext tx, Snapshot snapshot) {
+        tx.insertInto(TABLE.table)
+                .set(ID, snapshot.id()).set(PROJECT_ID, snapshot.projectId()).set(USER_ID, snapshot.userId())
+                .set(VOLUME_ID, snapshot.volumeId()).set(GROUP_SNAPSHOT_ID, snapshot.groupSnapshotId())
+                .set(STATUS, snapshot.status().wire()).set(PROGRESS, snapshot.progress())
+                .set(VOLUME_SIZE, snapshot.volumeSize()).set(DISPLAY_NAME, snapshot.displayName())
+                .set(DISPLAY_DESCRIPTION, snapshot.displayDescription()).set(USE_QUOTA, snapshot.useQuota())
+                .set(CREATED_AT, Micros.of(snapshot.createdAt())).set(SCHEDULED_AT, Micros.of(snapshot.createdAt()))
+                .set(TABLE.deleted, false)
+                .execute();
+        Listing.replaceMetadata(tx, TABLE.metadata, snapshot.id(), snapshot.metadata());
+    }
+
+    /** The live snapshot with this id, in this project when one is given. */
+    public Optional<Snapshot> find(String id, Optional<String> projectId) {
+        return find(dsl, id, projectId);
+    }
+
+    public Optional<Snapshot> find(DSLContext tx, String id, Optional<String> projectId) {
+        return Listing.find(tx, TABLE, id, projectId, SnapshotStore::toSnapshot);
+    }
+
+    @Override
+    public Optional<ListQuery.Marker> markerRow(ListQuery query, String markerId) {
+        return Listing.markerRow(dsl, TABLE, query, markerId);
+    }
+
+    @Override
+    public List<Snapshot> list(ListQuery query, Optional<ListQuery.Marker> marker) {
+        return Listing.page(dsl, TABLE, query, marker, SnapshotStore::toSnapshot);
+    }
+
+    @Override
+    public int count(ListQuery query) {
+        return Listing.count(dsl, TABLE, query);
+    }
+
+    /** Live snapshots of a volume, oldest first. */
+    public List<Snapshot> findByVolume(DSLContext tx, String volumeId) {
+        return Listing.rows(tx, TABLE, VOLUME_ID.eq(volumeId), SnapshotStore::toSnapshot);
+    }
+
+    /**
+     * Sets the status (and the progress, when not null) if the current status is one of {@code expected}.
+     *
+     * @return whether the row changed; false means another writer got there first or the status differs
+     */
+    public boolean compareAndSetStatus(DSLContext tx, String id, Collection<SnapshotStatus> expected,
+                                       SnapshotStatus next, String progress, Instant now) {
+        var update = tx.update(TABLE.table).set(STATUS, next.wire()).set(UPDATED_AT, Micros.of(now));
+        if (progress != null) {
+            update = update.set(PROGRESS, progress);
+        }
+        return update.where(ID.eq(id).and(TABLE.deleted.isFalse())
+                        .and(STATUS.in(expected.stream().map(SnapshotStatus::wire).toList())))
+                .execute() == 1;
+    }
+
+    /** Sets the status whatever it was (admin reset). */
+    public boolean setStatus(DSLContext tx, String id, SnapshotStatus status, Instant now) {
+        return compareAndSetStatus(tx, id, Set.of(SnapshotStatus.values()), status, null, now);
+    }
+
+    public void updateProgress(String id, String progress) {
+        dsl.update(TABLE.table).set(PROGRESS, progress).where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+    }
+
+    public void updateNameAndDescription(DSLContext tx, String id, String name, String description, Instant now) {
+        tx.update(TABLE.table).set(DISPLAY_NAME, name).set(DISPLAY_DESCRIPTION, description)
+                .set(UPDATED_AT, Micros.of(now))
+                .where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+    }
+
+    public void replaceMetadata(DSLContext tx, String id, Map<String, String> metadata) {
+        Listing.replaceMetadata(tx, TABLE.metadata, id, metadata);
+    }
+
+    /** Marks the row deleted (Cinder's soft delete) if it is in {@code expected}; returns whether it was. */
+    public boolean softDelete(DSLContext tx, String id, Collection<SnapshotStatus> expected, Instant now) {
+        return tx.update(TABLE.table)
+                .set(STATUS, SnapshotStatus.DELETED.wire()).set(TABLE.deleted, true)
+                .set(DELETED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
+                .where(ID.eq(id).and(TABLE.deleted.isFalse())
+                        .and(STATUS.in(expected.stream().map(SnapshotStatus::wire).toList())))
+                .execute() == 1;
+    }
+
+    /** Ids of live snapshots in a status, for the recovery pass. */
+    public List<String> idsInStatus(SnapshotStatus status) {
+        return dsl.select(ID).from(TABLE.table).where(TABLE.deleted.isFalse().and(STATUS.eq(status.wire()))).fetch(ID);
+    }
+
+    private static Snapshot toSnapshot(Record r, Map<String, String> metadata) {
+        return new Snapshot(r.get(ID), r.get(PROJECT_ID), r.get(USER_ID), r.get(VOLUME_ID),
+                r.get(GROUP_SNAPSHOT_ID),
+                SnapshotStatus.fromWire(r.get(STATUS)), r.get(PROGRESS), r.get(VOLUME_SIZE),
+                r.get(DISPLAY_NAME), r.get(DISPLAY_DESCRIPTION), Boolean.TRUE.equals(r.get(USE_QUOTA)),
+                Micros.toInstant(r.get(CREATED_AT)), Micros.toInstant(r.get(UPDATED_AT)),
+                new LinkedHashMap<>(metadata));
+    }
+}

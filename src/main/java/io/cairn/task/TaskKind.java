@@ -1,0 +1,9 @@
+package io.cairn.task;
+
+/** The kinds of durable work; the name is what the tasks table stores. */
+public enum TaskKind {
+    CREATE_VOLUME,
+    DELETE_VOLUME,
+    CREATE_SNAPSHOT,
+    DELETE_SNAPSHOT
+}

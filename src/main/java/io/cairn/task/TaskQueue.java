@@ -1,0 +1,33 @@
+package io.cairn.task;
+
+import io.cairn.store.TaskStore;
+import java.time.Instant;
+import java.util.concurrent.Semaphore;
+import org.jooq.DSLContext;
+
+/**
+ * Where services record work. Enqueue inside the transaction that changes the resource's status, and call
+ * {@link #wake()} after it commits so a worker starts without waiting for its next poll.
+ */
+public final class TaskQueue {
+    private final TaskStore store;
+    private final Semaphore signal = new Semaphore(0);
+
+    public TaskQueue(TaskStore store) {
+        this.store = store;
+    }
+
+    public void enqueue(DSLContext tx, TaskKind kind, String resourceId, Instant now) {
+        store.enqueue(tx, kind.name(), resourceId, null, now);
+    }
+
+    public void wake() {
+        signal.release();
+    }
+
+    /** Waits for a wake-up or the timeout, whichever comes first. */
+    void awaitWork(long timeoutMillis) throws InterruptedException {
+        signal.tryAcquire(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        signal.drainPermits();
+    }
+}

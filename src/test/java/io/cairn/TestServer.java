@@ -1,0 +1,127 @@
+package io.cairn;
+
+import io.cairn.config.CairnConfig;
+import io.cairn.config.Settings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A real Cairn on a real SQLite file and a free port, with a small HTTP client for tests. */
+public final class TestServer implements AutoCloseable {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Main.Running running;
+
+    private TestServer(Main.Running running) {
+        this.running = running;
+    }
+
+    /** Starts a server with data in {@code dataDir}; {@code settings} are extra configuration keys. */
+    public static TestServer start(Path dataDir, Map<String, String> settings) {
+        Map<String, String> flags = new HashMap<>(settings);
+        flags.put("data-dir", dataDir.toString());
+        flags.putIfAbsent("port", "0");
+        flags.putIfAbsent("node", "test");
+        try {
+            return new TestServer(Main.start(CairnConfig.from(Settings.load(flags, Map.of(), Optional.empty()))));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TestServer start(Path dataDir) {
+        return start(dataDir, Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1"));
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + running.port();
+    }
+
+    /** A client acting as {@code user} of {@code project} with the given noauth roles (admin when none). */
+    public Client as(String user, String project, String... roles) {
+        String token = user + ":" + project + (roles.length == 0 ? "" : ":" + String.join(",", roles));
+        return new Client(this, project, token, null);
+    }
+
+    @Override
+    public void close() {
+        running.close();
+    }
+
+    /** A request builder bound to one token, project and microversion. */
+    public record Client(TestServer server, String project, String token, String version) {
+        public Client version(String microversion) {
+            return new Client(server, project, token, microversion);
+        }
+
+        public Reply get(String path) {
+            return send("GET", path, null, "application/json");
+        }
+
+        public Reply delete(String path) {
+            return send("DELETE", path, null, "application/json");
+        }
+
+        public Reply post(String path, String body) {
+            return send("POST", path, body, "application/json");
+        }
+
+        public Reply put(String path, String body) {
+            return send("PUT", path, body, "application/json");
+        }
+
+        /** {@code path} below {@code /v3/<project>}, or a full path when it starts with "//". */
+        public Reply send(String method, String path, String body, String contentType) {
+            String url = path.startsWith("//") ? server.baseUrl() + path.substring(1)
+                    : server.baseUrl() + "/v3/" + project + path;
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (token != null) {
+                request.header("X-Auth-Token", token);
+            }
+            if (version != null) {
+                request.header("OpenStack-API-Version", "volume " + version);
+            }
+            if (body != null && contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            try {
+                HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                return new Reply(response.statusCode(), response.headers().map(), response.body());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A response: status, headers and the body as text and (when it is JSON) as a tree. */
+    public record Reply(int status, Map<String, java.util.List<String>> headers, String text) {
+        public JsonNode json() {
+            return JSON.readTree(text);
+        }
+
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+
+        /** The fault message of an error body. */
+        public String message() {
+            JsonNode body = json();
+            return body.properties().iterator().next().getValue().get("message").asString();
+        }
+    }
+}
