@@ -1,0 +1,33 @@
+package io.cairn;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The layers of house-style.md: dependencies point one way, from HTTP down to store and engine. */
+@AnalyzeClasses(packages = "io.cairn", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    @ArchTest
+    static final ArchRule domainDependsOnNothingOfOurs = noClasses().that().resideInAPackage("io.cairn.domain..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.http..", "io.cairn.service..", "io.cairn.store..",
+                    "io.cairn.engine..", "io.cairn.task..", "io.cairn.config..");
+
+    @ArchTest
+    static final ArchRule servicesKnowNoHttp = noClasses().that().resideInAPackage("io.cairn.service..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.http..", "io.javalin..");
+
+    @ArchTest
+    static final ArchRule storeAndEngineKnowNothingAbove = noClasses().that().resideInAnyPackage("io.cairn.store..", "io.cairn.engine..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.http..", "io.cairn.service..", "io.cairn.task..", "io.javalin..");
+
+    @ArchTest
+    static final ArchRule tasksKnowNoServicesOrHttp = noClasses().that().resideInAPackage("io.cairn.task..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.http..", "io.cairn.service..");
+
+    @ArchTest
+    static final ArchRule engineKnowsNoDatabase = noClasses().that().resideInAPackage("io.cairn.engine..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.store..", "org.jooq..", "java.sql..");
+}
