@@ -1,19 +1,31 @@
 package io.cairn;
 
+import io.cairn.bench.BenchCommand;
+import io.cairn.cli.SnapshotCommand;
+import io.cairn.cli.VolumeCommand;
 import io.cairn.config.CairnConfig;
 import io.cairn.config.ConfigException;
 import io.cairn.config.Settings;
 import io.cairn.engine.LocalChunkEngine;
-import io.cairn.engine.StorageEngine;
+import io.cairn.engine.nbd.NbdServer;
 import io.cairn.http.ApiServer;
+import io.cairn.http.Authenticator;
+import io.cairn.http.KeystoneAuth;
+import io.cairn.http.KeystoneClient;
 import io.cairn.http.NoAuth;
 import io.cairn.http.Router;
+import io.cairn.http.cinder.AvailabilityZoneResource;
+import io.cairn.http.cinder.LimitsResource;
+import io.cairn.http.cinder.QuotaResource;
 import io.cairn.http.cinder.SnapshotResource;
 import io.cairn.http.cinder.VersionResource;
 import io.cairn.http.cinder.VolumeResource;
+import io.cairn.http.cinder.VolumeTypeResource;
+import io.cairn.service.AvailabilityZoneService;
 import io.cairn.service.QuotaService;
 import io.cairn.service.SnapshotService;
 import io.cairn.service.VolumeService;
+import io.cairn.service.VolumeTypeService;
 import io.cairn.store.Database;
 import io.cairn.store.QuotaStore;
 import io.cairn.store.SnapshotStore;
@@ -41,7 +53,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The composition root and the command line: config, then store, engine, services and HTTP. */
-@Command(name = "cairn", mixinStandardHelpOptions = true, subcommands = Main.Serve.class,
+@Command(name = "cairn", mixinStandardHelpOptions = true,
+        subcommands = {Main.Serve.class, BenchCommand.class, VolumeCommand.class, SnapshotCommand.class},
         description = "A block-storage snapshot service speaking the OpenStack Cinder v3 API.")
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -56,11 +69,18 @@ public final class Main implements Runnable {
     }
 
     /** A running Cairn: its HTTP port, and everything to close on shutdown, in order. */
-    public record Running(int port, ApiServer server, TaskWorker worker, Database database) implements AutoCloseable {
+    public record Running(int port, ApiServer server, TaskWorker worker, Database database, int nbdPort, NbdServer nbd,
+                          LocalChunkEngine engine) implements AutoCloseable {
         @Override
         public void close() {
             server.close();
+            nbd.close();
             worker.close();
+            try {
+                engine.close();
+            } catch (IOException e) {
+                LOG.warn("closing the chunk engine failed; its recovery pass repairs the store at the next start", e);
+            }
             database.close();
         }
     }
@@ -71,12 +91,12 @@ public final class Main implements Runnable {
         Files.createDirectories(config.dataDir());
         Clock clock = Clock.systemUTC();
         Database database = Database.open(config.database());
-        StorageEngine engine = new LocalChunkEngine(config.dataDir());
+        LocalChunkEngine engine = LocalChunkEngine.open(config.dataDir().resolve("engine"), config.dataPlane().chunkSizeBytes());
         SnapshotStore snapshotStore = new SnapshotStore(database);
         VolumeStore volumeStore = new VolumeStore(database);
         TaskStore taskStore = new TaskStore(database);
         TaskQueue queue = new TaskQueue(taskStore);
-        QuotaService quotas = new QuotaService(new QuotaStore(database), config.quotaDefaults());
+        QuotaService quotas = new QuotaService(database, new QuotaStore(database), config.quotaDefaults());
         SnapshotService snapshots = new SnapshotService(database, snapshotStore, volumeStore, quotas, queue, engine, clock);
         VolumeService volumes = new VolumeService(database, volumeStore, snapshotStore, quotas, queue, engine, clock,
                 config.nodeName() + "@local#default");
@@ -85,6 +105,8 @@ public final class Main implements Runnable {
         TaskWorker worker = new TaskWorker(taskStore, queue, Map.of(
                 TaskKind.CREATE_VOLUME, volumes.createHandler(),
                 TaskKind.DELETE_VOLUME, volumes.deleteHandler(),
+                TaskKind.EXTEND_VOLUME, volumes.extendHandler(),
+                TaskKind.REVERT_VOLUME, volumes.revertHandler(),
                 TaskKind.CREATE_SNAPSHOT, snapshots.createHandler(),
                 TaskKind.DELETE_SNAPSHOT, snapshots.deleteHandler()), config.nodeName(), clock, 4);
         worker.start();
@@ -92,11 +114,28 @@ public final class Main implements Runnable {
         Router router = new Router();
         new SnapshotResource(snapshots).register(router);
         new VolumeResource(volumes).register(router);
+        new QuotaResource(quotas).register(router);
+        new LimitsResource(quotas).register(router);
+        new AvailabilityZoneResource(new AvailabilityZoneService()).register(router);
+        new VolumeTypeResource(new VolumeTypeService()).register(router);
         AtomicBoolean ready = new AtomicBoolean();
-        ApiServer server = new ApiServer(router, new NoAuth(), new VersionResource(), ready::get)
+        ApiServer server = new ApiServer(router, authenticator(config.auth(), clock), new VersionResource(), ready::get)
                 .start(config.server().host(), config.server().port());
+        NbdServer nbd = new NbdServer(engine, new NbdExports(volumeStore, snapshotStore))
+                .start(config.dataPlane().nbdHost(), config.dataPlane().nbdPort());
         ready.set(true);
-        return new Running(server.port(), server, worker, database);
+        return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine);
+    }
+
+    private static Authenticator authenticator(CairnConfig.AuthConfig auth, Clock clock) {
+        return switch (auth.mode()) {
+            case NOAUTH -> new NoAuth();
+            case KEYSTONE -> {
+                CairnConfig.KeystoneConfig keystone = auth.keystone().orElseThrow();
+                yield new KeystoneAuth(new KeystoneClient(keystone.url(), new KeystoneClient.ServiceCredential(
+                        keystone.username(), keystone.password(), keystone.project(), keystone.domain()), clock), clock);
+            }
+        };
     }
 
     private static void requireSafeBinding(CairnConfig config) throws IOException {
@@ -104,6 +143,11 @@ public final class Main implements Runnable {
         if (config.auth().mode() == CairnConfig.AuthMode.NOAUTH && !loopback && !config.server().allowInsecureNoauth()) {
             throw new ConfigException("host", config.server().host(),
                     "allowed with auth=noauth: noauth serves loopback only unless --allow-insecure-noauth is given");
+        }
+        // NBD has no authentication of its own: exporting volumes beyond this machine is an explicit choice.
+        if (!InetAddress.getByName(config.dataPlane().nbdHost()).isLoopbackAddress() && !config.server().allowInsecureNoauth()) {
+            throw new ConfigException("nbd-host", config.dataPlane().nbdHost(),
+                    "allowed: NBD has no authentication, so it serves loopback only unless --allow-insecure-noauth is given");
         }
     }
 
@@ -124,12 +168,16 @@ public final class Main implements Runnable {
         @Option(names = "--allow-insecure-noauth", description = "Allow noauth on a non-loopback address.")
         boolean allowInsecureNoauth;
 
+        @Option(names = "--nbd-port", description = "Port of the NBD data path (CAIRN_NBD_PORT; default 10809).")
+        String nbdPort;
+
         @Override
         public Integer call() throws Exception {
             Map<String, String> flags = new HashMap<>();
             putIfSet(flags, "host", host);
             putIfSet(flags, "port", port);
             putIfSet(flags, "data-dir", dataDir);
+            putIfSet(flags, "nbd-port", nbdPort);
             if (allowInsecureNoauth) {
                 flags.put("allow-insecure-noauth", "true");
             }

@@ -36,6 +36,7 @@ public final class ServerProcess implements AutoCloseable {
         builder.environment().put("CAIRN_QUOTA_VOLUMES", "-1");
         builder.environment().put("CAIRN_QUOTA_GIGABYTES", "-1");
         builder.environment().put("CAIRN_NODE", "restart-test");
+        builder.environment().putIfAbsent("CAIRN_NBD_PORT", "0");
         ServerProcess server = new ServerProcess(builder.start(), port);
         server.awaitHealthy(Duration.ofSeconds(30));
         return server;

@@ -31,6 +31,7 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> flags = new HashMap<>(settings);
         flags.put("data-dir", dataDir.toString());
         flags.putIfAbsent("port", "0");
+        flags.putIfAbsent("nbd-port", "0");
         flags.putIfAbsent("node", "test");
         try {
             return new TestServer(Main.start(CairnConfig.from(Settings.load(flags, Map.of(), Optional.empty()))));
@@ -62,6 +63,45 @@ public final class TestServer implements AutoCloseable {
     public record Client(TestServer server, String project, String token, String version) {
         public Client version(String microversion) {
             return new Client(server, project, token, microversion);
+        }
+
+        /** Polls {@code path} until the JSON value at {@code pointer} equals {@code expected} (or 30 s pass). */
+        public JsonNode await(String path, String pointer, String expected) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            JsonNode last = null;
+            while (System.nanoTime() < deadline) {
+                Reply reply = get(path);
+                if (reply.status() == 200) {
+                    last = reply.json();
+                    if (expected.equals(last.at(pointer).asString())) {
+                        return last;
+                    }
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            throw new AssertionError(path + " never had " + pointer + " = " + expected + "; last: " + last);
+        }
+
+        /** Polls {@code path} until it answers 404 (or 30 s pass). */
+        public void awaitGone(String path) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (get(path).status() == 404) {
+                    return;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            throw new AssertionError(path + " never went away");
         }
 
         public Reply get(String path) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * loopback on port 8776, data under ./data, SQLite inside it, noauth.
  */
 public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConfig auth, Path dataDir, String nodeName,
-                          Map<String, Long> quotaDefaults) {
+                          Map<String, Long> quotaDefaults, DataPlaneConfig dataPlane) {
     public CairnConfig {
         requireNonNull(server, "server is null");
         requireNonNull(database, "database is null");
@@ -41,16 +41,32 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
 
     public record ServerConfig(String host, int port, boolean allowInsecureNoauth) {}
 
+    /** The data plane: where the NBD server listens, and the chunk size of a new chunk store. */
+    public record DataPlaneConfig(String nbdHost, int nbdPort, int chunkSizeBytes) {}
+
     public record DatabaseConfig(String url, String user, String password, int poolSize) {
         public boolean isSqlite() {
             return url.startsWith("jdbc:sqlite:");
         }
     }
 
-    public record AuthConfig(AuthMode mode) {}
+    /** How callers are authenticated; {@code keystone} is present exactly when the mode is KEYSTONE. */
+    public record AuthConfig(AuthMode mode, java.util.Optional<KeystoneConfig> keystone) {
+        public AuthConfig(AuthMode mode) {
+            this(mode, java.util.Optional.empty());
+        }
+    }
+
+    /** Keystone v3 and the service credential Cairn validates tokens with (keystonemiddleware's [keystone_authtoken]). */
+    public record KeystoneConfig(java.net.URI url, String username, String password, String project, String domain) {
+        @Override
+        public String toString() {
+            return "KeystoneConfig[url=" + url + ", username=" + username + ", project=" + project + ", domain=" + domain + "]";
+        }
+    }
 
     public enum AuthMode {
-        NOAUTH;
+        NOAUTH, KEYSTONE;
 
         static AuthMode parse(String text) {
             return valueOf(text.toUpperCase(Locale.ROOT));
@@ -66,18 +82,60 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
                 CairnConfig::parseJdbcUrl);
         int poolSize = settings.get("db-pool-size", 8, "a pool size (1-512)", text -> parseRange(text, 1, 512));
         DatabaseConfig database = new DatabaseConfig(url, settings.get("db-user", null), settings.get("db-password", null), poolSize);
-        AuthMode mode = settings.get("auth", AuthMode.NOAUTH, "an auth mode (noauth)", AuthMode::parse);
+        AuthMode mode = settings.get("auth", AuthMode.NOAUTH, "an auth mode (noauth or keystone)", AuthMode::parse);
+        java.util.Optional<KeystoneConfig> keystone = mode == AuthMode.KEYSTONE ? java.util.Optional.of(keystoneConfig(settings))
+                : java.util.Optional.empty();
         String node = settings.get("node", defaultNodeName());
         Map<String, Long> quotas = new LinkedHashMap<>();
         CINDER_QUOTA_DEFAULTS.forEach((resource, value) -> quotas.put(resource, settings.get("quota-" + resource.replace('_', '-'),
                 value, "a quota limit (-1 for unlimited, or 0 and up)", CairnConfig::parseQuota)));
-        return new CairnConfig(new ServerConfig(host, port, insecure), database, new AuthConfig(mode), dataDir, node, quotas);
+        DataPlaneConfig dataPlane = new DataPlaneConfig(settings.get("nbd-host", "127.0.0.1"),
+                settings.get("nbd-port", 10809, "a port number (0-65535; 0 picks a free one)", CairnConfig::parsePort),
+                settings.get("chunk-size", 64 * 1024, "a power of two from 4K to 16M (bytes, or with a K or M suffix)",
+                        CairnConfig::parseChunkSize));
+        return new CairnConfig(new ServerConfig(host, port, insecure), database, new AuthConfig(mode, keystone), dataDir, node, quotas,
+                dataPlane);
+    }
+
+    private static KeystoneConfig keystoneConfig(Settings settings) {
+        java.net.URI url = settings.get("keystone-url", null, "an http(s) URL of Keystone v3, such as http://127.0.0.1:5000/v3",
+                CairnConfig::parseHttpUrl);
+        return new KeystoneConfig(requiredForKeystone("keystone-url", url, "an http(s) URL of Keystone v3"),
+                requiredForKeystone("keystone-username", settings.get("keystone-username", null), "a user name"),
+                requiredForKeystone("keystone-password", settings.get("keystone-password", null), "a password"),
+                requiredForKeystone("keystone-project", settings.get("keystone-project", null), "a project name"),
+                settings.get("keystone-domain", "Default"));
+    }
+
+    private static <T> T requiredForKeystone(String key, T value, String expected) {
+        if (value == null) {
+            throw new ConfigException(key, "", expected + " (required with auth=keystone)");
+        }
+        return value;
+    }
+
+    private static java.net.URI parseHttpUrl(String text) {
+        java.net.URI uri = java.net.URI.create(text);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an http(s) URL");
+        }
+        return uri;
     }
 
     private static long parseQuota(String text) {
         long value = Long.parseLong(text);
         if (value < -1) {
             throw new IllegalArgumentException("below -1");
+        }
+        return value;
+    }
+
+    private static int parseChunkSize(String text) {
+        String upper = text.toUpperCase(Locale.ROOT);
+        int unit = upper.endsWith("K") ? 1024 : upper.endsWith("M") ? 1024 * 1024 : 1;
+        int value = Math.multiplyExact(Integer.parseInt(unit == 1 ? upper : upper.substring(0, upper.length() - 1)), unit);
+        if (Integer.bitCount(value) != 1 || value < 4096 || value > 16 * 1024 * 1024) {
+            throw new IllegalArgumentException("not a power of two from 4K to 16M");
         }
         return value;
     }

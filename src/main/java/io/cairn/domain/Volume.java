@@ -1,9 +1,13 @@
 package io.cairn.domain;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
-/** A volume row as the service sees it. */
+/**
+ * A volume as the service sees it: its row, its user metadata, Cinder's admin metadata ({@code readonly},
+ * {@code attached_mode}) and its current attachments.
+ */
 public record Volume(
         String id,
         String projectId,
@@ -26,11 +30,21 @@ public record Volume(
         Instant createdAt,
         Instant updatedAt,
         Instant launchedAt,
-        Map<String, String> metadata) {
+        VolumeStatus previousStatus,
+        Map<String, String> metadata,
+        Map<String, String> adminMetadata,
+        List<VolumeAttachment> attachments) {
 
-    public Volume withMetadata(Map<String, String> replacement) {
+    public Volume withDetails(Map<String, String> newAdminMetadata, List<VolumeAttachment> newAttachments) {
         return new Volume(id, projectId, userId, status, attachStatus, migrationStatus, size, availabilityZone, host,
                 displayName, displayDescription, snapshotId, sourceVolid, volumeTypeId, groupId, bootable,
-                multiattach, useQuota, createdAt, updatedAt, launchedAt, replacement);
+                multiattach, useQuota, createdAt, updatedAt, launchedAt, previousStatus, metadata, newAdminMetadata,
+                newAttachments);
+    }
+
+    public Volume withNameDescriptionMetadata(String name, String description, Map<String, String> newMetadata) {
+        return new Volume(id, projectId, userId, status, attachStatus, migrationStatus, size, availabilityZone, host,
+                name, description, snapshotId, sourceVolid, volumeTypeId, groupId, bootable, multiattach, useQuota,
+                createdAt, updatedAt, launchedAt, previousStatus, newMetadata, adminMetadata, attachments);
     }
 }

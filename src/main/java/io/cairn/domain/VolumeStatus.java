@@ -17,6 +17,7 @@ public enum VolumeStatus {
     ERROR("error"),
     ERROR_DELETING("error_deleting"),
     BACKING_UP("backing-up"),
+    ERROR_BACKING_UP("error_backing-up"),
     RESTORING_BACKUP("restoring-backup"),
     ERROR_RESTORING("error_restoring"),
     EXTENDING("extending"),
@@ -30,6 +31,12 @@ public enum VolumeStatus {
     AWAITING_TRANSFER("awaiting-transfer"),
     ERROR_MANAGING("error_managing"),
     MANAGING("managing");
+
+    /** The statuses an admin may reset a volume to, in Cinder's order (its message lists them so). */
+    public static final java.util.List<VolumeStatus> RESETTABLE = java.util.List.of(CREATING, AVAILABLE, DELETING, ERROR,
+            ERROR_DELETING, ERROR_MANAGING, MANAGING, ATTACHING, IN_USE, DETACHING, MAINTENANCE, RESTORING_BACKUP,
+            ERROR_RESTORING, RESERVED, AWAITING_TRANSFER, BACKING_UP, ERROR_BACKING_UP, ERROR_EXTENDING, DOWNLOADING,
+            UPLOADING, RETYPING, EXTENDING);
 
     /** Statuses from which a volume may be deleted without force. */
     public static final Set<VolumeStatus> DELETABLE =

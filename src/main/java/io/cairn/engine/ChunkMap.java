@@ -1,75 +1,48 @@
 package io.cairn.engine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.Collections;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A volume's or snapshot's map from chunk index to chunk id. Chunks never written are absent and read as
- * zeros. The file is replaced atomically (write aside, fsync, rename, fsync the directory), so a crash
- * leaves either the old map or the new one.
+ * The live map of one volume or snapshot. Block I/O holds {@link #structure} for reading; operations that
+ * replace or share the whole map (snapshot, clone, revert, delete) hold it for writing, so they never see a
+ * write half-done. {@link #mutex} guards the table itself and the set of changes not yet journaled.
  */
-public record ChunkMap(long sizeBytes, NavigableMap<Long, String> chunks) {
-    private static final int MAGIC = 0x43414d31; // "CAM1"
+final class ChunkMap {
+    enum Kind {
+        VOLUME("volumes"), SNAPSHOT("snapshots");
 
-    public ChunkMap {
-        chunks = Collections.unmodifiableNavigableMap(new TreeMap<>(chunks));
-    }
+        final String directory;
 
-    public static ChunkMap empty(long sizeBytes) {
-        return new ChunkMap(sizeBytes, new TreeMap<>());
-    }
-
-    public static ChunkMap read(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-            if (in.readInt() != MAGIC) {
-                throw new IOException("not a chunk map: " + file);
-            }
-            long size = in.readLong();
-            int count = in.readInt();
-            TreeMap<Long, String> chunks = new TreeMap<>();
-            for (int i = 0; i < count; i++) {
-                chunks.put(in.readLong(), in.readUTF());
-            }
-            return new ChunkMap(size, chunks);
+        Kind(String directory) {
+            this.directory = directory;
         }
     }
 
-    public void write(Path file) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeLong(sizeBytes);
-            out.writeInt(chunks.size());
-            for (Map.Entry<Long, String> chunk : chunks.entrySet()) {
-                out.writeLong(chunk.getKey());
-                out.writeUTF(chunk.getValue());
-            }
-        }
-        Path aside = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap(bytes.toByteArray()));
-            channel.force(true);
-        }
-        Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(file.getParent());
-    }
+    final String id;
+    final Kind kind;
+    final ReentrantReadWriteLock structure = new ReentrantReadWriteLock();
+    final ReentrantLock mutex = new ReentrantLock();
+    /** Guarded by {@link #mutex}. */
+    ChunkTable table;
+    /** Guarded by {@link #mutex}: indexes changed since the last commit. */
+    Set<Long> unjournaled = new HashSet<>();
+    /** Changed under {@link #structure}'s write lock. */
+    volatile long sizeBytes;
+    /** Bumped when the content is replaced or deleted; devices opened before stop working. */
+    volatile long generation;
+    volatile boolean deleted;
+    /** Guarded by the engine's commit lock: the journal position the map file includes. */
+    long fileLsn;
+    /** Guarded by the engine's commit lock: the journal holds records newer than the map file. */
+    boolean journaledSinceFile;
 
-    static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+    ChunkMap(String id, Kind kind, long sizeBytes, ChunkTable table) {
+        this.id = id;
+        this.kind = kind;
+        this.sizeBytes = sizeBytes;
+        this.table = table;
     }
 }

@@ -17,6 +17,18 @@ public interface StorageEngine {
     /** Creates an empty volume of {@code sizeBytes}; every byte reads as zero. */
     void createVolume(String volumeId, long sizeBytes) throws IOException;
 
+    /** Creates a volume whose content starts as the snapshot's (shared, copied on write), grown to {@code sizeBytes}. */
+    void createVolumeFromSnapshot(String volumeId, String snapshotId, long sizeBytes) throws IOException;
+
+    /** Creates a volume whose content starts as another volume's current content, grown to {@code sizeBytes}. */
+    void cloneVolume(String volumeId, String sourceVolumeId, long sizeBytes) throws IOException;
+
+    /** Grows a volume; the new bytes read as zero. */
+    void extendVolume(String volumeId, long newSizeBytes) throws IOException;
+
+    /** Replaces the volume's content with the snapshot's. */
+    void revertToSnapshot(String volumeId, String snapshotId) throws IOException;
+
     /** Freezes the volume's current content as a snapshot, sharing its data. */
     void createSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException;
 

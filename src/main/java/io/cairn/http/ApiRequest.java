@@ -91,11 +91,11 @@ public final class ApiRequest {
         if (body.length == 0) {
             throw Faults.malformedBody();
         }
-        if (contentType != null) {
-            String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-            if (!mediaType.equals("application/json") && !mediaType.equals("application/vnd.openstack.volume+json")) {
-                throw new io.cairn.domain.CairnException(io.cairn.domain.ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Unsupported Content-Type");
-            }
+        // Without a Content-Type Cinder hands the controller no body and fails with a 500; the fitting 4xx is
+        // the one it gives for any other media type.
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json") && !mediaType.equals("application/vnd.openstack.volume+json")) {
+            throw new io.cairn.domain.CairnException(io.cairn.domain.ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Unsupported Content-Type");
         }
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

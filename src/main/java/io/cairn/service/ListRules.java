@@ -18,22 +18,28 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Cinder's list rules for query parameters, shared by every listable resource and applied in Cinder's
  * order, which decides which error a request with several problems gets: sort parameters, then limit,
- * marker and offset, then {@code with_count}, then filter validation, then policy, then sort directions.
- * What is left (unknown filters giving an empty list, the marker's 404, unknown sort keys' 400) needs
- * the store and happens in {@link #execute}.
+ * marker and offset, then {@code with_count}, then filter validation and conversion, then policy, then
+ * sort directions. What is left (unknown filters giving an empty list, the marker's 404, unknown sort
+ * keys' 400) needs the store and happens in {@link #execute}.
+ *
+ * <p>Values are read as Cinder's Python reads them: {@code int()} for limit and offset, {@code str.strip()}
+ * for sort items, oslo's {@code bool_from_string} for {@code all_tenants} and {@code get_bool_param} for
+ * {@code with_count} and {@code use_quota}.
  */
 public final class ListRules {
     public static final int MAX_LIMIT = 1000;
     private static final BigInteger MAX_OFFSET = BigInteger.valueOf(2147483647);
-    private static final Pattern PYTHON_INT = Pattern.compile("\\s*[+-]?\\d+(_\\d+)*\\s*");
+    /** Python refuses to convert longer digit strings ({@code sys.int_max_str_digits}), so they are not integers. */
+    private static final int PYTHON_MAX_INT_DIGITS = 4300;
     private static final Set<String> TRUE_WORDS = Set.of("1", "t", "true", "on", "y", "yes");
     private static final Set<String> BOOL_WORDS = Set.of("true", "false", "yes", "no", "y", "n", "1", "0", "t", "f", "on", "off");
-    private static final Map<String, String> LIKE_RENAMES = Map.of("name~", "display_name~", "description~", "display_description~");
+    /** Cinder's {@code ATTRIBUTE_CONVERTERS}, applied from 3.31 only (with the resource filters). */
+    private static final Map<String, String> ATTRIBUTE_CONVERTERS = Map.of(
+            "name~", "display_name~", "description~", "display_description~", "consumes_quota", "use_quota");
 
     private ListRules() {}
 
@@ -66,45 +72,48 @@ public final class ListRules {
 
         List<String> sortKeys = new ArrayList<>();
         List<String> sortDirs = new ArrayList<>();
-        String sort = params.get("sort");
-        if (sort != null && !sort.isEmpty()) {
-            if (params.containsKey("sort_key") || params.containsKey("sort_dir")) {
-                throw new CairnException(ErrorCode.INVALID_SORT, "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
-            }
-            params.remove("sort");
-            for (String item : sort.strip().split(",", -1)) {
+        // Presence is what counts, as in Python's "'sort' in params": an empty sort is still a sort.
+        if (params.containsKey("sort") && (params.containsKey("sort_key") || params.containsKey("sort_dir"))) {
+            throw new CairnException(ErrorCode.INVALID_SORT, "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+        }
+        if (params.containsKey("sort")) {
+            for (String item : pythonStrip(params.remove("sort")).split(",", -1)) {
                 int colon = item.indexOf(':');
                 String key = colon < 0 ? item : item.substring(0, colon);
                 String dir = colon < 0 ? "" : item.substring(colon + 1);
-                sortKeys.add(key.strip());
-                sortDirs.add(dir.isEmpty() ? "desc" : dir.strip());
+                sortKeys.add(pythonStrip(key));
+                sortDirs.add(pythonStrip(dir.isEmpty() ? "desc" : dir));
             }
         } else {
-            sortKeys.add(orDefault(params.remove("sort_key"), "created_at"));
-            sortDirs.add(orDefault(params.remove("sort_dir"), "desc"));
+            sortKeys.add(pythonStrip(orDefault(params.remove("sort_key"), "created_at")));
+            sortDirs.add(pythonStrip(orDefault(params.remove("sort_dir"), "desc")));
         }
 
         int limit = parseLimit(params.remove("limit"));
-        Optional<String> marker = Optional.ofNullable(params.remove("marker")).filter(m -> !m.isEmpty());
+        // An empty marker is still looked up (and not found), as Cinder tests "marker is not None".
+        Optional<String> marker = Optional.ofNullable(params.remove("marker"));
         int offset = parseOffset(params.remove("offset"));
 
         boolean withCount = false;
         if (version.atLeast(45) && params.containsKey("with_count")) {
-            withCount = parseBoolean("with_count", params.remove("with_count"));
+            withCount = parseBoolParam("with_count", params.remove("with_count"));
         }
 
         Map<String, Object> filters = new LinkedHashMap<>(params);
         if (version.atLeast(31)) {
             rejectInvalidFilters(spec, caller, version, filters);
-            LIKE_RENAMES.forEach((from, to) -> {
-                if (filters.containsKey(from)) {
+            for (String from : List.copyOf(filters.keySet())) {
+                String to = ATTRIBUTE_CONVERTERS.get(from);
+                if (to != null) {
                     filters.put(to, filters.remove(from));
                 }
-            });
+            }
         } else {
             if (!version.atLeast(spec.metadataFilterSince())) {
                 filters.remove("metadata");
             }
+            // use_quota counts from 3.65 (as consumes_quota), so the legacy filters never include it.
+            filters.remove("use_quota");
             if (!caller.isAdmin()) {
                 filters.keySet().retainAll(spec.legacyFilters());
             }
@@ -112,8 +121,9 @@ public final class ListRules {
         if (filters.get("metadata") instanceof String text) {
             PythonLiteral.parseDict(text).ifPresent(dict -> filters.put("metadata", dict));
         }
-        if (filters.containsKey("consumes_quota")) {
-            filters.put("use_quota", Boolean.toString(parseBoolean("use_quota", (String) filters.remove("consumes_quota"))));
+        if (filters.get("use_quota") instanceof String text) {
+            // The message names use_quota even when the client sent consumes_quota, as Cinder's does.
+            filters.put("use_quota", Boolean.toString(parseBoolParam("use_quota", text)));
         }
         spec.renamed().forEach((from, to) -> {
             if (filters.containsKey(from)) {
@@ -124,7 +134,7 @@ public final class ListRules {
         listPolicy.authorize(caller);
 
         boolean allTenants = Optional.ofNullable(filters.remove("all_tenants"))
-                .map(v -> TRUE_WORDS.contains(v.toString().strip().toLowerCase(Locale.ROOT))).orElse(false);
+                .map(v -> TRUE_WORDS.contains(pythonStrip(v.toString()).toLowerCase(Locale.ROOT))).orElse(false);
         Optional<String> scope = Optional.of(caller.projectId());
         if (caller.isAdmin() && allTenants) {
             scope = Optional.empty();
@@ -132,8 +142,10 @@ public final class ListRules {
             filters.remove("project_id");
         }
 
-        if (version.atLeast(30)) {
-            sortKeys.replaceAll(key -> key.equals("name") ? "display_name" : key);
+        // Cinder maps only the first "name" (sort_keys.index); a second one stays an invalid key.
+        int name = sortKeys.indexOf("name");
+        if (version.atLeast(30) && name >= 0) {
+            sortKeys.set(name, "display_name");
         }
         List<Boolean> ascending = new ArrayList<>();
         for (String dir : sortDirs) {
@@ -224,11 +236,16 @@ public final class ListRules {
                 continue;
             }
             boolean like = key.endsWith("~");
-            String column = like ? key.substring(0, key.length() - 1) : key;
-            if (!source.isColumn(column) && !spec.extraFilters().contains(column)) {
+            String column = like ? key.replaceFirst("~+$", "") : key; // Python's key.rstrip('~')
+            boolean joined = spec.extraFilters().contains(column);
+            // A like filter needs a column of the resource itself; joined values are matched exactly.
+            if (!source.isColumn(column) && !(joined && !like)) {
                 return Optional.empty();
             }
             String value = entry.getValue().toString();
+            if (joined && value.isEmpty()) {
+                continue; // Cinder joins only for a non-empty value ("if host or cluster or az"), so "" filters nothing
+            }
             result.add(like ? new Filter.Contains(column, value) : new Filter.Equals(column, value));
         }
         return Optional.of(result);
@@ -259,17 +276,66 @@ public final class ListRules {
         return value.intValue();
     }
 
-    /** Python's {@code int(text)}: surrounding whitespace, a sign, and underscores between digits. */
+    /**
+     * Python's {@code int(text)}: surrounding whitespace (Python's, which includes no-break spaces), a sign,
+     * decimal digits of any script, single underscores between digits, and at most 4300 digits.
+     */
     static Optional<BigInteger> parsePythonInt(String text) {
-        if (!PYTHON_INT.matcher(text).matches()) {
+        String stripped = pythonStrip(text);
+        int start = stripped.startsWith("+") || stripped.startsWith("-") ? 1 : 0;
+        StringBuilder digits = new StringBuilder();
+        boolean afterDigit = false;
+        for (int i = start; i < stripped.length(); ) {
+            int c = stripped.codePointAt(i);
+            if (c == '_' && afterDigit) {
+                afterDigit = false;
+            } else if (Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER) {
+                digits.append(Character.digit(c, 10));
+                afterDigit = true;
+            } else {
+                return Optional.empty();
+            }
+            i += Character.charCount(c);
+        }
+        if (!afterDigit || digits.length() > PYTHON_MAX_INT_DIGITS) {
             return Optional.empty();
         }
-        return Optional.of(new BigInteger(text.strip().replace("_", "")));
+        BigInteger value = new BigInteger(digits.toString());
+        return Optional.of(stripped.startsWith("-") ? value.negate() : value);
     }
 
-    /** oslo's strict boolean: one of Cinder's boolean words, in any case. */
+    /** Python's {@code str.strip()}: Java's whitespace plus the no-break spaces and NEL, which Python also strips. */
+    static String pythonStrip(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isPythonSpace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isPythonSpace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean isPythonSpace(char c) {
+        return Character.isWhitespace(c) || c == '\u0085' || c == '\u00a0' || c == '\u2007' || c == '\u202f';
+    }
+
+    /** oslo's strict boolean ({@code bool_from_string(strict=True)}): one of Cinder's boolean words, in any case. */
     public static boolean parseBoolean(String name, String value) {
-        String lower = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        String lower = value == null ? "" : pythonStrip(value).toLowerCase(Locale.ROOT);
+        if (!BOOL_WORDS.contains(lower)) {
+            throw badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
+        }
+        return TRUE_WORDS.contains(lower);
+    }
+
+    /**
+     * Cinder's {@code get_bool_param} for query parameters: oslo's {@code is_valid_boolstr} does not strip, so
+     * {@code " true"} is refused where {@link #parseBoolean} would accept it.
+     */
+    public static boolean parseBoolParam(String name, String value) {
+        String lower = value.toLowerCase(Locale.ROOT);
         if (!BOOL_WORDS.contains(lower)) {
             throw badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
         }

@@ -24,7 +24,33 @@ public enum Policy {
     GET_ALL_VOLUMES("volume:get_all", Level.READER),
     GET_VOLUME("volume:get", Level.READER),
     CREATE_VOLUME("volume:create", Level.MEMBER),
-    DELETE_VOLUME("volume:delete", Level.MEMBER);
+    DELETE_VOLUME("volume:delete", Level.MEMBER),
+    FORCE_DELETE_VOLUME_ON_DELETE("volume:force_delete", Level.ADMIN),
+    UPDATE_VOLUME("volume:update", Level.MEMBER),
+    EXTEND_VOLUME("volume:extend", Level.MEMBER),
+    EXTEND_ATTACHED_VOLUME("volume:extend_attached_volume", Level.MEMBER),
+    REVERT_VOLUME("volume:revert_to_snapshot", Level.MEMBER),
+    GET_VOLUME_METADATA("volume:get_volume_metadata", Level.READER),
+    UPDATE_VOLUME_METADATA("volume:update_volume_metadata", Level.MEMBER),
+    DELETE_VOLUME_METADATA("volume:delete_volume_metadata", Level.MEMBER),
+    RESET_VOLUME_STATUS("volume_extension:volume_admin_actions:reset_status", Level.ADMIN),
+    FORCE_DELETE_VOLUME("volume_extension:volume_admin_actions:force_delete", Level.ADMIN),
+    UPDATE_READONLY_FLAG("volume_extension:volume_actions:update_readonly_flag", Level.MEMBER),
+    ATTACH_VOLUME("volume_extension:volume_actions:attach", Level.MEMBER),
+    DETACH_VOLUME("volume_extension:volume_actions:detach", Level.MEMBER),
+    RESERVE_VOLUME("volume_extension:volume_actions:reserve", Level.MEMBER),
+    UNRESERVE_VOLUME("volume_extension:volume_actions:unreserve", Level.MEMBER),
+    BEGIN_DETACHING("volume_extension:volume_actions:begin_detaching", Level.MEMBER),
+    ROLL_DETACHING("volume_extension:volume_actions:roll_detaching", Level.MEMBER),
+    SHOW_QUOTAS("volume_extension:quotas:show", Level.READER),
+    UPDATE_QUOTAS("volume_extension:quotas:update", Level.ADMIN),
+    DELETE_QUOTAS("volume_extension:quotas:delete", Level.ADMIN),
+    USED_LIMITS("limits_extension:used_limits", Level.READER),
+    GET_ALL_VOLUME_TYPES("volume_extension:type_get_all", Level.READER),
+    GET_VOLUME_TYPE("volume_extension:type_get", Level.READER),
+    VOLUME_TYPE_EXTRA_SPECS("volume_extension:access_types_extra_specs", Level.READER),
+    VOLUME_TYPE_QOS_SPECS_ID("volume_extension:access_types_qos_specs_id", Level.ADMIN),
+    VOLUME_TYPE_ACCESS("volume_extension:volume_type_access", Level.MEMBER);
 
     enum Level { READER, MEMBER, ADMIN }
 
@@ -49,5 +75,17 @@ public enum Policy {
         if (!allows(caller)) {
             throw new CairnException(ErrorCode.POLICY_NOT_AUTHORIZED, "Policy doesn't allow " + rule + " to be performed.");
         }
+    }
+
+    /**
+     * Throws Cinder's 403 unless the caller passes this rule for {@code targetProjectId}, a project named in
+     * the URL rather than found by a scoped lookup (quota sets): project roles count only in the caller's own
+     * project, while admin counts everywhere.
+     */
+    public void authorize(Caller caller, String targetProjectId) {
+        if (!caller.isAdmin() && !caller.projectId().equals(targetProjectId)) {
+            throw new CairnException(ErrorCode.POLICY_NOT_AUTHORIZED, "Policy doesn't allow " + rule + " to be performed.");
+        }
+        authorize(caller);
     }
 }

@@ -16,6 +16,7 @@ import io.cairn.store.VolumeStore;
 import io.cairn.task.TaskHandler;
 import io.cairn.task.TaskKind;
 import io.cairn.task.TaskQueue;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,6 +38,10 @@ public final class SnapshotService {
             Set.of("status", "volume_id", "name", "metadata"), 22,
             Set.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),
             Map.of("name", "display_name"), Set.of("availability_zone"));
+
+    /** Cinder's text, verbatim: the double space and the misspelling are in the original. */
+    static final String FORCE_INVALID_SINCE_3_66 = "Since microversion 3.66 the 'force' flag is invalid for this request.  "
+            + "For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored.";
 
     private final Database database;
     private final SnapshotStore snapshots;
@@ -63,8 +68,10 @@ public final class SnapshotService {
     }
 
     public Snapshot get(Caller caller, String id) {
+        // Looked up first, as Cinder does: another project's snapshot is a 404 whatever the caller's roles.
+        Snapshot snapshot = find(caller, id);
         Policy.GET_SNAPSHOT.authorize(caller);
-        return find(caller, id);
+        return snapshot;
     }
 
     /** Whether the caller may see the extended attributes (project id, progress); Cinder omits them silently otherwise. */
@@ -77,11 +84,17 @@ public final class SnapshotService {
         Snapshot created = database.transaction(tx -> {
             Volume volume = Optional.ofNullable(request.volumeId())
                     .flatMap(id -> volumes.find(tx, id, scope(caller)))
-                    .orElseThrow(() -> CairnException.volumeNotFound(String.valueOf(request.volumeId() == null ? "None" : request.volumeId())));
+                    .orElseThrow(() -> CairnException.volumeNotFound(request.volumeId() == null ? "None" : request.volumeId()));
+            // Cinder's controller rejects force=false at 3.66 before the volume API checks the policy.
+            if (version.atLeast(66) && request.force().isPresent() && !request.force().get()) {
+                throw new CairnException(ErrorCode.INVALID_INPUT, FORCE_INVALID_SINCE_3_66);
+            }
             Policy.CREATE_SNAPSHOT.authorize(caller);
             checkSnapshotable(volume, version, request.force());
-            quotas.reserve(tx, volume.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long) volume.size()));
-            Snapshot snapshot = new Snapshot(UUID.randomUUID().toString(), volume.projectId(), caller.userId(), volume.id(),
+            // Like Cinder, the snapshot belongs to (and is counted against) the caller's project, even when an
+            // admin snapshots another project's volume.
+            quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long) volume.size()));
+            Snapshot snapshot = new Snapshot(UUID.randomUUID().toString(), caller.projectId(), caller.userId(), volume.id(),
                     null, SnapshotStatus.CREATING, "0%", volume.size(), request.name(), request.description(), true,
                     now, null, request.metadata());
             snapshots.insert(tx, snapshot);
@@ -105,17 +118,8 @@ public final class SnapshotService {
         if (volume.status() == VolumeStatus.ERROR) {
             throw CairnException.invalidVolume("The snapshot cannot be created when the volume is in error status.");
         }
-        boolean inUseAllowed;
-        if (version.atLeast(66)) {
-            if (force.isPresent() && !force.get()) {
-                throw CairnException.invalidInput("Since microversion 3.66 the 'force' flag is invalid for this request.  "
-                        + "For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored.")
-                        ;
-            }
-            inUseAllowed = true;
-        } else {
-            inUseAllowed = force.orElse(false);
-        }
+        // From 3.66 in-use needs no force (force=false was refused above); before it, only force allows in-use.
+        boolean inUseAllowed = version.atLeast(66) || force.orElse(false);
         boolean allowed = volume.status() == VolumeStatus.AVAILABLE || (inUseAllowed && volume.status() == VolumeStatus.IN_USE);
         if (!allowed) {
             throw CairnException.invalidVolume("Volume " + volume.id() + " status must be "
@@ -124,16 +128,18 @@ public final class SnapshotService {
     }
 
     /**
-     * Renames or re-describes a snapshot. Returns the snapshot with the new values but its previous
+     * Renames or re-describes a snapshot. For each field, empty leaves it as it is and an empty inner value
+     * clears it (the client sent null). Returns the snapshot with the new values but its previous
      * {@code updated_at}, as Cinder's response shows it.
      */
-    public Snapshot update(Caller caller, String id, Optional<String> name, Optional<String> description) {
-        Policy.UPDATE_SNAPSHOT.authorize(caller);
+    public Snapshot update(Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description) {
         Instant now = now();
         return database.transaction(tx -> {
+            // Cinder looks the snapshot up before the policy check: another project's snapshot is a 404, never a 403.
             Snapshot current = find(tx, caller, id);
-            String newName = name.isPresent() ? name.get() : current.displayName();
-            String newDescription = description.isPresent() ? description.get() : current.displayDescription();
+            Policy.UPDATE_SNAPSHOT.authorize(caller);
+            String newName = name.isPresent() ? name.get().orElse(null) : current.displayName();
+            String newDescription = description.isPresent() ? description.get().orElse(null) : current.displayDescription();
             snapshots.updateNameAndDescription(tx, id, newName, newDescription, now);
             return new Snapshot(current.id(), current.projectId(), current.userId(), current.volumeId(),
                     current.groupSnapshotId(), current.status(), current.progress(), current.volumeSize(), newName,
@@ -183,38 +189,37 @@ public final class SnapshotService {
 
     /** A member reports the outcome of work on the snapshot (creating or deleting only). */
     public void updateStatus(Caller caller, String id, String status, String progress) {
+        // Cinder checks the progress in its request schema, so a bad one is reported before anything else.
+        String newProgress = progress == null || progress.isEmpty() ? null : validProgress(progress);
         Instant now = now();
         database.execute(tx -> {
             Snapshot current = find(tx, caller, id);
             Policy.UPDATE_SNAPSHOT_STATUS.authorize(caller);
             Set<SnapshotStatus> allowed = current.status().reportableTargets();
             if (allowed.isEmpty()) {
-                throw CairnException.invalidInput("Snapshot status " + current.status().wire() + " not allowed for update_snapshot_status");
+                throw statusNotReportable(current.status());
             }
             Optional<SnapshotStatus> target = SnapshotStatus.parse(status).filter(s -> s.wire().equals(status));
             if (target.isEmpty() || !allowed.contains(target.get())) {
                 throw new CairnException(ErrorCode.INVALID_INPUT, "Provided snapshot status " + status
                         + " not allowed for snapshot with status " + current.status().wire() + ".");
             }
-            String newProgress = null;
-            if (progress != null && !progress.isEmpty()) {
-                newProgress = validProgress(progress);
-            }
             if (!snapshots.compareAndSetStatus(tx, id, Set.of(current.status()), target.get(), newProgress, now)) {
-                throw CairnException.invalidInput("Snapshot status " + current.status().wire() + " not allowed for update_snapshot_status");
+                throw statusNotReportable(current.status());
             }
         });
     }
 
+    /** Cinder raises this as a plain HTTPBadRequest, so it has no "Invalid input received" prefix. */
+    private static CairnException statusNotReportable(SnapshotStatus current) {
+        return new CairnException(ErrorCode.INVALID_INPUT, "Snapshot status " + current.wire() + " not allowed for update_snapshot_status");
+    }
+
+    /** Cinder's check: {@code int(progress[:-1])} must work and lie in 0..100, and the last character be '%'. */
     private static String validProgress(String progress) {
-        String digits = progress.substring(0, progress.length() - 1);
-        int value;
-        try {
-            value = ListRules.parsePythonInt(digits).orElseThrow(NumberFormatException::new).intValueExact();
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw CairnException.invalidInput("progress must be an integer percentage");
-        }
-        if (value < 0 || value > 100 || !progress.endsWith("%")) {
+        BigInteger value = ListRules.parsePythonInt(progress.substring(0, progress.length() - 1))
+                .orElseThrow(() -> CairnException.invalidInput("progress must be an integer percentage"));
+        if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(100)) > 0 || !progress.endsWith("%")) {
             throw CairnException.invalidInput("progress must be an integer percentage between 0 and 100");
         }
         return progress;
@@ -223,8 +228,9 @@ public final class SnapshotService {
     // Metadata: no call checks the snapshot's status.
 
     public Map<String, String> metadata(Caller caller, String id) {
+        Snapshot snapshot = find(caller, id);
         Policy.GET_SNAPSHOT_METADATA.authorize(caller);
-        return find(caller, id).metadata();
+        return snapshot.metadata();
     }
 
     public String metadataItem(Caller caller, String id, String key) {
@@ -237,9 +243,9 @@ public final class SnapshotService {
 
     /** Merges (POST) or replaces (PUT) the metadata; returns the whole stored map. */
     public Map<String, String> updateMetadata(Caller caller, String id, Map<String, String> changes, boolean replace) {
-        Policy.UPDATE_SNAPSHOT_METADATA.authorize(caller);
         return database.transaction(tx -> {
             Snapshot snapshot = find(tx, caller, id);
+            Policy.UPDATE_SNAPSHOT_METADATA.authorize(caller);
             Map<String, String> result = replace ? new LinkedHashMap<>() : new LinkedHashMap<>(snapshot.metadata());
             result.putAll(changes);
             snapshots.replaceMetadata(tx, id, result);
@@ -248,12 +254,13 @@ public final class SnapshotService {
     }
 
     public void deleteMetadataItem(Caller caller, String id, String key) {
-        Policy.DELETE_SNAPSHOT_METADATA.authorize(caller);
         database.execute(tx -> {
+            // Cinder's order: the snapshot, then the key (404 for both), then the policy.
             Snapshot snapshot = find(tx, caller, id);
             if (!snapshot.metadata().containsKey(key)) {
                 throw metadataNotFound(id, key);
             }
+            Policy.DELETE_SNAPSHOT_METADATA.authorize(caller);
             Map<String, String> result = new LinkedHashMap<>(snapshot.metadata());
             result.remove(key);
             snapshots.replaceMetadata(tx, id, result);

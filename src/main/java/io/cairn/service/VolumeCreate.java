@@ -2,6 +2,11 @@ package io.cairn.service;
 
 import java.util.Map;
 
-/** A validated volume create request; {@code availabilityZone} is null when the client gave none. */
-public record VolumeCreate(int size, String name, String description, String availabilityZone,
-                           Map<String, String> metadata) {}
+/**
+ * A schema-checked volume create request. {@code size} is null when the client gave none (it then comes
+ * from the source); {@code availabilityZone}, {@code volumeType}, {@code snapshotId} and {@code sourceVolid}
+ * are null when absent.
+ */
+public record VolumeCreate(Integer size, String name, String description, String availabilityZone,
+                           Map<String, String> metadata, String snapshotId, String sourceVolid, String volumeType,
+                           boolean multiattach) {}

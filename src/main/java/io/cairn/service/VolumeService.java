@@ -3,7 +3,11 @@ package io.cairn.service;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
+import io.cairn.domain.ErrorCode;
+import io.cairn.domain.Snapshot;
+import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.Volume;
+import io.cairn.domain.VolumeAttachment;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTypes;
 import io.cairn.engine.StorageEngine;
@@ -17,19 +21,27 @@ import io.cairn.task.TaskQueue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Volumes: Cinder's rules for creating, listing and deleting them, and the tasks that do the work. */
+/** Volumes: Cinder's rules for creating, changing, attaching, extending, reverting and deleting them. */
 public final class VolumeService {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeService.class);
     public static final String DEFAULT_AVAILABILITY_ZONE = "nova";
     private static final long GIB = 1L << 30;
+    private static final String NOT_DELETABLE = "must not be migrating, attached, belong to a group, have snapshots, "
+            + "awaiting a transfer, or be disassociated from snapshots after volume transfer.";
+    private static final Set<String> DELETABLE_MIGRATION_STATUSES = Set.of("deleting", "error", "success");
 
     public static final ListSpec LIST_SPEC = new ListSpec("Volume",
             Set.of("name", "status", "metadata", "availability_zone", "bootable", "group_id"), 0,
@@ -66,22 +78,45 @@ public final class VolumeService {
 
     public Volume get(Caller caller, String id) {
         Policy.GET_VOLUME.authorize(caller);
-        return volumes.find(id, SnapshotService.scope(caller)).orElseThrow(() -> CairnException.volumeNotFound(id));
+        return find(caller, id);
+    }
+
+    /** Count and total size of the caller's volumes (of every project for an admin with all_tenants), with their metadata values. */
+    public record Summary(int totalCount, long totalSize, Map<String, List<String>> metadata) {}
+
+    public Summary summary(Caller caller, boolean allTenants) {
+        Policy.GET_ALL_VOLUMES.authorize(caller);
+        List<Volume> all = volumes.all(caller.isAdmin() && allTenants ? Optional.empty() : Optional.of(caller.projectId()));
+        Map<String, TreeSet<String>> metadata = new LinkedHashMap<>();
+        all.forEach(v -> v.metadata().forEach((k, value) -> metadata.computeIfAbsent(k, x -> new TreeSet<>()).add(value)));
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        metadata.forEach((k, set) -> values.put(k, List.copyOf(set)));
+        return new Summary(all.size(), all.stream().mapToLong(Volume::size).sum(), values);
     }
 
     public Volume create(Caller caller, VolumeCreate request) {
         Policy.CREATE_VOLUME.authorize(caller);
-        String zone = request.availabilityZone() == null ? DEFAULT_AVAILABILITY_ZONE : request.availabilityZone();
-        if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
-            throw CairnException.invalidInput("Availability zone '" + zone + "' is invalid.");
+        if (request.multiattach()) {
+            throw badRequest("multiattach parameter has been removed. The default behavior is to use multiattach "
+                    + "enabled volume types. Contact your administrator to create a multiattach enabled volume type and use it "
+                    + "to create multiattach volumes.");
         }
         Instant now = now();
         Volume created = database.transaction(tx -> {
-            quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) request.size()));
+            Source source = source(tx, caller, request);
+            int size = request.size() != null ? request.size() : source.size();
+            source.checkSize(size);
+            String zone = request.availabilityZone() != null ? request.availabilityZone()
+                    : source.zone().orElse(DEFAULT_AVAILABILITY_ZONE);
+            if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
+                throw CairnException.invalidInput("Availability zone '" + zone + "' is invalid.");
+            }
+            String type = volumeType(request.volumeType());
+            quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
             Volume volume = new Volume(UUID.randomUUID().toString(), caller.projectId(), caller.userId(),
-                    VolumeStatus.CREATING, "detached", null, request.size(), zone, host, request.name(),
-                    request.description(), null, null, VolumeTypes.DEFAULT_ID, null, false, false, true, now, null, null,
-                    request.metadata());
+                    VolumeStatus.CREATING, "detached", null, size, zone, host, request.name(), request.description(),
+                    request.snapshotId(), request.sourceVolid(), type, null, source.bootable(), false, true, now, null,
+                    null, null, request.metadata(), Map.of(), List.of());
             volumes.insert(tx, volume);
             tasks.enqueue(tx, TaskKind.CREATE_VOLUME, volume.id(), now);
             return volume;
@@ -90,43 +125,422 @@ public final class VolumeService {
         return created;
     }
 
-    public void delete(Caller caller, String id) {
+    /** What a new volume starts from: nothing, a snapshot or another volume. */
+    private record Source(int size, Optional<String> zone, boolean bootable, String smallerMessage) {
+        void checkSize(int requested) {
+            if (requested < size) {
+                throw CairnException.invalidInput(String.format(smallerMessage, requested, size));
+            }
+        }
+    }
+
+    private Source source(DSLContext tx, Caller caller, VolumeCreate request) {
+        TreeSet<String> given = new TreeSet<>();
+        if (request.snapshotId() != null) {
+            given.add("snapshot");
+        }
+        if (request.sourceVolid() != null) {
+            given.add("source volume");
+        }
+        if (given.size() > 1) {
+            throw CairnException.invalidInput("May specify only one of " + String.join(", ", given));
+        }
+        if (request.snapshotId() != null) {
+            Snapshot snapshot = snapshots.find(tx, request.snapshotId(), SnapshotService.scope(caller))
+                    .orElseThrow(() -> CairnException.snapshotNotFound(request.snapshotId()));
+            if (snapshot.status() != SnapshotStatus.AVAILABLE) {
+                throw CairnException.invalidSnapshot("Originating snapshot status must be one of 'available' values");
+            }
+            Optional<Volume> parent = volumes.find(tx, snapshot.volumeId(), Optional.empty());
+            return new Source(snapshot.volumeSize(), parent.map(Volume::availabilityZone), parent.map(Volume::bootable).orElse(false),
+                    "Volume size '%d'GB cannot be smaller than the snapshot size %dGB. They must be >= original snapshot size.");
+        }
+        if (request.sourceVolid() != null) {
+            Volume source = volumes.find(tx, request.sourceVolid(), SnapshotService.scope(caller))
+                    .orElseThrow(() -> CairnException.volumeNotFound(request.sourceVolid()));
+            if (source.status() != VolumeStatus.AVAILABLE && source.status() != VolumeStatus.IN_USE) {
+                throw CairnException.invalidVolume("Originating source volume status must be one of 'available, in-use' values");
+            }
+            return new Source(source.size(), Optional.of(source.availabilityZone()), source.bootable(),
+                    "Volume size '%d'GB cannot be smaller than original volume size  %dGB. They must be >= original volume size.");
+        }
+        if (request.size() == null) {
+            throw new CairnException(ErrorCode.INVALID_INPUT,
+                    "The server could not comply with the request since it is either malformed or otherwise incorrect.");
+        }
+        return new Source(1, Optional.empty(), false, "");
+    }
+
+    /** The one type there is, asked for by id or name; anything else is not found as Cinder says it. */
+    private static String volumeType(String requested) {
+        if (requested == null || requested.equals(VolumeTypes.DEFAULT_ID) || requested.equals(VolumeTypes.DEFAULT_NAME)) {
+            return VolumeTypes.DEFAULT_ID;
+        }
+        boolean uuidLike = requested.replace("-", "").matches("(?i)[0-9a-f]{32}");
+        throw new CairnException(ErrorCode.VOLUME_TYPE_NOT_FOUND, uuidLike
+                ? "Volume type " + requested + " could not be found."
+                : "Volume type with name " + requested + " could not be found.");
+    }
+
+    /**
+     * Renames, re-describes or replaces the metadata of a volume. Returns it with the new values and its
+     * previous {@code updated_at}, as Cinder's response shows it.
+     */
+    public Volume update(Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description,
+                         Optional<Map<String, String>> metadata) {
+        Instant now = now();
+        return database.transaction(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.UPDATE_VOLUME.authorize(caller);
+            if (volume.status() == VolumeStatus.MAINTENANCE) {
+                throw CairnException.invalidVolume("The volume cannot be updated during maintenance.");
+            }
+            String newName = name.isPresent() ? name.get().orElse(null) : volume.displayName();
+            String newDescription = description.isPresent() ? description.get().orElse(null) : volume.displayDescription();
+            volumes.update(tx, id, newName, newDescription, now);
+            metadata.ifPresent(m -> volumes.replaceMetadata(tx, id, m));
+            return volume.withNameDescriptionMetadata(newName, newDescription, metadata.orElse(volume.metadata()));
+        });
+    }
+
+    /** DELETE /volumes/{id}, with Cinder's cascade and force options. */
+    public void delete(Caller caller, String id, boolean cascade, boolean force) {
         Instant now = now();
         database.execute(tx -> {
-            Volume volume = volumes.find(tx, id, SnapshotService.scope(caller)).orElseThrow(() -> CairnException.volumeNotFound(id));
+            Volume volume = find(tx, caller, id);
             Policy.DELETE_VOLUME.authorize(caller);
-            boolean deletable = !"attached".equals(volume.attachStatus()) && volume.groupId() == null
-                    && snapshots.findByVolume(tx, id).isEmpty()
-                    && volumes.compareAndSetStatus(tx, id, VolumeStatus.DELETABLE, VolumeStatus.DELETING, now);
-            if (!deletable) {
-                throw CairnException.invalidVolume("Volume status must be available or error or error_restoring or "
-                        + "error_extending or error_managing and must not be migrating, attached, belong to a group, "
-                        + "have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.");
+            if (force) {
+                Policy.FORCE_DELETE_VOLUME_ON_DELETE.authorize(caller);
             }
-            tasks.enqueue(tx, TaskKind.DELETE_VOLUME, id, now);
+            startDelete(tx, caller, volume, cascade, force, now);
         });
         tasks.wake();
     }
 
-    /** Creates the volume's (empty) data on the engine, then marks it available. */
+    /** The admin action os-force_delete: any status, but snapshots still block it. */
+    public void forceDelete(Caller caller, String id) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.FORCE_DELETE_VOLUME.authorize(caller);
+            startDelete(tx, caller, volume, false, true, now);
+        });
+        tasks.wake();
+    }
+
+    private void startDelete(DSLContext tx, Caller caller, Volume volume, boolean cascade, boolean force, Instant now) {
+        List<Snapshot> children = snapshots.findByVolume(tx, volume.id());
+        boolean snapshotsAllow = children.isEmpty() || (cascade && children.stream().allMatch(s -> s.groupSnapshotId() == null
+                && (force || SnapshotStatus.DELETABLE.contains(s.status()))
+                && (caller.isAdmin() || s.projectId().equals(caller.projectId()))));
+        Set<VolumeStatus> allowed = force ? EnumSet.allOf(VolumeStatus.class) : VolumeStatus.DELETABLE;
+        boolean deletable = snapshotsAllow && !"attached".equals(volume.attachStatus()) && volume.groupId() == null
+                && (volume.migrationStatus() == null || DELETABLE_MIGRATION_STATUSES.contains(volume.migrationStatus()))
+                && volumes.compareAndSetStatus(tx, volume.id(), allowed, VolumeStatus.DELETING, now);
+        if (!deletable) {
+            throw CairnException.invalidVolume(force ? "Volume  " + NOT_DELETABLE
+                    : "Volume status must be " + VolumeStatus.DELETABLE.stream().map(VolumeStatus::wire)
+                            .collect(Collectors.joining(" or ")) + " and " + NOT_DELETABLE);
+        }
+        for (Snapshot snapshot : children) {
+            snapshots.setStatus(tx, snapshot.id(), SnapshotStatus.DELETING, now);
+            tasks.enqueue(tx, TaskKind.DELETE_SNAPSHOT, snapshot.id(), now);
+        }
+        tasks.enqueue(tx, TaskKind.DELETE_VOLUME, volume.id(), now);
+    }
+
+    // Metadata: the user's, never the admin keys.
+
+    public Map<String, String> metadata(Caller caller, String id) {
+        Policy.GET_VOLUME_METADATA.authorize(caller);
+        return find(caller, id).metadata();
+    }
+
+    public String metadataItem(Caller caller, String id, String key) {
+        Map<String, String> metadata = metadata(caller, id);
+        if (!metadata.containsKey(key)) {
+            throw metadataNotFound(id, key);
+        }
+        return metadata.get(key);
+    }
+
+    /** Merges (POST) or replaces (PUT) the metadata; returns the whole stored map. */
+    public Map<String, String> updateMetadata(Caller caller, String id, Map<String, String> changes, boolean replace) {
+        return database.transaction(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.UPDATE_VOLUME_METADATA.authorize(caller);
+            requireNotInMaintenance(volume);
+            Map<String, String> result = replace ? new LinkedHashMap<>() : new LinkedHashMap<>(volume.metadata());
+            result.putAll(changes);
+            volumes.replaceMetadata(tx, id, result);
+            return result;
+        });
+    }
+
+    public void deleteMetadataItem(Caller caller, String id, String key) {
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.DELETE_VOLUME_METADATA.authorize(caller);
+            requireNotInMaintenance(volume);
+            if (!volume.metadata().containsKey(key)) {
+                throw metadataNotFound(id, key);
+            }
+            Map<String, String> result = new LinkedHashMap<>(volume.metadata());
+            result.remove(key);
+            volumes.replaceMetadata(tx, id, result);
+        });
+    }
+
+    private static void requireNotInMaintenance(Volume volume) {
+        if (volume.status() == VolumeStatus.MAINTENANCE) {
+            throw CairnException.invalidVolume("The volume metadata cannot be updated when the volume is in maintenance mode.");
+        }
+    }
+
+    private static CairnException metadataNotFound(String id, String key) {
+        return new CairnException(ErrorCode.METADATA_NOT_FOUND, "Volume " + id + " has no metadata with key " + key + ".");
+    }
+
+    // Actions.
+
+    public void extend(Caller caller, ApiVersion version, String id, int newSize) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.EXTEND_VOLUME.authorize(caller);
+            if (newSize <= volume.size()) {
+                throw CairnException.invalidInput("New size for extend must be greater than current size. (current: "
+                        + volume.size() + ", extended: " + newSize + ").");
+            }
+            VolumeStatus expected = VolumeStatus.AVAILABLE;
+            if (version.atLeast(42) && volume.status() == VolumeStatus.IN_USE) {
+                Policy.EXTEND_ATTACHED_VOLUME.authorize(caller);
+                expected = VolumeStatus.IN_USE;
+            }
+            if (!volumes.compareAndSetStatusRememberingPrevious(tx, id, Set.of(expected), VolumeStatus.EXTENDING, now)) {
+                throw CairnException.invalidVolume("Volume " + id + " status must be '{'status': '" + expected.wire()
+                        + "'}' to extend, currently " + volume.status().wire() + ".");
+            }
+            quotas.reserveExtend(tx, caller.projectId(), volume.projectId(), volume.size(), newSize);
+            tasks.enqueue(tx, TaskKind.EXTEND_VOLUME, id, Integer.toString(newSize), now);
+        });
+        tasks.wake();
+    }
+
+    /** Reverts a volume to its latest snapshot (3.40). */
+    public void revert(Caller caller, String id, String snapshotId) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            List<Snapshot> all = snapshots.findByVolume(tx, id);
+            if (all.isEmpty()) {
+                throw badRequest("Volume " + id + " doesn't have any snapshots.");
+            }
+            Snapshot latest = all.getLast();
+            if (snapshotId == null || !snapshotId.equals(latest.id())) {
+                throw badRequest("Specified snapshot " + (snapshotId == null ? "None" : snapshotId)
+                        + " is None or not the latest one of volume " + id + ".");
+            }
+            String cannot = "Can't revert volume " + id + " to its latest snapshot " + latest.id() + ". ";
+            if (volume.size() != latest.volumeSize()) {
+                throw badRequest(cannot + "The volume size must be equal to the snapshot size.");
+            }
+            Policy.REVERT_VOLUME.authorize(caller);
+            if (!volumes.compareAndSetStatus(tx, id, Set.of(VolumeStatus.AVAILABLE), VolumeStatus.REVERTING, now)) {
+                throw new CairnException(ErrorCode.VOLUME_STATUS_CONFLICT, "Invalid volume: " + cannot + "Volume's status must be 'available'.");
+            }
+            if (!snapshots.compareAndSetStatus(tx, latest.id(), Set.of(SnapshotStatus.AVAILABLE), SnapshotStatus.RESTORING, null, now)) {
+                throw new CairnException(ErrorCode.SNAPSHOT_STATUS_CONFLICT, "Invalid snapshot: " + cannot + "Snapshot's status must be 'available'.");
+            }
+            tasks.enqueue(tx, TaskKind.REVERT_VOLUME, id, latest.id(), now);
+        });
+        tasks.wake();
+    }
+
+    /**
+     * Admin reset of status, attach status and migration status; each is optional, at least one is needed.
+     * {@code migrationStatus} "none" clears it.
+     */
+    public void resetStatus(Caller caller, String id, Optional<String> status, Optional<String> attachStatus,
+                            Optional<String> migrationStatus) {
+        if (status.isEmpty() && attachStatus.isEmpty() && migrationStatus.isEmpty()) {
+            throw badRequest("Must specify 'status', 'attach_status' or 'migration_status' for update.");
+        }
+        Optional<String> newStatus = status.map(s -> s.toLowerCase(java.util.Locale.ROOT));
+        if (newStatus.isPresent() && VolumeStatus.RESETTABLE.stream().noneMatch(s -> s.wire().equals(newStatus.get()))) {
+            throw badRequest("Volume status: " + status.get() + " is invalid, valid statuses are: "
+                    + VolumeStatus.RESETTABLE.stream().map(s -> "'" + s.wire() + "'").collect(Collectors.joining(", ", "(", ")")) + ".");
+        }
+        Optional<String> newAttach = attachStatus.map(s -> s.toLowerCase(java.util.Locale.ROOT));
+        if (newAttach.isPresent() && !Set.of("attached", "detached").contains(newAttach.get())) {
+            throw badRequest("Volume attach status: " + attachStatus.get()
+                    + " is invalid, valid statuses are: ['attached', 'detached'].");
+        }
+        Optional<String> newMigration = migrationStatus.map(s -> s.toLowerCase(java.util.Locale.ROOT));
+        if (newMigration.isPresent() && !Set.of("migrating", "error", "success", "completing", "none", "starting").contains(newMigration.get())) {
+            throw badRequest("Volume migration status: " + migrationStatus.get() + " is invalid, valid statuses are: "
+                    + "('migrating', 'error', 'success', 'completing', 'none', 'starting').");
+        }
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.RESET_VOLUME_STATUS.authorize(caller);
+            if (newStatus.equals(Optional.of("deleting"))) {
+                throw badRequest("Cannot reset-state to deleting");
+            }
+            if (newStatus.equals(Optional.of("in-use")) && volume.attachments().isEmpty()) {
+                throw badRequest("Cannot reset-state to in-use because volume does not have any attachments.");
+            }
+            if (newAttach.equals(Optional.of("detached"))) {
+                volumes.detach(tx, id, Optional.empty(), now);
+            }
+            volumes.resetStatus(tx, id, newStatus, newAttach,
+                    newMigration.map(m -> m.equals("none") ? Optional.<String>empty() : Optional.of(m)), now);
+        });
+    }
+
+    /** os-set_bootable: answered with 200, as Cinder does. */
+    public void setBootable(Caller caller, String id, boolean bootable) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.UPDATE_VOLUME.authorize(caller);
+            if (volume.status() == VolumeStatus.MAINTENANCE) {
+                throw CairnException.invalidVolume("The volume cannot be updated during maintenance.");
+            }
+            volumes.setBootable(tx, id, bootable, now);
+        });
+    }
+
+    public void updateReadonlyFlag(Caller caller, String id, boolean readonly) {
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.UPDATE_READONLY_FLAG.authorize(caller);
+            if (volume.status() != VolumeStatus.AVAILABLE) {
+                throw CairnException.invalidVolume("Volume " + id + " status must be available to update readonly flag, but current status is: "
+                        + volume.status().wire() + ".");
+            }
+            volumes.setAdminMetadata(tx, id, "readonly", readonly ? "True" : "False");
+        });
+    }
+
+    public void attach(Caller caller, String id, VolumeAttach request) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.ATTACH_VOLUME.authorize(caller);
+            if (volume.status() == VolumeStatus.MAINTENANCE) {
+                throw CairnException.invalidVolume("The volume cannot be attached in maintenance mode.");
+            }
+            boolean readonly = "True".equals(volume.adminMetadata().get("readonly"));
+            if (readonly && !request.mode().equals("ro")) {
+                throw badRequest("Invalid attaching mode '" + request.mode() + "' for volume " + id + ".");
+            }
+            Set<VolumeStatus> attachable = volume.multiattach()
+                    ? EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.ATTACHING, VolumeStatus.RESERVED, VolumeStatus.IN_USE)
+                    : EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.ATTACHING, VolumeStatus.RESERVED);
+            if (!attachable.contains(volume.status())) {
+                throw CairnException.invalidVolume("Volume status must be available or attaching to attach, but the status is "
+                        + volume.status().wire() + ".");
+            }
+            volumes.attach(tx, new VolumeAttachment(UUID.randomUUID().toString(), id, request.instanceUuid(),
+                    request.hostName(), request.mountpoint(), request.mode(), now), now);
+            volumes.setAdminMetadata(tx, id, "attached_mode", request.mode());
+            if (!volume.adminMetadata().containsKey("readonly")) {
+                volumes.setAdminMetadata(tx, id, "readonly", "False");
+            }
+        });
+    }
+
+    public void detach(Caller caller, String id, Optional<String> attachmentId) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.DETACH_VOLUME.authorize(caller);
+            if (volume.status() == VolumeStatus.MAINTENANCE) {
+                throw CairnException.invalidVolume("The volume cannot be detached in maintenance mode.");
+            }
+            if (volume.attachments().isEmpty()
+                    || attachmentId.isPresent() && volume.attachments().stream().noneMatch(a -> a.id().equals(attachmentId.get()))) {
+                throw CairnException.invalidVolume("Unable to detach volume. Volume status must be 'in-use' and attach_status "
+                        + "must be 'attached' to detach.");
+            }
+            volumes.detach(tx, id, attachmentId, now);
+        });
+    }
+
+    public void reserve(Caller caller, String id) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.RESERVE_VOLUME.authorize(caller);
+            Set<VolumeStatus> from = volume.multiattach() ? EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE) : EnumSet.of(VolumeStatus.AVAILABLE);
+            if (!volumes.compareAndSetStatus(tx, id, from, VolumeStatus.ATTACHING, now)) {
+                throw CairnException.invalidVolume("Volume status must be " + (volume.multiattach() ? "available or in-use" : "available")
+                        + " to reserve, but the status is " + volume.status().wire() + ".");
+            }
+        });
+    }
+
+    public void unreserve(Caller caller, String id) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.UNRESERVE_VOLUME.authorize(caller);
+            volumes.compareAndSetStatus(tx, id, Set.of(VolumeStatus.ATTACHING),
+                    volume.attachments().isEmpty() ? VolumeStatus.AVAILABLE : VolumeStatus.IN_USE, now);
+        });
+    }
+
+    public void beginDetaching(Caller caller, String id) {
+        Instant now = now();
+        database.execute(tx -> {
+            Volume volume = find(tx, caller, id);
+            Policy.BEGIN_DETACHING.authorize(caller);
+            if (!"attached".equals(volume.attachStatus()) || volume.migrationStatus() != null
+                    || !volumes.compareAndSetStatus(tx, id, Set.of(VolumeStatus.IN_USE), VolumeStatus.DETACHING, now)) {
+                throw CairnException.invalidVolume("Unable to detach volume. Volume status must be 'in-use' and attach_status "
+                        + "must be 'attached' to detach.");
+            }
+        });
+    }
+
+    public void rollDetaching(Caller caller, String id) {
+        Instant now = now();
+        database.execute(tx -> {
+            find(tx, caller, id);
+            Policy.ROLL_DETACHING.authorize(caller);
+            volumes.compareAndSetStatus(tx, id, Set.of(VolumeStatus.DETACHING), VolumeStatus.IN_USE, now);
+        });
+    }
+
+    // Durable work.
+
+    /** Creates the volume's data on the engine (empty, from a snapshot or from another volume), then marks it available. */
     public TaskHandler createHandler() {
         return new TaskHandler() {
             @Override
             public void run(Task task) throws Exception {
-                Optional<Volume> volume = volumes.find(task.resourceId(), Optional.empty());
-                if (volume.isEmpty() || volume.get().status() != VolumeStatus.CREATING) {
+                Optional<Volume> found = volumes.find(task.resourceId(), Optional.empty());
+                if (found.isEmpty() || found.get().status() != VolumeStatus.CREATING) {
                     return;
                 }
-                engine.createVolume(task.resourceId(), volume.get().size() * GIB);
-                database.transaction(tx -> volumes.compareAndSetStatus(tx, task.resourceId(),
-                        Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE, now()));
+                Volume volume = found.get();
+                long bytes = volume.size() * GIB;
+                if (volume.snapshotId() != null) {
+                    engine.createVolumeFromSnapshot(volume.id(), volume.snapshotId(), bytes);
+                } else if (volume.sourceVolid() != null) {
+                    engine.cloneVolume(volume.id(), volume.sourceVolid(), bytes);
+                } else {
+                    engine.createVolume(volume.id(), bytes);
+                }
+                database.transaction(tx -> volumes.compareAndSetStatus(tx, volume.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE, now()));
             }
 
             @Override
             public void giveUp(Task task, Exception cause) {
                 LOG.error("volume {} could not be created, moving it to error", task.resourceId(), cause);
-                database.transaction(tx -> volumes.compareAndSetStatus(tx, task.resourceId(),
-                        Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR, now()));
+                database.transaction(tx -> volumes.compareAndSetStatus(tx, task.resourceId(), Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR, now()));
             }
         };
     }
@@ -142,8 +556,7 @@ public final class VolumeService {
                 }
                 engine.deleteVolume(task.resourceId());
                 database.execute(tx -> {
-                    if (volumes.softDelete(tx, task.resourceId(), Set.of(VolumeStatus.DELETING), now())
-                            && volume.get().useQuota()) {
+                    if (volumes.softDelete(tx, task.resourceId(), Set.of(VolumeStatus.DELETING), now()) && volume.get().useQuota()) {
                         quotas.release(tx, volume.get().projectId(),
                                 Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) volume.get().size()));
                     }
@@ -153,10 +566,79 @@ public final class VolumeService {
             @Override
             public void giveUp(Task task, Exception cause) {
                 LOG.error("volume {} could not be deleted, moving it to error_deleting", task.resourceId(), cause);
-                database.transaction(tx -> volumes.compareAndSetStatus(tx, task.resourceId(),
-                        Set.of(VolumeStatus.DELETING), VolumeStatus.ERROR_DELETING, now()));
+                database.transaction(tx -> volumes.compareAndSetStatus(tx, task.resourceId(), Set.of(VolumeStatus.DELETING), VolumeStatus.ERROR_DELETING, now()));
             }
         };
+    }
+
+    /** Grows the volume on the engine, then records the new size and returns it to its previous status. */
+    public TaskHandler extendHandler() {
+        return new TaskHandler() {
+            @Override
+            public void run(Task task) throws Exception {
+                Optional<Volume> volume = volumes.find(task.resourceId(), Optional.empty());
+                if (volume.isEmpty() || volume.get().status() != VolumeStatus.EXTENDING) {
+                    return;
+                }
+                int newSize = Integer.parseInt(task.payload());
+                engine.extendVolume(task.resourceId(), newSize * GIB);
+                database.transaction(tx -> volumes.finishExtend(tx, task.resourceId(), newSize, now()));
+            }
+
+            @Override
+            public void giveUp(Task task, Exception cause) {
+                LOG.error("volume {} could not be extended, moving it to error_extending", task.resourceId(), cause);
+                database.execute(tx -> {
+                    Optional<Volume> volume = volumes.find(tx, task.resourceId(), Optional.empty());
+                    if (volume.isPresent() && volumes.compareAndSetStatus(tx, task.resourceId(), Set.of(VolumeStatus.EXTENDING),
+                            VolumeStatus.ERROR_EXTENDING, now())) {
+                        quotas.release(tx, volume.get().projectId(),
+                                Map.of(QuotaService.GIGABYTES, (long) (Integer.parseInt(task.payload()) - volume.get().size())));
+                    }
+                });
+            }
+        };
+    }
+
+    /** Replaces the volume's data with its latest snapshot's, then returns both to available. */
+    public TaskHandler revertHandler() {
+        return new TaskHandler() {
+            @Override
+            public void run(Task task) throws Exception {
+                Optional<Volume> volume = volumes.find(task.resourceId(), Optional.empty());
+                if (volume.isEmpty() || volume.get().status() != VolumeStatus.REVERTING) {
+                    return;
+                }
+                engine.revertToSnapshot(task.resourceId(), task.payload());
+                finish(task, VolumeStatus.AVAILABLE);
+            }
+
+            @Override
+            public void giveUp(Task task, Exception cause) {
+                LOG.error("volume {} could not be reverted to snapshot {}, moving it to error", task.resourceId(), task.payload(), cause);
+                finish(task, VolumeStatus.ERROR);
+            }
+
+            private void finish(Task task, VolumeStatus volumeStatus) {
+                Instant now = now();
+                database.execute(tx -> {
+                    volumes.compareAndSetStatus(tx, task.resourceId(), Set.of(VolumeStatus.REVERTING), volumeStatus, now);
+                    snapshots.compareAndSetStatus(tx, task.payload(), Set.of(SnapshotStatus.RESTORING), SnapshotStatus.AVAILABLE, null, now);
+                });
+            }
+        };
+    }
+
+    private Volume find(Caller caller, String id) {
+        return volumes.find(id, SnapshotService.scope(caller)).orElseThrow(() -> CairnException.volumeNotFound(id));
+    }
+
+    private Volume find(DSLContext tx, Caller caller, String id) {
+        return volumes.find(tx, id, SnapshotService.scope(caller)).orElseThrow(() -> CairnException.volumeNotFound(id));
+    }
+
+    private static CairnException badRequest(String message) {
+        return new CairnException(ErrorCode.INVALID_INPUT, message);
     }
 
     private Instant now() {

@@ -42,6 +42,9 @@ public final class Database implements AutoCloseable {
         if (config.isSqlite()) {
             hikari.addDataSourceProperty("journal_mode", "WAL");
             hikari.addDataSourceProperty("synchronous", "FULL");
+            // A page cache and a memory map large enough that list queries and bulk loads stay off the disk.
+            hikari.addDataSourceProperty("cache_size", "-65536");
+            hikari.addDataSourceProperty("mmap_size", "268435456");
             hikari.addDataSourceProperty("busy_timeout", "30000");
             hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         }

@@ -36,10 +36,10 @@ public record ListQuery(
         /** The column equals the value, converted to the column's type; a value that does not convert matches nothing. */
         record Equals(String column, String value) implements Filter {}
 
-        /** The column contains the value ({@code LIKE '%value%'}). */
+        /** The column is {@code LIKE '%value%'}, the value unescaped ({@code %} and {@code _} are wildcards), as in Cinder. */
         record Contains(String column, String value) implements Filter {}
 
-        /** Every pair is in the resource's metadata. */
+        /** Every pair is in the resource's metadata; a {@code null} key or value (Python's None) matches nothing. */
         record Metadata(Map<String, String> pairs) implements Filter {}
     }
 }

@@ -131,12 +131,16 @@ final class Listing {
         return switch (filter) {
             case Filter.Equals equals -> table.condition(equals.column(), field -> equalsValue(field, equals.value()))
                     .orElse(falseCondition());
+            // Cinder's LIKE '%value%' with the value as given: % and _ in it are wildcards too.
             case Filter.Contains contains -> table.condition(contains.column(),
-                    field -> field.cast(SQLDataType.VARCHAR).contains(contains.value())).orElse(falseCondition());
+                    field -> field.cast(SQLDataType.VARCHAR).like("%" + contains.value() + "%")).orElse(falseCondition());
             case Filter.Metadata metadata -> {
                 Condition all = noCondition();
                 ResourceTable.MetadataTable meta = table.metadata;
                 for (Map.Entry<String, String> pair : metadata.pairs().entrySet()) {
+                    if (pair.getKey() == null || pair.getValue() == null) {
+                        yield falseCondition(); // a None (or unmatchable) key or value: stored pairs are never NULL
+                    }
                     all = all.and(exists(selectOne().from(meta.table()).where(meta.ownerId().eq(table.id)
                             .and(meta.key().eq(pair.getKey())).and(meta.value().eq(pair.getValue())))));
                 }

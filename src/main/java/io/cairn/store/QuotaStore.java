@@ -44,7 +44,12 @@ public final class QuotaStore {
 
     /** Every limit set for the project, by resource. */
     public Map<String, Long> limits(String projectId) {
-        return dsl.select(LIMIT_RESOURCE, HARD_LIMIT).from(LIMITS).where(LIMIT_PROJECT.eq(projectId))
+        return limits(dsl, projectId);
+    }
+
+    /** Every limit set for the project, by resource, read in the caller's transaction. */
+    public Map<String, Long> limits(DSLContext tx, String projectId) {
+        return tx.select(LIMIT_RESOURCE, HARD_LIMIT).from(LIMITS).where(LIMIT_PROJECT.eq(projectId))
                 .fetch().stream().collect(Collectors.toMap(r -> r.value1(), r -> r.value2()));
     }
 
@@ -53,6 +58,7 @@ public final class QuotaStore {
                 .onConflict(LIMIT_PROJECT, LIMIT_RESOURCE).doUpdate().set(HARD_LIMIT, limit).execute();
     }
 
+    /** Drops the project's own limits so the defaults apply again; its usage stays. */
     public void deleteLimits(DSLContext tx, String projectId) {
         tx.deleteFrom(LIMITS).where(LIMIT_PROJECT.eq(projectId)).execute();
     }
@@ -65,7 +71,12 @@ public final class QuotaStore {
 
     /** Usage of every resource of the project. */
     public Map<String, Long> usages(String projectId) {
-        return dsl.select(USAGE_RESOURCE, IN_USE).from(USAGES).where(USAGE_PROJECT.eq(projectId))
+        return usages(dsl, projectId);
+    }
+
+    /** Usage of every resource of the project, read in the caller's transaction. */
+    public Map<String, Long> usages(DSLContext tx, String projectId) {
+        return tx.select(USAGE_RESOURCE, IN_USE).from(USAGES).where(USAGE_PROJECT.eq(projectId))
                 .fetch().stream().collect(Collectors.toMap(r -> r.value1(), r -> r.value2()));
     }
 

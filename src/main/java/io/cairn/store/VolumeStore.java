@@ -1,21 +1,31 @@
 package io.cairn.store;
 
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.val;
+
 import io.cairn.domain.Volume;
+import io.cairn.domain.VolumeAttachment;
 import io.cairn.domain.VolumeStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
 /**
- * Volume rows and their metadata. Reads see live rows only; status changes are compare-and-set.
+ * Volume rows with their metadata, admin metadata and attachments. Reads see live rows only; status
+ * changes are compare-and-set.
  */
 public final class VolumeStore implements ListSource<Volume> {
     static final ResourceTable TABLE = new ResourceTable("volumes",
@@ -42,6 +52,32 @@ public final class VolumeStore implements ListSource<Volume> {
     private static final Field<Long> UPDATED_AT = TABLE.time("updated_at");
     private static final Field<Long> LAUNCHED_AT = TABLE.time("launched_at");
     private static final Field<Long> DELETED_AT = TABLE.time("deleted_at");
+    private static final Field<String> PREVIOUS_STATUS = TABLE.string("previous_status");
+
+    static {
+        for (String column : List.of("replication_status", "consistencygroup_id", "provider_id", "provider_location",
+                "encryption_key_id")) {
+            TABLE.string(column);
+        }
+        TABLE.time("scheduled_at");
+        TABLE.time("terminated_at");
+    }
+
+    private static final Table<Record> ADMIN_METADATA = table(name("volume_admin_metadata"));
+    private static final Field<String> ADMIN_VOLUME_ID = field(name("volume_admin_metadata", "volume_id"), SQLDataType.VARCHAR);
+    private static final Field<String> ADMIN_KEY = field(name("volume_admin_metadata", "meta_key"), SQLDataType.VARCHAR);
+    private static final Field<String> ADMIN_VALUE = field(name("volume_admin_metadata", "meta_value"), SQLDataType.VARCHAR);
+
+    private static final Table<Record> ATTACHMENTS = table(name("volume_attachments"));
+    private static final Field<String> ATTACHMENT_ID = field(name("volume_attachments", "id"), SQLDataType.VARCHAR);
+    private static final Field<String> ATTACHMENT_VOLUME_ID = field(name("volume_attachments", "volume_id"), SQLDataType.VARCHAR);
+    private static final Field<String> INSTANCE_UUID = field(name("volume_attachments", "instance_uuid"), SQLDataType.VARCHAR);
+    private static final Field<String> ATTACHED_HOST = field(name("volume_attachments", "attached_host"), SQLDataType.VARCHAR);
+    private static final Field<String> MOUNTPOINT = field(name("volume_attachments", "mountpoint"), SQLDataType.VARCHAR);
+    private static final Field<String> ATTACH_MODE = field(name("volume_attachments", "attach_mode"), SQLDataType.VARCHAR);
+    private static final Field<String> ATTACHMENT_STATUS = field(name("volume_attachments", "attach_status"), SQLDataType.VARCHAR);
+    private static final Field<Long> ATTACHED_AT = field(name("volume_attachments", "attached_at"), SQLDataType.BIGINT);
+    private static final Field<Long> DETACHED_AT = field(name("volume_attachments", "detached_at"), SQLDataType.BIGINT);
 
     private final DSLContext dsl;
 
@@ -75,7 +111,7 @@ public final class VolumeStore implements ListSource<Volume> {
     }
 
     public Optional<Volume> find(DSLContext tx, String id, Optional<String> projectId) {
-        return Listing.find(tx, TABLE, id, projectId, VolumeStore::toVolume);
+        return Listing.find(tx, TABLE, id, projectId, VolumeStore::toVolume).map(v -> withDetails(tx, List.of(v)).get(0));
     }
 
     @Override
@@ -85,7 +121,7 @@ public final class VolumeStore implements ListSource<Volume> {
 
     @Override
     public List<Volume> list(ListQuery query, Optional<ListQuery.Marker> marker) {
-        return Listing.page(dsl, TABLE, query, marker, VolumeStore::toVolume);
+        return withDetails(dsl, Listing.page(dsl, TABLE, query, marker, VolumeStore::toVolume));
     }
 
     @Override
@@ -93,23 +129,66 @@ public final class VolumeStore implements ListSource<Volume> {
         return Listing.count(dsl, TABLE, query);
     }
 
+    /** Count, total size and metadata of the live volumes of a project (or of all projects). */
+    public List<Volume> all(Optional<String> projectId) {
+        return Listing.rows(dsl, TABLE, projectId.map(PROJECT_ID::eq).orElse(org.jooq.impl.DSL.noCondition()), VolumeStore::toVolume);
+    }
+
     /** Sets the status if the current one is in {@code expected}; false means the row was not in such a status. */
     public boolean compareAndSetStatus(DSLContext tx, String id, Collection<VolumeStatus> expected, VolumeStatus next, Instant now) {
         var update = tx.update(TABLE.table).set(STATUS, next.wire()).set(UPDATED_AT, Micros.of(now));
         if (next == VolumeStatus.AVAILABLE) {
-            update = update.set(LAUNCHED_AT, org.jooq.impl.DSL.coalesce(LAUNCHED_AT, org.jooq.impl.DSL.val(Micros.of(now))));
+            update = update.set(LAUNCHED_AT, coalesce(LAUNCHED_AT, val(Micros.of(now))));
         }
-        return update.where(ID.eq(id).and(TABLE.deleted.isFalse())
-                        .and(STATUS.in(expected.stream().map(VolumeStatus::wire).toList())))
-                .execute() == 1;
+        return update.where(ID.eq(id).and(TABLE.deleted.isFalse()).and(STATUS.in(wire(expected)))).execute() == 1;
+    }
+
+    /** Moves to {@code next} from one of {@code expected}, remembering the status it left. */
+    public boolean compareAndSetStatusRememberingPrevious(DSLContext tx, String id, Collection<VolumeStatus> expected,
+                                                          VolumeStatus next, Instant now) {
+        return tx.update(TABLE.table).set(PREVIOUS_STATUS, STATUS).set(STATUS, next.wire()).set(UPDATED_AT, Micros.of(now))
+                .where(ID.eq(id).and(TABLE.deleted.isFalse()).and(STATUS.in(wire(expected)))).execute() == 1;
+    }
+
+    /** Admin reset: sets whichever of the three fields are given, whatever they were. */
+    public void resetStatus(DSLContext tx, String id, Optional<String> status, Optional<String> attachStatus,
+                            Optional<Optional<String>> migrationStatus, Instant now) {
+        var update = tx.update(TABLE.table).set(UPDATED_AT, Micros.of(now));
+        if (status.isPresent()) {
+            update = update.set(STATUS, status.get());
+        }
+        if (attachStatus.isPresent()) {
+            update = update.set(ATTACH_STATUS, attachStatus.get());
+        }
+        if (migrationStatus.isPresent()) {
+            update = update.set(MIGRATION_STATUS, migrationStatus.get().orElse(null));
+        }
+        update.where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+    }
+
+    /** Finishes an extend: the new size, and the status it had before ({@code available} or {@code in-use}). */
+    public boolean finishExtend(DSLContext tx, String id, int newSize, Instant now) {
+        return tx.update(TABLE.table).set(SIZE, newSize)
+                .set(STATUS, coalesce(PREVIOUS_STATUS, val(VolumeStatus.AVAILABLE.wire()))).set(PREVIOUS_STATUS, (String) null)
+                .set(UPDATED_AT, Micros.of(now))
+                .where(ID.eq(id).and(TABLE.deleted.isFalse()).and(STATUS.eq(VolumeStatus.EXTENDING.wire()))).execute() == 1;
+    }
+
+    public void update(DSLContext tx, String id, String name, String description, Instant now) {
+        tx.update(TABLE.table).set(DISPLAY_NAME, name).set(DISPLAY_DESCRIPTION, description).set(UPDATED_AT, Micros.of(now))
+                .where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+    }
+
+    public void setBootable(DSLContext tx, String id, boolean bootable, Instant now) {
+        tx.update(TABLE.table).set(BOOTABLE, bootable).set(UPDATED_AT, Micros.of(now))
+                .where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
     }
 
     public boolean softDelete(DSLContext tx, String id, Collection<VolumeStatus> expected, Instant now) {
         return tx.update(TABLE.table)
                 .set(STATUS, "deleted").set(TABLE.deleted, true)
                 .set(DELETED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.deleted.isFalse())
-                        .and(STATUS.in(expected.stream().map(VolumeStatus::wire).toList())))
+                .where(ID.eq(id).and(TABLE.deleted.isFalse()).and(STATUS.in(wire(expected))))
                 .execute() == 1;
     }
 
@@ -121,13 +200,75 @@ public final class VolumeStore implements ListSource<Volume> {
         Listing.replaceMetadata(tx, TABLE.metadata, id, metadata);
     }
 
+    public void setAdminMetadata(DSLContext tx, String id, String key, String value) {
+        tx.insertInto(ADMIN_METADATA).set(ADMIN_VOLUME_ID, id).set(ADMIN_KEY, key).set(ADMIN_VALUE, value)
+                .onConflict(ADMIN_VOLUME_ID, ADMIN_KEY).doUpdate().set(ADMIN_VALUE, value).execute();
+    }
+
+    public void deleteAdminMetadata(DSLContext tx, String id, String key) {
+        tx.deleteFrom(ADMIN_METADATA).where(ADMIN_VOLUME_ID.eq(id).and(ADMIN_KEY.eq(key))).execute();
+    }
+
+    /** Records an attachment and marks the volume attached and in use. */
+    public void attach(DSLContext tx, VolumeAttachment attachment, Instant now) {
+        tx.insertInto(ATTACHMENTS).set(ATTACHMENT_ID, attachment.id()).set(ATTACHMENT_VOLUME_ID, attachment.volumeId())
+                .set(INSTANCE_UUID, attachment.instanceUuid()).set(ATTACHED_HOST, attachment.attachedHost())
+                .set(MOUNTPOINT, attachment.mountpoint()).set(ATTACH_MODE, attachment.attachMode())
+                .set(ATTACHMENT_STATUS, "attached").set(ATTACHED_AT, Micros.of(attachment.attachedAt())).execute();
+        tx.update(TABLE.table).set(STATUS, VolumeStatus.IN_USE.wire()).set(ATTACH_STATUS, "attached")
+                .set(UPDATED_AT, Micros.of(now)).where(ID.eq(attachment.volumeId())).execute();
+    }
+
+    /**
+     * Ends one attachment (or all, when {@code attachmentId} is empty); the volume becomes available and
+     * detached when none is left.
+     */
+    public void detach(DSLContext tx, String volumeId, Optional<String> attachmentId, Instant now) {
+        var condition = ATTACHMENT_VOLUME_ID.eq(volumeId).and(ATTACHMENT_STATUS.eq("attached"));
+        if (attachmentId.isPresent()) {
+            condition = condition.and(ATTACHMENT_ID.eq(attachmentId.get()));
+        }
+        tx.update(ATTACHMENTS).set(ATTACHMENT_STATUS, "detached").set(DETACHED_AT, Micros.of(now)).where(condition).execute();
+        boolean attachedStill = tx.fetchExists(ATTACHMENTS, ATTACHMENT_VOLUME_ID.eq(volumeId).and(ATTACHMENT_STATUS.eq("attached")));
+        if (!attachedStill) {
+            tx.update(TABLE.table).set(STATUS, VolumeStatus.AVAILABLE.wire()).set(ATTACH_STATUS, "detached")
+                    .set(UPDATED_AT, Micros.of(now)).where(ID.eq(volumeId)).execute();
+            deleteAdminMetadata(tx, volumeId, "attached_mode");
+        }
+    }
+
+    private static List<Volume> withDetails(DSLContext tx, List<Volume> volumes) {
+        if (volumes.isEmpty()) {
+            return volumes;
+        }
+        List<String> ids = volumes.stream().map(Volume::id).toList();
+        Map<String, Map<String, String>> admin = new HashMap<>();
+        tx.select(ADMIN_VOLUME_ID, ADMIN_KEY, ADMIN_VALUE).from(ADMIN_METADATA).where(ADMIN_VOLUME_ID.in(ids))
+                .orderBy(ADMIN_VOLUME_ID, ADMIN_KEY)
+                .forEach(r -> admin.computeIfAbsent(r.value1(), k -> new LinkedHashMap<>()).put(r.value2(), r.value3()));
+        Map<String, List<VolumeAttachment>> attachments = new HashMap<>();
+        tx.select(ATTACHMENT_ID, ATTACHMENT_VOLUME_ID, INSTANCE_UUID, ATTACHED_HOST, MOUNTPOINT, ATTACH_MODE, ATTACHED_AT)
+                .from(ATTACHMENTS).where(ATTACHMENT_VOLUME_ID.in(ids).and(ATTACHMENT_STATUS.eq("attached")))
+                .orderBy(ATTACHED_AT, ATTACHMENT_ID)
+                .forEach(r -> attachments.computeIfAbsent(r.value2(), k -> new ArrayList<>()).add(new VolumeAttachment(
+                        r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), Micros.toInstant(r.value7()))));
+        return volumes.stream().map(v -> v.withDetails(admin.getOrDefault(v.id(), Map.of()),
+                attachments.getOrDefault(v.id(), List.of()))).toList();
+    }
+
+    private static List<String> wire(Collection<VolumeStatus> statuses) {
+        return statuses.stream().map(VolumeStatus::wire).toList();
+    }
+
     private static Volume toVolume(Record r, Map<String, String> metadata) {
+        String previous = r.get(PREVIOUS_STATUS);
         return new Volume(r.get(ID), r.get(PROJECT_ID), r.get(USER_ID), VolumeStatus.fromWire(r.get(STATUS)),
                 r.get(ATTACH_STATUS), r.get(MIGRATION_STATUS), r.get(SIZE), r.get(AVAILABILITY_ZONE), r.get(HOST),
                 r.get(DISPLAY_NAME), r.get(DISPLAY_DESCRIPTION), r.get(SNAPSHOT_ID), r.get(SOURCE_VOLID),
                 r.get(VOLUME_TYPE_ID), r.get(GROUP_ID), Boolean.TRUE.equals(r.get(BOOTABLE)),
                 Boolean.TRUE.equals(r.get(MULTIATTACH)), Boolean.TRUE.equals(r.get(USE_QUOTA)),
                 Micros.toInstant(r.get(CREATED_AT)), Micros.toInstant(r.get(UPDATED_AT)),
-                Micros.toInstant(r.get(LAUNCHED_AT)), new LinkedHashMap<>(metadata));
+                Micros.toInstant(r.get(LAUNCHED_AT)), previous == null ? null : VolumeStatus.fromWire(previous),
+                new LinkedHashMap<>(metadata), Map.of(), List.of());
     }
 }

@@ -43,9 +43,24 @@ public final class RecoveryPass {
                 + resume(volumes.idsInStatus(VolumeStatus.DELETING), TaskKind.DELETE_VOLUME, now)
                 + resume(snapshots.idsInStatus(SnapshotStatus.CREATING), TaskKind.CREATE_SNAPSHOT, now)
                 + resume(snapshots.idsInStatus(SnapshotStatus.DELETING), TaskKind.DELETE_SNAPSHOT, now);
-        if (released + resumed > 0) {
-            LOG.info("recovery: {} interrupted tasks requeued, {} resources given a new task", released, resumed);
+        int failed = fail(VolumeStatus.EXTENDING, VolumeStatus.ERROR_EXTENDING, now)
+                + fail(VolumeStatus.REVERTING, VolumeStatus.ERROR, now);
+        if (released + resumed + failed > 0) {
+            LOG.info("recovery: {} interrupted tasks requeued, {} resources given a new task, {} moved to error",
+                    released, resumed, failed);
         }
+    }
+
+    /** Work whose argument is lost with its task (the new size, the snapshot) cannot resume: the volume goes to error. */
+    private int fail(VolumeStatus stuck, VolumeStatus error, Instant now) {
+        int count = 0;
+        for (String id : volumes.idsInStatus(stuck)) {
+            if (!tasks.hasOpenTask(id)) {
+                database.execute(tx -> volumes.compareAndSetStatus(tx, id, java.util.Set.of(stuck), error, now));
+                count++;
+            }
+        }
+        return count;
     }
 
     private int resume(List<String> ids, TaskKind kind, Instant now) {

@@ -4,6 +4,8 @@ package io.cairn.task;
 public enum TaskKind {
     CREATE_VOLUME,
     DELETE_VOLUME,
+    EXTEND_VOLUME,
+    REVERT_VOLUME,
     CREATE_SNAPSHOT,
     DELETE_SNAPSHOT
 }

@@ -18,7 +18,12 @@ public final class TaskQueue {
     }
 
     public void enqueue(DSLContext tx, TaskKind kind, String resourceId, Instant now) {
-        store.enqueue(tx, kind.name(), resourceId, null, now);
+        enqueue(tx, kind, resourceId, null, now);
+    }
+
+    /** Enqueues work that needs an argument besides the resource (a new size, a snapshot id). */
+    public void enqueue(DSLContext tx, TaskKind kind, String resourceId, String payload, Instant now) {
+        store.enqueue(tx, kind.name(), resourceId, payload, now);
     }
 
     public void wake() {

@@ -66,12 +66,13 @@ public final class SnapshotResource {
 
     private ApiResponse create(ApiRequest request) {
         JsonNode body = request.body(CREATE).get("snapshot");
-        String name = text(body, "name").or(() -> text(body, "display_name")).orElse(null);
+        // A present "name" wins over "display_name" even when it is null, as Cinder pops one into the other.
+        String name = field(body, "name").or(() -> field(body, "display_name")).flatMap(v -> v).orElse(null);
         Optional<Boolean> force = body.has("force")
                 ? Optional.of(ListRules.parseBoolean("force", body.get("force").asString()))
                 : Optional.empty();
         SnapshotCreate create = new SnapshotCreate(body.path("volume_id").isString() ? body.get("volume_id").asString() : null,
-                strip(name), strip(text(body, "description").orElse(null)), force, Bodies.metadata(body.get("metadata")));
+                Bodies.strip(name), Bodies.strip(text(body, "description").orElse(null)), force, Bodies.metadata(body.get("metadata")));
         Snapshot snapshot = snapshots.create(request.caller(), request.version(), create);
         return ApiResponse.accepted(ApiResponse.wrap("snapshot", SnapshotView.detail(snapshot, request.version(), false)));
     }
@@ -81,7 +82,7 @@ public final class SnapshotResource {
         Optional<Optional<String>> name = field(body, "name").or(() -> field(body, "display_name"));
         Optional<Optional<String>> description = field(body, "description").or(() -> field(body, "display_description"));
         Snapshot snapshot = snapshots.update(request.caller(), request.param("id"),
-                name.map(v -> strip(v.orElse(null))), description.map(v -> strip(v.orElse(null))));
+                name.map(v -> v.map(Bodies::strip)), description.map(v -> v.map(Bodies::strip)));
         return ApiResponse.ok(ApiResponse.wrap("snapshot", SnapshotView.detail(snapshot, request.version(), false)));
     }
 
@@ -154,9 +155,5 @@ public final class SnapshotResource {
     /** Present in the body (possibly as null)? Then its value, which may be empty for null. */
     private static Optional<Optional<String>> field(JsonNode body, String name) {
         return body.has(name) ? Optional.of(text(body, name)) : Optional.empty();
-    }
-
-    private static String strip(String value) {
-        return value == null ? null : value.strip();
     }
 }

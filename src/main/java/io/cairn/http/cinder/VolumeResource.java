@@ -8,17 +8,33 @@ import io.cairn.http.ApiResponse;
 import io.cairn.http.Faults;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
+import io.cairn.service.ListRules;
 import io.cairn.service.Page;
+import io.cairn.service.VolumeAttach;
 import io.cairn.service.VolumeCreate;
 import io.cairn.service.VolumeService;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The Cinder v3 volume API. */
+/** The Cinder v3 volume API: parse, call one service method, render one view. */
 public final class VolumeResource {
     private static final JsonSchema CREATE = JsonSchema.load("volume-create");
+    private static final JsonSchema CREATE_STRICT = JsonSchema.load("volume-create-3.53");
+    private static final JsonSchema UPDATE = JsonSchema.load("volume-update");
+    private static final JsonSchema UPDATE_STRICT = JsonSchema.load("volume-update-3.53");
+    private static final JsonSchema METADATA = JsonSchema.load("volume-metadata");
+    private static final JsonSchema METADATA_ITEM = JsonSchema.load("volume-metadata-item");
+    private static final JsonSchema EXTEND = JsonSchema.load("volume-extend");
+    private static final JsonSchema REVERT = JsonSchema.load("volume-revert");
+    private static final JsonSchema RESET_STATUS = JsonSchema.load("volume-reset-status");
+    private static final JsonSchema SET_BOOTABLE = JsonSchema.load("volume-set-bootable");
+    private static final JsonSchema READONLY = JsonSchema.load("volume-readonly");
+    private static final JsonSchema ATTACH = JsonSchema.load("volume-attach");
+    private static final JsonSchema DETACH = JsonSchema.load("volume-detach");
 
     private final VolumeService volumes;
 
@@ -29,52 +45,180 @@ public final class VolumeResource {
     public void register(Router router) {
         router.add("GET", "volumes", r -> list(r, false));
         router.add("GET", "volumes/detail", r -> list(r, true));
+        router.add("GET", "volumes/summary", 12, this::summary);
         router.add("POST", "volumes", this::create);
         router.add("GET", "volumes/{id}", this::show);
+        router.add("PUT", "volumes/{id}", this::update);
         router.add("DELETE", "volumes/{id}", this::delete);
+        router.add("POST", "volumes/{id}/action", this::action);
+        router.add("GET", "volumes/{id}/metadata", this::metadata);
+        router.add("POST", "volumes/{id}/metadata", r -> updateMetadata(r, false));
+        router.add("PUT", "volumes/{id}/metadata", r -> updateMetadata(r, true));
+        router.add("GET", "volumes/{id}/metadata/{key}", this::metadataItem);
+        router.add("PUT", "volumes/{id}/metadata/{key}", this::updateMetadataItem);
+        router.add("DELETE", "volumes/{id}/metadata/{key}", this::deleteMetadataItem);
     }
 
     private ApiResponse list(ApiRequest request, boolean detail) {
         Page<Volume> page = volumes.list(request.caller(), request.version(), request.query());
         List<Map<String, Object>> items = page.items().stream()
-                .map(v -> detail ? VolumeView.detail(request, v, true) : VolumeView.summary(request, v))
+                .map(v -> detail ? VolumeView.detail(request, v, VolumeView.Extras.SHOWN) : VolumeView.summary(request, v))
                 .toList();
         String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
         return ApiResponse.ok(Links.collection(request, "volumes", detail ? "volumes/detail" : "volumes", items, page, lastId));
     }
 
+    private ApiResponse summary(ApiRequest request) {
+        boolean allTenants = request.queryValue("all_tenants")
+                .map(v -> List.of("1", "t", "true", "on", "y", "yes").contains(v.strip().toLowerCase(java.util.Locale.ROOT))).orElse(false);
+        VolumeService.Summary summary = volumes.summary(request.caller(), allTenants);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total_size", summary.totalSize());
+        body.put("total_count", summary.totalCount());
+        if (request.version().atLeast(36)) {
+            body.put("metadata", summary.metadata());
+        }
+        return ApiResponse.ok(ApiResponse.wrap("volume-summary", body));
+    }
+
     private ApiResponse show(ApiRequest request) {
-        return ApiResponse.ok(ApiResponse.wrap("volume", VolumeView.detail(request, volumes.get(request.caller(), request.param("id")), true)));
+        Volume volume = volumes.get(request.caller(), request.param("id"));
+        return ApiResponse.ok(ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.SHOWN)));
     }
 
     private ApiResponse create(ApiRequest request) {
         JsonNode root = request.body();
         JsonNode size = root.path("volume").path("size");
         if (size.isString() && size.asString().matches("[0-9]{1,18}")) {
+            // Cinder checks the bounds of a numeric string as a number.
             ((ObjectNode) root.get("volume")).put("size", Long.parseLong(size.asString()));
         }
-        CREATE.validate(root);
+        (request.version().atLeast(53) ? CREATE_STRICT : CREATE).validate(root);
         JsonNode body = root.get("volume");
-        if (!body.path("size").isIntegralNumber()) {
-            throw new CairnException(ErrorCode.INVALID_INPUT, Faults.GENERIC_400);
-        }
-        String name = text(body, "name", "display_name");
-        String description = text(body, "description", "display_description");
-        VolumeCreate create = new VolumeCreate(body.get("size").intValue(), name == null ? null : name.strip(),
-                description == null ? null : description.strip(), text(body, "availability_zone", "availability_zone"),
-                Bodies.metadata(body.get("metadata")));
+        String name = Bodies.text(body, "name", "display_name");
+        String description = Bodies.text(body, "description", "display_description");
+        boolean multiattach = body.has("multiattach") && !body.get("multiattach").isNull()
+                && ListRules.parseBoolean("multiattach", body.get("multiattach").asString());
+        VolumeCreate create = new VolumeCreate(body.path("size").isIntegralNumber() ? body.get("size").intValue() : null,
+                name == null ? null : name.strip(), description == null ? null : description.strip(),
+                Bodies.text(body, "availability_zone", "availability_zone"), Bodies.metadata(body.get("metadata")),
+                Bodies.text(body, "snapshot_id", "snapshot_id"), Bodies.text(body, "source_volid", "source_volid"),
+                Bodies.text(body, "volume_type", "volume_type"), multiattach);
         Volume volume = volumes.create(request.caller(), create);
-        return ApiResponse.accepted(ApiResponse.wrap("volume", VolumeView.detail(request, volume, false)));
+        return ApiResponse.accepted(ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.NONE)));
+    }
+
+    private ApiResponse update(ApiRequest request) {
+        JsonNode body = request.body(request.version().atLeast(53) ? UPDATE_STRICT : UPDATE).get("volume");
+        Optional<Optional<String>> name = field(body, "name").or(() -> field(body, "display_name"));
+        Optional<Optional<String>> description = field(body, "description").or(() -> field(body, "display_description"));
+        Optional<Map<String, String>> metadata = body.has("metadata") ? Optional.of(Bodies.metadata(body.get("metadata"))) : Optional.empty();
+        Volume volume = volumes.update(request.caller(), request.param("id"), name.map(v -> v.map(String::strip)),
+                description.map(v -> v.map(String::strip)), metadata);
+        return ApiResponse.ok(ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.ADMIN_METADATA)));
     }
 
     private ApiResponse delete(ApiRequest request) {
-        volumes.delete(request.caller(), request.param("id"));
+        boolean cascade = request.queryValue("cascade").map(v -> ListRules.parseBoolean("cascade", v)).orElse(false);
+        boolean force = request.version().atLeast(23)
+                && request.queryValue("force").map(v -> ListRules.parseBoolean("force", v)).orElse(false);
+        volumes.delete(request.caller(), request.param("id"), cascade, force);
         return ApiResponse.empty(202);
     }
 
-    /** The first of the aliases present as a string; {@code name} wins over {@code display_name}. */
-    private static String text(JsonNode body, String name, String alias) {
-        JsonNode value = body.has(name) ? body.get(name) : body.get(alias);
-        return value != null && value.isString() ? value.asString() : null;
+    private ApiResponse action(ApiRequest request) {
+        JsonNode body = request.body();
+        if (!body.isObject() || body.size() != 1) {
+            throw Faults.malformedBody();
+        }
+        String action = body.propertyNames().iterator().next();
+        String id = request.param("id");
+        JsonNode argument = body.get(action);
+        switch (action) {
+            case "os-extend" -> {
+                JsonNode size = argument.path("new_size");
+                if (size.isString() && size.asString().matches("[0-9]{1,18}")) {
+                    ((ObjectNode) argument).put("new_size", Long.parseLong(size.asString()));
+                }
+                EXTEND.validate(body);
+                volumes.extend(request.caller(), request.version(), id, argument.get("new_size").intValue());
+            }
+            case "revert" -> {
+                if (!request.version().atLeast(40)) {
+                    throw Faults.notFound();
+                }
+                REVERT.validate(body);
+                volumes.revert(request.caller(), id, Bodies.text(argument, "snapshot_id", "snapshot_id"));
+            }
+            case "os-reset_status" -> {
+                RESET_STATUS.validate(body);
+                volumes.resetStatus(request.caller(), id, nonEmpty(argument, "status"), nonEmpty(argument, "attach_status"),
+                        nonEmpty(argument, "migration_status"));
+            }
+            case "os-force_delete" -> volumes.forceDelete(request.caller(), id);
+            case "os-set_bootable" -> {
+                SET_BOOTABLE.validate(body);
+                volumes.setBootable(request.caller(), id, ListRules.parseBoolean("bootable", argument.get("bootable").asString()));
+                return ApiResponse.empty(200);
+            }
+            case "os-update_readonly_flag" -> {
+                READONLY.validate(body);
+                volumes.updateReadonlyFlag(request.caller(), id, ListRules.parseBoolean("readonly", argument.get("readonly").asString()));
+            }
+            case "os-attach" -> {
+                ATTACH.validate(body);
+                volumes.attach(request.caller(), id, new VolumeAttach(Bodies.text(argument, "instance_uuid", "instance_uuid"),
+                        Bodies.text(argument, "host_name", "host_name"), argument.get("mountpoint").asString(),
+                        Optional.ofNullable(Bodies.text(argument, "mode", "mode")).orElse("rw")));
+            }
+            case "os-detach" -> {
+                DETACH.validate(body);
+                volumes.detach(request.caller(), id, Optional.ofNullable(Bodies.text(argument, "attachment_id", "attachment_id")));
+            }
+            case "os-reserve" -> volumes.reserve(request.caller(), id);
+            case "os-unreserve" -> volumes.unreserve(request.caller(), id);
+            case "os-begin_detaching" -> volumes.beginDetaching(request.caller(), id);
+            case "os-roll_detaching" -> volumes.rollDetaching(request.caller(), id);
+            default -> throw new CairnException(ErrorCode.UNKNOWN_ACTION, "There is no such action: " + action
+                    + ". Verify the request body and Content-Type header and try again.");
+        }
+        return ApiResponse.empty(202);
+    }
+
+    private ApiResponse metadata(ApiRequest request) {
+        return ApiResponse.ok(ApiResponse.wrap("metadata", volumes.metadata(request.caller(), request.param("id"))));
+    }
+
+    private ApiResponse updateMetadata(ApiRequest request, boolean replace) {
+        Map<String, String> changes = Bodies.metadata(request.body(METADATA).get("metadata"));
+        return ApiResponse.ok(ApiResponse.wrap("metadata", volumes.updateMetadata(request.caller(), request.param("id"), changes, replace)));
+    }
+
+    private ApiResponse metadataItem(ApiRequest request) {
+        String key = request.param("key");
+        return ApiResponse.ok(ApiResponse.wrap("meta", ApiResponse.wrap(key, volumes.metadataItem(request.caller(), request.param("id"), key))));
+    }
+
+    private ApiResponse updateMetadataItem(ApiRequest request) {
+        Map<String, String> item = Bodies.metadata(request.body(METADATA_ITEM).get("meta"));
+        if (!item.containsKey(request.param("key"))) {
+            throw new CairnException(ErrorCode.INVALID_INPUT, "Request body and URI mismatch");
+        }
+        volumes.updateMetadata(request.caller(), request.param("id"), item, false);
+        return ApiResponse.ok(ApiResponse.wrap("meta", item));
+    }
+
+    private ApiResponse deleteMetadataItem(ApiRequest request) {
+        volumes.deleteMetadataItem(request.caller(), request.param("id"), request.param("key"));
+        return ApiResponse.empty(200);
+    }
+
+    /** A string field that is present and not empty, as Cinder's reset treats falsy values as absent. */
+    private static Optional<String> nonEmpty(JsonNode node, String name) {
+        return Optional.ofNullable(Bodies.text(node, name, name)).filter(v -> !v.isEmpty());
+    }
+
+    private static Optional<Optional<String>> field(JsonNode body, String name) {
+        return body.has(name) ? Optional.of(Optional.ofNullable(Bodies.text(body, name, name))) : Optional.empty();
     }
 }

@@ -3,6 +3,7 @@ package io.cairn.http.cinder;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.Caller;
 import io.cairn.domain.Volume;
+import io.cairn.domain.VolumeAttachment;
 import io.cairn.domain.VolumeTypes;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.Json;
@@ -22,11 +23,17 @@ final class VolumeView {
         return view;
     }
 
-    /**
-     * The detail view. {@code extended} adds the os-vol-* attributes, which Cinder shows on show and
-     * detail list but not on create or update.
-     */
-    static Map<String, Object> detail(ApiRequest request, Volume volume, boolean extended) {
+    /** What a response adds to the base detail view, which differs between create, update and show. */
+    enum Extras {
+        /** Create: the bare view. */
+        NONE,
+        /** Update: the visible admin metadata ({@code readonly}, {@code attached_mode}) merged into metadata. */
+        ADMIN_METADATA,
+        /** Show and detail list: the admin metadata and the os-vol-* attributes. */
+        SHOWN
+    }
+
+    static Map<String, Object> detail(ApiRequest request, Volume volume, Extras extras) {
         ApiVersion version = request.version();
         Caller caller = request.caller();
         Map<String, Object> view = new LinkedHashMap<>();
@@ -41,7 +48,15 @@ final class VolumeView {
         view.put("volume_type", VolumeTypes.DEFAULT_ID.equals(volume.volumeTypeId()) ? VolumeTypes.DEFAULT_NAME : volume.volumeTypeId());
         view.put("snapshot_id", volume.snapshotId());
         view.put("source_volid", volume.sourceVolid());
-        view.put("metadata", volume.metadata());
+        Map<String, String> metadata = new LinkedHashMap<>(volume.metadata());
+        if (extras != Extras.NONE) {
+            for (String key : List.of("readonly", "attached_mode")) {
+                if (volume.adminMetadata().containsKey(key)) {
+                    metadata.put(key, volume.adminMetadata().get(key));
+                }
+            }
+        }
+        view.put("metadata", metadata);
         view.put("links", links(request, volume));
         view.put("user_id", volume.userId());
         view.put("bootable", Boolean.toString(volume.bootable()));
@@ -49,7 +64,7 @@ final class VolumeView {
         view.put("replication_status", null);
         view.put("consistencygroup_id", null);
         view.put("multiattach", volume.multiattach());
-        view.put("attachments", List.of());
+        view.put("attachments", volume.attachments().stream().map(a -> attachment(a, caller)).toList());
         if (caller.isAdmin()) {
             view.put("migration_status", volume.migrationStatus());
         }
@@ -72,7 +87,7 @@ final class VolumeView {
         if (version.atLeast(65)) {
             view.put("consumes_quota", volume.useQuota());
         }
-        if (extended) {
+        if (extras == Extras.SHOWN) {
             if (caller.isReader()) {
                 view.put("os-vol-tenant-attr:tenant_id", volume.projectId());
             }
@@ -82,6 +97,18 @@ final class VolumeView {
                 view.put("os-vol-mig-status-attr:name_id", null);
             }
         }
+        return view;
+    }
+
+    private static Map<String, Object> attachment(VolumeAttachment attachment, Caller caller) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", attachment.volumeId());
+        view.put("attachment_id", attachment.id());
+        view.put("volume_id", attachment.volumeId());
+        view.put("server_id", attachment.instanceUuid());
+        view.put("host_name", caller.isAdmin() ? attachment.attachedHost() : null);
+        view.put("device", attachment.mountpoint());
+        view.put("attached_at", Json.timestamp(attachment.attachedAt()));
         return view;
     }
 

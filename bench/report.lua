@@ -1,0 +1,24 @@
+-- wrk script: sends the request given in the environment (METHOD, BODY, TOKEN, VERSION) and prints one
+-- machine-readable line with throughput, latency percentiles and the count of non-2xx answers.
+local token = os.getenv("TOKEN")
+local version = os.getenv("VERSION") or "3.0"
+local bad = 0
+
+function setup(thread) thread:set("bad", 0) end
+
+request = function()
+  local headers = { ["X-Auth-Token"] = token, ["OpenStack-API-Version"] = "volume " .. version }
+  return wrk.format("GET", nil, headers, nil)
+end
+
+response = function(status, headers, body)
+  if status >= 300 then bad = bad + 1 end
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f errors=%d non2xx=%d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks of the HTTP API against a live `cairn serve` on a seeded store, with wrk (Debian's package).
+# Usage: bench/run.sh [SNAPSHOTS] [DURATION]      e.g. bench/run.sh 100000 10s
+# Prints a markdown table; BENCHMARKS.md records the results with the machine they ran on.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+snapshots="${1:-100000}"
+duration="${2:-10s}"
+project=1f0c6a2b3d4e4f5a8b9c0d1e2f3a4b5c
+port="${BENCH_PORT:-18999}"
+work="$(mktemp -d)"
+command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+"$root/cairn" --version >/dev/null 2>&1 || true   # builds the jar when it is stale
+seed_started=$(date +%s.%N)
+"$root/cairn" bench seed --data-dir "$work/data" --project "$project" --snapshots "$snapshots" --projects 3 2>&1 | tail -n 1 >&2
+seed_seconds=$(echo "$(date +%s.%N) - $seed_started" | bc)
+
+start_server() {
+  local started=$(date +%s.%N)
+  "$root/cairn" serve --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+  server=$!
+  until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.02; done
+  startup=$(echo "$(date +%s.%N) - $started" | bc)
+}
+start_server
+
+base="http://127.0.0.1:$port/v3/$project"
+export TOKEN="bench:$project" PROJECT="$project" VERSION=3.0
+first_id=$(curl -s "$base/snapshots?limit=1" -H "X-Auth-Token: $TOKEN" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+deep_marker=$(curl -s "$base/snapshots?limit=1&offset=$((snapshots - 100))" -H "X-Auth-Token: $TOKEN" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+volume_id=$(curl -s "$base/snapshots/$first_id" -H "X-Auth-Token: $TOKEN" | sed -n 's/.*"volume_id":"\([^"]*\)".*/\1/p')
+metadata=$(printf '%s' "{'env': 'prod'}" | jq -sRr @uri 2>/dev/null || echo "%7B%27env%27%3A%20%27prod%27%7D")
+
+run() { # name, path
+  local line
+  line=$(wrk -t2 -c16 -d"$duration" -s "$here/report.lua" "http://127.0.0.1:$port$2" | grep '^RESULT')
+  printf '| %s | %s |\n' "$1" "$(echo "$line" | sed 's/^RESULT //; s/ / | /g')"
+}
+
+echo "| scenario | throughput | p50 | p99 | p99.9 | errors | non-2xx |"
+echo "|---|---|---|---|---|---|---|"
+run "detail, limit 50" "/v3/$project/snapshots/detail?limit=50"
+run "detail, limit 1000" "/v3/$project/snapshots/detail?limit=1000"
+run "summary list, limit 50" "/v3/$project/snapshots?limit=50"
+run "show" "/v3/$project/snapshots/$first_id"
+run "detail, name filter" "/v3/$project/snapshots/detail?limit=50&name=daily-7"
+run "detail, status filter" "/v3/$project/snapshots/detail?limit=50&status=error"
+run "detail, volume_id filter" "/v3/$project/snapshots/detail?limit=50&volume_id=$volume_id"
+run "detail, metadata filter (3.22)" "/v3/$project/snapshots/detail?limit=50&metadata=$metadata"
+run "detail, deep page by marker" "/v3/$project/snapshots/detail?limit=50&marker=$deep_marker"
+run "detail, deep page by offset" "/v3/$project/snapshots/detail?limit=50&offset=$((snapshots - 100))"
+VOLUME_ID="$volume_id" line=$(VOLUME_ID="$volume_id" wrk -t2 -c16 -d"$duration" -s "$here/mix.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
+printf '| %s | %s |\n' "create+delete mix" "$(echo "$line" | sed 's/^RESULT //; s/ / | /g')"
+rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+echo
+echo "seed: ${snapshots} snapshots x 3 projects in ${seed_seconds}s; start-up to /healthz: ${startup}s; peak RSS: $((rss_kib / 1024)) MiB"

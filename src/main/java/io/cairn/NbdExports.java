@@ -1,0 +1,47 @@
+package io.cairn;
+
+import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.VolumeStatus;
+import io.cairn.engine.nbd.ExportPolicy;
+import io.cairn.store.SnapshotStore;
+import io.cairn.store.VolumeStore;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the NBD server exports, as the control plane sees it: a volume read-write while it is available or
+ * in use, a snapshot read-only while it is available. Anything else (creating, deleting, reverting, error)
+ * is not exported, so no client writes to data that a task is changing.
+ */
+final class NbdExports implements ExportPolicy {
+    private static final Set<VolumeStatus> WRITABLE = EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE);
+
+    private final VolumeStore volumes;
+    private final SnapshotStore snapshots;
+
+    NbdExports(VolumeStore volumes, SnapshotStore snapshots) {
+        this.volumes = volumes;
+        this.snapshots = snapshots;
+    }
+
+    @Override
+    public Optional<Export> resolve(String name) {
+        return volumes.find(name, Optional.empty())
+                .filter(volume -> WRITABLE.contains(volume.status()))
+                .map(volume -> new Export(volume.id(), true))
+                .or(() -> snapshots.find(name, Optional.empty())
+                        .filter(snapshot -> snapshot.status() == SnapshotStatus.AVAILABLE)
+                        .map(snapshot -> new Export(snapshot.id(), false)));
+    }
+
+    @Override
+    public List<String> list() {
+        List<String> names = new ArrayList<>();
+        WRITABLE.forEach(status -> names.addAll(volumes.idsInStatus(status)));
+        names.addAll(snapshots.idsInStatus(SnapshotStatus.AVAILABLE));
+        return names;
+    }
+}

@@ -1,0 +1,19 @@
+package io.cairn.engine.nbd;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides what the NBD server exports, so that the engine needs to know nothing of statuses: the control
+ * plane answers whether a name is exported now, and whether writes are allowed.
+ */
+public interface ExportPolicy {
+    /** An export: the engine id behind the name, and whether clients may change it. */
+    record Export(String id, boolean writable) {}
+
+    /** The export for {@code name}, or empty when nothing is exported under that name right now. */
+    Optional<Export> resolve(String name);
+
+    /** The names a client may list (NBD_OPT_LIST). */
+    List<String> list();
+}

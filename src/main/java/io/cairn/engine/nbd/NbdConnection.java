@@ -1,0 +1,358 @@
+package io.cairn.engine.nbd;
+
+import io.cairn.engine.BlockDevice;
+import io.cairn.engine.BlockStore;
+import io.cairn.engine.EngineException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client: the option haggling, then transmission. Anything malformed that leaves the stream in an
+ * unknown state (a bad magic number, an oversized option or write) ends the connection; anything else is
+ * answered with an error reply and the connection goes on. Nothing a client sends can end the server.
+ */
+final class NbdConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(NbdConnection.class);
+    private static final int MAX_OPTION_LENGTH = 64 * 1024;
+    private static final int MAX_NAME_LENGTH = 4096;
+    /** Bytes of requests in flight per connection, so that a client cannot make the server buffer without bound. */
+    private static final int IN_FLIGHT_BYTES = 64 << 20;
+    private static final int PREFERRED_BLOCK_SIZE = 4096;
+
+    private final Socket socket;
+    private final BlockStore store;
+    private final ExportPolicy policy;
+    private final ReentrantLock replyLock = new ReentrantLock();
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BYTES);
+    private DataInputStream in;
+    private DataOutputStream out;
+
+    NbdConnection(Socket socket, BlockStore store, ExportPolicy policy) {
+        this.socket = socket;
+        this.store = store;
+        this.policy = policy;
+    }
+
+    void serve() {
+        BlockDevice device = null;
+        try {
+            socket.setTcpNoDelay(true);
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 256 * 1024));
+            device = handshake();
+            if (device != null) {
+                transmit(device);
+            }
+        } catch (IOException e) {
+            if (!NbdServer.isDisconnect(e)) {
+                LOG.debug("NBD client {} dropped: {}", socket.getRemoteSocketAddress(), e.toString());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("NBD client {} ended by an unexpected error", socket.getRemoteSocketAddress(), e);
+        } finally {
+            if (device != null) {
+                device.close();
+            }
+            close();
+        }
+    }
+
+    void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing an NBD socket", e);
+        }
+    }
+
+    // Handshake.
+
+    /** Returns the device to serve, or null when the client ended the haggling. */
+    private BlockDevice handshake() throws IOException {
+        out.writeLong(Nbd.NBDMAGIC);
+        out.writeLong(Nbd.IHAVEOPT);
+        out.writeShort(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES);
+        out.flush();
+        int clientFlags = in.readInt();
+        if ((clientFlags & ~(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | Nbd.CLIENT_FLAG_NO_ZEROES)) != 0) {
+            return null; // the protocol requires hanging up on unknown client flags
+        }
+        boolean noZeroes = (clientFlags & Nbd.CLIENT_FLAG_NO_ZEROES) != 0;
+        while (true) {
+            if (in.readLong() != Nbd.IHAVEOPT) {
+                return null;
+            }
+            int option = in.readInt();
+            int length = in.readInt();
+            if (length < 0 || length > MAX_OPTION_LENGTH) {
+                return null;
+            }
+            byte[] payload = in.readNBytes(length);
+            if (payload.length != length) {
+                return null;
+            }
+            switch (option) {
+                case Nbd.OPT_EXPORT_NAME -> {
+                    Optional<BlockDevice> device = decodeName(payload).flatMap(this::openExport);
+                    if (device.isEmpty()) {
+                        return null; // this old option has no way to report an error but hanging up
+                    }
+                    out.writeLong(device.get().sizeBytes());
+                    out.writeShort(transmissionFlags(device.get()));
+                    if (!noZeroes) {
+                        out.write(new byte[124]);
+                    }
+                    out.flush();
+                    return device.get();
+                }
+                case Nbd.OPT_ABORT -> {
+                    optionReply(option, Nbd.REP_ACK, new byte[0]);
+                    return null;
+                }
+                case Nbd.OPT_LIST -> list(option, length);
+                case Nbd.OPT_INFO, Nbd.OPT_GO -> {
+                    BlockDevice device = info(option, payload);
+                    if (device != null) {
+                        if (option == Nbd.OPT_GO) {
+                            return device;
+                        }
+                        device.close();
+                    }
+                }
+                case Nbd.OPT_STARTTLS -> optionError(option, Nbd.REP_ERR_POLICY, "TLS is not offered; the NBD server listens on a trusted network only");
+                default -> optionError(option, Nbd.REP_ERR_UNSUP, "option " + option + " is not supported");
+            }
+        }
+    }
+
+    private void list(int option, int length) throws IOException {
+        if (length != 0) {
+            optionError(option, Nbd.REP_ERR_INVALID, "NBD_OPT_LIST takes no data");
+            return;
+        }
+        List<String> names = policy.list();
+        for (String name : names) {
+            byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+            optionReply(option, Nbd.REP_SERVER, ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array());
+        }
+        optionReply(option, Nbd.REP_ACK, new byte[0]);
+    }
+
+    /** Answers NBD_OPT_INFO or NBD_OPT_GO; returns the opened device on success. */
+    private BlockDevice info(int option, byte[] payload) throws IOException {
+        ByteBuffer data = ByteBuffer.wrap(payload);
+        if (data.remaining() < 4) {
+            optionError(option, Nbd.REP_ERR_INVALID, "the request is too short");
+            return null;
+        }
+        int nameLength = data.getInt();
+        if (nameLength < 0 || nameLength > data.remaining() - 2) {
+            optionError(option, Nbd.REP_ERR_INVALID, "the export name length does not match the request");
+            return null;
+        }
+        byte[] nameBytes = new byte[nameLength];
+        data.get(nameBytes);
+        int requests = Short.toUnsignedInt(data.getShort());
+        if (data.remaining() != requests * 2) {
+            optionError(option, Nbd.REP_ERR_INVALID, "the information requests do not match the request length");
+            return null;
+        }
+        boolean blockSizeWanted = false;
+        for (int i = 0; i < requests; i++) {
+            blockSizeWanted |= data.getShort() == Nbd.INFO_BLOCK_SIZE;
+        }
+        Optional<String> name = decodeName(nameBytes);
+        if (name.isEmpty()) {
+            optionError(option, Nbd.REP_ERR_INVALID, "the export name is not valid UTF-8 of at most " + MAX_NAME_LENGTH + " bytes");
+            return null;
+        }
+        Optional<BlockDevice> opened = openExport(name.get());
+        if (opened.isEmpty()) {
+            optionError(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + name.get() + "' (volumes are exported while available or in-use, snapshots while available)");
+            return null;
+        }
+        BlockDevice device = opened.get();
+        optionReply(option, Nbd.REP_INFO, ByteBuffer.allocate(12).putShort((short) Nbd.INFO_EXPORT)
+                .putLong(device.sizeBytes()).putShort((short) transmissionFlags(device)).array());
+        if (blockSizeWanted) {
+            optionReply(option, Nbd.REP_INFO, ByteBuffer.allocate(14).putShort((short) Nbd.INFO_BLOCK_SIZE)
+                    .putInt(1).putInt(PREFERRED_BLOCK_SIZE).putInt(Nbd.MAX_PAYLOAD).array());
+        }
+        optionReply(option, Nbd.REP_ACK, new byte[0]);
+        return device;
+    }
+
+    private Optional<BlockDevice> openExport(String name) {
+        Optional<ExportPolicy.Export> export;
+        try {
+            export = policy.resolve(name);
+        } catch (RuntimeException e) {
+            LOG.warn("the export policy failed for '{}'", name, e);
+            return Optional.empty();
+        }
+        if (export.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(store.open(export.get().id(), export.get().writable()));
+        } catch (EngineException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> decodeName(byte[] bytes) {
+        if (bytes.length > MAX_NAME_LENGTH) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int transmissionFlags(BlockDevice device) {
+        int flags = Nbd.TFLAG_HAS_FLAGS | Nbd.TFLAG_SEND_FLUSH | Nbd.TFLAG_SEND_FUA | Nbd.TFLAG_CAN_MULTI_CONN;
+        if (device.writable()) {
+            flags |= Nbd.TFLAG_SEND_TRIM | Nbd.TFLAG_SEND_WRITE_ZEROES;
+        } else {
+            flags |= Nbd.TFLAG_READ_ONLY;
+        }
+        return flags;
+    }
+
+    private void optionReply(int option, int type, byte[] data) throws IOException {
+        out.writeLong(Nbd.OPTION_REPLY_MAGIC);
+        out.writeInt(option);
+        out.writeInt(type);
+        out.writeInt(data.length);
+        out.write(data);
+        out.flush();
+    }
+
+    private void optionError(int option, int type, String message) throws IOException {
+        optionReply(option, type, message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // Transmission.
+
+    private record Request(int flags, int type, long cookie, long offset, int length, ByteBuffer payload) {
+        boolean fua() {
+            return (flags & Nbd.CMD_FLAG_FUA) != 0;
+        }
+    }
+
+    private void transmit(BlockDevice device) throws IOException {
+        while (true) {
+            if (in.readInt() != Nbd.REQUEST_MAGIC) {
+                return; // out of step with the client: no way to find the next request
+            }
+            int flags = in.readUnsignedShort();
+            int type = in.readUnsignedShort();
+            long cookie = in.readLong();
+            long offset = in.readLong();
+            int length = in.readInt();
+            long unsignedLength = Integer.toUnsignedLong(length);
+            ByteBuffer payload = null;
+            if (type == Nbd.CMD_WRITE) {
+                if (unsignedLength > Nbd.MAX_PAYLOAD) {
+                    return; // too large to buffer, and skipping it would take as long as reading it
+                }
+                byte[] bytes = new byte[length];
+                in.readFully(bytes);
+                payload = ByteBuffer.wrap(bytes);
+            }
+            if (type == Nbd.CMD_DISC) {
+                inFlight.acquireUninterruptibly(IN_FLIGHT_BYTES); // let every request in flight finish first
+                return;
+            }
+            if ((flags & ~Nbd.CMD_FLAGS_KNOWN) != 0) {
+                reply(cookie, Nbd.EINVAL, null);
+                continue;
+            }
+            if (type == Nbd.CMD_READ && unsignedLength > Nbd.MAX_PAYLOAD) {
+                reply(cookie, Nbd.EINVAL, null);
+                continue;
+            }
+            Request request = new Request(flags, type, cookie, offset, length, payload);
+            int cost = (int) Math.max(1, Math.min(unsignedLength, Nbd.MAX_PAYLOAD));
+            inFlight.acquireUninterruptibly(cost);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    execute(device, request);
+                } finally {
+                    inFlight.release(cost);
+                }
+            });
+        }
+    }
+
+    private void execute(BlockDevice device, Request request) {
+        ByteBuffer data = null;
+        int error = 0;
+        long length = Integer.toUnsignedLong(request.length());
+        try {
+            switch (request.type()) {
+                case Nbd.CMD_READ -> {
+                    data = ByteBuffer.allocate(request.length());
+                    device.read(request.offset(), data);
+                    data.flip();
+                }
+                case Nbd.CMD_WRITE -> device.write(request.offset(), request.payload(), request.fua());
+                case Nbd.CMD_FLUSH -> device.flush();
+                case Nbd.CMD_TRIM -> device.trim(request.offset(), length, request.fua());
+                case Nbd.CMD_WRITE_ZEROES -> device.writeZeroes(request.offset(), length, request.fua());
+                default -> error = Nbd.EINVAL;
+            }
+        } catch (EngineException e) {
+            error = errno(e, request.type());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("NBD request {} at {}+{} failed", request.type(), request.offset(), length, e);
+            error = Nbd.EIO;
+        }
+        try {
+            reply(request.cookie(), error, error == 0 ? data : null);
+        } catch (IOException e) {
+            close(); // the client is gone; the reader notices and ends the connection
+        }
+    }
+
+    private static int errno(EngineException e, int type) {
+        return switch (e.reason()) {
+            case OUT_OF_RANGE -> type == Nbd.CMD_WRITE || type == Nbd.CMD_WRITE_ZEROES ? Nbd.ENOSPC : Nbd.EINVAL;
+            case READ_ONLY -> Nbd.EPERM;
+            case STALE -> Nbd.ESHUTDOWN;
+            case NOT_FOUND, INVALID_ID -> Nbd.EIO;
+        };
+    }
+
+    private void reply(long cookie, int error, ByteBuffer data) throws IOException {
+        replyLock.lock();
+        try {
+            out.writeInt(Nbd.SIMPLE_REPLY_MAGIC);
+            out.writeInt(error);
+            out.writeLong(cookie);
+            if (data != null) {
+                out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+            }
+            out.flush();
+        } finally {
+            replyLock.unlock();
+        }
+    }
+}

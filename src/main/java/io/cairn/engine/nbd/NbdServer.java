@@ -1,0 +1,98 @@
+package io.cairn.engine.nbd;
+
+import static java.util.Objects.requireNonNull;
+
+import io.cairn.engine.BlockStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An NBD server (fixed-newstyle handshake, simple replies) exporting volumes and snapshots of a
+ * {@link BlockStore}. Each connection runs on its own virtual thread, and each of its requests on another,
+ * so one client can keep many requests in flight and many clients can connect at once.
+ */
+public final class NbdServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NbdServer.class);
+
+    private final BlockStore store;
+    private final ExportPolicy policy;
+    private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
+    private ServerSocket listener;
+    private Thread acceptor;
+    private volatile boolean closed;
+
+    public NbdServer(BlockStore store, ExportPolicy policy) {
+        this.store = requireNonNull(store, "store is null");
+        this.policy = requireNonNull(policy, "policy is null");
+    }
+
+    /** Listens on {@code host:port} (port 0 picks a free one) and starts accepting clients. */
+    public NbdServer start(String host, int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
+        listener = socket;
+        acceptor = Thread.ofVirtual().name("cairn-nbd-accept").start(this::acceptLoop);
+        LOG.info("NBD server listening on {}:{}", host, port());
+        return this;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("NBD accept failed", e);
+                }
+                continue;
+            }
+            NbdConnection connection = new NbdConnection(client, store, policy);
+            connections.add(connection);
+            Thread.ofVirtual().name("cairn-nbd-" + client.getRemoteSocketAddress()).start(() -> {
+                try {
+                    connection.serve();
+                } finally {
+                    connections.remove(connection);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("closing the NBD listener", e);
+        }
+        connections.forEach(NbdConnection::close);
+        if (acceptor != null) {
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static boolean isDisconnect(IOException e) {
+        return e instanceof java.io.EOFException || e instanceof SocketException;
+    }
+}

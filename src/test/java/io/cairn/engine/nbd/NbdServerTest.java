@@ -1,0 +1,211 @@
+package io.cairn.engine.nbd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The NBD protocol at the byte level: what a client gets for bad input, and that the server always survives it. */
+class NbdServerTest {
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path directory;
+    private NbdFixture nbd;
+
+    @BeforeEach
+    void start() throws Exception {
+        nbd = new NbdFixture(directory, 64 * 1024);
+        nbd.createVolume("vol", 4L * MIB);
+        nbd.snapshot("vol", "snap");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        nbd.close();
+    }
+
+    @Test
+    void listShowsTheExportsAndGoRefusesUnknownOnes() throws Exception {
+        try (RawClient client = RawClient.handshake(nbd.server.port())) {
+            client.option(Nbd.OPT_LIST, new byte[0]);
+            List<String> names = new ArrayList<>();
+            OptionReply reply;
+            while ((reply = client.optionReply()).type() == Nbd.REP_SERVER) {
+                names.add(new String(reply.data(), 4, reply.data().length - 4, StandardCharsets.UTF_8));
+            }
+            assertThat(reply.type()).isEqualTo(Nbd.REP_ACK);
+            assertThat(names).containsExactlyInAnyOrder("vol", "snap");
+
+            client.option(Nbd.OPT_GO, goPayload("no-such-volume"));
+            reply = client.optionReply();
+            assertThat(reply.type()).isEqualTo(Nbd.REP_ERR_UNKNOWN);
+            assertThat(new String(reply.data(), StandardCharsets.UTF_8)).contains("no-such-volume");
+
+            client.option(Nbd.OPT_GO, new byte[] {0, 0, 1, 0}); // a name length longer than the request
+            assertThat(client.optionReply().type()).isEqualTo(Nbd.REP_ERR_INVALID);
+            client.option(99, new byte[] {1, 2, 3});
+            assertThat(client.optionReply().type()).isEqualTo(Nbd.REP_ERR_UNSUP);
+
+            client.option(Nbd.OPT_INFO, goPayload("snap"));
+            OptionReply info = client.optionReply();
+            assertThat(info.type()).isEqualTo(Nbd.REP_INFO);
+            assertThat(info.data()[11] & Nbd.TFLAG_READ_ONLY).isNotZero();
+        }
+        assertThatThrownBy(() -> nbd.connect("missing")).isInstanceOf(NbdClient.NbdException.class);
+    }
+
+    @Test
+    void theOldExportNameOptionHangsUpOnAnUnknownExport() throws Exception {
+        try (RawClient client = RawClient.handshake(nbd.server.port())) {
+            client.option(Nbd.OPT_EXPORT_NAME, "missing".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.in.read()).isEqualTo(-1);
+        }
+        try (RawClient client = RawClient.handshake(nbd.server.port())) {
+            client.option(Nbd.OPT_EXPORT_NAME, "vol".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.in.readLong()).isEqualTo(4L * MIB);
+            assertThat(client.in.readUnsignedShort() & Nbd.TFLAG_SEND_FLUSH).isNotZero();
+        }
+    }
+
+    @Test
+    void badRequestsGetErrorsAndTheConnectionGoesOn() throws Exception {
+        try (NbdClient volume = nbd.connect("vol"); NbdClient snapshot = nbd.connect("snap")) {
+            assertThat(snapshot.readOnly()).isTrue();
+            assertErrno(() -> volume.read(4L * MIB - 10, 11), Nbd.EINVAL);
+            assertErrno(() -> volume.write(4L * MIB, new byte[1]), Nbd.ENOSPC);
+            assertErrno(() -> volume.writeZeroes(4L * MIB - 1, 2), Nbd.ENOSPC);
+            assertErrno(() -> volume.trim(-1, 1), Nbd.EINVAL);
+            assertErrno(() -> snapshot.write(0, new byte[] {1}), Nbd.EPERM);
+            assertErrno(() -> snapshot.trim(0, 4096), Nbd.EPERM);
+
+            volume.write(0, new byte[] {1, 2, 3}, 0, 3, true);
+            assertThat(volume.read(0, 3)).containsExactly(1, 2, 3);
+            assertThat(snapshot.read(0, 3)).containsExactly(0, 0, 0);
+        }
+    }
+
+    @Test
+    void garbageEndsOnlyTheConnectionThatSentIt() throws Exception {
+        Random random = new Random(7);
+        for (int i = 0; i < 20; i++) {
+            byte[] garbage = new byte[random.nextInt(200)];
+            random.nextBytes(garbage);
+            try (Socket socket = new Socket("127.0.0.1", nbd.server.port())) {
+                socket.getOutputStream().write(garbage);
+                socket.shutdownOutput();
+                socket.getInputStream().readAllBytes();
+            }
+        }
+        try (RawClient client = RawClient.handshake(nbd.server.port())) {
+            client.option(Nbd.OPT_GO, goPayload("vol"));
+            while (client.optionReply().type() != Nbd.REP_ACK) {
+                continue;
+            }
+            client.out.writeInt(0xdeadbeef); // not a request magic: the server cannot find the next request
+            client.out.write(new byte[24]);
+            client.out.flush();
+            assertThat(client.in.read()).isEqualTo(-1);
+        }
+        try (NbdClient client = nbd.connect("vol")) {
+            assertThat(client.read(0, 4)).hasSize(4);
+        }
+    }
+
+    @Test
+    void concurrentClientsEachSeeTheirOwnWrites() throws Exception {
+        int clients = 8;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                results.add(pool.submit((Callable<Boolean>) () -> {
+                    try (NbdClient connection = nbd.connect("vol")) {
+                        byte[] pattern = new byte[128 * 1024];
+                        Arrays.fill(pattern, (byte) (client + 1));
+                        long base = (long) client * (4L * MIB / clients);
+                        for (int i = 0; i < 4; i++) {
+                            connection.write(base + i * pattern.length, pattern);
+                        }
+                        connection.flush();
+                        for (int i = 0; i < 4; i++) {
+                            if (!Arrays.equals(connection.read(base + i * pattern.length, pattern.length), pattern)) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    }
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        }
+    }
+
+    private static void assertErrno(ThrowingCall call, int errno) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(NbdClient.NbdException.class, e -> assertThat(e.code()).isEqualTo(errno));
+    }
+
+    private interface ThrowingCall {
+        void run() throws IOException;
+    }
+
+    private static byte[] goPayload(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(4 + bytes.length + 2).putInt(bytes.length).put(bytes).putShort((short) 0).array();
+    }
+
+    private record OptionReply(int option, int type, byte[] data) {}
+
+    /** A client that speaks the handshake by hand, to send what a well-behaved client never would. */
+    private record RawClient(Socket socket, DataInputStream in, DataOutputStream out) implements AutoCloseable {
+        static RawClient handshake(int port) throws IOException {
+            Socket socket = new Socket("127.0.0.1", port);
+            RawClient client = new RawClient(socket, new DataInputStream(socket.getInputStream()), new DataOutputStream(socket.getOutputStream()));
+            assertThat(client.in.readLong()).isEqualTo(Nbd.NBDMAGIC);
+            assertThat(client.in.readLong()).isEqualTo(Nbd.IHAVEOPT);
+            assertThat(client.in.readUnsignedShort() & Nbd.FLAG_FIXED_NEWSTYLE).isNotZero();
+            client.out.writeInt(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | Nbd.CLIENT_FLAG_NO_ZEROES);
+            return client;
+        }
+
+        void option(int option, byte[] data) throws IOException {
+            out.writeLong(Nbd.IHAVEOPT);
+            out.writeInt(option);
+            out.writeInt(data.length);
+            out.write(data);
+            out.flush();
+        }
+
+        OptionReply optionReply() throws IOException {
+            assertThat(in.readLong()).isEqualTo(Nbd.OPTION_REPLY_MAGIC);
+            int option = in.readInt();
+            int type = in.readInt();
+            byte[] data = in.readNBytes(in.readInt());
+            return new OptionReply(option, type, data);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}

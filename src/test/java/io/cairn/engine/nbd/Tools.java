@@ -1,0 +1,80 @@
+package io.cairn.engine.nbd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The Debian NBD tools the data path must work with: qemu-io (qemu-utils) and nbdcopy (libnbd-bin). */
+final class Tools {
+    private Tools() {}
+
+    /** Runs {@code qemu-io} commands (e.g. {@code "write -P 0xab 0 1M"}) against an NBD URI. */
+    static void qemuIo(String uri, String... commands) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
+        for (String c : commands) {
+            command.add("-c");
+            command.add(c);
+        }
+        command.add(uri);
+        String output = new String(run(command), StandardCharsets.UTF_8);
+        assertThat(output).as("qemu-io %s", String.join(" ", command)).doesNotContain("failed", "error", "Error");
+    }
+
+    /** The whole export, read with nbdcopy. */
+    static byte[] readAll(String uri) throws IOException, InterruptedException {
+        return run(List.of("nbdcopy", uri, "-"));
+    }
+
+    /** Copies a local file onto the export with nbdcopy. */
+    static void copyFileTo(java.nio.file.Path file, String uri) throws IOException, InterruptedException {
+        run(List.of("nbdcopy", file.toString(), uri));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] run(List<String> command) throws IOException, InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(false).start();
+        } catch (IOException e) {
+            throw new IOException(command.get(0) + " is missing: install the Debian packages qemu-utils and libnbd-bin", e);
+        }
+        process.getOutputStream().close();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        Thread errors = Thread.ofVirtual().start(() -> copy(process.getErrorStream(), stderr));
+        copy(process.getInputStream(), stdout);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " timed out");
+        }
+        errors.join();
+        if (process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": " + stderr.toString(StandardCharsets.UTF_8));
+        }
+        return stdout.toByteArray();
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try (in) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            // the process ended; what was read is what there is
+        }
+    }
+}
