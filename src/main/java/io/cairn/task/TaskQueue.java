@@ -32,7 +32,7 @@ public final class TaskQueue {
 
     /** Waits for a wake-up or the timeout, whichever comes first. */
     void awaitWork(long timeoutMillis) throws InterruptedException {
+        // One permit per wake-up: several workers waiting all get theirs (a drained semaphore would wake only one).
         signal.tryAcquire(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        signal.drainPermits();
     }
 }
