@@ -32,6 +32,10 @@ key_repository = $KS_HOME/fernet-keys
 key_repository = $KS_HOME/credential-keys
 [cache]
 enabled = false
+[identity]
+# bcrypt's cheapest cost: every login hashes a password, and the default cost makes each one take a
+# noticeable fraction of a second; these accounts exist only for the tests.
+password_hash_rounds = 4
 CONF
 manage() { keystone-manage --config-file "$KS_HOME/keystone.conf" "$@"; }
 # eventlet prints "Exception ignored ... getcurrent" tracebacks at interpreter exit; they are harmless.
@@ -49,10 +53,13 @@ without_exit_noise manage bootstrap --bootstrap-password "$PASSWORD" --bootstrap
     --bootstrap-admin-url "http://127.0.0.1:$KS_PORT/v3/" --bootstrap-internal-url "http://127.0.0.1:$KS_PORT/v3/" \
     --bootstrap-public-url "http://127.0.0.1:$KS_PORT/v3/"
 
-# uwsgi with several processes when it is there: Tempest and the clients call Keystone concurrently, and the
-# pbr dev server (keystone-wsgi-public) answers one request at a time.
-if command -v uwsgi >/dev/null && [ -e /usr/lib/uwsgi/plugins/python3_plugin.so ]; then
-  OS_KEYSTONE_CONFIG_FILES="$KS_HOME/keystone.conf" nohup uwsgi --plugins python3 --http11-socket "127.0.0.1:$KS_PORT" \
+# uwsgi with several processes when it is there, since Tempest and the clients call Keystone concurrently and
+# the pbr dev server (keystone-wsgi-public) answers one request at a time. uwsgi's HTTP router holds the clients'
+# keep-alive connections; with --http(11)-socket every idle keep-alive connection would pin a worker, and a
+# few pooled clients (Cairn's own among them) starve Keystone.
+plugins=/usr/lib/uwsgi/plugins
+if command -v uwsgi >/dev/null && [ -e "$plugins/python3_plugin.so" ] && [ -e "$plugins/http_plugin.so" ]; then
+  nohup uwsgi --plugins http,python3 --http "127.0.0.1:$KS_PORT" --http-keepalive \
       --wsgi-file /usr/bin/keystone-wsgi-public --processes 4 --threads 1 --master --die-on-term \
       --env "OS_KEYSTONE_CONFIG_FILES=$KS_HOME/keystone.conf" > "$KS_HOME/wsgi.out" 2>&1 &
 else

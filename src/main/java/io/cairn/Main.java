@@ -1,6 +1,8 @@
 package io.cairn;
 
 import io.cairn.bench.BenchCommand;
+import io.cairn.cli.AccessKeyCommand;
+import io.cairn.cli.DbCommand;
 import io.cairn.cli.SnapshotCommand;
 import io.cairn.cli.VolumeCommand;
 import io.cairn.config.CairnConfig;
@@ -14,6 +16,10 @@ import io.cairn.http.KeystoneAuth;
 import io.cairn.http.KeystoneClient;
 import io.cairn.http.NoAuth;
 import io.cairn.http.Router;
+import io.cairn.http.aksk.AkSkAuth;
+import io.cairn.http.aksk.SignatureOrToken;
+import io.cairn.http.cinder.CinderV2Resource;
+import io.cairn.metrics.ServiceMetrics;
 import io.cairn.http.cinder.AvailabilityZoneResource;
 import io.cairn.http.cinder.LimitsResource;
 import io.cairn.http.cinder.QuotaResource;
@@ -21,12 +27,18 @@ import io.cairn.http.cinder.SnapshotResource;
 import io.cairn.http.cinder.VersionResource;
 import io.cairn.http.cinder.VolumeResource;
 import io.cairn.http.cinder.VolumeTypeResource;
+import io.cairn.http.evs.CloudSnapshotResource;
+import io.cairn.service.AccessKeyService;
 import io.cairn.service.AvailabilityZoneService;
+import io.cairn.service.EvsService;
 import io.cairn.service.QuotaService;
+import io.cairn.service.SecretBox;
 import io.cairn.service.SnapshotService;
 import io.cairn.service.VolumeService;
 import io.cairn.service.VolumeTypeService;
+import io.cairn.store.AccessKeyStore;
 import io.cairn.store.Database;
+import io.cairn.store.SchemaMigrations;
 import io.cairn.store.QuotaStore;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
@@ -54,7 +66,7 @@ import picocli.CommandLine.Option;
 
 /** The composition root and the command line: config, then store, engine, services and HTTP. */
 @Command(name = "cairn", mixinStandardHelpOptions = true,
-        subcommands = {Main.Serve.class, BenchCommand.class, VolumeCommand.class, SnapshotCommand.class},
+        subcommands = {Main.Serve.class, DbCommand.class, BenchCommand.class, VolumeCommand.class, SnapshotCommand.class, AccessKeyCommand.class},
         description = "A block-storage snapshot service speaking the OpenStack Cinder v3 API.")
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -96,30 +108,41 @@ public final class Main implements Runnable {
         VolumeStore volumeStore = new VolumeStore(database);
         TaskStore taskStore = new TaskStore(database);
         TaskQueue queue = new TaskQueue(taskStore);
+        ServiceMetrics metrics = new ServiceMetrics(clock);
+        database.publishPoolMetrics(metrics.registry());
+        metrics.watchTaskQueue(taskStore::queueState);
         QuotaService quotas = new QuotaService(database, new QuotaStore(database), config.quotaDefaults());
         SnapshotService snapshots = new SnapshotService(database, snapshotStore, volumeStore, quotas, queue, engine, clock);
         VolumeService volumes = new VolumeService(database, volumeStore, snapshotStore, quotas, queue, engine, clock,
                 config.nodeName() + "@local#default");
 
         new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, clock).run(config.nodeName());
-        TaskWorker worker = new TaskWorker(taskStore, queue, Map.of(
+        TaskWorker worker = new TaskWorker(taskStore, queue, metrics.metered(Map.of(
                 TaskKind.CREATE_VOLUME, volumes.createHandler(),
                 TaskKind.DELETE_VOLUME, volumes.deleteHandler(),
                 TaskKind.EXTEND_VOLUME, volumes.extendHandler(),
                 TaskKind.REVERT_VOLUME, volumes.revertHandler(),
                 TaskKind.CREATE_SNAPSHOT, snapshots.createHandler(),
-                TaskKind.DELETE_SNAPSHOT, snapshots.deleteHandler()), config.nodeName(), clock, 4);
+                TaskKind.DELETE_SNAPSHOT, snapshots.deleteHandler())), config.nodeName(), 4);
         worker.start();
 
+        EvsService evs = new EvsService(snapshots, volumes, snapshotStore);
+        CloudSnapshotResource cloudSnapshots = new CloudSnapshotResource(evs, snapshots);
         Router router = new Router();
         new SnapshotResource(snapshots).register(router);
         new VolumeResource(volumes).register(router);
+        cloudSnapshots.registerLegacyRollback(router);
         new QuotaResource(quotas).register(router);
         new LimitsResource(quotas).register(router);
         new AvailabilityZoneResource(new AvailabilityZoneService()).register(router);
         new VolumeTypeResource(new VolumeTypeService()).register(router);
         AtomicBoolean ready = new AtomicBoolean();
-        ApiServer server = new ApiServer(router, authenticator(config.auth(), clock), new VersionResource(), ready::get)
+        Router v2Router = new Router();
+        cloudSnapshots.register(v2Router);
+        new CinderV2Resource(evs).register(v2Router, new SnapshotResource(snapshots), new VolumeResource(volumes));
+        ApiServer server = new ApiServer(router, v2Router, config.server().faults(), authenticator(config.auth(), database, clock),
+                new VersionResource(), ready::get)
+                .withTelemetry(metrics)
                 .start(config.server().host(), config.server().port());
         NbdServer nbd = new NbdServer(engine, new NbdExports(volumeStore, snapshotStore))
                 .start(config.dataPlane().nbdHost(), config.dataPlane().nbdPort());
@@ -127,15 +150,23 @@ public final class Main implements Runnable {
         return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine);
     }
 
-    private static Authenticator authenticator(CairnConfig.AuthConfig auth, Clock clock) {
-        return switch (auth.mode()) {
-            case NOAUTH -> new NoAuth();
+    private static Authenticator authenticator(CairnConfig.AuthConfig auth, Database database, Clock clock) {
+        Optional<AkSkAuth> signatures = auth.akSk().map(akSk -> new AkSkAuth(new AccessKeyService(new AccessKeyStore(database),
+                Optional.of(new SecretBox(akSk.encryptionKey())), clock), clock));
+        Optional<Authenticator> tokens = switch (auth.mode()) {
+            case NOAUTH -> Optional.of(new NoAuth());
             case KEYSTONE -> {
                 CairnConfig.KeystoneConfig keystone = auth.keystone().orElseThrow();
-                yield new KeystoneAuth(new KeystoneClient(keystone.url(), new KeystoneClient.ServiceCredential(
-                        keystone.username(), keystone.password(), keystone.project(), keystone.domain()), clock), clock);
+                yield Optional.of(new KeystoneAuth(new KeystoneClient(keystone.url(), new KeystoneClient.ServiceCredential(
+                        keystone.username(), keystone.password(), keystone.project(), keystone.domain()), clock), clock));
             }
+            case AKSK -> Optional.empty(); // signed requests only
         };
+        if (signatures.isEmpty()) {
+            return tokens.orElseThrow(); // the config has a token mode whenever aksk is off
+        }
+        return tokens.map(t -> SignatureOrToken.combine(signatures.get(), t))
+                .orElseGet(() -> SignatureOrToken.signaturesOnly(signatures.get()));
     }
 
     private static void requireSafeBinding(CairnConfig config) throws IOException {
@@ -191,14 +222,16 @@ public final class Main implements Runnable {
             Running running;
             try {
                 running = start(config);
-            } catch (ConfigException e) {
+            } catch (ConfigException | SchemaMigrations.SchemaTooNewException e) {
                 System.err.println("cairn: " + e.getMessage());
                 return 2;
             }
             LOG.info("cairn serving on http://{}:{}/ (data in {})", config.server().host(), running.port(), config.dataDir());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                LOG.info("cairn stopping: draining requests, finishing or releasing tasks, closing the store");
                 running.close();
+                LOG.info("cairn stopped cleanly");
                 stopped.countDown();
             }));
             stopped.await();

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Cairn as a separate operating-system process, for tests that kill it. */
 public final class ServerProcess implements AutoCloseable {
@@ -24,6 +25,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code cairn serve} on a free port with data in {@code dataDir} and waits until /healthz answers. */
     public static ServerProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        return start(dataDir, Map.of(), extraArgs);
+    }
+
+    /** Starts {@code cairn serve} as above, with {@code environment} added to (or replacing) its settings. */
+    public static ServerProcess start(Path dataDir, Map<String, String> environment, String... extraArgs)
+            throws IOException, InterruptedException {
         int port = freePort();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -37,9 +44,20 @@ public final class ServerProcess implements AutoCloseable {
         builder.environment().put("CAIRN_QUOTA_GIGABYTES", "-1");
         builder.environment().put("CAIRN_NODE", "restart-test");
         builder.environment().putIfAbsent("CAIRN_NBD_PORT", "0");
+        builder.environment().putAll(environment);
         ServerProcess server = new ServerProcess(builder.start(), port);
         server.awaitHealthy(Duration.ofSeconds(30));
         return server;
+    }
+
+    /** The server's process id, to read its memory from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether it still runs (after {@link #close}: whether SIGTERM has not yet ended it). */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     public String baseUrl() {

@@ -8,15 +8,26 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A real Cairn on a real SQLite file and a free port, with a small HTTP client for tests. */
+/**
+ * A real Cairn on a real SQLite file and a free port, with a small HTTP client for tests. With
+ * {@code -Dcairn.test.db=postgresql} every server runs on PostgreSQL instead: a database of its own per data
+ * directory, so a server restarted on the same directory finds its rows again.
+ */
 public final class TestServer implements AutoCloseable {
+    private static final boolean ON_POSTGRESQL = "postgresql".equals(System.getProperty("cairn.test.db"));
+    private static final Map<Path, String> POSTGRESQL_URLS = new ConcurrentHashMap<>();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -33,11 +44,31 @@ public final class TestServer implements AutoCloseable {
         flags.putIfAbsent("port", "0");
         flags.putIfAbsent("nbd-port", "0");
         flags.putIfAbsent("node", "test");
+        if (ON_POSTGRESQL && !flags.containsKey("db-url")) {
+            flags.put("db-url", postgresqlUrl(dataDir));
+            flags.put("db-user", TestPostgres.USER);
+        }
         try {
             return new TestServer(Main.start(CairnConfig.from(Settings.load(flags, Map.of(), Optional.empty()))));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A connection to the database of the server with data in {@code dataDir}, for setting rows no API can. */
+    public static Connection connect(Path dataDir) throws SQLException {
+        if (ON_POSTGRESQL) {
+            return DriverManager.getConnection(postgresqlUrl(dataDir), TestPostgres.USER, null);
+        }
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cairn.db"));
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = 30000");
+        }
+        return connection;
+    }
+
+    private static String postgresqlUrl(Path dataDir) {
+        return POSTGRESQL_URLS.computeIfAbsent(dataDir.toAbsolutePath(), directory -> TestPostgres.newDatabaseUrl());
     }
 
     public static TestServer start(Path dataDir) {

@@ -28,11 +28,36 @@ import picocli.CommandLine.Option;
 
 /** {@code cairn bench ...}: tools for the benchmarks in bench/. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark tools.",
-        subcommands = BenchCommand.Seed.class)
+        subcommands = {BenchCommand.Seed.class, BenchCommand.Echo.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /**
+     * A bare Javalin server answering every GET with one constant body, on virtual threads as Cairn runs:
+     * the ceiling the API's throughput is measured against, on the same machine in the same run.
+     */
+    @Command(name = "echo", mixinStandardHelpOptions = true, description = "Serve a constant body: the bare-HTTP ceiling.")
+    static final class Echo implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "18998", description = "Port to listen on.")
+        int port;
+
+        @Option(names = "--bytes", defaultValue = "22000", description = "Size of the constant JSON body.")
+        int bytes;
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] body = ("{\"padding\":\"" + "x".repeat(Math.max(0, bytes - 14)) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            io.javalin.Javalin.create(config -> {
+                config.concurrency.useVirtualThreads = true;
+                config.startup.showJavalinBanner = false;
+                config.routes.get("/<path>", ctx -> ctx.contentType("application/json").result(body));
+            }).start("127.0.0.1", port);
+            Thread.currentThread().join();
+            return 0;
+        }
     }
 
     /**

@@ -39,7 +39,20 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
         return defaults;
     }
 
-    public record ServerConfig(String host, int port, boolean allowInsecureNoauth) {}
+    /** @param faults the dialect of fault bodies: Cinder's, or EVS's codes and messages */
+    public record ServerConfig(String host, int port, boolean allowInsecureNoauth, FaultDialect faults) {
+        public ServerConfig(String host, int port, boolean allowInsecureNoauth) {
+            this(host, port, allowInsecureNoauth, FaultDialect.CINDER);
+        }
+    }
+
+    public enum FaultDialect {
+        CINDER, EVS;
+
+        static FaultDialect parse(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
 
     /** The data plane: where the NBD server listens, and the chunk size of a new chunk store. */
     public record DataPlaneConfig(String nbdHost, int nbdPort, int chunkSizeBytes) {}
@@ -50,10 +63,26 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
         }
     }
 
-    /** How callers are authenticated; {@code keystone} is present exactly when the mode is KEYSTONE. */
-    public record AuthConfig(AuthMode mode, java.util.Optional<KeystoneConfig> keystone) {
+    /**
+     * How callers are authenticated. {@code mode} serves requests without an AK/SK signature (AKSK: none are
+     * served); {@code akSk} is present when signed requests are verified ({@code auth=keystone,aksk} and the
+     * like); {@code keystone} is present exactly when the mode is KEYSTONE.
+     */
+    public record AuthConfig(AuthMode mode, java.util.Optional<KeystoneConfig> keystone, java.util.Optional<AccessKeyConfig> akSk) {
         public AuthConfig(AuthMode mode) {
             this(mode, java.util.Optional.empty());
+        }
+
+        public AuthConfig(AuthMode mode, java.util.Optional<KeystoneConfig> keystone) {
+            this(mode, keystone, java.util.Optional.empty());
+        }
+    }
+
+    /** The key that encrypts access keys' secrets at rest (AES-GCM); from {@code secret-key}, base64. */
+    public record AccessKeyConfig(javax.crypto.SecretKey encryptionKey) {
+        @Override
+        public String toString() {
+            return "AccessKeyConfig[encryptionKey=<hidden>]";
         }
     }
 
@@ -65,8 +94,9 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
         }
     }
 
+    /** NOAUTH and KEYSTONE authenticate tokens; AKSK as the mode means only AK/SK-signed requests are served. */
     public enum AuthMode {
-        NOAUTH, KEYSTONE;
+        NOAUTH, KEYSTONE, AKSK;
 
         static AuthMode parse(String text) {
             return valueOf(text.toUpperCase(Locale.ROOT));
@@ -78,13 +108,18 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
         int port = settings.get("port", 8776, "a port number (0-65535; 0 picks a free one)", CairnConfig::parsePort);
         boolean insecure = settings.get("allow-insecure-noauth", false, "true or false", CairnConfig::parseBoolean);
         Path dataDir = settings.get("data-dir", Path.of("data"), "a directory path", Path::of);
-        String url = settings.get("db-url", "jdbc:sqlite:" + dataDir.resolve("cairn.db"), "a supported JDBC URL (jdbc:sqlite:...)",
+        String url = settings.get("db-url", "jdbc:sqlite:" + dataDir.resolve("cairn.db"), "a supported JDBC URL (jdbc:sqlite:... or jdbc:postgresql:...)",
                 CairnConfig::parseJdbcUrl);
         int poolSize = settings.get("db-pool-size", 8, "a pool size (1-512)", text -> parseRange(text, 1, 512));
         DatabaseConfig database = new DatabaseConfig(url, settings.get("db-user", null), settings.get("db-password", null), poolSize);
-        AuthMode mode = settings.get("auth", AuthMode.NOAUTH, "an auth mode (noauth or keystone)", AuthMode::parse);
+        AuthModes modes = settings.get("auth", new AuthModes(AuthMode.NOAUTH, false),
+                "an auth mode (noauth, keystone or aksk), or aksk joined to one of the others (keystone,aksk)", CairnConfig::parseAuthModes);
+        AuthMode mode = modes.tokens();
         java.util.Optional<KeystoneConfig> keystone = mode == AuthMode.KEYSTONE ? java.util.Optional.of(keystoneConfig(settings))
                 : java.util.Optional.empty();
+        java.util.Optional<AccessKeyConfig> akSk = modes.akSk() ? java.util.Optional.of(accessKeyConfig(settings))
+                : java.util.Optional.empty();
+        FaultDialect faults = settings.get("faults", FaultDialect.CINDER, "a fault dialect (cinder or evs)", FaultDialect::parse);
         String node = settings.get("node", defaultNodeName());
         Map<String, Long> quotas = new LinkedHashMap<>();
         CINDER_QUOTA_DEFAULTS.forEach((resource, value) -> quotas.put(resource, settings.get("quota-" + resource.replace('_', '-'),
@@ -93,8 +128,48 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
                 settings.get("nbd-port", 10809, "a port number (0-65535; 0 picks a free one)", CairnConfig::parsePort),
                 settings.get("chunk-size", 64 * 1024, "a power of two from 4K to 16M (bytes, or with a K or M suffix)",
                         CairnConfig::parseChunkSize));
-        return new CairnConfig(new ServerConfig(host, port, insecure), database, new AuthConfig(mode, keystone), dataDir, node, quotas,
+        return new CairnConfig(new ServerConfig(host, port, insecure, faults), database, new AuthConfig(mode, keystone, akSk), dataDir, node, quotas,
                 dataPlane);
+    }
+
+    /** The auth setting read: the token mode and whether AK/SK signatures are verified too. */
+    private record AuthModes(AuthMode tokens, boolean akSk) {}
+
+    private static AuthModes parseAuthModes(String text) {
+        java.util.Set<AuthMode> modes = java.util.EnumSet.noneOf(AuthMode.class);
+        for (String word : text.split(",", -1)) {
+            if (!modes.add(AuthMode.parse(word.strip()))) {
+                throw new IllegalArgumentException("repeated mode");
+            }
+        }
+        boolean akSk = modes.remove(AuthMode.AKSK);
+        if (modes.size() > 1) {
+            throw new IllegalArgumentException("noauth and keystone together");
+        }
+        return new AuthModes(modes.isEmpty() ? AuthMode.AKSK : modes.iterator().next(), akSk);
+    }
+
+    /**
+     * The access-key encryption key, {@code secret-key} ({@code CAIRN_SECRET_KEY}): required wherever secrets are
+     * encrypted or decrypted (auth with aksk, {@code cairn access-key create}).
+     */
+    public static AccessKeyConfig accessKeyConfig(Settings settings) {
+        String expected = "a base64 AES key of 16, 24 or 32 bytes, such as the output of: openssl rand -base64 32";
+        String raw = settings.find("secret-key")
+                .orElseThrow(() -> new ConfigException("secret-key", "", expected + " (required to encrypt and verify access keys)"));
+        try {
+            return new AccessKeyConfig(parseAesKey(raw.trim()));
+        } catch (RuntimeException e) {
+            throw new ConfigException("secret-key", "<hidden>", expected); // never echo a secret into logs
+        }
+    }
+
+    private static javax.crypto.SecretKey parseAesKey(String text) {
+        byte[] key = java.util.Base64.getDecoder().decode(text);
+        if (key.length != 16 && key.length != 24 && key.length != 32) {
+            throw new IllegalArgumentException("not an AES key length");
+        }
+        return new javax.crypto.spec.SecretKeySpec(key, "AES");
     }
 
     private static KeystoneConfig keystoneConfig(Settings settings) {
@@ -161,7 +236,7 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
     }
 
     private static String parseJdbcUrl(String text) {
-        if (!text.startsWith("jdbc:sqlite:")) {
+        if (!text.startsWith("jdbc:sqlite:") && !text.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("unsupported database");
         }
         return text;

@@ -9,13 +9,25 @@ public enum ErrorCode {
     INVALID_INPUT(400),
     MALFORMED_REQUEST_BODY(400),
     MALFORMED_REQUEST_URL(400),
+    /** The project in the URL is not the caller's. */
+    PROJECT_MISMATCH(400),
     INVALID_VERSION(400),
     INVALID_FILTER(400),
     INVALID_SORT(400),
     INVALID_SNAPSHOT(400),
+    /** Delete asked of a snapshot that is not available or error (EVS tells this apart from other invalid snapshots). */
+    SNAPSHOT_NOT_DELETABLE(400),
+    /** Delete asked of a snapshot whose deletion already failed. */
+    SNAPSHOT_ERROR_DELETING(400),
+    /** A list limit above what the API serves (EVS refuses it where Cinder clamps). */
+    LIST_LIMIT_TOO_LARGE(400),
     INVALID_VOLUME(400),
     UNKNOWN_ACTION(400),
     UNAUTHORIZED(401),
+    /** An AK/SK signature that does not verify: unknown key, tampered request, replay. */
+    SIGNATURE_REJECTED(401),
+    /** An AK/SK signature dated too far from the server's clock. */
+    SIGNATURE_EXPIRED(401),
     POLICY_NOT_AUTHORIZED(403),
     RESOURCE_NOT_FOUND(404),
     SNAPSHOT_NOT_FOUND(404),

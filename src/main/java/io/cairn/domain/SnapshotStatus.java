@@ -7,7 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Snapshot statuses as Cinder names them, with the transitions a project member may report. */
+/**
+ * Snapshot statuses as Cinder names them, with the transitions a project member may report, and EVS's
+ * {@code rollbacking} (its data being rolled back onto its disk), which Cinder does not know.
+ */
 public enum SnapshotStatus {
     ERROR("error"),
     AVAILABLE("available"),
@@ -18,7 +21,8 @@ public enum SnapshotStatus {
     ERROR_DELETING("error_deleting"),
     UNMANAGING("unmanaging"),
     BACKING_UP("backing-up"),
-    RESTORING("restoring");
+    RESTORING("restoring"),
+    ROLLBACKING("rollbacking");
 
     /** Statuses from which a snapshot may be deleted. */
     public static final Set<SnapshotStatus> DELETABLE = EnumSet.of(AVAILABLE, ERROR);
@@ -43,9 +47,9 @@ public enum SnapshotStatus {
         return parse(text).orElseThrow(() -> new IllegalStateException("unknown snapshot status " + text));
     }
 
-    /** Cinder's tuple rendering of every status, used in its reset_status message. */
+    /** Cinder's tuple rendering of its own statuses (all but EVS's rollbacking), used in its reset_status message. */
     public static String pythonTuple() {
-        return Arrays.stream(values()).map(s -> "'" + s.wire + "'").collect(Collectors.joining(", ", "(", ")"));
+        return Arrays.stream(values()).filter(s -> s != ROLLBACKING).map(s -> "'" + s.wire + "'").collect(Collectors.joining(", ", "(", ")"));
     }
 
     /** Targets allowed for os-update_snapshot_status from this status; empty when the status allows none. */
@@ -53,7 +57,7 @@ public enum SnapshotStatus {
         return switch (this) {
             case CREATING -> EnumSet.of(CREATING, AVAILABLE, ERROR);
             case DELETING -> EnumSet.of(DELETING, ERROR_DELETING);
-            case ERROR, AVAILABLE, DELETED, UPDATING, ERROR_DELETING, UNMANAGING, BACKING_UP, RESTORING ->
+            case ERROR, AVAILABLE, DELETED, UPDATING, ERROR_DELETING, UNMANAGING, BACKING_UP, RESTORING, ROLLBACKING ->
                     EnumSet.noneOf(SnapshotStatus.class);
         };
     }

@@ -1,5 +1,6 @@
 package io.cairn.http;
 
+import io.cairn.config.CairnConfig.FaultDialect;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
@@ -21,13 +22,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP front: one Javalin handler that gives every request its id, authenticates it, negotiates the
- * microversion, routes it, and writes the response or the fault with Cinder's headers.
+ * microversion, routes it, and writes the response or the fault with Cinder's headers. Paths under
+ * {@code /v3} go to the Cinder v3 routes; paths under {@code /v2} (EVS's native API and its Cinder v2
+ * paths) go to the v2 routes, which have no microversions.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("cairn.access");
     private static final Pattern PROJECT_ID = Pattern.compile("[0-9a-f\\-]+");
     private static final String PLAIN_404 = "404 Not Found\n\nThe resource could not be found.\n\n   ";
+    private static final String PLAIN_413 = "413 Request Entity Too Large\n\nRequest is too large.\n\n   ";
 
     /** A response that ends a request before it reaches a resource (noauth's token answer, say). */
     public static final class EarlyResponse extends RuntimeException {
@@ -40,22 +44,59 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** Where the server reports each finished request, and what {@code GET /metrics} serves. */
+    public interface Telemetry {
+        Telemetry NONE = new Telemetry() {
+            @Override
+            public void requestFinished(String method, String route, int status, long durationNanos) {}
+
+            @Override
+            public String scrape() {
+                return "";
+            }
+        };
+
+        /** {@code route} is a template ({@code /v3/{project_id}/snapshots/{id}}), never a raw path. */
+        void requestFinished(String method, String route, int status, long durationNanos);
+
+        /** The metrics in Prometheus' text exposition format. */
+        String scrape();
+    }
+
     /** The versions document, rendered for a base URL. */
     public interface VersionDocument {
         Object render(String baseUrl);
     }
 
     private final Router router;
+    private final Router v2Router;
+    private final FaultDialect faults;
     private final Authenticator authenticator;
     private final VersionDocument versions;
     private final Supplier<Boolean> ready;
     private Javalin app;
+    private volatile Telemetry telemetry = Telemetry.NONE;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
 
     public ApiServer(Router router, Authenticator authenticator, VersionDocument versions, Supplier<Boolean> ready) {
+        this(router, new Router(), FaultDialect.CINDER, authenticator, versions, ready);
+    }
+
+    public ApiServer(Router router, Router v2Router, FaultDialect faults, Authenticator authenticator, VersionDocument versions,
+                     Supplier<Boolean> ready) {
         this.router = router;
+        this.v2Router = v2Router;
+        this.faults = faults;
         this.authenticator = authenticator;
         this.versions = versions;
         this.ready = ready;
+    }
+
+    /** Reports requests to {@code telemetry} and serves its metrics on {@code GET /metrics}; call before {@link #start}. */
+    public ApiServer withTelemetry(Telemetry telemetry) {
+        this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry is null");
+        return this;
     }
 
     public ApiServer start(String host, int port) {
@@ -77,48 +118,106 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Stops gracefully: from now on new requests get a 503, the requests in flight are given up to
+     * {@link #DRAIN_TIMEOUT} to finish, then the listener closes.
+     */
     @Override
     public void close() {
+        draining = true;
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         if (app != null) {
             app.stop();
         }
     }
+
+    private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private void serve(Context ctx) {
         long started = System.nanoTime();
         String requestId = "req-" + UUID.randomUUID();
         State state = new State();
         ApiResponse response;
+        inFlight.incrementAndGet();
         try {
             response = handle(ctx, state);
         } catch (EarlyResponse early) {
             response = early.response;
         } catch (CairnException fault) {
-            response = Faults.of(fault);
+            response = Faults.of(fault, faults);
+        } catch (io.javalin.http.HttpResponseException e) {
+            // Javalin's own refusals; the one that reaches here is a body over maxRequestSize, which Cinder's
+            // size limiter answers with webob's plain 413.
+            if (e.getStatus() == 413) {
+                response = new ApiResponse(413, PLAIN_413, java.util.Map.of("Content-Type", "text/plain; charset=UTF-8"));
+            } else {
+                LOG.error("{} {} {} failed", requestId, ctx.method(), ctx.path(), e);
+                response = Faults.of(Faults.internal(), faults);
+            }
         } catch (RuntimeException e) {
             LOG.error("{} {} {} failed", requestId, ctx.method(), ctx.path(), e);
-            response = Faults.of(Faults.internal());
+            response = Faults.of(Faults.internal(), faults);
         }
-        write(ctx, response, requestId, state);
-        ACCESS.info("{} project={} {} {} status={} duration_ms={}", requestId,
-                state.caller == null ? "-" : state.caller.projectId(), ctx.method(), ctx.path(), response.status(),
-                (System.nanoTime() - started) / 1_000_000);
+        try {
+            write(ctx, response, requestId, state);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        long duration = System.nanoTime() - started;
+        String method = ctx.method().name();
+        telemetry.requestFinished(method, state.route, response.status(), duration);
+        if (ACCESS.isInfoEnabled()) {
+            ACCESS.info("request_id={} project={} method={} route={} path={} status={} duration_ms={}", requestId,
+                    logValue(state.caller == null ? null : state.caller.projectId()), method, logValue(state.route),
+                    logValue(ctx.path()), response.status(), String.format(java.util.Locale.ROOT, "%.3f", duration / 1e6));
+        }
+    }
+
+    private static final Pattern PLAIN_LOG_VALUE = Pattern.compile("[A-Za-z0-9._:/{}%@+,~=-]+");
+
+    /** A value for a key=value log line: as it is when that is unambiguous, otherwise JSON-quoted; {@code -} for none. */
+    private static String logValue(String value) {
+        if (value == null || value.isEmpty()) {
+            return "-";
+        }
+        return PLAIN_LOG_VALUE.matcher(value).matches() ? value : Json.MAPPER.writeValueAsString(value);
     }
 
     /** What the pipeline learned on the way, needed to write the response whatever happened. */
     private static final class State {
         Caller caller;
         String versionEcho = ApiVersion.MIN.toString();
+        boolean sendRequestId; // the Huawei SDK reads the request id from X-Request-Id
+        String route = "unrouted"; // the template that matched, for logs and metrics: raw paths would be unbounded
     }
 
     private ApiResponse handle(Context ctx, State state) {
         String path = ctx.path();
         String method = ctx.method().name();
         Function<String, String> headers = ctx::header;
+        if (draining) {
+            state.versionEcho = null;
+            return Faults.of(new CairnException(ErrorCode.SERVICE_UNAVAILABLE, "Cairn is shutting down."), faults);
+        }
+        if (path.equals("/metrics") && method.equals("GET")) {
+            state.versionEcho = null;
+            state.route = "/metrics";
+            return new ApiResponse(200, telemetry.scrape(),
+                    java.util.Map.of("Content-Type", "text/plain; version=0.0.4; charset=utf-8"));
+        }
         if (path.equals("/healthz")) {
+            state.route = "/healthz";
             state.versionEcho = null;
             return ready.get() ? ApiResponse.ok(ApiResponse.wrap("status", "ok"))
-                    : Faults.of(new CairnException(ErrorCode.SERVICE_UNAVAILABLE, "Cairn is starting."));
+                    : Faults.of(new CairnException(ErrorCode.SERVICE_UNAVAILABLE, "Cairn is starting."), faults);
         }
         if (path.equals("/")) {
             Microversion.Outcome outcome = Microversion.negotiate(ctx.header(Microversion.HEADER));
@@ -128,41 +227,52 @@ public final class ApiServer implements AutoCloseable {
         if (path.equals("/v3")) {
             return ApiResponse.empty(302).withHeader("Location", baseUrl(ctx) + "/v3/");
         }
-        if (!path.startsWith("/v3/")) {
+        boolean v2 = path.startsWith("/v2/");
+        if (!path.startsWith("/v3/") && !v2) {
             throw new EarlyResponse(plainNotFound());
         }
-        state.caller = authenticator.authenticate(headers);
-        Microversion.Outcome outcome = Microversion.negotiate(ctx.header(Microversion.HEADER));
-        state.versionEcho = outcome.echo();
-        if (outcome.fault() != null) {
+        state.sendRequestId = v2 || faults == FaultDialect.EVS;
+        state.caller = authenticator.authenticate(new AuthRequest(method, ctx.req().getRequestURI(), ctx.queryString(), headers,
+                ctx.bodyAsBytes()));
+        // v2 predates microversions: it behaves as 3.0 and echoes no version header.
+        Microversion.Outcome outcome = v2 ? null : Microversion.negotiate(ctx.header(Microversion.HEADER));
+        state.versionEcho = v2 ? null : outcome.echo();
+        if (!v2 && outcome.fault() != null) {
             throw outcome.fault();
         }
-        List<String> segments = segments(path.substring("/v3/".length()));
+        ApiVersion version = v2 ? ApiVersion.MIN : outcome.version();
+        Router routes = v2 ? v2Router : router;
+        String prefix = v2 ? "/v2" : "/v3";
+        List<String> segments = segments(path.substring(prefix.length() + 1));
         if (segments.isEmpty()) {
+            if (v2) {
+                throw new EarlyResponse(plainNotFound());
+            }
             return ApiResponse.ok(versions.render(baseUrl(ctx)));
         }
         Optional<String> project = Optional.empty();
         Optional<Router.Match> match = Optional.empty();
         if (PROJECT_ID.matcher(segments.get(0)).matches()) {
-            match = router.match(method, segments.subList(1, segments.size()));
+            match = routes.match(method, segments.subList(1, segments.size()));
             if (match.isPresent()) {
                 project = Optional.of(segments.get(0));
             }
         }
         if (match.isEmpty()) {
-            match = router.match(method, segments);
+            match = routes.match(method, segments);
         }
         if (match.isEmpty()) {
             throw new EarlyResponse(plainNotFound());
         }
         if (project.isPresent() && !project.get().equals(state.caller.projectId())) {
-            throw new CairnException(ErrorCode.MALFORMED_REQUEST_URL, "Malformed request url");
+            throw new CairnException(ErrorCode.PROJECT_MISMATCH, "Malformed request url");
         }
-        if (!outcome.version().atLeast(match.get().route().sinceMinor())) {
+        state.route = prefix + (project.isPresent() ? "/{project_id}/" : "/") + match.get().route().template();
+        if (!version.atLeast(match.get().route().sinceMinor())) {
             throw Faults.notFound();
         }
-        ApiRequest request = new ApiRequest(state.caller, outcome.version(), project, match.get().params(),
-                QueryString.parse(ctx.queryString()), headers, ctx.bodyAsBytes(), baseUrl(ctx) + "/v3");
+        ApiRequest request = new ApiRequest(state.caller, version, project, match.get().params(),
+                QueryString.parse(ctx.queryString()), headers, ctx.bodyAsBytes(), baseUrl(ctx) + prefix);
         return match.get().route().handler().handle(request);
     }
 
@@ -203,7 +313,12 @@ public final class ApiServer implements AutoCloseable {
             return null;
         }
         String[] values = header.split(",");
-        return values[values.length - 1].strip();
+        for (int i = values.length - 1; i >= 0; i--) { // "a,," and ",,," have blank last values; the latter has none
+            if (!values[i].isBlank()) {
+                return values[i].strip();
+            }
+        }
+        return null;
     }
 
     private static ApiResponse plainNotFound() {
@@ -214,6 +329,9 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(response.status());
         ctx.header("X-Compute-Request-Id", requestId);
         ctx.header("X-Openstack-Request-Id", requestId);
+        if (state.sendRequestId) {
+            ctx.header("X-Request-Id", requestId);
+        }
         if (state.versionEcho != null) {
             ctx.header("OpenStack-API-Version", "volume " + state.versionEcho);
             ctx.header("Vary", "OpenStack-API-Version");

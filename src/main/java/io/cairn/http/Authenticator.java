@@ -9,4 +9,9 @@ import java.util.function.Function;
  */
 public interface Authenticator {
     Caller authenticate(Function<String, String> headers);
+
+    /** Authenticates from the whole request; only request signatures need more than the headers. */
+    default Caller authenticate(AuthRequest request) {
+        return authenticate(request.headers());
+    }
 }

@@ -33,7 +33,11 @@ public final class KeystoneClient {
     private static final Logger LOG = LoggerFactory.getLogger(KeystoneClient.class);
     /** Renew the service token this long before Keystone says it expires, so a request never carries a dead one. */
     private static final Duration SERVICE_TOKEN_MARGIN = Duration.ofSeconds(60);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Long enough for a loaded Keystone (a validation can take seconds on a busy SQLite-backed one), short
+     * enough that a hung Keystone turns into a 503 well before a client's own timeout (Tempest's is 60 s).
+     */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
     static final String UNAVAILABLE_MESSAGE = "The Keystone service is temporarily unavailable.";
 
     /** The service credential Cairn validates tokens with. */

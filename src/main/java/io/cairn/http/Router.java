@@ -17,7 +17,8 @@ public final class Router {
         ApiResponse handle(ApiRequest request);
     }
 
-    record Route(String method, List<String> segments, int sinceMinor, Handler handler) {}
+    /** One route; {@code template} (such as {@code snapshots/{id}}) names it in logs and metrics. */
+    record Route(String method, String template, List<String> segments, int sinceMinor, Handler handler) {}
 
     record Match(Route route, Map<String, String> params) {}
 
@@ -29,7 +30,7 @@ public final class Router {
 
     /** Adds a route that exists from microversion {@code 3.sinceMinor}; older requests get a plain 404. */
     public void add(String method, String template, int sinceMinor, Handler handler) {
-        routes.add(new Route(method, List.of(template.split("/")), sinceMinor, handler));
+        routes.add(new Route(method, template, List.of(template.split("/")), sinceMinor, handler));
     }
 
     Optional<Match> match(String method, List<String> segments) {

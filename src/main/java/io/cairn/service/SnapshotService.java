@@ -154,7 +154,10 @@ public final class SnapshotService {
             Policy.DELETE_SNAPSHOT.authorize(caller);
             if (snapshot.groupSnapshotId() != null
                     || !snapshots.compareAndSetStatus(tx, id, SnapshotStatus.DELETABLE, SnapshotStatus.DELETING, null, now)) {
-                throw CairnException.invalidSnapshot("Snapshot status must be available or error and must not be part of a group.");
+                // Same message either way; the code lets a dialect (EVS) tell a failed deletion apart.
+                throw new CairnException(snapshot.status() == SnapshotStatus.ERROR_DELETING ? ErrorCode.SNAPSHOT_ERROR_DELETING
+                        : ErrorCode.SNAPSHOT_NOT_DELETABLE,
+                        "Invalid snapshot: Snapshot status must be available or error and must not be part of a group.");
             }
             tasks.enqueue(tx, TaskKind.DELETE_SNAPSHOT, id, now);
         });
@@ -283,7 +286,7 @@ public final class SnapshotService {
                     return; // deleted or reset meanwhile: nothing left to create
                 }
                 engine.createSnapshot(snapshot.get().volumeId(), task.resourceId(),
-                        fraction -> snapshots.updateProgress(task.resourceId(), Math.round(fraction * 100) + "%"));
+                        fraction -> database.execute(tx -> snapshots.updateProgress(tx, task.resourceId(), Math.round(fraction * 100) + "%")));
                 boolean available = database.transaction(tx -> snapshots.compareAndSetStatus(tx, task.resourceId(),
                         Set.of(SnapshotStatus.CREATING), SnapshotStatus.AVAILABLE, "100%", now()));
                 if (!available && snapshots.find(task.resourceId(), Optional.empty()).isEmpty()) {

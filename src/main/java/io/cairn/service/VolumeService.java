@@ -12,6 +12,7 @@ import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTypes;
 import io.cairn.engine.StorageEngine;
 import io.cairn.store.Database;
+import io.cairn.store.ListQuery;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore.Task;
 import io.cairn.store.VolumeStore;
@@ -21,9 +22,12 @@ import io.cairn.task.TaskQueue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,7 +77,47 @@ public final class VolumeService {
 
     public Page<Volume> list(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
         ListRules.Plan plan = ListRules.plan(LIST_SPEC, volumes, caller, version, query, Policy.GET_ALL_VOLUMES);
-        return ListRules.execute(LIST_SPEC, plan, volumes);
+        return ListRules.execute(LIST_SPEC, volumeRules(plan, version), volumes);
+    }
+
+    /** The volume columns Cinder's {@code check_volume_filters} reads as booleans (use_quota is read before it). */
+    private static final Set<String> BOOLEAN_FILTERS = Set.of("bootable", "multiattach");
+    private static final Set<String> STRICT_TRUE = Set.of("1", "t", "true", "on", "y", "yes");
+    private static final Set<String> STRICT_FALSE = Set.of("0", "f", "false", "off", "n", "no");
+
+    /**
+     * Where Cinder's volume list differs from the snapshot list the shared rules follow: {@code name} sorts by the
+     * display name at every microversion (snapshots only from 3.30), and boolean filters are read as
+     * {@code check_volume_filters} reads them (strictly from 3.2, a 400 for anything else; before, only
+     * False/false/FALSE is false and any other non-empty value true).
+     */
+    private static ListRules.Plan volumeRules(ListRules.Plan plan, ApiVersion version) {
+        List<String> sortKeys = plan.sortKeys();
+        int name = sortKeys.indexOf("name");
+        if (!version.atLeast(30) && name >= 0) {
+            sortKeys = new ArrayList<>(sortKeys);
+            sortKeys.set(name, "display_name");
+        }
+        Optional<List<ListQuery.Filter>> filters = plan.filters().map(all -> all.stream().map(filter -> {
+            if (filter instanceof ListQuery.Filter.Equals equals && BOOLEAN_FILTERS.contains(equals.column())) {
+                return new ListQuery.Filter.Equals(equals.column(),
+                        Boolean.toString(booleanFilter(equals.column(), equals.value(), version.atLeast(2))));
+            }
+            return filter;
+        }).toList());
+        return new ListRules.Plan(sortKeys, plan.ascending(), plan.limit(), plan.marker(), plan.offset(), plan.withCount(),
+                filters, plan.projectScope(), plan.markerScope());
+    }
+
+    private static boolean booleanFilter(String column, String value, boolean strict) {
+        if (!strict) {
+            return !Set.of("False", "false", "FALSE").contains(value) && !value.isEmpty();
+        }
+        String word = value.strip().toLowerCase(Locale.ROOT);
+        if (!STRICT_TRUE.contains(word) && !STRICT_FALSE.contains(word)) {
+            throw CairnException.invalidInput("'" + column + " = " + value + "'");
+        }
+        return STRICT_TRUE.contains(word);
     }
 
     public Volume get(Caller caller, String id) {
@@ -87,8 +131,10 @@ public final class VolumeService {
     public Summary summary(Caller caller, boolean allTenants) {
         Policy.GET_ALL_VOLUMES.authorize(caller);
         List<Volume> all = volumes.all(caller.isAdmin() && allTenants ? Optional.empty() : Optional.of(caller.projectId()));
-        Map<String, TreeSet<String>> metadata = new LinkedHashMap<>();
-        all.forEach(v -> v.metadata().forEach((k, value) -> metadata.computeIfAbsent(k, x -> new TreeSet<>()).add(value)));
+        // Cinder's DISTINCT has no ORDER BY: rows come in the order they were written, which the creation order
+        // (oldest volume first, keys in their order) stands for.
+        Map<String, Set<String>> metadata = new LinkedHashMap<>();
+        all.forEach(v -> v.metadata().forEach((k, value) -> metadata.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(value)));
         Map<String, List<String>> values = new LinkedHashMap<>();
         metadata.forEach((k, set) -> values.put(k, List.copyOf(set)));
         return new Summary(all.size(), all.stream().mapToLong(Volume::size).sum(), values);
@@ -109,12 +155,12 @@ public final class VolumeService {
             String zone = request.availabilityZone() != null ? request.availabilityZone()
                     : source.zone().orElse(DEFAULT_AVAILABILITY_ZONE);
             if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
-                throw CairnException.invalidInput("Availability zone '" + zone + "' is invalid.");
+                throw badRequest("Availability zone '" + zone + "' is invalid.");
             }
             String type = volumeType(request.volumeType());
             quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
             Volume volume = new Volume(UUID.randomUUID().toString(), caller.projectId(), caller.userId(),
-                    VolumeStatus.CREATING, "detached", null, size, zone, host, request.name(), request.description(),
+                    VolumeStatus.CREATING, "detached", null, size, zone, source.host().orElse(host), request.name(), request.description(),
                     request.snapshotId(), request.sourceVolid(), type, null, source.bootable(), false, true, now, null,
                     null, null, request.metadata(), Map.of(), List.of());
             volumes.insert(tx, volume);
@@ -125,8 +171,11 @@ public final class VolumeService {
         return created;
     }
 
-    /** What a new volume starts from: nothing, a snapshot or another volume. */
-    private record Source(int size, Optional<String> zone, boolean bootable, String smallerMessage) {
+    /**
+     * What a new volume starts from: nothing, a snapshot or another volume. A copy lives where its source's
+     * data does ({@code host}): with several nodes, only that node's engine can build it.
+     */
+    private record Source(int size, Optional<String> zone, boolean bootable, String smallerMessage, Optional<String> host) {
         void checkSize(int requested) {
             if (requested < size) {
                 throw CairnException.invalidInput(String.format(smallerMessage, requested, size));
@@ -153,7 +202,8 @@ public final class VolumeService {
             }
             Optional<Volume> parent = volumes.find(tx, snapshot.volumeId(), Optional.empty());
             return new Source(snapshot.volumeSize(), parent.map(Volume::availabilityZone), parent.map(Volume::bootable).orElse(false),
-                    "Volume size '%d'GB cannot be smaller than the snapshot size %dGB. They must be >= original snapshot size.");
+                    "Volume size '%d'GB cannot be smaller than the snapshot size %dGB. They must be >= original snapshot size.",
+                    parent.map(Volume::host));
         }
         if (request.sourceVolid() != null) {
             Volume source = volumes.find(tx, request.sourceVolid(), SnapshotService.scope(caller))
@@ -162,13 +212,14 @@ public final class VolumeService {
                 throw CairnException.invalidVolume("Originating source volume status must be one of 'available, in-use' values");
             }
             return new Source(source.size(), Optional.of(source.availabilityZone()), source.bootable(),
-                    "Volume size '%d'GB cannot be smaller than original volume size  %dGB. They must be >= original volume size.");
+                    "Volume size '%d'GB cannot be smaller than original volume size  %dGB. They must be >= original volume size.",
+                    Optional.ofNullable(source.host()));
         }
         if (request.size() == null) {
             throw new CairnException(ErrorCode.INVALID_INPUT,
                     "The server could not comply with the request since it is either malformed or otherwise incorrect.");
         }
-        return new Source(1, Optional.empty(), false, "");
+        return new Source(1, Optional.empty(), false, "", Optional.empty());
     }
 
     /** The one type there is, asked for by id or name; anything else is not found as Cinder says it. */
@@ -198,7 +249,7 @@ public final class VolumeService {
             String newName = name.isPresent() ? name.get().orElse(null) : volume.displayName();
             String newDescription = description.isPresent() ? description.get().orElse(null) : volume.displayDescription();
             volumes.update(tx, id, newName, newDescription, now);
-            metadata.ifPresent(m -> volumes.replaceMetadata(tx, id, m));
+            metadata.ifPresent(m -> volumes.replaceMetadata(tx, id, MetadataUpdate.of(volume.metadata(), m, true).stored()));
             return volume.withNameDescriptionMetadata(newName, newDescription, metadata.orElse(volume.metadata()));
         });
     }
@@ -264,36 +315,72 @@ public final class VolumeService {
         return metadata.get(key);
     }
 
-    /** Merges (POST) or replaces (PUT) the metadata; returns the whole stored map. */
+    /**
+     * Merges (POST) or replaces (PUT) the metadata. Returns the map in the order Cinder's answer has it: the
+     * changed keys, then the new ones, then those left as they were.
+     */
     public Map<String, String> updateMetadata(Caller caller, String id, Map<String, String> changes, boolean replace) {
         return database.transaction(tx -> {
             Volume volume = find(tx, caller, id);
             Policy.UPDATE_VOLUME_METADATA.authorize(caller);
-            requireNotInMaintenance(volume);
-            Map<String, String> result = replace ? new LinkedHashMap<>() : new LinkedHashMap<>(volume.metadata());
-            result.putAll(changes);
-            volumes.replaceMetadata(tx, id, result);
-            return result;
+            requireMetadataChangeable(volume, "Updating");
+            MetadataUpdate update = MetadataUpdate.of(volume.metadata(), changes, replace);
+            volumes.replaceMetadata(tx, id, update.stored());
+            return update.answered();
         });
     }
 
     public void deleteMetadataItem(Caller caller, String id, String key) {
         database.execute(tx -> {
             Volume volume = find(tx, caller, id);
-            Policy.DELETE_VOLUME_METADATA.authorize(caller);
-            requireNotInMaintenance(volume);
             if (!volume.metadata().containsKey(key)) {
                 throw metadataNotFound(id, key);
             }
+            Policy.DELETE_VOLUME_METADATA.authorize(caller);
+            requireMetadataChangeable(volume, "Deleting");
             Map<String, String> result = new LinkedHashMap<>(volume.metadata());
             result.remove(key);
             volumes.replaceMetadata(tx, id, result);
         });
     }
 
-    private static void requireNotInMaintenance(Volume volume) {
-        if (volume.status() == VolumeStatus.MAINTENANCE) {
-            throw CairnException.invalidVolume("The volume metadata cannot be updated when the volume is in maintenance mode.");
+    /**
+     * A metadata write as Cinder's {@code _volume_x_metadata_update} does it: {@code stored} is the rows' order
+     * afterwards (kept keys where they were, new keys after them), {@code answered} the dict it returns (rows
+     * whose value changed, then the new ones, then the unchanged).
+     */
+    private record MetadataUpdate(Map<String, String> stored, Map<String, String> answered) {
+        static MetadataUpdate of(Map<String, String> current, Map<String, String> changes, boolean replace) {
+            Map<String, String> stored = new LinkedHashMap<>();
+            Map<String, String> changed = new LinkedHashMap<>();
+            Map<String, String> unchanged = new LinkedHashMap<>();
+            current.forEach((key, value) -> {
+                if (changes.containsKey(key)) {
+                    String next = changes.get(key);
+                    stored.put(key, next);
+                    (next.equals(value) ? unchanged : changed).put(key, next);
+                } else if (!replace) {
+                    stored.put(key, value);
+                    unchanged.put(key, value);
+                }
+            });
+            Map<String, String> answered = new LinkedHashMap<>(changed);
+            changes.forEach((key, value) -> {
+                if (!current.containsKey(key)) {
+                    stored.put(key, value);
+                    answered.put(key, value);
+                }
+            });
+            answered.putAll(unchanged);
+            return new MetadataUpdate(stored, answered);
+        }
+    }
+
+    /** Cinder refuses metadata changes of a volume in maintenance or uploading, naming the status. */
+    private static void requireMetadataChangeable(Volume volume, String verb) {
+        if (volume.status() == VolumeStatus.MAINTENANCE || volume.status() == VolumeStatus.UPLOADING) {
+            throw CairnException.invalidVolume(verb + " volume metadata is not allowed for volumes in "
+                    + volume.status().wire() + " status.");
         }
     }
 
@@ -353,6 +440,38 @@ public final class VolumeService {
                 throw new CairnException(ErrorCode.SNAPSHOT_STATUS_CONFLICT, "Invalid snapshot: " + cannot + "Snapshot's status must be 'available'.");
             }
             tasks.enqueue(tx, TaskKind.REVERT_VOLUME, id, latest.id(), now);
+        });
+        tasks.wake();
+    }
+
+    /**
+     * EVS's rollback: restores a volume to any available snapshot of its own (Cinder's revert takes only the
+     * latest), through the same revert task. The snapshot shows {@code rollbacking} and the volume
+     * {@code reverting} until the task ends; {@code newName}, when not null, renames the volume as EVS does.
+     */
+    public void rollbackToSnapshot(Caller caller, String snapshotId, String volumeId, String newName) {
+        Instant now = now();
+        database.execute(tx -> {
+            Snapshot snapshot = snapshots.find(tx, snapshotId, SnapshotService.scope(caller))
+                    .orElseThrow(() -> CairnException.snapshotNotFound(snapshotId));
+            if (volumeId == null || !volumeId.equals(snapshot.volumeId())) {
+                throw CairnException.invalidVolume("Snapshot " + snapshotId + " can only be rolled back to its source volume "
+                        + snapshot.volumeId() + ".");
+            }
+            Volume volume = find(tx, caller, volumeId);
+            Policy.REVERT_VOLUME.authorize(caller);
+            if (!snapshots.compareAndSetStatus(tx, snapshotId, Set.of(SnapshotStatus.AVAILABLE), SnapshotStatus.ROLLBACKING, null, now)) {
+                throw new CairnException(ErrorCode.SNAPSHOT_STATUS_CONFLICT, "Invalid snapshot: Snapshot's status must be "
+                        + "'available' to roll back, currently " + snapshot.status().wire() + ".");
+            }
+            if (!volumes.compareAndSetStatus(tx, volumeId, Set.of(VolumeStatus.AVAILABLE), VolumeStatus.REVERTING, now)) {
+                throw new CairnException(ErrorCode.VOLUME_STATUS_CONFLICT, "Invalid volume: Volume's status must be "
+                        + "'available' to roll back, currently " + volume.status().wire() + ".");
+            }
+            if (newName != null) {
+                volumes.update(tx, volumeId, newName, volume.displayDescription(), now);
+            }
+            tasks.enqueue(tx, TaskKind.REVERT_VOLUME, volumeId, snapshotId, now);
         });
         tasks.wake();
     }
@@ -436,6 +555,17 @@ public final class VolumeService {
             if (readonly && !request.mode().equals("ro")) {
                 throw badRequest("Invalid attaching mode '" + request.mode() + "' for volume " + id + ".");
             }
+            // Cinder's manager answers an attach to the server (or host) already holding it with that attachment.
+            Optional<VolumeAttachment> same = volume.attachments().stream().filter(a -> request.instanceUuid() != null
+                    ? request.instanceUuid().equals(a.instanceUuid())
+                    : a.instanceUuid() == null && request.hostName() != null && request.hostName().equals(a.attachedHost())).findFirst();
+            if (same.isPresent()) {
+                volumes.compareAndSetStatus(tx, id, EnumSet.complementOf(EnumSet.of(VolumeStatus.IN_USE)), VolumeStatus.IN_USE, now);
+                return;
+            }
+            if (volume.status() == VolumeStatus.IN_USE && !volume.multiattach() && volume.migrationStatus() == null) {
+                throw CairnException.invalidVolume("volume is already attached and multiple attachments are not enabled");
+            }
             Set<VolumeStatus> attachable = volume.multiattach()
                     ? EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.ATTACHING, VolumeStatus.RESERVED, VolumeStatus.IN_USE)
                     : EnumSet.of(VolumeStatus.AVAILABLE, VolumeStatus.ATTACHING, VolumeStatus.RESERVED);
@@ -457,14 +587,20 @@ public final class VolumeService {
         database.execute(tx -> {
             Volume volume = find(tx, caller, id);
             Policy.DETACH_VOLUME.authorize(caller);
+            // Cinder's guard for bug 2004555: an attachment it cannot single out (an unknown id, or several and no
+            // id) is taken for one Nova still uses. (A legacy attachment has no connection_info, so the guard lets
+            // a known one go.)
+            boolean singledOut = attachmentId.isPresent()
+                    ? volume.attachments().stream().anyMatch(a -> a.id().equals(attachmentId.get()))
+                    : volume.attachments().size() <= 1;
+            if (!singledOut) {
+                throw new CairnException(ErrorCode.VOLUME_STATUS_CONFLICT,
+                        "ConflictNovaUsingAttachment: Detach volume from instance  using the Compute API");
+            }
             if (volume.status() == VolumeStatus.MAINTENANCE) {
                 throw CairnException.invalidVolume("The volume cannot be detached in maintenance mode.");
             }
-            if (volume.attachments().isEmpty()
-                    || attachmentId.isPresent() && volume.attachments().stream().noneMatch(a -> a.id().equals(attachmentId.get()))) {
-                throw CairnException.invalidVolume("Unable to detach volume. Volume status must be 'in-use' and attach_status "
-                        + "must be 'attached' to detach.");
-            }
+            // Without attachments Cinder's manager just marks the volume available and detached.
             volumes.detach(tx, id, attachmentId, now);
         });
     }
@@ -600,7 +736,7 @@ public final class VolumeService {
         };
     }
 
-    /** Replaces the volume's data with its latest snapshot's, then returns both to available. */
+    /** Replaces the volume's data with a snapshot's (Cinder's revert, EVS's rollback), then returns both to available. */
     public TaskHandler revertHandler() {
         return new TaskHandler() {
             @Override
@@ -623,7 +759,8 @@ public final class VolumeService {
                 Instant now = now();
                 database.execute(tx -> {
                     volumes.compareAndSetStatus(tx, task.resourceId(), Set.of(VolumeStatus.REVERTING), volumeStatus, now);
-                    snapshots.compareAndSetStatus(tx, task.payload(), Set.of(SnapshotStatus.RESTORING), SnapshotStatus.AVAILABLE, null, now);
+                    snapshots.compareAndSetStatus(tx, task.payload(), Set.of(SnapshotStatus.RESTORING, SnapshotStatus.ROLLBACKING),
+                            SnapshotStatus.AVAILABLE, null, now);
                 });
             }
         };

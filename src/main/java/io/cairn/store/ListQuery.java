@@ -36,6 +36,13 @@ public record ListQuery(
         /** The column equals the value, converted to the column's type; a value that does not convert matches nothing. */
         record Equals(String column, String value) implements Filter {}
 
+        /** The column equals one of the values (EVS's repeatable {@code id} filter). */
+        record AnyOf(String column, List<String> values) implements Filter {
+            public AnyOf {
+                values = List.copyOf(values);
+            }
+        }
+
         /** The column is {@code LIKE '%value%'}, the value unescaped ({@code %} and {@code _} are wildcards), as in Cinder. */
         record Contains(String column, String value) implements Filter {}
 

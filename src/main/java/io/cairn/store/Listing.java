@@ -33,7 +33,7 @@ final class Listing {
 
     /** Live rows of the query's project (or of all projects) that pass every filter. */
     static Condition where(ResourceTable table, ListQuery query) {
-        Condition condition = table.deleted.isFalse();
+        Condition condition = table.live();
         if (query.projectId().isPresent()) {
             condition = condition.and(table.projectId.eq(query.projectId().get()));
         }
@@ -45,7 +45,7 @@ final class Listing {
 
     /** The marker row's values for the sort keys, or empty when no live row in scope has that id. */
     static Optional<ListQuery.Marker> markerRow(DSLContext dsl, ResourceTable table, ListQuery query, String markerId) {
-        Condition scope = table.deleted.isFalse().and(table.id.eq(markerId));
+        Condition scope = table.live().and(table.id.eq(markerId));
         if (query.projectId().isPresent()) {
             scope = scope.and(table.projectId.eq(query.projectId().get()));
         }
@@ -74,7 +74,7 @@ final class Listing {
     /** Live rows matching {@code condition}, oldest first. */
     static <T> List<T> rows(DSLContext dsl, ResourceTable table, Condition condition, RowMapper<T> mapper) {
         return withMetadata(dsl, table, dsl.select(table.columns.values()).from(table.table)
-                .where(table.deleted.isFalse().and(condition))
+                .where(table.live().and(condition))
                 .orderBy(table.columns.get("created_at"), table.id).fetch(), mapper);
     }
 
@@ -85,6 +85,18 @@ final class Listing {
             condition = condition.and(table.projectId.eq(projectId.get()));
         }
         return rows(dsl, table, condition, mapper).stream().findFirst();
+    }
+
+    /**
+     * Whether the live row with this id is in {@code status}, holding its row lock until the caller's
+     * transaction ends on PostgreSQL (SQLite's one writer at a time needs none): a check that stays true
+     * while the transaction acts on it, whatever other nodes do.
+     */
+    static boolean lockIfInStatus(Database database, DSLContext tx, ResourceTable table, String id, String status) {
+        @SuppressWarnings("unchecked")
+        Field<String> statusColumn = (Field<String>) table.columns.get("status");
+        var select = tx.select(table.id).from(table.table).where(table.live().and(table.id.eq(id)).and(statusColumn.eq(status)));
+        return (database.locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional()).isPresent();
     }
 
     private static <T> List<T> withMetadata(DSLContext dsl, ResourceTable table, List<? extends Record> rows, RowMapper<T> mapper) {
@@ -100,15 +112,36 @@ final class Listing {
         List<SortField<?>> order = new ArrayList<>();
         for (SortKey key : keys) {
             Field<?> field = table.columns.get(key.column());
-            // NULL sorts lowest, as on SQLite and MySQL, whichever database runs the query.
-            order.add(key.ascending() ? field.asc().nullsFirst() : field.desc().nullsLast());
+            if (table.notNull.contains(key.column())) {
+                // Plain ASC/DESC: the order an index gives, on both databases (PostgreSQL's backward scan is DESC NULLS FIRST).
+                order.add(key.ascending() ? field.asc() : field.desc());
+            } else {
+                // NULL sorts lowest, as on SQLite and MySQL, whichever database runs the query.
+                order.add(key.ascending() ? field.asc().nullsFirst() : field.desc().nullsLast());
+            }
         }
         return order;
     }
 
-    /** Rows strictly after the marker in the sort order: the keyset condition, NULL-aware. */
+    /**
+     * Rows strictly after the marker in the sort order: the keyset condition, NULL-aware. When the first key
+     * is never NULL, the condition also bounds it by the marker's value on its own, a range both databases
+     * turn into an index seek: a page after a deep marker then reads no more rows than the first page.
+     */
     @SuppressWarnings("unchecked")
     private static Condition after(ResourceTable table, List<SortKey> keys, ListQuery.Marker marker) {
+        Condition seek = noCondition();
+        SortKey first = keys.get(0);
+        Object firstValue = marker.sortValues().get(0);
+        if (firstValue != null && table.notNull.contains(first.column())) {
+            Field<Object> field = (Field<Object>) table.columns.get(first.column());
+            seek = first.ascending() ? field.ge(firstValue) : field.le(firstValue);
+        }
+        return seek.and(strictlyAfter(table, keys, marker));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Condition strictlyAfter(ResourceTable table, List<SortKey> keys, ListQuery.Marker marker) {
         Condition result = falseCondition();
         Condition equalSoFar = noCondition();
         for (int i = 0; i < keys.size(); i++) {
@@ -131,9 +164,12 @@ final class Listing {
         return switch (filter) {
             case Filter.Equals equals -> table.condition(equals.column(), field -> equalsValue(field, equals.value()))
                     .orElse(falseCondition());
+            case Filter.AnyOf anyOf -> table.condition(anyOf.column(), field -> field.cast(SQLDataType.VARCHAR).in(anyOf.values()))
+                    .orElse(falseCondition());
             // Cinder's LIKE '%value%' with the value as given: % and _ in it are wildcards too.
             case Filter.Contains contains -> table.condition(contains.column(),
-                    field -> field.cast(SQLDataType.VARCHAR).like("%" + contains.value() + "%")).orElse(falseCondition());
+                    // ILIKE on PostgreSQL: SQLite's LIKE (and MySQL's, under Cinder) ignores case.
+                    field -> field.cast(SQLDataType.VARCHAR).likeIgnoreCase("%" + contains.value() + "%")).orElse(falseCondition());
             case Filter.Metadata metadata -> {
                 Condition all = noCondition();
                 ResourceTable.MetadataTable meta = table.metadata;
@@ -141,8 +177,13 @@ final class Listing {
                     if (pair.getKey() == null || pair.getValue() == null) {
                         yield falseCondition(); // a None (or unmatchable) key or value: stored pairs are never NULL
                     }
-                    all = all.and(exists(selectOne().from(meta.table()).where(meta.ownerId().eq(table.id)
-                            .and(meta.key().eq(pair.getKey())).and(meta.value().eq(pair.getValue())))));
+                    Condition pairMatches = exists(selectOne().from(meta.table()).where(meta.ownerId().eq(table.id)
+                            .and(meta.key().eq(pair.getKey())).and(meta.value().eq(pair.getValue()))));
+                    for (ResourceTable.MetadataTable more : table.alsoMatchedMetadata) {
+                        pairMatches = pairMatches.or(exists(selectOne().from(more.table()).where(more.ownerId().eq(table.id)
+                                .and(more.key().eq(pair.getKey())).and(more.value().eq(pair.getValue())))));
+                    }
+                    all = all.and(pairMatches);
                 }
                 yield all;
             }

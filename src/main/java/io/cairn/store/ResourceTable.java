@@ -4,9 +4,12 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.jooq.Condition;
 import org.jooq.DataType;
@@ -26,7 +29,11 @@ final class ResourceTable {
     final Field<String> projectId;
     final Field<Boolean> deleted;
     final Map<String, Field<?>> columns = new LinkedHashMap<>();
+    /** Columns declared NOT NULL: their sort needs no NULLS FIRST/LAST, which PostgreSQL's indexes could not serve. */
+    final Set<String> notNull = new HashSet<>(Set.of("id", "project_id", "created_at"));
     final MetadataTable metadata;
+    /** Further key/value tables a metadata filter also matches (Cinder matches a volume's admin metadata too). */
+    final java.util.List<MetadataTable> alsoMatchedMetadata = new java.util.ArrayList<>();
     private final Map<String, Function<Function<Field<?>, Condition>, Condition>> joined = new LinkedHashMap<>();
 
     ResourceTable(String tableName, MetadataTable metadata) {
@@ -37,10 +44,23 @@ final class ResourceTable {
         this.deleted = column("deleted", SQLDataType.BOOLEAN);
     }
 
+    /**
+     * Rows not soft-deleted, written as {@code deleted = FALSE}: the very term of the partial indexes, which
+     * SQLite's planner must see to use them ({@code deleted = 0} does not match).
+     */
+    Condition live() {
+        return DSL.condition("{0} = FALSE", deleted);
+    }
+
     <T> Field<T> column(String column, DataType<T> type) {
         Field<T> f = field(name(table.getName(), column), type);
         columns.put(column, f);
         return f;
+    }
+
+    /** Declares columns the schema has as NOT NULL. */
+    void notNull(String... columnNames) {
+        notNull.addAll(List.of(columnNames));
     }
 
     Field<String> string(String column) {

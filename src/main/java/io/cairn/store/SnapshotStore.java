@@ -52,11 +52,14 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         TABLE.joinedFilter("availability_zone", test -> exists(selectOne().from(VolumeStore.TABLE.table)
                 .where(VolumeStore.TABLE.id.eq(VOLUME_ID))
                 .and(test.apply(VolumeStore.TABLE.columns.get("availability_zone")))));
+        TABLE.notNull("user_id", "volume_id", "status", "volume_size", "use_quota");
     }
 
+    private final Database database;
     private final DSLContext dsl;
 
     public SnapshotStore(Database database) {
+        this.database = database;
         this.dsl = database.dsl();
     }
 
@@ -118,7 +121,7 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         if (progress != null) {
             update = update.set(PROGRESS, progress);
         }
-        return update.where(ID.eq(id).and(TABLE.deleted.isFalse())
+        return update.where(ID.eq(id).and(TABLE.live())
                         .and(STATUS.in(expected.stream().map(SnapshotStatus::wire).toList())))
                 .execute() == 1;
     }
@@ -128,14 +131,14 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         return compareAndSetStatus(tx, id, Set.of(SnapshotStatus.values()), status, null, now);
     }
 
-    public void updateProgress(String id, String progress) {
-        dsl.update(TABLE.table).set(PROGRESS, progress).where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+    public void updateProgress(DSLContext tx, String id, String progress) {
+        tx.update(TABLE.table).set(PROGRESS, progress).where(ID.eq(id).and(TABLE.live())).execute();
     }
 
     public void updateNameAndDescription(DSLContext tx, String id, String name, String description, Instant now) {
         tx.update(TABLE.table).set(DISPLAY_NAME, name).set(DISPLAY_DESCRIPTION, description)
                 .set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+                .where(ID.eq(id).and(TABLE.live())).execute();
     }
 
     public void replaceMetadata(DSLContext tx, String id, Map<String, String> metadata) {
@@ -147,14 +150,19 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         return tx.update(TABLE.table)
                 .set(STATUS, SnapshotStatus.DELETED.wire()).set(TABLE.deleted, true)
                 .set(DELETED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.deleted.isFalse())
+                .where(ID.eq(id).and(TABLE.live())
                         .and(STATUS.in(expected.stream().map(SnapshotStatus::wire).toList())))
                 .execute() == 1;
     }
 
+    /** Whether the live row is in {@code status}, locked against other nodes until the caller's transaction ends. */
+    public boolean lockIfInStatus(DSLContext tx, String id, SnapshotStatus status) {
+        return Listing.lockIfInStatus(database, tx, TABLE, id, status.wire());
+    }
+
     /** Ids of live snapshots in a status, for the recovery pass. */
     public List<String> idsInStatus(SnapshotStatus status) {
-        return dsl.select(ID).from(TABLE.table).where(TABLE.deleted.isFalse().and(STATUS.eq(status.wire()))).fetch(ID);
+        return dsl.select(ID).from(TABLE.table).where(TABLE.live().and(STATUS.eq(status.wire()))).fetch(ID);
     }
 
     private static Snapshot toSnapshot(Record r, Map<String, String> metadata) {

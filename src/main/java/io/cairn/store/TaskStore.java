@@ -2,22 +2,35 @@ package io.cairn.store;
 
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.val;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Record1;
+import org.jooq.Select;
+import org.jooq.SelectLimitPercentStep;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
  * The durable task table. A task is enqueued in the same transaction as the state change that needs it,
  * claimed under a lease, and finished by its lease holder only. A task whose lease ran out (its worker died)
  * is claimable again, so a crash delays work but never loses it.
+ *
+ * <p>Several nodes may share the table. A claim is one statement that picks and leases a row, skipping rows
+ * another claim holds ({@code FOR UPDATE SKIP LOCKED} on PostgreSQL; SQLite has one writer at a time), so
+ * one task goes to one worker. Lease times come from the database's clock, never a node's. A task pinned to
+ * a node (its {@code node}, for work on that node's volume data) is claimed by that node only.
  */
 public final class TaskStore {
     private static final Table<Record> TASKS = table(name("tasks"));
@@ -30,6 +43,7 @@ public final class TaskStore {
     private static final Field<String> LEASE_OWNER = field(name("tasks", "lease_owner"), SQLDataType.VARCHAR);
     private static final Field<Long> LEASE_EXPIRES_AT = field(name("tasks", "lease_expires_at"), SQLDataType.BIGINT);
     private static final Field<String> LAST_ERROR = field(name("tasks", "last_error"), SQLDataType.CLOB);
+    private static final Field<String> NODE = field(name("tasks", "node"), SQLDataType.VARCHAR);
     private static final Field<Long> CREATED_AT = field(name("tasks", "created_at"), SQLDataType.BIGINT);
     private static final Field<Long> UPDATED_AT = field(name("tasks", "updated_at"), SQLDataType.BIGINT);
 
@@ -47,82 +61,145 @@ public final class TaskStore {
         this.database = database;
     }
 
-    public String enqueue(DSLContext tx, String kind, String resourceId, String payload, Instant now) {
+    /**
+     * Records a task in the caller's transaction.
+     *
+     * @param node the only node that may run it, or empty when any node may
+     */
+    public String enqueue(DSLContext tx, String kind, String resourceId, String payload, Optional<String> node, Instant now) {
         String id = UUID.randomUUID().toString();
         tx.insertInto(TASKS).set(ID, id).set(KIND, kind).set(RESOURCE_ID, resourceId).set(PAYLOAD, payload)
-                .set(STATE, PENDING).set(ATTEMPTS, 0).set(CREATED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
+                .set(STATE, PENDING).set(ATTEMPTS, 0).set(NODE, node.orElse(null))
+                .set(CREATED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
                 .execute();
         return id;
     }
 
+    /** The node that holds a volume's data: the node part of its host ({@code node1} of {@code node1@local#default}). */
+    public Optional<String> volumeNode(DSLContext tx, String volumeId) {
+        ResourceTable volumes = VolumeStore.TABLE;
+        return tx.select(volumes.columns.get("host")).from(volumes.table).where(volumes.id.eq(volumeId))
+                .fetchOptional(0, String.class).map(TaskStore::nodeOfHost);
+    }
+
+    /** The node that holds a snapshot's data: its volume's. */
+    public Optional<String> snapshotNode(DSLContext tx, String snapshotId) {
+        ResourceTable snapshots = SnapshotStore.TABLE;
+        return tx.select(snapshots.columns.get("volume_id")).from(snapshots.table).where(snapshots.id.eq(snapshotId))
+                .fetchOptional(0, String.class).flatMap(volumeId -> volumeNode(tx, volumeId));
+    }
+
+    /** Cinder's host is {@code node@backend#pool}. */
+    static String nodeOfHost(String host) {
+        int end = host.indexOf('@');
+        return end < 0 ? host : host.substring(0, end);
+    }
+
     /**
-     * Claims the oldest task that is pending and due, or running under an expired lease.
+     * Claims the oldest task that {@code node} may run and that is pending and due, or running under an
+     * expired lease. Atomic across every node sharing the database: a task is leased to one owner at a time.
      *
-     * @return the task, now leased to {@code owner} until {@code now + lease}; empty when there is none
+     * @return the task, now leased to {@code owner} for {@code lease} by the database's clock; empty when there is none
      */
-    public Optional<Task> claim(String owner, Instant now, Duration lease) {
-        long nowMicros = Micros.of(now);
+    public Optional<Task> claim(String owner, String node, Duration lease) {
+        Field<Long> now = database.nowMicros();
+        Condition due = STATE.eq(PENDING).and(LEASE_EXPIRES_AT.isNull().or(LEASE_EXPIRES_AT.le(now)))
+                .or(STATE.eq(RUNNING).and(LEASE_EXPIRES_AT.le(now)));
+        Condition runnableHere = NODE.isNull().or(NODE.eq(node));
         return database.transaction(tx -> {
-            var due = STATE.eq(PENDING).and(LEASE_EXPIRES_AT.isNull().or(LEASE_EXPIRES_AT.le(nowMicros)))
-                    .or(STATE.eq(RUNNING).and(LEASE_EXPIRES_AT.le(nowMicros)));
-            Record candidate = tx.select(ID, KIND, RESOURCE_ID, PAYLOAD, ATTEMPTS, STATE).from(TASKS).where(due)
-                    .orderBy(CREATED_AT).limit(1).fetchOne();
-            if (candidate == null) {
-                return Optional.empty();
-            }
-            int claimed = tx.update(TASKS).set(STATE, RUNNING).set(LEASE_OWNER, owner)
-                    .set(LEASE_EXPIRES_AT, Micros.of(now.plus(lease))).set(ATTEMPTS, ATTEMPTS.plus(1))
-                    .set(UPDATED_AT, nowMicros)
-                    .where(ID.eq(candidate.get(ID)).and(STATE.eq(candidate.get(STATE)))).execute();
-            return claimed == 1
-                    ? Optional.of(new Task(candidate.get(ID), candidate.get(KIND), candidate.get(RESOURCE_ID),
-                            candidate.get(PAYLOAD), candidate.get(ATTEMPTS) + 1))
-                    : Optional.empty();
+            SelectLimitPercentStep<Record1<String>> oldest = select(ID).from(TASKS).where(due.and(runnableHere))
+                    .orderBy(CREATED_AT, ID).limit(1);
+            Select<Record1<String>> candidate = database.locksRows() ? oldest.forUpdate().skipLocked() : oldest;
+            return tx.update(TASKS).set(STATE, RUNNING).set(LEASE_OWNER, owner)
+                    .set(LEASE_EXPIRES_AT, now.plus(val(lease.toNanos() / 1000))).set(ATTEMPTS, ATTEMPTS.plus(1))
+                    .set(UPDATED_AT, now)
+                    // due again here: the row as locked, in case a racing claim changed it after the subquery read it
+                    .where(ID.eq(candidate).and(due))
+                    .returningResult(ID, KIND, RESOURCE_ID, PAYLOAD, ATTEMPTS)
+                    .fetchOptional()
+                    .map(r -> new Task(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
         });
     }
 
+    /**
+     * Extends the leases of tasks {@code owner} is still running, by {@code lease} from the database's now.
+     *
+     * @return how many leases were extended (fewer when one expired and another node took the task)
+     */
+    public int renew(String owner, Collection<String> ids, Duration lease) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        Field<Long> now = database.nowMicros();
+        return database.transaction(tx -> tx.update(TASKS).set(LEASE_EXPIRES_AT, now.plus(val(lease.toNanos() / 1000)))
+                .where(ID.in(ids).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner))).execute());
+    }
+
     /** Records success; only the lease holder can. */
-    public void complete(String id, String owner, Instant now) {
-        finish(id, owner, DONE, null, now);
+    public boolean complete(String id, String owner) {
+        return finish(id, owner, DONE, null);
     }
 
-    /** Records a failure that will not be retried. */
-    public void fail(String id, String owner, String error, Instant now) {
-        finish(id, owner, FAILED, error, now);
+    /** Records a failure that will not be retried; only the lease holder can. */
+    public boolean fail(String id, String owner, String error) {
+        return finish(id, owner, FAILED, error);
     }
 
-    /** Gives the task back to the queue, due again at {@code notBefore}. */
-    public void retryLater(String id, String owner, String error, Instant notBefore, Instant now) {
-        database.dsl().update(TASKS).set(STATE, PENDING).set(LEASE_OWNER, (String) null)
-                .set(LEASE_EXPIRES_AT, Micros.of(notBefore)).set(LAST_ERROR, error).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(LEASE_OWNER.eq(owner))).execute();
+    /** Gives the task back to the queue, due again after {@code delay} by the database's clock. */
+    public void retryLater(String id, String owner, String error, Duration delay) {
+        Field<Long> now = database.nowMicros();
+        database.execute(tx -> tx.update(TASKS).set(STATE, PENDING).set(LEASE_OWNER, (String) null)
+                .set(LEASE_EXPIRES_AT, now.plus(val(delay.toNanos() / 1000))).set(LAST_ERROR, error).set(UPDATED_AT, now)
+                .where(ID.eq(id).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner))).execute());
     }
 
-    /** Returns the running tasks of a restarted node to the queue at once, instead of waiting for their leases. */
-    public int releaseAll(String owner, Instant now) {
-        return database.dsl().update(TASKS).set(STATE, PENDING).set(LEASE_OWNER, (String) null)
-                .set(LEASE_EXPIRES_AT, (Long) null).set(UPDATED_AT, Micros.of(now))
-                .where(STATE.eq(RUNNING).and(LEASE_OWNER.eq(owner))).execute();
+    /**
+     * Returns the running tasks of a restarted node to the queue at once, instead of waiting for their
+     * leases. Only {@code owner}'s: a node's name is its own, so no other live node holds these.
+     */
+    public int releaseAll(String owner) {
+        Field<Long> now = database.nowMicros();
+        return database.transaction(tx -> tx.update(TASKS).set(STATE, PENDING).set(LEASE_OWNER, (String) null)
+                .set(LEASE_EXPIRES_AT, (Long) null).set(UPDATED_AT, now)
+                .where(STATE.eq(RUNNING).and(LEASE_OWNER.eq(owner))).execute());
     }
 
-    /** Whether a pending or running task exists for the resource. */
+    /** Whether a pending or running task exists for the resource, held by any node. */
     public boolean hasOpenTask(String resourceId) {
-        return database.dsl().fetchExists(TASKS, RESOURCE_ID.eq(resourceId).and(STATE.in(PENDING, RUNNING)));
+        return hasOpenTask(database.dsl(), resourceId);
+    }
+
+    /** Whether a pending or running task exists for the resource, read in the caller's transaction. */
+    public boolean hasOpenTask(DSLContext tx, String resourceId) {
+        return tx.fetchExists(TASKS, RESOURCE_ID.eq(resourceId).and(STATE.in(PENDING, RUNNING)));
     }
 
     public int openTaskCount() {
         return database.dsl().fetchCount(TASKS, STATE.in(PENDING, RUNNING));
     }
 
-    /** Deletes finished tasks older than {@code before}. */
-    public int prune(Instant before) {
-        return database.dsl().deleteFrom(TASKS)
-                .where(STATE.in(DONE, FAILED).and(UPDATED_AT.lt(Micros.of(before)))).execute();
+    /** The open work of every node, for monitoring: tasks waiting, tasks running, and when the oldest was enqueued. */
+    public record QueueState(int pending, int running, Optional<Instant> oldestEnqueuedAt) {}
+
+    public QueueState queueState() {
+        Record counts = database.dsl().select(DSL.count().filterWhere(STATE.eq(PENDING)),
+                        DSL.count().filterWhere(STATE.eq(RUNNING)), DSL.min(CREATED_AT))
+                .from(TASKS).where(STATE.in(PENDING, RUNNING)).fetchSingle();
+        return new QueueState(counts.get(0, Integer.class), counts.get(1, Integer.class),
+                Optional.ofNullable(Micros.toInstant(counts.get(2, Long.class))));
     }
 
-    private void finish(String id, String owner, String state, String error, Instant now) {
-        database.dsl().update(TASKS).set(STATE, state).set(LAST_ERROR, error).set(LEASE_OWNER, (String) null)
-                .set(LEASE_EXPIRES_AT, (Long) null).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(LEASE_OWNER.eq(owner))).execute();
+    /** Deletes finished tasks last changed more than {@code age} ago by the database's clock. */
+    public int prune(Duration age) {
+        Field<Long> now = database.nowMicros();
+        return database.transaction(tx -> tx.deleteFrom(TASKS)
+                .where(STATE.in(DONE, FAILED).and(UPDATED_AT.lt(now.minus(val(age.toNanos() / 1000))))).execute());
+    }
+
+    private boolean finish(String id, String owner, String state, String error) {
+        Field<Long> now = database.nowMicros();
+        return database.transaction(tx -> tx.update(TASKS).set(STATE, state).set(LAST_ERROR, error)
+                .set(LEASE_OWNER, (String) null).set(LEASE_EXPIRES_AT, (Long) null).set(UPDATED_AT, now)
+                .where(ID.eq(id).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner))).execute() == 1);
     }
 }

@@ -61,6 +61,8 @@ public final class VolumeStore implements ListSource<Volume> {
         }
         TABLE.time("scheduled_at");
         TABLE.time("terminated_at");
+        TABLE.alsoMatchedMetadata.add(ResourceTable.MetadataTable.of("volume_admin_metadata", "volume_id"));
+        TABLE.notNull("user_id", "status", "attach_status", "size", "availability_zone", "bootable", "multiattach", "use_quota");
     }
 
     private static final Table<Record> ADMIN_METADATA = table(name("volume_admin_metadata"));
@@ -79,9 +81,11 @@ public final class VolumeStore implements ListSource<Volume> {
     private static final Field<Long> ATTACHED_AT = field(name("volume_attachments", "attached_at"), SQLDataType.BIGINT);
     private static final Field<Long> DETACHED_AT = field(name("volume_attachments", "detached_at"), SQLDataType.BIGINT);
 
+    private final Database database;
     private final DSLContext dsl;
 
     public VolumeStore(Database database) {
+        this.database = database;
         this.dsl = database.dsl();
     }
 
@@ -140,14 +144,14 @@ public final class VolumeStore implements ListSource<Volume> {
         if (next == VolumeStatus.AVAILABLE) {
             update = update.set(LAUNCHED_AT, coalesce(LAUNCHED_AT, val(Micros.of(now))));
         }
-        return update.where(ID.eq(id).and(TABLE.deleted.isFalse()).and(STATUS.in(wire(expected)))).execute() == 1;
+        return update.where(ID.eq(id).and(TABLE.live()).and(STATUS.in(wire(expected)))).execute() == 1;
     }
 
     /** Moves to {@code next} from one of {@code expected}, remembering the status it left. */
     public boolean compareAndSetStatusRememberingPrevious(DSLContext tx, String id, Collection<VolumeStatus> expected,
                                                           VolumeStatus next, Instant now) {
         return tx.update(TABLE.table).set(PREVIOUS_STATUS, STATUS).set(STATUS, next.wire()).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.deleted.isFalse()).and(STATUS.in(wire(expected)))).execute() == 1;
+                .where(ID.eq(id).and(TABLE.live()).and(STATUS.in(wire(expected)))).execute() == 1;
     }
 
     /** Admin reset: sets whichever of the three fields are given, whatever they were. */
@@ -163,7 +167,7 @@ public final class VolumeStore implements ListSource<Volume> {
         if (migrationStatus.isPresent()) {
             update = update.set(MIGRATION_STATUS, migrationStatus.get().orElse(null));
         }
-        update.where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+        update.where(ID.eq(id).and(TABLE.live())).execute();
     }
 
     /** Finishes an extend: the new size, and the status it had before ({@code available} or {@code in-use}). */
@@ -171,29 +175,34 @@ public final class VolumeStore implements ListSource<Volume> {
         return tx.update(TABLE.table).set(SIZE, newSize)
                 .set(STATUS, coalesce(PREVIOUS_STATUS, val(VolumeStatus.AVAILABLE.wire()))).set(PREVIOUS_STATUS, (String) null)
                 .set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.deleted.isFalse()).and(STATUS.eq(VolumeStatus.EXTENDING.wire()))).execute() == 1;
+                .where(ID.eq(id).and(TABLE.live()).and(STATUS.eq(VolumeStatus.EXTENDING.wire()))).execute() == 1;
     }
 
     public void update(DSLContext tx, String id, String name, String description, Instant now) {
         tx.update(TABLE.table).set(DISPLAY_NAME, name).set(DISPLAY_DESCRIPTION, description).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+                .where(ID.eq(id).and(TABLE.live())).execute();
     }
 
     public void setBootable(DSLContext tx, String id, boolean bootable, Instant now) {
         tx.update(TABLE.table).set(BOOTABLE, bootable).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.deleted.isFalse())).execute();
+                .where(ID.eq(id).and(TABLE.live())).execute();
     }
 
     public boolean softDelete(DSLContext tx, String id, Collection<VolumeStatus> expected, Instant now) {
         return tx.update(TABLE.table)
                 .set(STATUS, "deleted").set(TABLE.deleted, true)
                 .set(DELETED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.deleted.isFalse()).and(STATUS.in(wire(expected))))
+                .where(ID.eq(id).and(TABLE.live()).and(STATUS.in(wire(expected))))
                 .execute() == 1;
     }
 
+    /** Whether the live row is in {@code status}, locked against other nodes until the caller's transaction ends. */
+    public boolean lockIfInStatus(DSLContext tx, String id, VolumeStatus status) {
+        return Listing.lockIfInStatus(database, tx, TABLE, id, status.wire());
+    }
+
     public List<String> idsInStatus(VolumeStatus status) {
-        return dsl.select(ID).from(TABLE.table).where(TABLE.deleted.isFalse().and(STATUS.eq(status.wire()))).fetch(ID);
+        return dsl.select(ID).from(TABLE.table).where(TABLE.live().and(STATUS.eq(status.wire()))).fetch(ID);
     }
 
     public void replaceMetadata(DSLContext tx, String id, Map<String, String> metadata) {

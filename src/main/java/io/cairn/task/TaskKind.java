@@ -1,11 +1,35 @@
 package io.cairn.task;
 
-/** The kinds of durable work; the name is what the tasks table stores. */
+/**
+ * The kinds of durable work; the name is what the tasks table stores. Each says where it may run: work on
+ * a volume's or a snapshot's data runs on the node whose engine holds that data, and work on the database
+ * alone runs on any node.
+ */
 public enum TaskKind {
-    CREATE_VOLUME,
-    DELETE_VOLUME,
-    EXTEND_VOLUME,
-    REVERT_VOLUME,
-    CREATE_SNAPSHOT,
-    DELETE_SNAPSHOT
+    CREATE_VOLUME(Placement.VOLUME_NODE),
+    DELETE_VOLUME(Placement.VOLUME_NODE),
+    EXTEND_VOLUME(Placement.VOLUME_NODE),
+    REVERT_VOLUME(Placement.VOLUME_NODE),
+    CREATE_SNAPSHOT(Placement.SNAPSHOT_NODE),
+    DELETE_SNAPSHOT(Placement.SNAPSHOT_NODE);
+
+    /** Which node may run a task, from its resource id. */
+    public enum Placement {
+        /** The node holding the volume the task's resource id names. */
+        VOLUME_NODE,
+        /** The node holding the volume of the snapshot the task's resource id names. */
+        SNAPSHOT_NODE,
+        /** Any node: the task touches no engine. */
+        ANY_NODE
+    }
+
+    private final Placement placement;
+
+    TaskKind(Placement placement) {
+        this.placement = placement;
+    }
+
+    public Placement placement() {
+        return placement;
+    }
 }

@@ -2,12 +2,15 @@ package io.cairn.task;
 
 import io.cairn.store.TaskStore;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 
 /**
  * Where services record work. Enqueue inside the transaction that changes the resource's status, and call
- * {@link #wake()} after it commits so a worker starts without waiting for its next poll.
+ * {@link #wake()} after it commits so a worker starts without waiting for its next poll. A task is pinned
+ * to the node its kind's {@link TaskKind.Placement} names, read from the resource in the same transaction.
  */
 public final class TaskQueue {
     private final TaskStore store;
@@ -23,9 +26,15 @@ public final class TaskQueue {
 
     /** Enqueues work that needs an argument besides the resource (a new size, a snapshot id). */
     public void enqueue(DSLContext tx, TaskKind kind, String resourceId, String payload, Instant now) {
-        store.enqueue(tx, kind.name(), resourceId, payload, now);
+        Optional<String> node = switch (kind.placement()) {
+            case VOLUME_NODE -> store.volumeNode(tx, resourceId);
+            case SNAPSHOT_NODE -> store.snapshotNode(tx, resourceId);
+            case ANY_NODE -> Optional.empty();
+        };
+        store.enqueue(tx, kind.name(), resourceId, payload, node, now);
     }
 
+    /** Wakes a worker of this node; workers of other nodes find the task at their next poll. */
     public void wake() {
         signal.release();
     }
@@ -33,6 +42,6 @@ public final class TaskQueue {
     /** Waits for a wake-up or the timeout, whichever comes first. */
     void awaitWork(long timeoutMillis) throws InterruptedException {
         // One permit per wake-up: several workers waiting all get theirs (a drained semaphore would wake only one).
-        signal.tryAcquire(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        signal.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 }

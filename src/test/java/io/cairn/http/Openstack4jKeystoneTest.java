@@ -93,8 +93,10 @@ class Openstack4jKeystoneTest {
         awaitTrue(() -> client.blockStorage().volumes().get(volume.getId()).getStatus() == Volume.Status.AVAILABLE);
         BlockVolumeSnapshotService snapshots = client.blockStorage().snapshots();
 
+        // No description here: openstack4j sends it as display_description, which Cinder's create schema refuses
+        // (update accepts it, and sets it below).
         VolumeSnapshot first = snapshots.create(Builders.volumeSnapshot().volume(volume.getId()).name("o4j-snap")
-                .description("first").metadata(Map.of("purpose", "lifecycle")).build());
+                .metadata(Map.of("purpose", "lifecycle")).build());
         awaitTrue(() -> snapshots.get(first.getId()).getStatus() == Volume.Status.AVAILABLE);
 
         List<? extends VolumeSnapshot> filtered = snapshots.list(Map.of("name", "o4j-snap", "status", "available"));
@@ -102,7 +104,6 @@ class Openstack4jKeystoneTest {
 
         VolumeSnapshot shown = snapshots.get(first.getId());
         assertThat(shown.getName()).isEqualTo("o4j-snap");
-        assertThat(shown.getDescription()).isEqualTo("first");
         assertThat(shown.getVolumeId()).isEqualTo(volume.getId());
         assertThat(shown.getSize()).isEqualTo(1);
         assertThat(shown.getMetaData()).containsEntry("purpose", "lifecycle");

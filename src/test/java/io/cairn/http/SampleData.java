@@ -1,8 +1,8 @@
 package io.cairn.http;
 
+import io.cairn.TestServer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The small fixed data set the golden samples run against: two projects, three volumes and seven snapshots
+ * The small fixed data set the golden samples run against: two projects, six volumes and seven snapshots
  * with fixed ids and times, written straight into a running server's database. Rows go in directly because
  * no API reaches some of these states (a snapshot in a group, a snapshot left creating or deleting with no
  * worker behind it), and because fixed ids and times keep the samples exact. Seed after the server has
@@ -31,6 +31,14 @@ final class SampleData {
     static final String VOLUME_AVAILABLE = "82b9bfbc-91ba-4257-9abe-22cad37b17c6";
     static final String VOLUME_IN_USE = "dcfe4bcc-17cd-4531-918b-d8abef8d8e8e";
     static final String OTHER_PROJECT_VOLUME = "fdac1e93-83d4-4327-810b-9464d9b4ef39";
+    /** Another project's volume with no snapshots (deletable) and one in maintenance, so that the own project's lists stay short. */
+    static final String OTHER_PROJECT_SPARE_VOLUME = "4b6f0d2e-8c1a-4e3b-9f5d-7a2c6e1b0d94";
+    static final String OTHER_PROJECT_MAINTENANCE_VOLUME = "c7e2a9d4-5b3f-4a1e-8d6c-2f9b0e4a7c15";
+    /** A volume whose manage failed: Cinder shows error_managing as error. */
+    static final String OTHER_PROJECT_ERROR_MANAGING_VOLUME = "e1d4b7a0-6c3f-4f2e-a9b8-3d5c7e9f1a26";
+    /** VOLUME_IN_USE's one attachment, as a legacy os-attach leaves it (no connection_info). */
+    static final String ATTACHMENT = "5a1f3c7e-2b9d-4e6a-8c0f-1d3b5e7a9c24";
+    static final String ATTACHED_SERVER = "0f6a2c8e-4d1b-4b7f-9e3a-6c5d8b2a1f70";
 
     /** Newest first, the default list order. */
     static final String SNAPSHOT_AVAILABLE = "9d43b4f5-e603-4260-84c4-59457e2f59b6";
@@ -48,12 +56,24 @@ final class SampleData {
 
     /** Writes the data set into the database (and the volumes' chunk maps) under {@code dataDir}. */
     static void seed(Path dataDir) {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cairn.db"))) {
-            db.createStatement().execute("PRAGMA busy_timeout = 30000");
+        try (Connection db = TestServer.connect(dataDir)) {
             db.setAutoCommit(false);
             volume(db, VOLUME_AVAILABLE, PROJECT, USER, "available", "detached", 10, "vol-a", "2024-01-10T08:00:00.000000");
             volume(db, VOLUME_IN_USE, PROJECT, USER, "in-use", "attached", 20, "vol-attached", "2024-01-11T08:00:00.000000");
             volume(db, OTHER_PROJECT_VOLUME, OTHER_PROJECT, OTHER_USER, "available", "detached", 10, null, "2023-07-01T08:00:00.000000");
+            volume(db, OTHER_PROJECT_SPARE_VOLUME, OTHER_PROJECT, OTHER_USER, "available", "detached", 5, "scratch", "2023-06-01T08:00:00.000000");
+            volume(db, OTHER_PROJECT_MAINTENANCE_VOLUME, OTHER_PROJECT, OTHER_USER, "maintenance", "detached", 10, "vol-maint",
+                    "2023-05-01T08:00:00.000000");
+            volume(db, OTHER_PROJECT_ERROR_MANAGING_VOLUME, OTHER_PROJECT, OTHER_USER, "error_managing", "detached", 1, "managed",
+                    "2023-04-01T08:00:00.000000");
+            // Metadata rows in the order the volumes were created, as Cinder writes them (its summary lists them so).
+            volumeMetadata(db, OTHER_PROJECT_MAINTENANCE_VOLUME, ordered("tier", "gold"));
+            volumeMetadata(db, VOLUME_AVAILABLE, ordered("purpose", "database", "tier", "gold"));
+            volumeMetadata(db, VOLUME_IN_USE, ordered("tier", "silver"));
+            attachment(db, ATTACHMENT, VOLUME_IN_USE, ATTACHED_SERVER, "compute-1", "/dev/vdb", "2024-01-11T08:01:00.000000");
+            // What os-attach leaves: readonly first (set before the attach if absent), then attached_mode.
+            adminMetadata(db, VOLUME_IN_USE, "readonly", "False");
+            adminMetadata(db, VOLUME_IN_USE, "attached_mode", "rw");
             snapshot(db, new Row(SNAPSHOT_AVAILABLE, PROJECT, USER, VOLUME_IN_USE, null, "available", "100%", 20,
                     "snap-1f0c-0075", "app-consistent snapshot (fsfreeze)", true,
                     "2024-06-23T17:40:56.707240", "2024-06-23T17:47:06.707240", Map.of()));
@@ -80,8 +100,7 @@ final class SampleData {
     }
     /** Sets columns no API can change, such as a volume's status, straight in the database. */
     static void execute(Path dataDir, String sql, Object... arguments) {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cairn.db"))) {
-            db.createStatement().execute("PRAGMA busy_timeout = 30000");
+        try (Connection db = TestServer.connect(dataDir)) {
             try (PreparedStatement statement = db.prepareStatement(sql)) {
                 for (int i = 0; i < arguments.length; i++) {
                     statement.setObject(i + 1, arguments[i]);
@@ -101,7 +120,7 @@ final class SampleData {
                                int size, String name, String createdAt) throws SQLException {
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO volumes (id, project_id, user_id, status, attach_status,"
                 + " size, availability_zone, host, display_name, volume_type_id, bootable, multiattach, use_quota, created_at,"
-                + " updated_at, launched_at, deleted) VALUES (?, ?, ?, ?, ?, ?, 'nova', ?, ?, ?, 0, 0, 1, ?, ?, ?, 0)")) {
+                + " updated_at, launched_at, deleted) VALUES (?, ?, ?, ?, ?, ?, 'nova', ?, ?, ?, FALSE, FALSE, TRUE, ?, ?, ?, FALSE)")) {
             insert.setString(1, id);
             insert.setString(2, project);
             insert.setString(3, user);
@@ -118,10 +137,48 @@ final class SampleData {
         }
     }
 
+    private static void volumeMetadata(Connection db, String volume, Map<String, String> metadata) throws SQLException {
+        int position = 0;
+        for (Map.Entry<String, String> pair : metadata.entrySet()) {
+            try (PreparedStatement insert = db.prepareStatement(
+                    "INSERT INTO volume_metadata (volume_id, meta_key, meta_value, position) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, volume);
+                insert.setString(2, pair.getKey());
+                insert.setString(3, pair.getValue());
+                insert.setInt(4, position++);
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private static void attachment(Connection db, String id, String volume, String server, String host, String mountpoint,
+                                   String attachedAt) throws SQLException {
+        try (PreparedStatement insert = db.prepareStatement("INSERT INTO volume_attachments (id, volume_id, instance_uuid,"
+                + " attached_host, mountpoint, attach_mode, attach_status, attached_at) VALUES (?, ?, ?, ?, ?, 'rw', 'attached', ?)")) {
+            insert.setString(1, id);
+            insert.setString(2, volume);
+            insert.setString(3, server);
+            insert.setString(4, host);
+            insert.setString(5, mountpoint);
+            insert.setLong(6, micros(attachedAt));
+            insert.executeUpdate();
+        }
+    }
+
+    private static void adminMetadata(Connection db, String volume, String key, String value) throws SQLException {
+        try (PreparedStatement insert = db.prepareStatement(
+                "INSERT INTO volume_admin_metadata (volume_id, meta_key, meta_value) VALUES (?, ?, ?)")) {
+            insert.setString(1, volume);
+            insert.setString(2, key);
+            insert.setString(3, value);
+            insert.executeUpdate();
+        }
+    }
+
     private static void snapshot(Connection db, Row row) throws SQLException {
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO snapshots (id, project_id, user_id, volume_id,"
                 + " group_snapshot_id, status, progress, volume_size, display_name, display_description, use_quota,"
-                + " created_at, scheduled_at, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
+                + " created_at, scheduled_at, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)")) {
             insert.setString(1, row.id());
             insert.setString(2, row.project());
             insert.setString(3, row.user());
@@ -132,7 +189,7 @@ final class SampleData {
             insert.setInt(8, row.size());
             insert.setString(9, row.name());
             insert.setString(10, row.description());
-            insert.setInt(11, row.useQuota() ? 1 : 0);
+            insert.setBoolean(11, row.useQuota());
             insert.setLong(12, micros(row.createdAt()));
             insert.setLong(13, micros(row.createdAt()));
             if (row.updatedAt() == null) {

@@ -13,10 +13,16 @@ import io.cairn.service.Page;
 import io.cairn.service.VolumeAttach;
 import io.cairn.service.VolumeCreate;
 import io.cairn.service.VolumeService;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,6 +41,11 @@ public final class VolumeResource {
     private static final JsonSchema READONLY = JsonSchema.load("volume-readonly");
     private static final JsonSchema ATTACH = JsonSchema.load("volume-attach");
     private static final JsonSchema DETACH = JsonSchema.load("volume-detach");
+
+    /** webob's entity-tag pattern: an optional weak marker, then a quoted tag. */
+    private static final Pattern ETAG = Pattern.compile("(?:^|\\s)(W/)?\"((?:\\\\\"|.)*?)\"");
+    /** The microversion from which volume metadata carries Etags. */
+    private static final int ETAGS = 15;
 
     private final VolumeService volumes;
 
@@ -73,8 +84,8 @@ public final class VolumeResource {
                 .map(v -> List.of("1", "t", "true", "on", "y", "yes").contains(v.strip().toLowerCase(java.util.Locale.ROOT))).orElse(false);
         VolumeService.Summary summary = volumes.summary(request.caller(), allTenants);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total_size", summary.totalSize());
         body.put("total_count", summary.totalCount());
+        body.put("total_size", summary.totalSize());
         if (request.version().atLeast(36)) {
             body.put("metadata", summary.metadata());
         }
@@ -93,6 +104,7 @@ public final class VolumeResource {
             // Cinder checks the bounds of a numeric string as a number.
             ((ObjectNode) root.get("volume")).put("size", Long.parseLong(size.asString()));
         }
+        checkNameLengths(root);
         (request.version().atLeast(53) ? CREATE_STRICT : CREATE).validate(root);
         JsonNode body = root.get("volume");
         String name = Bodies.text(body, "name", "display_name");
@@ -100,7 +112,7 @@ public final class VolumeResource {
         boolean multiattach = body.has("multiattach") && !body.get("multiattach").isNull()
                 && ListRules.parseBoolean("multiattach", body.get("multiattach").asString());
         VolumeCreate create = new VolumeCreate(body.path("size").isIntegralNumber() ? body.get("size").intValue() : null,
-                name == null ? null : name.strip(), description == null ? null : description.strip(),
+                Bodies.strip(name), Bodies.strip(description),
                 Bodies.text(body, "availability_zone", "availability_zone"), Bodies.metadata(body.get("metadata")),
                 Bodies.text(body, "snapshot_id", "snapshot_id"), Bodies.text(body, "source_volid", "source_volid"),
                 Bodies.text(body, "volume_type", "volume_type"), multiattach);
@@ -109,19 +121,23 @@ public final class VolumeResource {
     }
 
     private ApiResponse update(ApiRequest request) {
-        JsonNode body = request.body(request.version().atLeast(53) ? UPDATE_STRICT : UPDATE).get("volume");
+        JsonNode root = request.body();
+        checkNameLengths(root);
+        (request.version().atLeast(53) ? UPDATE_STRICT : UPDATE).validate(root);
+        JsonNode body = root.get("volume");
         Optional<Optional<String>> name = field(body, "name").or(() -> field(body, "display_name"));
         Optional<Optional<String>> description = field(body, "description").or(() -> field(body, "display_description"));
         Optional<Map<String, String>> metadata = body.has("metadata") ? Optional.of(Bodies.metadata(body.get("metadata"))) : Optional.empty();
-        Volume volume = volumes.update(request.caller(), request.param("id"), name.map(v -> v.map(String::strip)),
-                description.map(v -> v.map(String::strip)), metadata);
+        Volume volume = volumes.update(request.caller(), request.param("id"), name.map(v -> v.map(Bodies::strip)),
+                description.map(v -> v.map(Bodies::strip)), metadata);
         return ApiResponse.ok(ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.ADMIN_METADATA)));
     }
 
     private ApiResponse delete(ApiRequest request) {
-        boolean cascade = request.queryValue("cascade").map(v -> ListRules.parseBoolean("cascade", v)).orElse(false);
+        // Cinder's get_bool_param: oslo's is_valid_boolstr does not strip, so " true" is not a boolean here.
+        boolean cascade = request.queryValue("cascade").map(v -> ListRules.parseBoolParam("cascade", v)).orElse(false);
         boolean force = request.version().atLeast(23)
-                && request.queryValue("force").map(v -> ListRules.parseBoolean("force", v)).orElse(false);
+                && request.queryValue("force").map(v -> ListRules.parseBoolParam("force", v)).orElse(false);
         volumes.delete(request.caller(), request.param("id"), cascade, force);
         return ApiResponse.empty(202);
     }
@@ -186,11 +202,16 @@ public final class VolumeResource {
     }
 
     private ApiResponse metadata(ApiRequest request) {
-        return ApiResponse.ok(ApiResponse.wrap("metadata", volumes.metadata(request.caller(), request.param("id"))));
+        Map<String, String> metadata = volumes.metadata(request.caller(), request.param("id"));
+        ApiResponse response = ApiResponse.ok(ApiResponse.wrap("metadata", metadata));
+        return request.version().atLeast(ETAGS) ? response.withHeader("Etag", etag(metadata)) : response;
     }
 
     private ApiResponse updateMetadata(ApiRequest request, boolean replace) {
         Map<String, String> changes = Bodies.metadata(request.body(METADATA).get("metadata"));
+        if (replace && !ifMatch(request)) {
+            return ApiResponse.empty(412);
+        }
         return ApiResponse.ok(ApiResponse.wrap("metadata", volumes.updateMetadata(request.caller(), request.param("id"), changes, replace)));
     }
 
@@ -201,6 +222,9 @@ public final class VolumeResource {
 
     private ApiResponse updateMetadataItem(ApiRequest request) {
         Map<String, String> item = Bodies.metadata(request.body(METADATA_ITEM).get("meta"));
+        if (!ifMatch(request)) {
+            return ApiResponse.empty(412);
+        }
         if (!item.containsKey(request.param("key"))) {
             throw new CairnException(ErrorCode.INVALID_INPUT, "Request body and URI mismatch");
         }
@@ -211,6 +235,104 @@ public final class VolumeResource {
     private ApiResponse deleteMetadataItem(ApiRequest request) {
         volumes.deleteMetadataItem(request.caller(), request.param("id"), request.param("key"));
         return ApiResponse.empty(200);
+    }
+
+    /**
+     * Cinder's formats for names and descriptions ({@code name_non_mandatory_remove_white_spaces} and its
+     * description twin): stripped, then at most 255 characters, checked in its schema's property order before
+     * anything after them; a value that is not a string is left to the schema's type check.
+     */
+    private static void checkNameLengths(JsonNode root) {
+        JsonNode body = root.path("volume");
+        if (!root.isObject() || !body.isObject()) {
+            return;
+        }
+        for (String field : List.of("name", "description", "display_name", "display_description")) {
+            JsonNode value = body.get(field);
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            if (!value.isString()) {
+                return;
+            }
+            String stripped = Bodies.strip(value.asString());
+            int length = stripped.codePointCount(0, stripped.length());
+            if (length > 255) {
+                throw CairnException.invalidInput((field.endsWith("name") ? "name" : "description") + " has " + length
+                        + " characters, more than 255.");
+            }
+        }
+    }
+
+    /**
+     * Cinder's metadata Etag (3.15+): the MD5 of {@code {"metadata": {...}}} as Python's {@code json.dumps} writes
+     * it (", " and ": " separators, non-ASCII escaped).
+     */
+    static String etag(Map<String, String> metadata) {
+        StringBuilder json = new StringBuilder("{\"metadata\": {");
+        String separator = "";
+        for (Map.Entry<String, String> pair : metadata.entrySet()) {
+            json.append(separator);
+            pythonString(json, pair.getKey());
+            json.append(": ");
+            pythonString(json, pair.getValue());
+            separator = ", ";
+        }
+        json.append("}}");
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(json.toString().getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pythonString(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    /**
+     * The If-Match check of Cinder's metadata PUTs (3.15+), as webob reads the header: absent or {@code *}
+     * passes; otherwise one of its strong quoted tags (or the whole value when none is quoted) must be the
+     * current metadata's Etag.
+     */
+    private boolean ifMatch(ApiRequest request) {
+        String header = request.header("If-Match");
+        if (!request.version().atLeast(ETAGS) || header == null || header.equals("*")) {
+            return true;
+        }
+        List<String> tags = new java.util.ArrayList<>();
+        boolean quoted = false;
+        Matcher matcher = ETAG.matcher(header);
+        while (matcher.find()) {
+            quoted = true;
+            if (matcher.group(1) == null) {
+                tags.add(matcher.group(2));
+            }
+        }
+        if (!quoted) {
+            tags.add(header);
+        }
+        return tags.contains(etag(volumes.metadata(request.caller(), request.param("id"))));
     }
 
     /** A string field that is present and not empty, as Cinder's reset treats falsy values as absent. */

@@ -4,6 +4,7 @@ import io.cairn.domain.ApiVersion;
 import io.cairn.domain.Caller;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeAttachment;
+import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTypes;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.Json;
@@ -38,7 +39,7 @@ final class VolumeView {
         Caller caller = request.caller();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", volume.id());
-        view.put("status", volume.status().wire());
+        view.put("status", status(volume.status()));
         view.put("size", volume.size());
         view.put("availability_zone", volume.availabilityZone());
         view.put("created_at", Json.timestamp(volume.createdAt()));
@@ -98,6 +99,15 @@ final class VolumeView {
             }
         }
         return view;
+    }
+
+    /** Cinder shows the manage statuses as the ones clients know (its fix for bug 1504007). */
+    private static String status(VolumeStatus status) {
+        return switch (status) {
+            case MANAGING -> VolumeStatus.CREATING.wire();
+            case ERROR_MANAGING -> VolumeStatus.ERROR.wire();
+            default -> status.wire();
+        };
     }
 
     private static Map<String, Object> attachment(VolumeAttachment attachment, Caller caller) {

@@ -54,10 +54,14 @@ public final class JsonSchema {
         }
     }
 
-    private record Violation(Deque<String> path, JsonNode instance, String text, boolean atObject) {
+    /**
+     * A failed check. {@code bare} marks an unexpected key in a metadata map, whose message the contract quotes
+     * without Cinder's "Invalid input for field/attribute" wrapping.
+     */
+    private record Violation(Deque<String> path, JsonNode instance, String text, boolean bare) {
         /** Cinder's wrapping: the last path element and Python's str() of the value, unless the error is at the top. */
         String message() {
-            if (path.isEmpty() || atObject) {
+            if (path.isEmpty() || bare) {
                 return text;
             }
             return "Invalid input for field/attribute " + path.peekLast() + ". Value: " + PythonRepr.str(instance) + ". " + text;
@@ -142,7 +146,7 @@ public final class JsonSchema {
                     if (!extras.isEmpty()) {
                         String names = extras.stream().map(PythonRepr::repr).collect(Collectors.joining(", "));
                         return Optional.of(new Violation(new ArrayDeque<>(path), instance, "Additional properties are not allowed ("
-                                + names + (extras.size() == 1 ? " was" : " were") + " unexpected)", true));
+                                + names + (extras.size() == 1 ? " was" : " were") + " unexpected)", schema.has("patternProperties")));
                     }
                 }
             }

@@ -1,0 +1,16 @@
+package io.cairn.http;
+
+import java.util.function.Function;
+
+/**
+ * What an authenticator may read of a request. Token modes need only the headers; a request signature
+ * (AK/SK) covers the method, the path and query exactly as sent, and the body.
+ *
+ * @param rawPath the path as sent, still percent-encoded
+ * @param rawQuery the query string as sent (without '?'), or null when there is none
+ */
+public record AuthRequest(String method, String rawPath, String rawQuery, Function<String, String> headers, byte[] body) {
+    public String header(String name) {
+        return headers.apply(name);
+    }
+}

@@ -1,0 +1,47 @@
+package io.cairn.http.cinder;
+
+import io.cairn.domain.Snapshot;
+import io.cairn.http.ApiRequest;
+import io.cairn.http.ApiResponse;
+import io.cairn.http.Router;
+import io.cairn.service.EvsService;
+import io.cairn.service.Page;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Cinder-compatible API under {@code /v2/{project_id}} as EVS serves it: the v3 resources at 3.0,
+ * except where v2 differs. Its routes are added before the v3 resources', so they take precedence.
+ */
+public final class CinderV2Resource {
+    private final EvsService evs;
+
+    public CinderV2Resource(EvsService evs) {
+        this.evs = evs;
+    }
+
+    /** Registers the v2 differences, then the shared resources on the same router. */
+    public void register(Router v2, SnapshotResource snapshots, VolumeResource volumes) {
+        v2.add("GET", "snapshots", r -> listSnapshots(r, false));
+        v2.add("GET", "snapshots/detail", r -> listSnapshots(r, true));
+        v2.add("DELETE", "volumes/{id}", this::deleteVolume);
+        snapshots.register(v2);
+        volumes.register(v2);
+    }
+
+    /** v2's snapshot lists also take availability_zone from every caller. */
+    private ApiResponse listSnapshots(ApiRequest request, boolean detail) {
+        Page<Snapshot> page = evs.listSnapshotsV2(request.caller(), request.query());
+        List<Map<String, Object>> items = page.items().stream()
+                .map(s -> detail ? SnapshotView.detail(s, request.version(), true) : SnapshotView.summary(s))
+                .toList();
+        String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
+        return ApiResponse.ok(Links.collection(request, "snapshots", detail ? "snapshots/detail" : "snapshots", items, page, lastId));
+    }
+
+    /** On EVS a disk's snapshots go with it. */
+    private ApiResponse deleteVolume(ApiRequest request) {
+        evs.deleteVolume(request.caller(), request.param("id"));
+        return ApiResponse.empty(202);
+    }
+}

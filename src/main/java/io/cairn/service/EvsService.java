@@ -1,0 +1,153 @@
+package io.cairn.service;
+
+import static java.util.Objects.requireNonNull;
+
+import io.cairn.domain.ApiVersion;
+import io.cairn.domain.CairnException;
+import io.cairn.domain.Caller;
+import io.cairn.domain.ErrorCode;
+import io.cairn.domain.Snapshot;
+import io.cairn.domain.SnapshotStatus;
+import io.cairn.store.ListQuery;
+import io.cairn.store.ListQuery.Filter;
+import io.cairn.store.ListQuery.SortKey;
+import io.cairn.store.SnapshotStore;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The rules of Huawei Cloud EVS where they differ from Cinder's: the native snapshot list (offset paging,
+ * a total count, its own filters and limits), snapshots of in-use disks without {@code force}, rollback
+ * to any available snapshot onto its own disk, a deleted disk taking its snapshots with it, and the v2
+ * list's availability-zone filter. Everything else is Cinder's rule, delegated.
+ */
+public final class EvsService {
+    public static final int MAX_LIMIT = 1000;
+    /** From 3.66 Cinder snapshots in-use volumes without force, as EVS always does. */
+    private static final ApiVersion IN_USE_WITHOUT_FORCE = new ApiVersion(3, 66);
+    /** Cinder's v2 snapshot list also accepts availability_zone from non-admins. */
+    private static final ListSpec V2_LIST_SPEC = v2ListSpec();
+    /** Cairn has no enterprise projects: everything is in the default one, "0". */
+    private static final Set<String> VISIBLE_ENTERPRISE_PROJECTS = Set.of("0", "all_granted_eps");
+
+    private final SnapshotService snapshots;
+    private final VolumeService volumes;
+    private final SnapshotStore snapshotStore;
+
+    public EvsService(SnapshotService snapshots, VolumeService volumes, SnapshotStore snapshotStore) {
+        this.snapshots = requireNonNull(snapshots, "snapshots is null");
+        this.volumes = requireNonNull(volumes, "volumes is null");
+        this.snapshotStore = requireNonNull(snapshotStore, "snapshotStore is null");
+    }
+
+    /** One page of the native list, with the total of all matching snapshots and the paging that produced it. */
+    public record SnapshotPage(List<Snapshot> items, int count, int offset, int limit) {
+        public SnapshotPage {
+            items = List.copyOf(items);
+        }
+
+        public boolean hasMore() {
+            return offset + items.size() < count;
+        }
+    }
+
+    /** {@code GET /v2/{project_id}/cloudsnapshots/detail}: newest first; unknown parameters are ignored. */
+    public SnapshotPage listSnapshots(Caller caller, List<Map.Entry<String, String>> query) {
+        int limit = MAX_LIMIT;
+        int offset = 0;
+        List<Filter> filters = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        boolean nothingMatches = false;
+        for (Map.Entry<String, String> parameter : query) {
+            String value = parameter.getValue();
+            switch (parameter.getKey()) {
+                case "limit" -> limit = parseLimit(value);
+                case "offset" -> offset = parseOffset(value);
+                case "name" -> filters.add(new Filter.Equals("display_name", value));
+                case "status" -> {
+                    if (SnapshotStatus.parse(value).filter(s -> s.wire().equals(value)).isEmpty()) {
+                        throw badRequest("Must specify a valid status.");
+                    }
+                    filters.add(new Filter.Equals("status", value));
+                }
+                case "volume_id" -> filters.add(new Filter.Equals("volume_id", value));
+                case "availability_zone" -> filters.add(new Filter.Equals("availability_zone", value));
+                case "id" -> ids.add(value);
+                // Every Cairn snapshot is an EVS one, on shared storage, in the default enterprise project.
+                case "dedicated_storage_id", "dedicated_storage_name" -> nothingMatches |= !value.isEmpty();
+                case "service_type" -> nothingMatches |= !value.equals("EVS");
+                case "enterprise_project_id" -> nothingMatches |= !VISIBLE_ENTERPRISE_PROJECTS.contains(value);
+                default -> { } // EVS ignores parameters it does not know
+            }
+        }
+        if (!ids.isEmpty()) {
+            filters.add(new Filter.AnyOf("id", ids));
+        }
+        Policy.GET_ALL_SNAPSHOTS.authorize(caller);
+        if (nothingMatches) {
+            return new SnapshotPage(List.of(), 0, offset, limit);
+        }
+        ListQuery listQuery = new ListQuery(Optional.of(caller.projectId()), filters,
+                List.of(new SortKey("created_at", false), new SortKey("id", false)), Optional.empty(), offset, limit);
+        return new SnapshotPage(snapshotStore.list(listQuery, Optional.empty()), snapshotStore.count(listQuery), offset, limit);
+    }
+
+    /** Cinder's v2 snapshot list: 3.0's rules, plus the availability_zone filter for everyone. */
+    public Page<Snapshot> listSnapshotsV2(Caller caller, List<Map.Entry<String, String>> query) {
+        ListRules.Plan plan = ListRules.plan(V2_LIST_SPEC, snapshotStore, caller, ApiVersion.MIN, query, Policy.GET_ALL_SNAPSHOTS);
+        return ListRules.execute(V2_LIST_SPEC, plan, snapshotStore);
+    }
+
+    /** EVS snapshots an in-use disk without {@code force}; {@code force} itself changes nothing here. */
+    public Snapshot createSnapshot(Caller caller, SnapshotCreate request) {
+        return snapshots.create(caller, IN_USE_WITHOUT_FORCE, new SnapshotCreate(request.volumeId(), request.name(),
+                request.description(), Optional.empty(), request.metadata()));
+    }
+
+    /** Rolls a snapshot's data back onto its own disk; see {@link VolumeService#rollbackToSnapshot}. */
+    public void rollback(Caller caller, String snapshotId, String volumeId, String newVolumeName) {
+        volumes.rollbackToSnapshot(caller, snapshotId, volumeId, newVolumeName);
+    }
+
+    /** On EVS, deleting a disk deletes its snapshots (each must be deletable, as Cinder's cascade requires). */
+    public void deleteVolume(Caller caller, String volumeId) {
+        volumes.delete(caller, volumeId, true, false);
+    }
+
+    private static int parseLimit(String raw) {
+        BigInteger value = ListRules.parsePythonInt(raw).orElseThrow(() -> badRequest("limit param must be an integer."));
+        if (value.signum() <= 0) {
+            throw badRequest("limit param must be positive.");
+        }
+        if (value.compareTo(BigInteger.valueOf(MAX_LIMIT)) > 0) {
+            throw new CairnException(ErrorCode.LIST_LIMIT_TOO_LARGE, "invalid filter limit, can not greater than " + MAX_LIMIT + ".");
+        }
+        return value.intValue();
+    }
+
+    private static int parseOffset(String raw) {
+        BigInteger value = ListRules.parsePythonInt(raw).orElseThrow(() -> badRequest("offset param must be an integer."));
+        if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw badRequest("offset param must be between 0 and " + Integer.MAX_VALUE + ".");
+        }
+        return value.intValue();
+    }
+
+    /** EVS's messages stand alone, without Cinder's "Invalid input received:" prefix. */
+    private static CairnException badRequest(String message) {
+        return new CairnException(ErrorCode.INVALID_INPUT, message);
+    }
+
+    private static ListSpec v2ListSpec() {
+        ListSpec v3 = SnapshotService.LIST_SPEC;
+        Set<String> legacy = new HashSet<>(v3.legacyFilters());
+        legacy.add("availability_zone");
+        return new ListSpec(v3.resourceName(), Set.copyOf(legacy), v3.metadataFilterSince(), v3.resourceFilters(), v3.renamed(),
+                v3.extraFilters());
+    }
+}

@@ -1,0 +1,77 @@
+package io.cairn.http.evs;
+
+import io.cairn.Main;
+import io.cairn.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A Cairn speaking EVS (faults=evs, auth=noauth,aksk) and the access keys made with `cairn access-key`. */
+final class EvsFixture {
+    static final String SECRET_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    record Credential(String access, String secret) {}
+
+    private EvsFixture() {}
+
+    static TestServer start(Path dir, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(Map.of("faults", "evs", "auth", "noauth,aksk", "secret-key", SECRET_KEY,
+                "quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1"));
+        settings.putAll(extra);
+        return TestServer.start(dir, settings);
+    }
+
+    /** Runs {@code cairn access-key create --project P --json} against the server's data directory. */
+    static Credential createAccessKey(Path dir, String project, String... extraArgs) throws IOException {
+        Path config = dir.resolve("cairn.properties");
+        Files.writeString(config, "secret-key=" + SECRET_KEY + "\n");
+        String[] args = new String[6 + extraArgs.length];
+        String[] base = {"access-key", "create", "--project", project, "--json", "--data-dir=" + dir};
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extraArgs, 0, args, base.length, extraArgs.length);
+        String out = run(concat(args, "--config=" + config));
+        JsonNode json = JSON.readTree(out);
+        return new Credential(json.get("access").asString(), json.get("secret").asString());
+    }
+
+    static String run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        synchronized (EvsFixture.class) {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                exit = new CommandLine(new Main()).execute(args);
+            } finally {
+                System.setOut(original);
+            }
+        }
+        if (exit != 0) {
+            throw new AssertionError("cairn " + String.join(" ", args) + " exited " + exit + ": " + captured);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String[] concat(String[] args, String last) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = last;
+        return all;
+    }
+
+    /** Creates an available volume with noauth, returning its id. */
+    static String availableVolume(TestServer.Client client, int size) {
+        String id = client.post("/volumes", "{\"volume\":{\"size\":" + size + "}}").json().at("/volume/id").asString();
+        client.await("/volumes/" + id, "/volume/status", "available");
+        return id;
+    }
+}

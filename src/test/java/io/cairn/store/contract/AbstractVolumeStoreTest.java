@@ -1,0 +1,144 @@
+package io.cairn.store.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.domain.Volume;
+import io.cairn.domain.VolumeAttachment;
+import io.cairn.domain.VolumeStatus;
+import io.cairn.store.ListQuery;
+import io.cairn.store.ListQuery.Filter;
+import io.cairn.store.ListQuery.SortKey;
+import io.cairn.store.VolumeStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The volume store's contract, the same on every database: rows, status changes, admin metadata, attachments. */
+public abstract class AbstractVolumeStoreTest extends StoreContract {
+    VolumeStore volumes;
+
+    protected AbstractVolumeStoreTest(StoreBackend backend) {
+        super(backend);
+    }
+
+    @BeforeEach
+    void stores() {
+        volumes = new VolumeStore(database);
+    }
+
+    private Volume insert(long second) {
+        Volume volume = volume(newId(), PROJECT, at(second), "node1@local#default");
+        database.execute(tx -> volumes.insert(tx, volume));
+        return volume;
+    }
+
+    private VolumeStatus status(String id) {
+        return volumes.find(id, Optional.empty()).orElseThrow().status();
+    }
+
+    @Test
+    void anInsertedVolumeIsFoundWithItsHost() {
+        Volume inserted = insert(1);
+
+        Volume found = volumes.find(inserted.id(), Optional.of(PROJECT)).orElseThrow();
+
+        assertThat(found).usingRecursiveComparison().isEqualTo(inserted);
+        assertThat(found.host()).isEqualTo("node1@local#default");
+        assertThat(volumes.all(Optional.of(PROJECT))).extracting(Volume::id).containsExactly(inserted.id());
+        assertThat(volumes.all(Optional.of(OTHER_PROJECT))).isEmpty();
+    }
+
+    @Test
+    void becomingAvailableSetsLaunchedAtOnceAndCompareAndSetRespectsTheExpectedStatus() {
+        Volume v = insert(1);
+
+        assertThat(committed(tx -> volumes.compareAndSetStatus(tx, v.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE, at(5)))).isTrue();
+        assertThat(committed(tx -> volumes.compareAndSetStatus(tx, v.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR, at(6)))).isFalse();
+
+        Volume found = volumes.find(v.id(), Optional.empty()).orElseThrow();
+        assertThat(found.status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(found.launchedAt()).isEqualTo(at(5));
+        assertThat(volumes.idsInStatus(VolumeStatus.AVAILABLE)).containsExactly(v.id());
+    }
+
+    @Test
+    void anExtendRemembersThePreviousStatusAndReturnsToIt() {
+        Volume v = insert(1);
+        database.execute(tx -> {
+            volumes.compareAndSetStatus(tx, v.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.IN_USE, at(2));
+            volumes.compareAndSetStatusRememberingPrevious(tx, v.id(), Set.of(VolumeStatus.IN_USE), VolumeStatus.EXTENDING, at(3));
+        });
+        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().previousStatus()).isEqualTo(VolumeStatus.IN_USE);
+
+        assertThat(committed(tx -> volumes.finishExtend(tx, v.id(), 7, at(4)))).isTrue();
+
+        Volume found = volumes.find(v.id(), Optional.empty()).orElseThrow();
+        assertThat(found.status()).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(found.size()).isEqualTo(7);
+        assertThat(found.previousStatus()).isNull();
+    }
+
+    @Test
+    void adminMetadataIsSetReplacedAndDeleted() {
+        Volume v = insert(1);
+
+        database.execute(tx -> {
+            volumes.setAdminMetadata(tx, v.id(), "readonly", "False");
+            volumes.setAdminMetadata(tx, v.id(), "readonly", "True");
+        });
+        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().adminMetadata()).containsExactly(Map.entry("readonly", "True"));
+
+        database.execute(tx -> volumes.deleteAdminMetadata(tx, v.id(), "readonly"));
+        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().adminMetadata()).isEmpty();
+    }
+
+    @Test
+    void attachAndDetachTrackAttachmentsAndStatus() {
+        Volume v = insert(1);
+        VolumeAttachment attachment = new VolumeAttachment(newId(), v.id(), newId(), "compute1", "/dev/vdb", "rw", at(2));
+
+        database.execute(tx -> volumes.attach(tx, attachment, at(2)));
+        Volume attached = volumes.find(v.id(), Optional.empty()).orElseThrow();
+        assertThat(attached.status()).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(attached.attachments()).containsExactly(attachment);
+
+        database.execute(tx -> volumes.detach(tx, v.id(), Optional.of(attachment.id()), at(3)));
+        Volume detached = volumes.find(v.id(), Optional.empty()).orElseThrow();
+        assertThat(detached.status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(detached.attachStatus()).isEqualTo("detached");
+        assertThat(detached.attachments()).isEmpty();
+    }
+
+    @Test
+    void listsFilterOnBooleansAndPageByMarker() {
+        Volume plain = insert(1);
+        Volume bootable = insert(2);
+        database.execute(tx -> volumes.setBootable(tx, bootable.id(), true, at(3)));
+        List<SortKey> newestFirst = List.of(new SortKey("created_at", false), new SortKey("id", false));
+        ListQuery bootables = new ListQuery(Optional.of(PROJECT), List.of(new Filter.Equals("bootable", "True")), newestFirst,
+                Optional.empty(), 0, 10);
+        ListQuery firstPage = new ListQuery(Optional.of(PROJECT), List.of(), newestFirst, Optional.empty(), 0, 1);
+
+        assertThat(volumes.list(bootables, Optional.empty())).extracting(Volume::id).containsExactly(bootable.id());
+        assertThat(volumes.list(firstPage, Optional.empty())).extracting(Volume::id).containsExactly(bootable.id());
+        assertThat(volumes.list(firstPage, volumes.markerRow(firstPage, bootable.id()))).extracting(Volume::id).containsExactly(plain.id());
+        assertThat(volumes.count(firstPage)).isEqualTo(2);
+    }
+
+    @Test
+    void aSoftDeletedVolumeIsGoneOnlyFromAnExpectedStatus() {
+        Volume v = insert(1);
+
+        assertThat(committed(tx -> volumes.softDelete(tx, v.id(), Set.of(VolumeStatus.DELETING), at(2)))).isFalse();
+        database.execute(tx -> volumes.compareAndSetStatus(tx, v.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.DELETING, at(2)));
+        assertThat(committed(tx -> volumes.lockIfInStatus(tx, v.id(), VolumeStatus.DELETING))).isTrue();
+        assertThat(committed(tx -> volumes.softDelete(tx, v.id(), Set.of(VolumeStatus.DELETING), at(3)))).isTrue();
+
+        assertThat(volumes.find(v.id(), Optional.empty())).isEmpty();
+        assertThat(volumes.idsInStatus(VolumeStatus.DELETING)).isEmpty();
+        assertThat(status(insert(4).id())).isEqualTo(VolumeStatus.CREATING);
+    }
+}
