@@ -40,8 +40,16 @@ run() { # name, path
   printf '| %s | %s |\n' "$1" "$(echo "$line" | sed 's/^RESULT //; s/ / | /g')"
 }
 
+# The ceiling: a bare Javalin server answering a constant 22 KB body, measured the same way.
+"$root/cairn" bench echo --port $((port - 1)) --bytes 22000 >/dev/null 2>&1 &
+echo_server=$!
+until curl -sf "http://127.0.0.1:$((port - 1))/echo" >/dev/null; do sleep 0.05; done
+ceiling=$(wrk -t2 -c16 -d"$duration" -s "$here/report.lua" "http://127.0.0.1:$((port - 1))/echo" | grep '^RESULT')
+kill "$echo_server"
+
 echo "| scenario | throughput | p50 | p99 | p99.9 | errors | non-2xx |"
 echo "|---|---|---|---|---|---|---|"
+printf '| %s | %s |\n' "bare Javalin, constant 22 KB (ceiling)" "$(echo "$ceiling" | sed 's/^RESULT //; s/ / | /g')"
 run "detail, limit 50" "/v3/$project/snapshots/detail?limit=50"
 run "detail, limit 1000" "/v3/$project/snapshots/detail?limit=1000"
 run "summary list, limit 50" "/v3/$project/snapshots?limit=50"

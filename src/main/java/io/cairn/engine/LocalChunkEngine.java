@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -334,6 +335,13 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
     @Override
     public void deleteSnapshot(String snapshotId) throws IOException {
         delete(Kind.SNAPSHOT, snapshotId);
+    }
+
+    @Override
+    public Map<String, Long> snapshotSizes() {
+        Map<String, Long> sizes = new TreeMap<>();
+        snapshots.forEach((id, map) -> sizes.put(id, map.sizeBytes));
+        return sizes;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.cairn.engine;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Keeps volume data and point-in-time snapshots of it. Knows nothing of projects, quotas or statuses.
@@ -33,6 +34,9 @@ public interface StorageEngine {
     void createSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException;
 
     void deleteSnapshot(String snapshotId) throws IOException;
+
+    /** The snapshots this engine holds, each id with its size in bytes. */
+    Map<String, Long> snapshotSizes();
 
     void deleteVolume(String volumeId) throws IOException;
 }

@@ -31,6 +31,8 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("cairn.access");
     private static final Pattern PROJECT_ID = Pattern.compile("[0-9a-f\\-]+");
     private static final String PLAIN_404 = "404 Not Found\n\nThe resource could not be found.\n\n   ";
+    /** How long a stopping server waits for the requests in flight. */
+    private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
     private static final String PLAIN_413 = "413 Request Entity Too Large\n\nRequest is too large.\n\n   ";
 
     /** A response that ends a request before it reaches a resource (noauth's token answer, say). */
@@ -139,14 +141,31 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
-
     private void serve(Context ctx) {
         long started = System.nanoTime();
         String requestId = "req-" + UUID.randomUUID();
         State state = new State();
         ApiResponse response;
         inFlight.incrementAndGet();
+        try {
+            response = respond(ctx, state, requestId);
+            write(ctx, response, requestId, state);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        long duration = System.nanoTime() - started;
+        String method = ctx.method().name();
+        telemetry.requestFinished(method, state.route, response.status(), duration);
+        if (ACCESS.isInfoEnabled()) {
+            ACCESS.info("request_id={} project={} method={} route={} path={} status={} duration_ms={}", requestId,
+                    logValue(state.caller == null ? null : state.caller.projectId()), method, logValue(state.route),
+                    logValue(ctx.path()), response.status(), String.format(java.util.Locale.ROOT, "%.3f", duration / 1e6));
+        }
+    }
+
+    /** The answer to a request: the resource's, or the fault for whatever it threw. */
+    private ApiResponse respond(Context ctx, State state, String requestId) {
+        ApiResponse response;
         try {
             response = handle(ctx, state);
         } catch (EarlyResponse early) {
@@ -166,22 +185,10 @@ public final class ApiServer implements AutoCloseable {
             LOG.error("{} {} {} failed", requestId, ctx.method(), ctx.path(), e);
             response = Faults.of(Faults.internal(), faults);
         }
-        try {
-            write(ctx, response, requestId, state);
-        } finally {
-            inFlight.decrementAndGet();
-        }
-        long duration = System.nanoTime() - started;
-        String method = ctx.method().name();
-        telemetry.requestFinished(method, state.route, response.status(), duration);
-        if (ACCESS.isInfoEnabled()) {
-            ACCESS.info("request_id={} project={} method={} route={} path={} status={} duration_ms={}", requestId,
-                    logValue(state.caller == null ? null : state.caller.projectId()), method, logValue(state.route),
-                    logValue(ctx.path()), response.status(), String.format(java.util.Locale.ROOT, "%.3f", duration / 1e6));
-        }
+        return response;
     }
 
-    private static final Pattern PLAIN_LOG_VALUE = Pattern.compile("[A-Za-z0-9._:/{}%@+,~=-]+");
+    private static final Pattern PLAIN_LOG_VALUE = Pattern.compile("[A-Za-z0-9._:/{}%@+,~-]+");
 
     /** A value for a key=value log line: as it is when that is unambiguous, otherwise JSON-quoted; {@code -} for none. */
     private static String logValue(String value) {
@@ -226,6 +233,10 @@ public final class ApiServer implements AutoCloseable {
         }
         if (path.equals("/v3")) {
             return ApiResponse.empty(302).withHeader("Location", baseUrl(ctx) + "/v3/");
+        }
+        if (path.equals("/v3/") && ctx.header("X-Auth-Token") == null) {
+            // Version discovery (keystoneauth, openstacksdk) asks without a token; a token is still checked.
+            return ApiResponse.ok(versions.render(baseUrl(ctx)));
         }
         boolean v2 = path.startsWith("/v2/");
         if (!path.startsWith("/v3/") && !v2) {
@@ -276,11 +287,9 @@ public final class ApiServer implements AutoCloseable {
         return match.get().route().handler().handle(request);
     }
 
-    /** Path segments, percent-decoded, without a trailing slash or a {@code .json} suffix. */
+    /** Path segments, percent-decoded, without a {@code .json} suffix. */
     private static List<String> segments(String rest) {
-        if (rest.endsWith("/")) {
-            rest = rest.substring(0, rest.length() - 1);
-        }
+        // A trailing slash is kept: "volumes/" names a volume with an empty id, which Cinder does not find.
         if (rest.endsWith(".json")) {
             rest = rest.substring(0, rest.length() - ".json".length());
         }

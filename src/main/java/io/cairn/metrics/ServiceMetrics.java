@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.cairn.http.ApiServer;
 import io.cairn.store.TaskStore.QueueState;
+import io.cairn.store.TaskStore.Task;
 import io.cairn.task.TaskHandler;
 import io.cairn.task.TaskKind;
 import io.micrometer.core.instrument.Gauge;
@@ -23,8 +24,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -70,7 +73,7 @@ public final class ServiceMetrics implements ApiServer.Telemetry, AutoCloseable 
                         .publishPercentileHistogram()
                         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                         .register(registry))
-                .record(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(durationNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -127,31 +130,31 @@ public final class ServiceMetrics implements ApiServer.Telemetry, AutoCloseable 
         }
 
         @Override
-        public void run(io.cairn.store.TaskStore.Task task) throws Exception {
+        public void run(Task task) throws Exception {
             long started = System.nanoTime();
             boolean ok = false;
             try {
                 handler.run(task);
                 ok = true;
             } finally {
-                (ok ? succeeded : failed).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                (ok ? succeeded : failed).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
         }
 
         @Override
-        public void giveUp(io.cairn.store.TaskStore.Task task, Exception cause) {
+        public void giveUp(Task task, Exception cause) {
             long started = System.nanoTime();
             try {
                 handler.giveUp(task, cause);
             } finally {
-                gaveUp.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                gaveUp.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
         }
     }
 
     private Timer taskTimer(TaskKind kind, String outcome) {
         return Timer.builder("cairn.tasks.attempts").description("Task attempts by kind and outcome")
-                .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT)).tag("outcome", outcome).register(registry);
+                .tag("kind", kind.name().toLowerCase(Locale.ROOT)).tag("outcome", outcome).register(registry);
     }
 
     @Override

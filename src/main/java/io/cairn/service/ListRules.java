@@ -251,7 +251,7 @@ public final class ListRules {
         return Optional.of(result);
     }
 
-    private static int parseLimit(String raw) {
+    static int parseLimit(String raw) {
         if (raw == null) {
             return MAX_LIMIT;
         }
@@ -262,7 +262,7 @@ public final class ListRules {
         return value.min(BigInteger.valueOf(MAX_LIMIT)).intValue();
     }
 
-    private static int parseOffset(String raw) {
+    static int parseOffset(String raw) {
         if (raw == null) {
             return 0;
         }

@@ -155,6 +155,20 @@ public final class SnapshotStore implements ListSource<Snapshot> {
                 .execute() == 1;
     }
 
+    /** Which of these ids name live snapshots. */
+    public List<String> liveIds(Collection<String> ids) {
+        return dsl.select(ID).from(TABLE.table).where(TABLE.live().and(ID.in(ids))).fetch(ID);
+    }
+
+    /**
+     * Removes a soft-deleted row for good, so that a backend snapshot unmanaged under this id can be managed
+     * again under the same id (the engine names its data by the snapshot id).
+     */
+    public void purgeDeleted(DSLContext tx, String id) {
+        Listing.replaceMetadata(tx, TABLE.metadata, id, Map.of());
+        tx.deleteFrom(TABLE.table).where(ID.eq(id).and(TABLE.deleted.isTrue())).execute();
+    }
+
     /** Whether the live row is in {@code status}, locked against other nodes until the caller's transaction ends. */
     public boolean lockIfInStatus(DSLContext tx, String id, SnapshotStatus status) {
         return Listing.lockIfInStatus(database, tx, TABLE, id, status.wire());

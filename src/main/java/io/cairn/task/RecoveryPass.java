@@ -48,7 +48,8 @@ public final class RecoveryPass {
         int resumed = resumeVolumes(VolumeStatus.CREATING, TaskKind.CREATE_VOLUME, now)
                 + resumeVolumes(VolumeStatus.DELETING, TaskKind.DELETE_VOLUME, now)
                 + resumeSnapshots(SnapshotStatus.CREATING, TaskKind.CREATE_SNAPSHOT, now)
-                + resumeSnapshots(SnapshotStatus.DELETING, TaskKind.DELETE_SNAPSHOT, now);
+                + resumeSnapshots(SnapshotStatus.DELETING, TaskKind.DELETE_SNAPSHOT, now)
+                + resumeSnapshots(SnapshotStatus.UNMANAGING, TaskKind.UNMANAGE_SNAPSHOT, now);
         int failed = fail(VolumeStatus.EXTENDING, VolumeStatus.ERROR_EXTENDING, now)
                 + fail(VolumeStatus.REVERTING, VolumeStatus.ERROR, now);
         if (released + resumed + failed > 0) {

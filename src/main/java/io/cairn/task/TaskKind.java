@@ -11,7 +11,9 @@ public enum TaskKind {
     EXTEND_VOLUME(Placement.VOLUME_NODE),
     REVERT_VOLUME(Placement.VOLUME_NODE),
     CREATE_SNAPSHOT(Placement.SNAPSHOT_NODE),
-    DELETE_SNAPSHOT(Placement.SNAPSHOT_NODE);
+    DELETE_SNAPSHOT(Placement.SNAPSHOT_NODE),
+    /** Forgets the snapshot in the database only; its data stays on the engine, so any node may do it. */
+    UNMANAGE_SNAPSHOT(Placement.ANY_NODE);
 
     /** Which node may run a task, from its resource id. */
     public enum Placement {

@@ -46,6 +46,8 @@ public final class SnapshotResource {
         router.add("GET", "snapshots/{id}/metadata/{key}", this::metadataItem);
         router.add("PUT", "snapshots/{id}/metadata/{key}", this::updateMetadataItem);
         router.add("DELETE", "snapshots/{id}/metadata/{key}", this::deleteMetadataItem);
+        new ManageableSnapshotResource(snapshots).register(router);
+        new ResourceFilterResource().register(router);
     }
 
     private ApiResponse list(ApiRequest request, boolean detail) {
@@ -110,6 +112,7 @@ public final class SnapshotResource {
                         update.path("progress").isString() ? update.get("progress").asString() : null);
             }
             case "os-force_delete" -> snapshots.forceDelete(request.caller(), id);
+            case "os-unmanage" -> snapshots.unmanage(request.caller(), id);
             default -> throw new CairnException(ErrorCode.UNKNOWN_ACTION, "There is no such action: " + action
                     + ". Verify the request body and Content-Type header and try again.");
         }

@@ -1,0 +1,40 @@
+package io.cairn.http.cinder;
+
+import io.cairn.http.ApiRequest;
+import io.cairn.http.ApiResponse;
+import io.cairn.http.Router;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Cinder's {@code GET /resource_filters} (3.33): the filters each resource's list accepts, in its file's order. */
+public final class ResourceFilterResource {
+    /** Cinder's resource_filters.json for the resources Cairn serves; the list specs accept the same names. */
+    static final Map<String, List<String>> FILTERS = orderedFilters();
+
+    private static Map<String, List<String>> orderedFilters() {
+        Map<String, List<String>> filters = new LinkedHashMap<>();
+        filters.put("volume", List.of("name", "status", "metadata", "bootable", "migration_status", "availability_zone",
+                "group_id", "size", "created_at", "updated_at", "consumes_quota"));
+        filters.put("snapshot", List.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"));
+        return filters;
+    }
+
+    public void register(Router router) {
+        router.add("GET", "resource_filters", 33, this::list);
+    }
+
+    private ApiResponse list(ApiRequest request) {
+        String resource = request.query().stream().filter(e -> e.getKey().equals("resource"))
+                .map(Map.Entry::getValue).reduce((first, second) -> second).orElse(null);
+        List<Map<String, Object>> items = FILTERS.entrySet().stream()
+                .filter(e -> resource == null || e.getKey().equals(resource))
+                .map(e -> {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("resource", e.getKey());
+                    item.put("filters", e.getValue());
+                    return item;
+                }).toList();
+        return ApiResponse.ok(ApiResponse.wrap("resource_filters", items));
+    }
+}
