@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Mixed traffic at a fixed rate that the server sustains (lists, shows, metadata writes, and a steady churn of
  * snapshot creates and deletes): not one unexpected answer, and the server's resident memory stays flat once
  * warmed up. Ten minutes in the long run ({@code -Dcairn.long=true}); a short smoke run otherwise. The rate
- * is {@code -Dcairn.load.rate} requests per second (default 200).
+ * is {@code -Dcairn.load.rate} requests per second (default 200); {@code -Dcairn.load.seconds} overrides the length.
  */
 @DisabledIfSystemProperty(named = "cairn.test.db", matches = "postgresql", disabledReason = "runs once, in the SQLite execution")
 class SustainedLoadTest {
@@ -39,7 +39,7 @@ class SustainedLoadTest {
 
     @Test
     void mixedTrafficAtASustainableRateHasNoErrorsAndFlatMemory() throws Exception {
-        Duration duration = Duration.ofSeconds(LongRun.pick(15, 600));
+        Duration duration = Duration.ofSeconds(Integer.getInteger("cairn.load.seconds", LongRun.pick(15, 600)));
         int rate = Integer.getInteger("cairn.load.rate", 200);
         // A bounded heap, as an operator runs it: without one the JVM may grow towards a quarter of the machine.
         try (ServerProcess server = ServerProcess.start(dataDir, Map.of("JAVA_TOOL_OPTIONS", "-Xmx256m"))) {
