@@ -30,7 +30,7 @@ import org.jooq.impl.SQLDataType;
  */
 public final class Database implements AutoCloseable {
     /** How often a transaction PostgreSQL aborted (deadlock, serialization failure) is tried in all. */
-    private static final int ATTEMPTS_ON_CONFLICT = 5;
+    private static final int ATTEMPTS_ON_CONFLICT = 10;
 
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
@@ -135,6 +135,7 @@ public final class Database implements AutoCloseable {
                     if (attempt >= ATTEMPTS_ON_CONFLICT || !isTransient(e)) {
                         throw e;
                     }
+                    backOff(attempt);
                 }
             }
         } finally {
@@ -148,6 +149,16 @@ public final class Database implements AutoCloseable {
             work.accept(tx);
             return null;
         });
+    }
+
+    /** A growing, randomised pause, so that transactions that collided do not collide again in step. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 20L * attempt));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a transaction", interrupted);
+        }
     }
 
     /** PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001). */
