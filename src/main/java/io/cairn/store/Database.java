@@ -4,9 +4,6 @@ import io.cairn.config.CairnConfig.DatabaseConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -35,12 +32,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final SQLDialect dialect;
-    private final Lock writeLock;
+    /** Queues SQLite's writers; PostgreSQL queues writers itself, row by row, so it has none. */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final boolean queueWriters;
 
-    private Database(HikariDataSource dataSource, SQLDialect dialect, Lock writeLock) {
+    private Database(HikariDataSource dataSource, SQLDialect dialect, boolean queueWriters) {
         this.dataSource = dataSource;
         this.dialect = dialect;
-        this.writeLock = writeLock;
+        this.queueWriters = queueWriters;
         this.dsl = DSL.using(dataSource, dialect, new Settings()
                 .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
                 .withExecuteLogging(false));
@@ -86,8 +85,7 @@ public final class Database implements AutoCloseable {
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         HikariDataSource dataSource = new HikariDataSource(hikari);
-        return new Database(dataSource, sqlite ? SQLDialect.SQLITE : SQLDialect.POSTGRES,
-                sqlite ? new ReentrantLock(true) : NO_LOCK);
+        return new Database(dataSource, sqlite ? SQLDialect.SQLITE : SQLDialect.POSTGRES, sqlite);
     }
 
     public DSLContext dsl() {
@@ -126,7 +124,9 @@ public final class Database implements AutoCloseable {
      * start, so {@code work} must do nothing but database work.
      */
     public <T> T transaction(Function<DSLContext, T> work) {
-        writeLock.lock();
+        if (queueWriters) {
+            writeLock.lock();
+        }
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -139,7 +139,9 @@ public final class Database implements AutoCloseable {
                 }
             }
         } finally {
-            writeLock.unlock();
+            if (queueWriters) {
+                writeLock.unlock();
+            }
         }
     }
 
@@ -171,32 +173,6 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
-    /** PostgreSQL queues writers itself, row by row. */
-    private static final Lock NO_LOCK = new Lock() {
-        @Override
-        public void lock() {}
-
-        @Override
-        public void lockInterruptibly() {}
-
-        @Override
-        public boolean tryLock() {
-            return true;
-        }
-
-        @Override
-        public boolean tryLock(long time, TimeUnit unit) {
-            return true;
-        }
-
-        @Override
-        public void unlock() {}
-
-        @Override
-        public Condition newCondition() {
-            throw new UnsupportedOperationException("no conditions on the no-op lock");
-        }
-    };
 
     @Override
     public void close() {
