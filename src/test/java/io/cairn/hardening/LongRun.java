@@ -43,7 +43,7 @@ public final class LongRun {
         }
     }
 
-    /** The tries of a property in the long run; the {@code @Property}'s own {@code tries} apply otherwise. */
+    /** The tries of a property in the long run; the property's own {@code tries} apply otherwise. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
     public @interface Tries {
