@@ -7,39 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** POST /snapshots/{id}/action: contract §3 (actions) with the policies of §10. */
-class SnapshotActionContractTest {
+class SnapshotActionContractTest extends SnapshotApiTest {
     private static final String STATUSES =
             "('error', 'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting', 'unmanaging', 'backing-up', 'restoring')";
-
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-    static Client admin;
-    static Client member;
-    static String volume;
-
-    @BeforeAll
-    static void start() {
-        server = SnapshotFixture.start(dataDir);
-        admin = SnapshotFixture.admin(server);
-        member = SnapshotFixture.member(server);
-        volume = SnapshotFixture.volume(member, 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private static Reply act(Client client, String id, String body) {
         return client.post("/snapshots/" + id + "/action", json(body));

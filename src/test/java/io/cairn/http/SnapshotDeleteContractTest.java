@@ -6,38 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** DELETE /snapshots/{id}: contract §3 (delete) and §8 (lifecycle). */
-class SnapshotDeleteContractTest {
+class SnapshotDeleteContractTest extends SnapshotApiTest {
     private static final String NOT_DELETABLE =
             "Invalid snapshot: Snapshot status must be available or error and must not be part of a group.";
-
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-    static Client admin;
-    static Client member;
-    static String volume;
-
-    @BeforeAll
-    static void start() {
-        server = SnapshotFixture.start(dataDir);
-        admin = SnapshotFixture.admin(server);
-        member = SnapshotFixture.member(server);
-        volume = SnapshotFixture.volume(member, 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void anAvailableSnapshotIsDeletedIn202AndThenGone() {

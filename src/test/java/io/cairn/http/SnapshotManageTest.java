@@ -13,33 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** os-unmanage, the manageable-snapshot listing and manage: contract §1-§3 and Tempest's admin/test_snapshot_manage. */
-class SnapshotManageTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-    static Client admin;
-    static Client member;
-    static String volume;
-
-    @BeforeAll
-    static void start() {
-        server = SnapshotFixture.start(dataDir);
-        admin = SnapshotFixture.admin(server);
-        member = SnapshotFixture.member(server);
-        volume = SnapshotFixture.volume(member, 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+class SnapshotManageTest extends SnapshotApiTest {
 
     private static Reply unmanage(Client client, String id) {
         return client.post("/snapshots/" + id + "/action", json("{'os-unmanage':{}}"));

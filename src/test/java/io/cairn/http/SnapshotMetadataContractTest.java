@@ -7,33 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** /snapshots/{id}/metadata[/{key}]: contract §4, with the policies of §10. */
-class SnapshotMetadataContractTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-    static Client admin;
-    static Client member;
-    static String volume;
-
-    @BeforeAll
-    static void start() {
-        server = SnapshotFixture.start(dataDir);
-        admin = SnapshotFixture.admin(server);
-        member = SnapshotFixture.member(server);
-        volume = SnapshotFixture.volume(member, 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+class SnapshotMetadataContractTest extends SnapshotApiTest {
 
     /** A snapshot with metadata {a: 1, b: 2}. */
     private static String snapshot() {

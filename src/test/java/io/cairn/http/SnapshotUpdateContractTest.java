@@ -7,36 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** PUT /snapshots/{id}: contract §3 (update) and its quirk in §2. */
-class SnapshotUpdateContractTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-    static Client admin;
-    static Client member;
-    static String volume;
-
-    @BeforeAll
-    static void start() {
-        server = SnapshotFixture.start(dataDir);
-        admin = SnapshotFixture.admin(server);
-        member = SnapshotFixture.member(server);
-        volume = SnapshotFixture.volume(member, 1);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+class SnapshotUpdateContractTest extends SnapshotApiTest {
 
     private static Reply update(Client client, String id, String snapshot) {
         return client.put("/snapshots/" + id, json("{'snapshot':" + snapshot + "}"));
