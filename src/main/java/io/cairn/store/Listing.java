@@ -1,90 +1,97 @@
 package io.cairn.store;
 
-import static org.jooq.impl.DSL.exists;
-import static org.jooq.impl.DSL.falseCondition;
-import static org.jooq.impl.DSL.noCondition;
-import static org.jooq.impl.DSL.selectOne;
-
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.jooq.Condition;
+import java.util.function.BiConsumer;
+import java.util.function.ToIntFunction;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.SortField;
-import org.jooq.impl.SQLDataType;
+import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one list-query path shared by every resource: scope, filters, keyset paging on the effective sort
- * keys, offset and limit, all in one statement; metadata for a page in one more.
+ * The one read path shared by every resource: scope, filters, keyset paging on the effective sort keys,
+ * offset and limit, and each row's metadata as one JSON object, all in one statement; writes stay with jOOQ.
+ *
+ * <p>The read statements are written here as SQL text, their bind values appended in the same step, and run
+ * over plain JDBC with columns read by position: building, rendering and collecting binds through jOOQ's
+ * query tree, then building its records, cost most of a list request. The SQL is the portable subset that
+ * SQLite and PostgreSQL share; where they differ (case-insensitive LIKE, the JSON aggregate) the dialect picks.
  */
 final class Listing {
     private Listing() {}
 
-    /** Live rows of the query's project (or of all projects) that pass every filter. */
-    static Condition where(ResourceTable table, ListQuery query) {
-        Condition condition = table.live();
-        if (query.projectId().isPresent()) {
-            condition = condition.and(table.projectId.eq(query.projectId().get()));
-        }
-        for (Filter filter : query.filters()) {
-            condition = condition.and(filterCondition(table, filter));
-        }
-        return condition;
-    }
-
-    /** The marker row's values for the sort keys, or empty when no live row in scope has that id. */
-    static Optional<ListQuery.Marker> markerRow(DSLContext dsl, ResourceTable table, ListQuery query, String markerId) {
-        Condition scope = table.live().and(table.id.eq(markerId));
-        if (query.projectId().isPresent()) {
-            scope = scope.and(table.projectId.eq(query.projectId().get()));
-        }
-        List<Field<?>> fields = query.sortKeys().stream().<Field<?>>map(k -> table.columns.get(k.column())).toList();
-        return dsl.select(fields).from(table.table).where(scope).fetchOptional()
-                .map(r -> new ListQuery.Marker(java.util.Arrays.asList(r.intoArray())));
-    }
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<LinkedHashMap<String, String>> METADATA_MAP = new TypeReference<>() {};
 
     /** Turns a row and its metadata into a domain record. */
     interface RowMapper<T> {
-        T map(Record row, Map<String, String> metadata);
+        T map(Row row, Map<String, String> metadata);
     }
 
     /** One page, in order, each row with its metadata. */
     static <T> List<T> page(DSLContext dsl, ResourceTable table, ListQuery query, Optional<ListQuery.Marker> marker, RowMapper<T> mapper) {
-        Condition condition = where(table, query);
-        if (marker.isPresent()) {
-            condition = condition.and(after(table, query.sortKeys(), marker.get()));
-        }
-        return withMetadata(dsl, table, dsl.select(table.columns.values()).from(table.table).where(condition)
-                .orderBy(orderBy(table, query.sortKeys()))
-                .limit(query.limit()).offset(query.offset())
-                .fetch(), mapper);
+        Sql sql = selectRows(dsl, table);
+        where(sql, dsl, table, query);
+        marker.ifPresent(m -> after(sql.append(" and "), table, query.sortKeys(), m));
+        orderBy(sql, table, query.sortKeys());
+        sql.append(" limit ").bind(query.limit()).append(" offset ").bind(query.offset());
+        return fetch(dsl, sql, table, mapper);
     }
 
-    /** Live rows matching {@code condition}, oldest first. */
-    static <T> List<T> rows(DSLContext dsl, ResourceTable table, Condition condition, RowMapper<T> mapper) {
-        return withMetadata(dsl, table, dsl.select(table.columns.values()).from(table.table)
-                .where(table.live().and(condition))
-                .orderBy(table.columns.get("created_at"), table.id).fetch(), mapper);
+    /** Live rows whose {@code column} equals {@code value} (every live row when no column is given), oldest first. */
+    static <T> List<T> rows(DSLContext dsl, ResourceTable table, Optional<Field<String>> column, String value, RowMapper<T> mapper) {
+        Sql sql = selectRows(dsl, table).append(" where ").append(table.liveSql());
+        column.ifPresent(c -> sql.append(" and ").append(qualified(c)).append(" = ").bind(value));
+        sql.append(" order by ").append(qualified(table.columns.get("created_at"))).append(", ").append(qualified(table.id));
+        return fetch(dsl, sql, table, mapper);
     }
 
     /** The live row with this id, in this project when one is given. */
     static <T> Optional<T> find(DSLContext dsl, ResourceTable table, String id, Optional<String> projectId, RowMapper<T> mapper) {
-        Condition condition = table.id.eq(id);
-        if (projectId.isPresent()) {
-            condition = condition.and(table.projectId.eq(projectId.get()));
+        Sql sql = selectRows(dsl, table).append(" where ");
+        scope(sql, table, id, projectId);
+        return fetch(dsl, sql, table, mapper).stream().findFirst();
+    }
+
+    /** The marker row's values for the sort keys, or empty when no live row in scope has that id. */
+    static Optional<ListQuery.Marker> markerRow(DSLContext dsl, ResourceTable table, ListQuery query, String markerId) {
+        List<Field<?>> fields = query.sortKeys().stream().<Field<?>>map(k -> table.columns.get(k.column())).toList();
+        Sql sql = new Sql().append("select ");
+        for (int i = 0; i < fields.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(qualified(fields.get(i)));
         }
-        return rows(dsl, table, condition, mapper).stream().findFirst();
+        sql.append(" from ").append(table.table.getName()).append(" where ");
+        scope(sql, table, markerId, query.projectId());
+        return run(dsl, sql, rows -> {
+            if (!rows.next()) {
+                return Optional.empty();
+            }
+            Row row = new Row(rows, fields::indexOf);
+            return Optional.of(new ListQuery.Marker(fields.stream().<Object>map(row::get).toList()));
+        });
+    }
+
+    static int count(DSLContext dsl, ResourceTable table, ListQuery query) {
+        Sql sql = new Sql().append("select count(*) from ").append(table.table.getName());
+        where(sql, dsl, table, query);
+        return run(dsl, sql, rows -> {
+            rows.next();
+            return rows.getInt(1);
+        });
     }
 
     /**
@@ -99,28 +106,48 @@ final class Listing {
         return (database.locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional()).isPresent();
     }
 
-    private static <T> List<T> withMetadata(DSLContext dsl, ResourceTable table, List<? extends Record> rows, RowMapper<T> mapper) {
-        Map<String, Map<String, String>> metadata = metadata(dsl, table.metadata, rows.stream().map(r -> r.get(table.id)).toList());
-        return rows.stream().map(r -> mapper.map(r, metadata.getOrDefault(r.get(table.id), Map.of()))).toList();
+    /** The table's columns in declaration order, then its metadata as one JSON object in key order. */
+    private static Sql selectRows(DSLContext dsl, ResourceTable table) {
+        Sql sql = new Sql().append("select ");
+        for (Field<?> column : table.columns.values()) {
+            sql.append(qualified(column)).append(", ");
+        }
+        ResourceTable.MetadataTable meta = table.metadata;
+        String aggregate = dsl.dialect() == SQLDialect.POSTGRES ? "json_object_agg" : "json_group_object";
+        return sql.append("(select ").append(aggregate).append("(").append(qualified(meta.key())).append(", ")
+                .append(qualified(meta.value())).append(" order by ").append(qualified(meta.position())).append(") from ")
+                .append(meta.table().getName()).append(" where ").append(qualified(meta.ownerId())).append(" = ")
+                .append(qualified(table.id)).append(") from ").append(table.table.getName());
     }
 
-    static int count(DSLContext dsl, ResourceTable table, ListQuery query) {
-        return dsl.fetchCount(table.table, where(table, query));
+    /** Live rows of the query's project (or of all projects) that pass every filter. */
+    private static void where(Sql sql, DSLContext dsl, ResourceTable table, ListQuery query) {
+        sql.append(" where ").append(table.liveSql());
+        query.projectId().ifPresent(project -> sql.append(" and ").append(qualified(table.projectId)).append(" = ").bind(project));
+        for (Filter filter : query.filters()) {
+            filterCondition(sql.append(" and "), dsl, table, filter);
+        }
     }
 
-    static List<SortField<?>> orderBy(ResourceTable table, List<SortKey> keys) {
-        List<SortField<?>> order = new ArrayList<>();
-        for (SortKey key : keys) {
-            Field<?> field = table.columns.get(key.column());
+    /** The live row with this id, within the project when one is given. */
+    private static void scope(Sql sql, ResourceTable table, String id, Optional<String> projectId) {
+        sql.append(table.liveSql()).append(" and ").append(qualified(table.id)).append(" = ").bind(id);
+        projectId.ifPresent(project -> sql.append(" and ").append(qualified(table.projectId)).append(" = ").bind(project));
+    }
+
+    private static void orderBy(Sql sql, ResourceTable table, List<SortKey> keys) {
+        sql.append(" order by ");
+        for (int i = 0; i < keys.size(); i++) {
+            SortKey key = keys.get(i);
+            sql.append(i == 0 ? "" : ", ").append(qualified(table.columns.get(key.column())));
             if (table.notNull.contains(key.column())) {
                 // Plain ASC/DESC: the order an index gives, on both databases (PostgreSQL's backward scan is DESC NULLS FIRST).
-                order.add(key.ascending() ? field.asc() : field.desc());
+                sql.append(key.ascending() ? " asc" : " desc");
             } else {
                 // NULL sorts lowest, as on SQLite and MySQL, whichever database runs the query.
-                order.add(key.ascending() ? field.asc().nullsFirst() : field.desc().nullsLast());
+                sql.append(key.ascending() ? " asc nulls first" : " desc nulls last");
             }
         }
-        return order;
     }
 
     /**
@@ -128,87 +155,119 @@ final class Listing {
      * is never NULL, the condition also bounds it by the marker's value on its own, a range both databases
      * turn into an index seek: a page after a deep marker then reads no more rows than the first page.
      */
-    @SuppressWarnings("unchecked")
-    private static Condition after(ResourceTable table, List<SortKey> keys, ListQuery.Marker marker) {
-        Condition seek = noCondition();
+    private static void after(Sql sql, ResourceTable table, List<SortKey> keys, ListQuery.Marker marker) {
         SortKey first = keys.get(0);
         Object firstValue = marker.sortValues().get(0);
         if (firstValue != null && table.notNull.contains(first.column())) {
-            Field<Object> field = (Field<Object>) table.columns.get(first.column());
-            seek = first.ascending() ? field.ge(firstValue) : field.le(firstValue);
+            sql.append(qualified(table.columns.get(first.column()))).append(first.ascending() ? " >= " : " <= ")
+                    .bind(firstValue).append(" and ");
         }
-        return seek.and(strictlyAfter(table, keys, marker));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Condition strictlyAfter(ResourceTable table, List<SortKey> keys, ListQuery.Marker marker) {
-        Condition result = falseCondition();
-        Condition equalSoFar = noCondition();
+        sql.append("(");
         for (int i = 0; i < keys.size(); i++) {
-            SortKey key = keys.get(i);
-            Field<Object> field = (Field<Object>) table.columns.get(key.column());
-            Object value = marker.sortValues().get(i);
-            Condition beyond;
-            if (key.ascending()) {
-                beyond = value == null ? field.isNotNull() : field.gt(value);
-            } else {
-                beyond = value == null ? falseCondition() : field.lt(value).or(field.isNull());
-            }
-            result = result.or(equalSoFar.and(beyond));
-            equalSoFar = equalSoFar.and(value == null ? field.isNull() : field.eq(value));
-        }
-        return result;
-    }
-
-    private static Condition filterCondition(ResourceTable table, Filter filter) {
-        return switch (filter) {
-            case Filter.Equals equals -> table.condition(equals.column(), field -> equalsValue(field, equals.value()))
-                    .orElse(falseCondition());
-            case Filter.AnyOf anyOf -> table.condition(anyOf.column(), field -> field.cast(SQLDataType.VARCHAR).in(anyOf.values()))
-                    .orElse(falseCondition());
-            // Cinder's LIKE '%value%' with the value as given: % and _ in it are wildcards too.
-            case Filter.Contains contains -> table.condition(contains.column(),
-                    // ILIKE on PostgreSQL: SQLite's LIKE (and MySQL's, under Cinder) ignores case.
-                    field -> field.cast(SQLDataType.VARCHAR).likeIgnoreCase("%" + contains.value() + "%")).orElse(falseCondition());
-            case Filter.Metadata metadata -> {
-                Condition all = noCondition();
-                ResourceTable.MetadataTable meta = table.metadata;
-                for (Map.Entry<String, String> pair : metadata.pairs().entrySet()) {
-                    if (pair.getKey() == null || pair.getValue() == null) {
-                        yield falseCondition(); // a None (or unmatchable) key or value: stored pairs are never NULL
-                    }
-                    Condition pairMatches = exists(selectOne().from(meta.table()).where(meta.ownerId().eq(table.id)
-                            .and(meta.key().eq(pair.getKey())).and(meta.value().eq(pair.getValue()))));
-                    for (ResourceTable.MetadataTable more : table.alsoMatchedMetadata) {
-                        pairMatches = pairMatches.or(exists(selectOne().from(more.table()).where(more.ownerId().eq(table.id)
-                                .and(more.key().eq(pair.getKey())).and(more.value().eq(pair.getValue())))));
-                    }
-                    all = all.and(pairMatches);
+            sql.append(i == 0 ? "(" : " or (");
+            for (int j = 0; j < i; j++) {
+                String column = qualified(table.columns.get(keys.get(j).column()));
+                Object value = marker.sortValues().get(j);
+                if (value == null) {
+                    sql.append(column).append(" is null and ");
+                } else {
+                    sql.append(column).append(" = ").bind(value).append(" and ");
                 }
-                yield all;
             }
-        };
+            String column = qualified(table.columns.get(keys.get(i).column()));
+            Object value = marker.sortValues().get(i);
+            if (keys.get(i).ascending()) {
+                if (value == null) {
+                    sql.append(column).append(" is not null");
+                } else {
+                    sql.append(column).append(" > ").bind(value);
+                }
+            } else if (value == null) {
+                sql.append("1 = 0"); // nothing sorts below NULL
+            } else {
+                sql.append("(").append(column).append(" < ").bind(value).append(" or ").append(column).append(" is null)");
+            }
+            sql.append(")");
+        }
+        sql.append(")");
     }
 
-    /** Equality with a value converted to the column's type; a value that does not convert matches nothing. */
-    @SuppressWarnings("unchecked")
-    private static Condition equalsValue(Field<?> field, String raw) {
+    private static void filterCondition(Sql sql, DSLContext dsl, ResourceTable table, Filter filter) {
+        switch (filter) {
+            case Filter.Equals equals -> test(sql, table, equals.column(), (column, out) ->
+                    converted(column, equals.value()).ifPresentOrElse(
+                            value -> out.append(qualified(column)).append(" = ").bind(value),
+                            () -> out.append("1 = 0")));
+            case Filter.AnyOf anyOf -> test(sql, table, anyOf.column(), (column, out) -> {
+                if (anyOf.values().isEmpty()) {
+                    out.append("1 = 0");
+                    return;
+                }
+                out.append("cast(").append(qualified(column)).append(" as varchar) in (");
+                for (int i = 0; i < anyOf.values().size(); i++) {
+                    out.append(i == 0 ? "" : ", ").bind(anyOf.values().get(i));
+                }
+                out.append(")");
+            });
+            // Cinder's LIKE '%value%' with the value as given: % and _ in it are wildcards too. ILIKE on
+            // PostgreSQL: SQLite's LIKE (and MySQL's, under Cinder) ignores case.
+            case Filter.Contains contains -> test(sql, table, contains.column(), (column, out) ->
+                    out.append("cast(").append(qualified(column)).append(" as varchar) ")
+                            .append(dsl.dialect() == SQLDialect.POSTGRES ? "ilike " : "like ").bind("%" + contains.value() + "%"));
+            case Filter.Metadata metadata -> {
+                if (metadata.pairs().entrySet().stream().anyMatch(pair -> pair.getKey() == null || pair.getValue() == null)) {
+                    sql.append("1 = 0"); // a None key or value: stored pairs are never NULL
+                    return;
+                }
+                sql.append("1 = 1");
+                List<ResourceTable.MetadataTable> tables = new ArrayList<>(List.of(table.metadata));
+                tables.addAll(table.alsoMatchedMetadata);
+                for (Map.Entry<String, String> pair : metadata.pairs().entrySet()) {
+                    sql.append(" and (");
+                    for (int i = 0; i < tables.size(); i++) {
+                        ResourceTable.MetadataTable meta = tables.get(i);
+                        sql.append(i == 0 ? "" : " or ").append("exists (select 1 from ").append(meta.table().getName())
+                                .append(" where ").append(qualified(meta.ownerId())).append(" = ").append(qualified(table.id))
+                                .append(" and ").append(qualified(meta.key())).append(" = ").bind(pair.getKey())
+                                .append(" and ").append(qualified(meta.value())).append(" = ").bind(pair.getValue()).append(")");
+                    }
+                    sql.append(")");
+                }
+            }
+        }
+    }
+
+    /** A test on a column: the table's own, or one another table holds for the row; an unknown column matches nothing. */
+    private static void test(Sql sql, ResourceTable table, String column, BiConsumer<Field<?>, Sql> test) {
+        Field<?> own = table.columns.get(column);
+        ResourceTable.Joined joined = table.joined.get(column);
+        if (own != null) {
+            test.accept(own, sql);
+        } else if (joined != null) {
+            sql.append("exists (select 1 from ").append(joined.table().table.getName()).append(" where ")
+                    .append(qualified(joined.table().id)).append(" = ").append(qualified(joined.key())).append(" and ");
+            test.accept(joined.column(), sql);
+            sql.append(")");
+        } else {
+            sql.append("1 = 0");
+        }
+    }
+
+    /** The raw filter value as the column's type, or empty when it does not convert (and so matches nothing). */
+    private static Optional<Object> converted(Field<?> field, String raw) {
         Class<?> type = field.getType();
-        Object value;
         try {
             if (type == Integer.class) {
-                value = Integer.valueOf(raw.trim());
+                return Optional.of(Integer.valueOf(raw.trim()));
             } else if (type == Long.class) {
-                value = Micros.of(LocalDateTime.parse(raw.trim()).toInstant(ZoneOffset.UTC));
+                return Optional.of(Micros.of(LocalDateTime.parse(raw.trim()).toInstant(ZoneOffset.UTC)));
             } else if (type == Boolean.class) {
-                value = parseBoolean(raw);
-            } else {
-                value = raw;
+                return Optional.of(parseBoolean(raw));
             }
+            return Optional.of(raw);
         } catch (RuntimeException e) {
-            return falseCondition();
+            return Optional.empty();
         }
-        return ((Field<Object>) field).eq(value);
     }
 
     private static Boolean parseBoolean(String raw) {
@@ -219,18 +278,98 @@ final class Listing {
         };
     }
 
-    /** Metadata of the given owners, each map in the order its keys were first set. */
-    static Map<String, Map<String, String>> metadata(DSLContext dsl, ResourceTable.MetadataTable meta,
-                                                     Collection<String> ownerIds) {
-        Map<String, Map<String, String>> result = new HashMap<>();
-        if (ownerIds.isEmpty()) {
-            return result;
+    private static String qualified(Field<?> column) {
+        return ResourceTable.qualified(column);
+    }
+
+    /** SQL text and its bind values, written together so that they cannot drift apart. */
+    private static final class Sql {
+        private final StringBuilder text = new StringBuilder(1024);
+        private final List<Object> binds = new ArrayList<>();
+
+        Sql append(String part) {
+            text.append(part);
+            return this;
         }
-        dsl.select(meta.ownerId(), meta.key(), meta.value()).from(meta.table())
-                .where(meta.ownerId().in(ownerIds))
-                .orderBy(meta.ownerId(), meta.position())
-                .forEach(r -> result.computeIfAbsent(r.value1(), id -> new LinkedHashMap<>()).put(r.value2(), r.value3()));
-        return result;
+
+        Sql bind(Object value) {
+            text.append('?');
+            binds.add(value);
+            return this;
+        }
+    }
+
+    private interface ResultReader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    /** Runs the statement on the context's connection (the transaction's, inside one). */
+    private static <T> T run(DSLContext dsl, Sql sql, ResultReader<T> reader) {
+        String text = sql.text.toString();
+        return dsl.connectionResult(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(text)) {
+                for (int i = 0; i < sql.binds.size(); i++) {
+                    statement.setObject(i + 1, sql.binds.get(i));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    return reader.read(rows);
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException("SQL [" + text + "]; " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static <T> List<T> fetch(DSLContext dsl, Sql sql, ResourceTable table, RowMapper<T> mapper) {
+        int metadataColumn = table.columns.size() + 1;
+        return run(dsl, sql, rows -> {
+            List<T> result = new ArrayList<>();
+            Row row = new Row(rows, table::position);
+            while (rows.next()) {
+                result.add(mapper.map(row, metadataMap(rows.getString(metadataColumn))));
+            }
+            return result;
+        });
+    }
+
+    private static Map<String, String> metadataMap(String json) {
+        // SQLite aggregates no rows to {}, PostgreSQL to NULL.
+        return json == null || json.equals("{}") ? Map.of() : JSON.readValue(json, METADATA_MAP);
+    }
+
+    /** The current row of a result, its columns read by field. */
+    static final class Row {
+        private final ResultSet rows;
+        /** A field's 0-based position among the selected columns. */
+        private final ToIntFunction<Field<?>> positions;
+
+        private Row(ResultSet rows, ToIntFunction<Field<?>> positions) {
+            this.rows = rows;
+            this.positions = positions;
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> T get(Field<T> field) {
+            int column = positions.applyAsInt(field) + 1;
+            try {
+                Class<T> type = field.getType();
+                Object value;
+                if (type == String.class) {
+                    value = rows.getString(column);
+                } else if (type == Long.class) {
+                    value = rows.getLong(column);
+                } else if (type == Integer.class) {
+                    value = rows.getInt(column);
+                } else if (type == Boolean.class) {
+                    value = rows.getBoolean(column);
+                } else {
+                    throw new IllegalArgumentException("no reader for column type " + type);
+                }
+                return rows.wasNull() ? null : (T) value;
+            } catch (SQLException e) {
+                throw new DataAccessException("reading " + field.getName(), e);
+            }
+        }
     }
 
     /** Replaces an owner's whole metadata map, keeping the map's order. */

@@ -8,9 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.jooq.Condition;
 import org.jooq.DataType;
 import org.jooq.Field;
@@ -29,12 +27,15 @@ final class ResourceTable {
     final Field<String> projectId;
     final Field<Boolean> deleted;
     final Map<String, Field<?>> columns = new LinkedHashMap<>();
+    /** Each column's 0-based position in a select of {@link #columns}, for reading results by position. */
+    private final Map<Field<?>, Integer> positions = new java.util.IdentityHashMap<>();
     /** Columns declared NOT NULL: their sort needs no NULLS FIRST/LAST, which PostgreSQL's indexes could not serve. */
     final Set<String> notNull = new HashSet<>(Set.of("id", "project_id", "created_at"));
     final MetadataTable metadata;
     /** Further key/value tables a metadata filter also matches (Cinder matches a volume's admin metadata too). */
     final java.util.List<MetadataTable> alsoMatchedMetadata = new java.util.ArrayList<>();
-    private final Map<String, Function<Function<Field<?>, Condition>, Condition>> joined = new LinkedHashMap<>();
+    /** Filter-only columns whose values live in another table. */
+    final Map<String, Joined> joined = new LinkedHashMap<>();
 
     ResourceTable(String tableName, MetadataTable metadata) {
         this.table = table(name(tableName));
@@ -49,13 +50,31 @@ final class ResourceTable {
      * SQLite's planner must see to use them ({@code deleted = 0} does not match).
      */
     Condition live() {
-        return DSL.condition("{0} = FALSE", deleted);
+        return DSL.condition(liveSql());
+    }
+
+    String liveSql() {
+        return qualified(deleted) + " = FALSE";
+    }
+
+    /** {@code table.column}, unquoted: every name in the schema is a plain lower-case identifier. */
+    static String qualified(Field<?> column) {
+        return String.join(".", column.getQualifiedName().getName());
     }
 
     <T> Field<T> column(String column, DataType<T> type) {
         Field<T> f = field(name(table.getName(), column), type);
         columns.put(column, f);
+        positions.put(f, columns.size() - 1);
         return f;
+    }
+
+    int position(Field<?> column) {
+        Integer position = positions.get(column);
+        if (position == null) {
+            throw new IllegalArgumentException(column + " is not a column of " + table.getName());
+        }
+        return position;
     }
 
     /** Declares columns the schema has as NOT NULL. */
@@ -71,26 +90,15 @@ final class ResourceTable {
         return column(column, SQLDataType.BIGINT);
     }
 
+    /** A column of {@code table}, reached from this table's row through {@code key} (that table's id). */
+    record Joined(ResourceTable table, Field<String> key, Field<?> column) {}
+
     /**
-     * Declares a filter-only column whose value lives in another table: {@code condition} turns a test on
-     * the foreign column into a condition on this table's rows (a snapshot's availability zone is its
-     * volume's, say).
+     * Declares a filter-only column whose value lives in another table: a snapshot's availability zone is
+     * its volume's, say.
      */
-    void joinedFilter(String name, Function<Function<Field<?>, Condition>, Condition> condition) {
-        joined.put(name, condition);
-    }
-
-    /** The condition "this row's {@code column} satisfies {@code test}", for own and joined columns alike. */
-    Optional<Condition> condition(String column, Function<Field<?>, Condition> test) {
-        Field<?> own = columns.get(column);
-        if (own != null) {
-            return Optional.of(test.apply(own));
-        }
-        return Optional.ofNullable(joined.get(column)).map(condition -> condition.apply(test));
-    }
-
-    boolean hasColumn(String column) {
-        return columns.containsKey(column) || joined.containsKey(column);
+    void joinedFilter(String name, ResourceTable other, Field<String> key, String otherColumn) {
+        joined.put(name, new Joined(other, key, other.columns.get(otherColumn)));
     }
 
     /** A metadata table: (owner id, key, value, position). */

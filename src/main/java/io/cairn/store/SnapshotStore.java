@@ -1,8 +1,5 @@
 package io.cairn.store;
 
-import static org.jooq.impl.DSL.exists;
-import static org.jooq.impl.DSL.selectOne;
-
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
 import java.time.Instant;
@@ -15,7 +12,6 @@ import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.impl.SQLDataType;
 
 /**
@@ -49,9 +45,7 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         CREATED_AT = TABLE.time("created_at");
         UPDATED_AT = TABLE.time("updated_at");
         DELETED_AT = TABLE.time("deleted_at");
-        TABLE.joinedFilter("availability_zone", test -> exists(selectOne().from(VolumeStore.TABLE.table)
-                .where(VolumeStore.TABLE.id.eq(VOLUME_ID))
-                .and(test.apply(VolumeStore.TABLE.columns.get("availability_zone")))));
+        TABLE.joinedFilter("availability_zone", VolumeStore.TABLE, VOLUME_ID, "availability_zone");
         TABLE.notNull("user_id", "volume_id", "status", "volume_size", "use_quota");
     }
 
@@ -107,7 +101,7 @@ public final class SnapshotStore implements ListSource<Snapshot> {
 
     /** Live snapshots of a volume, oldest first. */
     public List<Snapshot> findByVolume(DSLContext tx, String volumeId) {
-        return Listing.rows(tx, TABLE, VOLUME_ID.eq(volumeId), SnapshotStore::toSnapshot);
+        return Listing.rows(tx, TABLE, Optional.of(VOLUME_ID), volumeId, SnapshotStore::toSnapshot);
     }
 
     /**
@@ -179,7 +173,7 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         return dsl.select(ID).from(TABLE.table).where(TABLE.live().and(STATUS.eq(status.wire()))).fetch(ID);
     }
 
-    private static Snapshot toSnapshot(Record r, Map<String, String> metadata) {
+    private static Snapshot toSnapshot(Listing.Row r, Map<String, String> metadata) {
         return new Snapshot(r.get(ID), r.get(PROJECT_ID), r.get(USER_ID), r.get(VOLUME_ID),
                 r.get(GROUP_SNAPSHOT_ID),
                 SnapshotStatus.fromWire(r.get(STATUS)), r.get(PROGRESS), r.get(VOLUME_SIZE),

@@ -135,7 +135,7 @@ public final class VolumeStore implements ListSource<Volume> {
 
     /** Count, total size and metadata of the live volumes of a project (or of all projects). */
     public List<Volume> all(Optional<String> projectId) {
-        return Listing.rows(dsl, TABLE, projectId.map(PROJECT_ID::eq).orElse(org.jooq.impl.DSL.noCondition()), VolumeStore::toVolume);
+        return Listing.rows(dsl, TABLE, projectId.map(p -> PROJECT_ID), projectId.orElse(null), VolumeStore::toVolume);
     }
 
     /** Sets the status if the current one is in {@code expected}; false means the row was not in such a status. */
@@ -269,7 +269,7 @@ public final class VolumeStore implements ListSource<Volume> {
         return statuses.stream().map(VolumeStatus::wire).toList();
     }
 
-    private static Volume toVolume(Record r, Map<String, String> metadata) {
+    private static Volume toVolume(Listing.Row r, Map<String, String> metadata) {
         String previous = r.get(PREVIOUS_STATUS);
         return new Volume(r.get(ID), r.get(PROJECT_ID), r.get(USER_ID), VolumeStatus.fromWire(r.get(STATUS)),
                 r.get(ATTACH_STATUS), r.get(MIGRATION_STATUS), r.get(SIZE), r.get(AVAILABILITY_ZONE), r.get(HOST),

@@ -32,11 +32,7 @@ public final class CinderV2Resource {
     /** v2's snapshot lists also take availability_zone from every caller. */
     private ApiResponse listSnapshots(ApiRequest request, boolean detail) {
         Page<Snapshot> page = evs.listSnapshotsV2(request.caller(), request.query());
-        List<Map<String, Object>> items = page.items().stream()
-                .map(s -> detail ? SnapshotView.detail(s, request.version(), true) : SnapshotView.summary(s))
-                .toList();
-        String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
-        return ApiResponse.ok(Links.collection(request, "snapshots", detail ? "snapshots/detail" : "snapshots", items, page, lastId));
+        return ApiResponse.ok(SnapshotView.page(request, page, detail, detail));
     }
 
     /** On EVS a disk's snapshots go with it. */

@@ -18,7 +18,7 @@ final class Links {
      *
      * @param collection the path of the list, such as {@code snapshots/detail}
      */
-    static Map<String, Object> collection(ApiRequest request, String name, String collection, List<Map<String, Object>> items,
+    static Map<String, Object> collection(ApiRequest request, String name, String collection, List<?> items,
                                           Page<?> page, String lastId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(name, items);

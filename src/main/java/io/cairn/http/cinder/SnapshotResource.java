@@ -53,11 +53,7 @@ public final class SnapshotResource {
     private ApiResponse list(ApiRequest request, boolean detail) {
         Page<Snapshot> page = snapshots.list(request.caller(), request.version(), request.query());
         boolean extended = detail && snapshots.showsExtendedAttributes(request.caller());
-        List<Map<String, Object>> items = page.items().stream()
-                .map(s -> detail ? SnapshotView.detail(s, request.version(), extended) : SnapshotView.summary(s))
-                .toList();
-        String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
-        return ApiResponse.ok(Links.collection(request, "snapshots", detail ? "snapshots/detail" : "snapshots", items, page, lastId));
+        return ApiResponse.ok(SnapshotView.page(request, page, detail, extended));
     }
 
     private ApiResponse show(ApiRequest request) {
