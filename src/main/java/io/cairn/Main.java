@@ -123,6 +123,7 @@ public final class Main implements Runnable {
                 TaskKind.DELETE_VOLUME, volumes.deleteHandler(),
                 TaskKind.EXTEND_VOLUME, volumes.extendHandler(),
                 TaskKind.REVERT_VOLUME, volumes.revertHandler(),
+                TaskKind.ROLLBACK_VOLUME, volumes.rollbackHandler(),
                 TaskKind.CREATE_SNAPSHOT, snapshots.createHandler(),
                 TaskKind.DELETE_SNAPSHOT, snapshots.deleteHandler(),
                 TaskKind.UNMANAGE_SNAPSHOT, snapshots.unmanageHandler())), config.nodeName(), 4);

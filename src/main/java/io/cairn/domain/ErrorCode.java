@@ -21,7 +21,13 @@ public enum ErrorCode {
     SNAPSHOT_ERROR_DELETING(400),
     /** A list limit above what the API serves (EVS refuses it where Cinder clamps). */
     LIST_LIMIT_TOO_LARGE(400),
+    /** A volume asked of a snapshot in a status no volume is made from (EVS tells this apart from other invalid snapshots). */
+    SNAPSHOT_NOT_CLONEABLE(400),
     INVALID_VOLUME(400),
+    /** Delete asked of a volume in a status it is not deleted from (EVS tells this apart from other invalid volumes). */
+    VOLUME_NOT_DELETABLE(400),
+    /** Metadata whose keys and values together reach EVS's limit. */
+    METADATA_TOO_LARGE(400),
     UNKNOWN_ACTION(400),
     UNAUTHORIZED(401),
     /** An AK/SK signature that does not verify: unknown key, tampered request, replay. */

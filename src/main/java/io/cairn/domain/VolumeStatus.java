@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** Volume statuses as Cinder names them. */
+/**
+ * Volume statuses as Cinder names them, and EVS's {@code error_rollbacking} (a rollback from a snapshot failed),
+ * which Cinder does not know.
+ */
 public enum VolumeStatus {
     CREATING("creating"),
     AVAILABLE("available"),
@@ -30,7 +33,9 @@ public enum VolumeStatus {
     RETYPING("retyping"),
     AWAITING_TRANSFER("awaiting-transfer"),
     ERROR_MANAGING("error_managing"),
-    MANAGING("managing");
+    MANAGING("managing"),
+    /** Only an EVS rollback leaves a volume here; another rollback or a delete may follow. */
+    ERROR_ROLLBACKING("error_rollbacking");
 
     /** The statuses an admin may reset a volume to, in Cinder's order (its message lists them so). */
     public static final java.util.List<VolumeStatus> RESETTABLE = java.util.List.of(CREATING, AVAILABLE, DELETING, ERROR,
@@ -38,7 +43,7 @@ public enum VolumeStatus {
             ERROR_RESTORING, RESERVED, AWAITING_TRANSFER, BACKING_UP, ERROR_BACKING_UP, ERROR_EXTENDING, DOWNLOADING,
             UPLOADING, RETYPING, EXTENDING);
 
-    /** Statuses from which a volume may be deleted without force. */
+    /** Statuses from which Cinder deletes a volume without force, in the order its refusal lists them. */
     public static final Set<VolumeStatus> DELETABLE =
             EnumSet.of(AVAILABLE, ERROR, ERROR_RESTORING, ERROR_EXTENDING, ERROR_MANAGING);
 

@@ -34,6 +34,10 @@ public final class ApiServer implements AutoCloseable {
     /** How long a stopping server waits for the requests in flight. */
     private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
     private static final String PLAIN_413 = "413 Request Entity Too Large\n\nRequest is too large.\n\n   ";
+    /** The largest body the Cinder paths read. */
+    private static final int MAX_BODY = 1 << 20;
+    /** EVS's paths read more: metadata alone may come close to 1 MiB before EVS refuses it (EVS.1005). */
+    private static final int MAX_EVS_BODY = 2 << 20;
 
     /** A response that ends a request before it reaches a resource (noauth's token answer, say). */
     public static final class EarlyResponse extends RuntimeException {
@@ -105,7 +109,7 @@ public final class ApiServer implements AutoCloseable {
         app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
-            config.http.maxRequestSize = 1 << 20;
+            config.http.maxRequestSize = MAX_EVS_BODY;
             for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
                     HandlerType.PATCH, HandlerType.HEAD, HandlerType.OPTIONS)) {
                 config.routes.addHttpHandler(method, "/", this::serve);
@@ -176,7 +180,7 @@ public final class ApiServer implements AutoCloseable {
             // Javalin's own refusals; the one that reaches here is a body over maxRequestSize, which Cinder's
             // size limiter answers with webob's plain 413.
             if (e.getStatus() == 413) {
-                response = new ApiResponse(413, PLAIN_413, java.util.Map.of("Content-Type", "text/plain; charset=UTF-8"));
+                response = plainTooLarge();
             } else {
                 LOG.error("{} {} {} failed", requestId, ctx.method(), ctx.path(), e);
                 response = Faults.of(Faults.internal(), faults);
@@ -243,6 +247,9 @@ public final class ApiServer implements AutoCloseable {
             throw new EarlyResponse(plainNotFound());
         }
         state.sendRequestId = v2 || faults == FaultDialect.EVS;
+        if (!v2 && ctx.bodyAsBytes().length > MAX_BODY) {
+            throw new EarlyResponse(plainTooLarge());
+        }
         state.caller = authenticator.authenticate(new AuthRequest(method, ctx.req().getRequestURI(), ctx.queryString(), headers,
                 ctx.bodyAsBytes()));
         // v2 predates microversions: it behaves as 3.0 and echoes no version header.
@@ -328,6 +335,10 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private static ApiResponse plainTooLarge() {
+        return new ApiResponse(413, PLAIN_413, java.util.Map.of("Content-Type", "text/plain; charset=UTF-8"));
     }
 
     private static ApiResponse plainNotFound() {

@@ -5,14 +5,17 @@ import static java.util.Objects.requireNonNull;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
+import io.cairn.domain.Dialect;
 import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.Volume;
 import io.cairn.store.ListQuery;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
 import io.cairn.store.SnapshotStore;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,12 +25,19 @@ import java.util.Set;
 
 /**
  * The rules of Huawei Cloud EVS where they differ from Cinder's: the native snapshot list (offset paging,
- * a total count, its own filters and limits), snapshots of in-use disks without {@code force}, rollback
- * to any available snapshot onto its own disk, a deleted disk taking its snapshots with it, and the v2
- * list's availability-zone filter. Everything else is Cinder's rule, delegated.
+ * a total count, its own filters and limits), the native API's size limits on names, descriptions and
+ * metadata, snapshots of in-use disks without {@code force}, rollback to any available snapshot onto its
+ * own disk, disks made from a snapshot being backed up, a deleted disk taking its snapshots with it, and the
+ * v2 list's availability-zone filter. Everything else is Cinder's rule, delegated.
  */
 public final class EvsService {
     public static final int MAX_LIMIT = 1000;
+    /** The native API's names and descriptions are counted in UTF-8 bytes, not characters as Cinder's are. */
+    static final int MAX_TEXT_BYTES = 255;
+    /** Metadata, keys and values together in UTF-8, must stay under this (EVS.1005). */
+    static final int MAX_METADATA_BYTES = 1 << 20;
+    /** What the metadata tables hold per key and per value, as on Cinder's paths. */
+    private static final int MAX_METADATA_ITEM = 255;
     /** From 3.66 Cinder snapshots in-use volumes without force, as EVS always does. */
     private static final ApiVersion IN_USE_WITHOUT_FORCE = new ApiVersion(3, 66);
     /** Cinder's v2 snapshot list also accepts availability_zone from non-admins. */
@@ -105,18 +115,60 @@ public final class EvsService {
 
     /** EVS snapshots an in-use disk without {@code force}; {@code force} itself changes nothing here. */
     public Snapshot createSnapshot(Caller caller, SnapshotCreate request) {
+        checkText("name", request.name());
+        checkText("description", request.description());
+        checkMetadata(request.metadata());
         return snapshots.create(caller, IN_USE_WITHOUT_FORCE, new SnapshotCreate(request.volumeId(), request.name(),
                 request.description(), Optional.empty(), request.metadata()));
     }
 
+    /** The native update: Cinder's, within the native API's size limits. */
+    public Snapshot updateSnapshot(Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description) {
+        name.flatMap(n -> n).ifPresent(n -> checkText("name", n));
+        description.flatMap(d -> d).ifPresent(d -> checkText("description", d));
+        return snapshots.update(caller, id, name, description);
+    }
+
     /** Rolls a snapshot's data back onto its own disk; see {@link VolumeService#rollbackToSnapshot}. */
     public void rollback(Caller caller, String snapshotId, String volumeId, String newVolumeName) {
+        checkText("name", newVolumeName);
         volumes.rollbackToSnapshot(caller, snapshotId, volumeId, newVolumeName);
     }
 
-    /** On EVS, deleting a disk deletes its snapshots (each must be deletable, as Cinder's cascade requires). */
+    /** EVS also makes a disk from a snapshot that a backup is being taken of ({@code backing-up}). */
+    public Volume createVolume(Caller caller, VolumeCreate request) {
+        return volumes.create(caller, request, Dialect.EVS);
+    }
+
+    /**
+     * On EVS, deleting a disk deletes its snapshots (each must be deletable, as Cinder's cascade requires), and a
+     * disk whose rollback failed may be deleted.
+     */
     public void deleteVolume(Caller caller, String volumeId) {
-        volumes.delete(caller, volumeId, true, false);
+        volumes.delete(caller, volumeId, true, false, Dialect.EVS);
+    }
+
+    private static void checkText(String field, String value) {
+        if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
+            throw badRequest(field + " is longer than " + MAX_TEXT_BYTES + " bytes.");
+        }
+    }
+
+    private static void checkMetadata(Map<String, String> metadata) {
+        long bytes = metadata.entrySet().stream().mapToLong(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length
+                + e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+        if (bytes >= MAX_METADATA_BYTES) {
+            throw new CairnException(ErrorCode.METADATA_TOO_LARGE, "metadata has " + bytes + " bytes; it must stay under "
+                    + MAX_METADATA_BYTES + ".");
+        }
+        if (metadata.entrySet().stream().anyMatch(e -> characters(e.getKey()) > MAX_METADATA_ITEM
+                || characters(e.getValue()) > MAX_METADATA_ITEM)) {
+            throw badRequest("metadata keys and values must have at most " + MAX_METADATA_ITEM + " characters.");
+        }
+    }
+
+    private static int characters(String text) {
+        return text.codePointCount(0, text.length());
     }
 
     private static int parseLimit(String raw) {

@@ -3,6 +3,7 @@ package io.cairn.service;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
+import io.cairn.domain.Dialect;
 import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
@@ -141,6 +142,11 @@ public final class VolumeService {
     }
 
     public Volume create(Caller caller, VolumeCreate request) {
+        return create(caller, request, Dialect.CINDER);
+    }
+
+    /** Creates a volume; {@code dialect} says which snapshot statuses it may start from. */
+    Volume create(Caller caller, VolumeCreate request, Dialect dialect) {
         Policy.CREATE_VOLUME.authorize(caller);
         if (request.multiattach()) {
             throw badRequest("multiattach parameter has been removed. The default behavior is to use multiattach "
@@ -149,7 +155,7 @@ public final class VolumeService {
         }
         Instant now = now();
         Volume created = database.transaction(tx -> {
-            Source source = source(tx, caller, request);
+            Source source = source(tx, caller, request, dialect);
             int size = request.size() != null ? request.size() : source.size();
             source.checkSize(size);
             String zone = request.availabilityZone() != null ? request.availabilityZone()
@@ -183,7 +189,7 @@ public final class VolumeService {
         }
     }
 
-    private Source source(DSLContext tx, Caller caller, VolumeCreate request) {
+    private Source source(DSLContext tx, Caller caller, VolumeCreate request, Dialect dialect) {
         TreeSet<String> given = new TreeSet<>();
         if (request.snapshotId() != null) {
             given.add("snapshot");
@@ -197,8 +203,11 @@ public final class VolumeService {
         if (request.snapshotId() != null) {
             Snapshot snapshot = snapshots.find(tx, request.snapshotId(), SnapshotService.scope(caller))
                     .orElseThrow(() -> CairnException.snapshotNotFound(request.snapshotId()));
-            if (snapshot.status() != SnapshotStatus.AVAILABLE) {
-                throw CairnException.invalidSnapshot("Originating snapshot status must be one of 'available' values");
+            if (!dialect.volumeSources().contains(snapshot.status())) {
+                throw new CairnException(ErrorCode.SNAPSHOT_NOT_CLONEABLE, switch (dialect) {
+                    case CINDER -> "Invalid snapshot: Originating snapshot status must be one of 'available' values";
+                    case EVS -> "The status of snapshot is not available or backing-up.";
+                });
             }
             Optional<Volume> parent = volumes.find(tx, snapshot.volumeId(), Optional.empty());
             return new Source(snapshot.volumeSize(), parent.map(Volume::availabilityZone), parent.map(Volume::bootable).orElse(false),
@@ -256,6 +265,11 @@ public final class VolumeService {
 
     /** DELETE /volumes/{id}, with Cinder's cascade and force options. */
     public void delete(Caller caller, String id, boolean cascade, boolean force) {
+        delete(caller, id, cascade, force, Dialect.CINDER);
+    }
+
+    /** A delete; {@code dialect} says which statuses it may start from without force. */
+    void delete(Caller caller, String id, boolean cascade, boolean force, Dialect dialect) {
         Instant now = now();
         database.execute(tx -> {
             Volume volume = find(tx, caller, id);
@@ -263,7 +277,7 @@ public final class VolumeService {
             if (force) {
                 Policy.FORCE_DELETE_VOLUME_ON_DELETE.authorize(caller);
             }
-            startDelete(tx, caller, volume, cascade, force, now);
+            startDelete(tx, caller, volume, cascade, force, dialect, now);
         });
         tasks.wake();
     }
@@ -274,24 +288,27 @@ public final class VolumeService {
         database.execute(tx -> {
             Volume volume = find(tx, caller, id);
             Policy.FORCE_DELETE_VOLUME.authorize(caller);
-            startDelete(tx, caller, volume, false, true, now);
+            startDelete(tx, caller, volume, false, true, Dialect.CINDER, now);
         });
         tasks.wake();
     }
 
-    private void startDelete(DSLContext tx, Caller caller, Volume volume, boolean cascade, boolean force, Instant now) {
+    private void startDelete(DSLContext tx, Caller caller, Volume volume, boolean cascade, boolean force, Dialect dialect,
+                             Instant now) {
         List<Snapshot> children = snapshots.findByVolume(tx, volume.id());
         boolean snapshotsAllow = children.isEmpty() || (cascade && children.stream().allMatch(s -> s.groupSnapshotId() == null
                 && (force || SnapshotStatus.DELETABLE.contains(s.status()))
                 && (caller.isAdmin() || s.projectId().equals(caller.projectId()))));
-        Set<VolumeStatus> allowed = force ? EnumSet.allOf(VolumeStatus.class) : VolumeStatus.DELETABLE;
+        Set<VolumeStatus> allowed = force ? EnumSet.allOf(VolumeStatus.class) : dialect.deletableVolumes();
         boolean deletable = snapshotsAllow && !"attached".equals(volume.attachStatus()) && volume.groupId() == null
                 && (volume.migrationStatus() == null || DELETABLE_MIGRATION_STATUSES.contains(volume.migrationStatus()))
                 && volumes.compareAndSetStatus(tx, volume.id(), allowed, VolumeStatus.DELETING, now);
         if (!deletable) {
-            throw CairnException.invalidVolume(force ? "Volume  " + NOT_DELETABLE
-                    : "Volume status must be " + VolumeStatus.DELETABLE.stream().map(VolumeStatus::wire)
-                            .collect(Collectors.joining(" or ")) + " and " + NOT_DELETABLE);
+            // One message for every reason, as Cinder's; the code lets a dialect (EVS) tell a refused status apart.
+            throw new CairnException(allowed.contains(volume.status()) ? ErrorCode.INVALID_VOLUME : ErrorCode.VOLUME_NOT_DELETABLE,
+                    "Invalid volume: " + (force ? "Volume  " + NOT_DELETABLE
+                            : "Volume status must be " + allowed.stream().map(VolumeStatus::wire)
+                                    .collect(Collectors.joining(" or ")) + " and " + NOT_DELETABLE));
         }
         for (Snapshot snapshot : children) {
             snapshots.setStatus(tx, snapshot.id(), SnapshotStatus.DELETING, now);
@@ -446,8 +463,9 @@ public final class VolumeService {
 
     /**
      * EVS's rollback: restores a volume to any available snapshot of its own (Cinder's revert takes only the
-     * latest), through the same revert task. The snapshot shows {@code rollbacking} and the volume
-     * {@code reverting} until the task ends; {@code newName}, when not null, renames the volume as EVS does.
+     * latest). The snapshot shows {@code rollbacking} and the volume {@code reverting} until the task ends; a
+     * volume whose rollback failed ({@code error_rollbacking}) may be rolled back again. {@code newName}, when
+     * not null, renames the volume as EVS does.
      */
     public void rollbackToSnapshot(Caller caller, String snapshotId, String volumeId, String newName) {
         Instant now = now();
@@ -464,14 +482,15 @@ public final class VolumeService {
                 throw new CairnException(ErrorCode.SNAPSHOT_STATUS_CONFLICT, "Invalid snapshot: Snapshot's status must be "
                         + "'available' to roll back, currently " + snapshot.status().wire() + ".");
             }
-            if (!volumes.compareAndSetStatus(tx, volumeId, Set.of(VolumeStatus.AVAILABLE), VolumeStatus.REVERTING, now)) {
+            if (!volumes.compareAndSetStatus(tx, volumeId, Set.of(VolumeStatus.AVAILABLE, VolumeStatus.ERROR_ROLLBACKING),
+                    VolumeStatus.REVERTING, now)) {
                 throw new CairnException(ErrorCode.VOLUME_STATUS_CONFLICT, "Invalid volume: Volume's status must be "
-                        + "'available' to roll back, currently " + volume.status().wire() + ".");
+                        + "'available' or 'error_rollbacking' to roll back, currently " + volume.status().wire() + ".");
             }
             if (newName != null) {
                 volumes.update(tx, volumeId, newName, volume.displayDescription(), now);
             }
-            tasks.enqueue(tx, TaskKind.REVERT_VOLUME, volumeId, snapshotId, now);
+            tasks.enqueue(tx, TaskKind.ROLLBACK_VOLUME, volumeId, snapshotId, now);
         });
         tasks.wake();
     }
@@ -736,8 +755,21 @@ public final class VolumeService {
         };
     }
 
-    /** Replaces the volume's data with a snapshot's (Cinder's revert, EVS's rollback), then returns both to available. */
+    /** Cinder's revert: a volume whose data could not be replaced goes to error, as Cinder's does. */
     public TaskHandler revertHandler() {
+        return restoreHandler(VolumeStatus.ERROR);
+    }
+
+    /** EVS's rollback: a volume whose data could not be replaced goes to error_rollbacking, whence it may be retried. */
+    public TaskHandler rollbackHandler() {
+        return restoreHandler(VolumeStatus.ERROR_ROLLBACKING);
+    }
+
+    /**
+     * Replaces the volume's data with a snapshot's and returns both to available. The work only reads the
+     * snapshot, so it is available again even when the work keeps failing; the volume then goes to {@code failed}.
+     */
+    private TaskHandler restoreHandler(VolumeStatus failed) {
         return new TaskHandler() {
             @Override
             public void run(Task task) throws Exception {
@@ -751,8 +783,9 @@ public final class VolumeService {
 
             @Override
             public void giveUp(Task task, Exception cause) {
-                LOG.error("volume {} could not be reverted to snapshot {}, moving it to error", task.resourceId(), task.payload(), cause);
-                finish(task, VolumeStatus.ERROR);
+                LOG.error("volume {} could not be restored from snapshot {}, moving it to {}", task.resourceId(), task.payload(),
+                        failed.wire(), cause);
+                finish(task, failed);
             }
 
             private void finish(Task task, VolumeStatus volumeStatus) {

@@ -10,6 +10,8 @@ public enum TaskKind {
     DELETE_VOLUME(Placement.VOLUME_NODE),
     EXTEND_VOLUME(Placement.VOLUME_NODE),
     REVERT_VOLUME(Placement.VOLUME_NODE),
+    /** The same work as a revert for EVS's rollback, which fails to a status of its own. */
+    ROLLBACK_VOLUME(Placement.VOLUME_NODE),
     CREATE_SNAPSHOT(Placement.SNAPSHOT_NODE),
     DELETE_SNAPSHOT(Placement.SNAPSHOT_NODE),
     /** Forgets the snapshot in the database only; its data stays on the engine, so any node may do it. */

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,9 @@ import tools.jackson.databind.node.StringNode;
  * placeholder; {@code <uuid>} may also stand inside a longer string (a link to a new volume), whose other parts
  * must then match exactly. {@code {base_url}} stands for the server's scheme, host and port. Everything else, the seeded
  * ids and times included, must match exactly.
+ *
+ * <p>A sample's optional {@code settings} are configuration keys for its server, such as {@code "faults": "evs"}
+ * for EVS's fault bodies.
  */
 class GoldenSampleTest {
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -125,8 +129,10 @@ class GoldenSampleTest {
 
     private static Replay replay(String file) throws Exception {
         Path dataDir = Files.createTempDirectory("cairn-sample-");
-        try (TestServer server = TestServer.start(dataDir, Map.of("quota-snapshots", "-1", "quota-volumes", "-1",
-                "quota-gigabytes", "-1", "nbd-port", "0"))) {
+        Map<String, String> settings = new HashMap<>(Map.of("quota-snapshots", "-1", "quota-volumes", "-1",
+                "quota-gigabytes", "-1", "nbd-port", "0"));
+        read(file, "").path("settings").properties().forEach(e -> settings.put(e.getKey(), e.getValue().asString()));
+        try (TestServer server = TestServer.start(dataDir, settings)) {
             SampleData.seed(dataDir);
             return new Replay(server.baseUrl(), send(server, read(file, server.baseUrl()).get("request")));
         } finally {

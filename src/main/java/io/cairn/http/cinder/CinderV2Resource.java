@@ -24,6 +24,7 @@ public final class CinderV2Resource {
     public void register(Router v2, SnapshotResource snapshots, VolumeResource volumes) {
         v2.add("GET", "snapshots", r -> listSnapshots(r, false));
         v2.add("GET", "snapshots/detail", r -> listSnapshots(r, true));
+        v2.add("POST", "volumes", this::createVolume);
         v2.add("DELETE", "volumes/{id}", this::deleteVolume);
         snapshots.register(v2);
         volumes.register(v2);
@@ -35,7 +36,12 @@ public final class CinderV2Resource {
         return ApiResponse.ok(SnapshotView.page(request, page, detail, detail));
     }
 
-    /** On EVS a disk's snapshots go with it. */
+    /** Cinder's create, with EVS's rule for the snapshot it starts from. */
+    private ApiResponse createVolume(ApiRequest request) {
+        return VolumeResource.created(request, evs.createVolume(request.caller(), VolumeResource.createRequest(request)));
+    }
+
+    /** On EVS a disk's snapshots go with it, and a disk whose rollback failed may be deleted. */
     private ApiResponse deleteVolume(ApiRequest request) {
         evs.deleteVolume(request.caller(), request.param("id"));
         return ApiResponse.empty(202);

@@ -98,6 +98,11 @@ public final class VolumeResource {
     }
 
     private ApiResponse create(ApiRequest request) {
+        return created(request, volumes.create(request.caller(), createRequest(request)));
+    }
+
+    /** The body of a volume create, checked as Cinder checks it at the request's microversion. */
+    static VolumeCreate createRequest(ApiRequest request) {
         JsonNode root = request.body();
         JsonNode size = root.path("volume").path("size");
         if (size.isString() && size.asString().matches("[0-9]{1,18}")) {
@@ -111,12 +116,14 @@ public final class VolumeResource {
         String description = Bodies.text(body, "description", "display_description");
         boolean multiattach = body.has("multiattach") && !body.get("multiattach").isNull()
                 && ListRules.parseBoolean("multiattach", body.get("multiattach").asString());
-        VolumeCreate create = new VolumeCreate(body.path("size").isIntegralNumber() ? body.get("size").intValue() : null,
+        return new VolumeCreate(body.path("size").isIntegralNumber() ? body.get("size").intValue() : null,
                 Bodies.strip(name), Bodies.strip(description),
                 Bodies.text(body, "availability_zone", "availability_zone"), Bodies.metadata(body.get("metadata")),
                 Bodies.text(body, "snapshot_id", "snapshot_id"), Bodies.text(body, "source_volid", "source_volid"),
                 Bodies.text(body, "volume_type", "volume_type"), multiattach);
-        Volume volume = volumes.create(request.caller(), create);
+    }
+
+    static ApiResponse created(ApiRequest request, Volume volume) {
         return ApiResponse.accepted(ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.NONE)));
     }
 

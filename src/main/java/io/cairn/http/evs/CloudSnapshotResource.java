@@ -91,7 +91,7 @@ public final class CloudSnapshotResource {
         if (name.isEmpty() && description.isEmpty()) {
             throw CairnException.invalidInput("Request body and URI mismatch.");
         }
-        Snapshot updated = snapshots.update(request.caller(), request.param("id"), name, description);
+        Snapshot updated = evs.updateSnapshot(request.caller(), request.param("id"), name, description);
         return ApiResponse.ok(ApiResponse.wrap("snapshot", CloudSnapshotView.details(updated)));
     }
 
@@ -105,12 +105,8 @@ public final class CloudSnapshotResource {
         String volumeId = text(body, "volume_id").orElseThrow(() -> CairnException.invalidInput("invalid volume id!"));
         String name = text(body, "name").orElse(null);
         evs.rollback(request.caller(), request.param("id"), volumeId, name);
-        Map<String, Object> rollback = new LinkedHashMap<>();
-        rollback.put("volume_id", volumeId);
-        if (name != null) {
-            rollback.put("volume_name", name);
-        }
-        return ApiResponse.accepted(ApiResponse.wrap("rollback", rollback));
+        // EVS answers with the disk's id alone, even when the request renames it.
+        return ApiResponse.accepted(ApiResponse.wrap("rollback", ApiResponse.wrap("volume_id", volumeId)));
     }
 
     /** The body's single envelope object, such as {@code {"snapshot": {...}}}. */

@@ -33,6 +33,10 @@ public final class EvsErrorCodes {
             case MALFORMED_REQUEST_URL -> EvsError.fixed(400, "EVS.5400", "Malformed request url.");
             case PROJECT_MISMATCH -> EvsError.fixed(400, "EVS.0001", "invalid tenant id!");
             case SNAPSHOT_NOT_DELETABLE -> EvsError.fixed(400, "EVS.1047", "snapshot status must be available or error when delete snapshot!");
+            case METADATA_TOO_LARGE -> EvsError.fixed(400, "EVS.1005", "size of metadata is too large!");
+            // These refusals keep their own message: the Cinder and EVS paths allow different statuses.
+            case SNAPSHOT_NOT_CLONEABLE -> EvsError.own(400, "EVS.2043");
+            case VOLUME_NOT_DELETABLE -> EvsError.own(400, "EVS.1046");
             // EVS answers a second delete of a snapshot whose deletion failed with a 500.
             case SNAPSHOT_ERROR_DELETING -> EvsError.fixed(500, "EVS.2019", "snapshot is error_deleting!");
             case LIST_LIMIT_TOO_LARGE -> EvsError.fixed(400, "EVS.2142", "invalid filter limit, can not greater than 1000.");
