@@ -327,9 +327,9 @@ public final class SnapshotService {
         return (int) ((bytes + GIB - 1) / GIB);
     }
 
-    /** Admin reset: any status, no transition rules, as Cinder. */
+    /** Admin reset: any of Cinder's statuses (not EVS's rollbacking, which only a rollback sets), no transition rules. */
     public void resetStatus(Caller caller, String id, String status) {
-        SnapshotStatus target = SnapshotStatus.parse(status).orElseThrow(() -> new CairnException(ErrorCode.INVALID_INPUT,
+        SnapshotStatus target = SnapshotStatus.parse(status).filter(s -> s != SnapshotStatus.ROLLBACKING).orElseThrow(() -> new CairnException(ErrorCode.INVALID_INPUT,
                 "Snapshot status: " + status + " is invalid, valid statuses are: " + SnapshotStatus.pythonTuple() + "."));
         Policy.RESET_SNAPSHOT_STATUS.authorize(caller);
         Instant now = now();

@@ -72,6 +72,9 @@ class SnapshotActionContractTest extends SnapshotApiTest {
                 "Snapshot status: foo is invalid, valid statuses are: " + STATUSES + ".");
         assertFault(act(admin, id, "{'os-reset_status':{'status':''}}"), 400,
                 "Snapshot status:  is invalid, valid statuses are: " + STATUSES + ".");
+        // EVS's rollbacking is Cairn's own status, which Cinder's API does not know.
+        assertFault(act(admin, id, "{'os-reset_status':{'status':'rollbacking'}}"), 400,
+                "Snapshot status: rollbacking is invalid, valid statuses are: " + STATUSES + ".");
         assertFault(act(admin, id, "{'os-reset_status':{}}"), 400,
                 "Invalid input for field/attribute os-reset_status. Value: {}. 'status' is a required property");
         assertThat(status(id)).isEqualTo("available");
