@@ -1,27 +1,29 @@
--- wrk script: a create+delete mix. Each connection creates a snapshot of VOLUME_ID, then deletes the
--- snapshot it created last, alternating.
+-- wrk script: a create+delete mix. Each thread creates snapshots of VOLUME_ID, polls each until it is
+-- available, then deletes it: every request is one a well-behaved client would send.
 local token = os.getenv("TOKEN")
 local project = os.getenv("PROJECT")
 local volume = os.getenv("VOLUME_ID")
-local pending = nil
-local create = true
+local creating = {}
+local ready = {}
 
 request = function()
   local headers = { ["X-Auth-Token"] = token, ["Content-Type"] = "application/json" }
-  if create or pending == nil then
-    create = false
-    return wrk.format("POST", "/v3/" .. project .. "/snapshots", headers,
-      '{"snapshot":{"volume_id":"' .. volume .. '","name":"mix"}}')
+  local path = "/v3/" .. project .. "/snapshots"
+  if #ready > 0 then
+    return wrk.format("DELETE", path .. "/" .. table.remove(ready, 1), headers, nil)
+  elseif #creating > 0 then
+    return wrk.format("GET", path .. "/" .. table.remove(creating, 1), headers, nil)
   end
-  create = true
-  local id = pending
-  pending = nil
-  return wrk.format("DELETE", "/v3/" .. project .. "/snapshots/" .. id, headers, nil)
+  return wrk.format("POST", path, headers, '{"snapshot":{"volume_id":"' .. volume .. '","name":"mix"}}')
 end
 
 response = function(status, headers, body)
-  local id = body and body:match('"snapshot":{"id":"([^"]+)"')
-  if id then pending = id end
+  local id, state = (body or ""):match('"snapshot":{"id":"([^"]+)".-"status":"([^"]+)"')
+  if state == "available" then
+    table.insert(ready, id)
+  elseif state == "creating" then
+    table.insert(creating, id)
+  end
 end
 
 done = function(summary, latency, requests)

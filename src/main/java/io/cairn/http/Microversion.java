@@ -4,6 +4,8 @@ import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /** Negotiates the {@code OpenStack-API-Version: volume X.Y} header as Cinder does. */
@@ -16,7 +18,23 @@ final class Microversion {
     /** The outcome: the version to use, or the fault and the version text to echo in the response header. */
     record Outcome(ApiVersion version, String echo, CairnException fault) {}
 
+    /** Successful outcomes by header text: clients send the same few headers on every request. */
+    private static final Map<String, Outcome> AGREED = new ConcurrentHashMap<>();
+    private static final int MAX_AGREED = 256;
+
     static Outcome negotiate(String header) {
+        Outcome agreed = header == null ? null : AGREED.get(header);
+        if (agreed != null) {
+            return agreed;
+        }
+        Outcome outcome = parse(header);
+        if (header != null && outcome.fault() == null && AGREED.size() < MAX_AGREED) {
+            AGREED.put(header, outcome);
+        }
+        return outcome;
+    }
+
+    private static Outcome parse(String header) {
         if (header == null) {
             return new Outcome(ApiVersion.MIN, ApiVersion.MIN.toString(), null);
         }

@@ -20,6 +20,7 @@ import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.exception.DataAccessException;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,8 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class Listing {
     private Listing() {}
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final TypeReference<LinkedHashMap<String, String>> METADATA_MAP = new TypeReference<>() {};
+    private static final ObjectReader METADATA_MAP = JsonMapper.builder().build()
+            .readerFor(new TypeReference<LinkedHashMap<String, String>>() {});
 
     /** Turns a row and its metadata into a domain record. */
     interface RowMapper<T> {
@@ -106,10 +107,10 @@ final class Listing {
         return (database.locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional()).isPresent();
     }
 
-    /** The table's columns in declaration order, then its metadata as one JSON object in key order. */
+    /** The table's selected columns, then its metadata as one JSON object in key order. */
     private static Sql selectRows(DSLContext dsl, ResourceTable table) {
         Sql sql = new Sql().append("select ");
-        for (Field<?> column : table.columns.values()) {
+        for (Field<?> column : table.selected) {
             sql.append(qualified(column)).append(", ");
         }
         ResourceTable.MetadataTable meta = table.metadata;
@@ -321,7 +322,7 @@ final class Listing {
     }
 
     private static <T> List<T> fetch(DSLContext dsl, Sql sql, ResourceTable table, RowMapper<T> mapper) {
-        int metadataColumn = table.columns.size() + 1;
+        int metadataColumn = table.selected.size() + 1;
         return run(dsl, sql, rows -> {
             List<T> result = new ArrayList<>();
             Row row = new Row(rows, table::position);
@@ -334,7 +335,7 @@ final class Listing {
 
     private static Map<String, String> metadataMap(String json) {
         // SQLite aggregates no rows to {}, PostgreSQL to NULL.
-        return json == null || json.equals("{}") ? Map.of() : JSON.readValue(json, METADATA_MAP);
+        return json == null || json.equals("{}") ? Map.of() : METADATA_MAP.readValue(json);
     }
 
     /** The current row of a result, its columns read by field. */

@@ -27,7 +27,9 @@ final class ResourceTable {
     final Field<String> projectId;
     final Field<Boolean> deleted;
     final Map<String, Field<?>> columns = new LinkedHashMap<>();
-    /** Each column's 0-based position in a select of {@link #columns}, for reading results by position. */
+    /** The columns a read selects, in order: those the domain record is made of (every column may filter or sort). */
+    final List<Field<?>> selected = new java.util.ArrayList<>();
+    /** Each selected column's 0-based position, for reading results by position. */
     private final Map<Field<?>, Integer> positions = new java.util.IdentityHashMap<>();
     /** Columns declared NOT NULL: their sort needs no NULLS FIRST/LAST, which PostgreSQL's indexes could not serve. */
     final Set<String> notNull = new HashSet<>(Set.of("id", "project_id", "created_at"));
@@ -65,14 +67,21 @@ final class ResourceTable {
     <T> Field<T> column(String column, DataType<T> type) {
         Field<T> f = field(name(table.getName(), column), type);
         columns.put(column, f);
-        positions.put(f, columns.size() - 1);
         return f;
+    }
+
+    /** Declares the columns reads select, in the order given. */
+    void select(Field<?>... fields) {
+        for (Field<?> field : fields) {
+            positions.put(field, selected.size());
+            selected.add(field);
+        }
     }
 
     int position(Field<?> column) {
         Integer position = positions.get(column);
         if (position == null) {
-            throw new IllegalArgumentException(column + " is not a column of " + table.getName());
+            throw new IllegalArgumentException(column + " is not a selected column of " + table.getName());
         }
         return position;
     }

@@ -47,6 +47,8 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         DELETED_AT = TABLE.time("deleted_at");
         TABLE.joinedFilter("availability_zone", VolumeStore.TABLE, VOLUME_ID, "availability_zone");
         TABLE.notNull("user_id", "volume_id", "status", "volume_size", "use_quota");
+        TABLE.select(ID, PROJECT_ID, USER_ID, VOLUME_ID, GROUP_SNAPSHOT_ID, STATUS, PROGRESS, VOLUME_SIZE, DISPLAY_NAME,
+                DISPLAY_DESCRIPTION, USE_QUOTA, CREATED_AT, UPDATED_AT);
     }
 
     private final Database database;

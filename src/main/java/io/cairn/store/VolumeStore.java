@@ -63,6 +63,9 @@ public final class VolumeStore implements ListSource<Volume> {
         TABLE.time("terminated_at");
         TABLE.alsoMatchedMetadata.add(ResourceTable.MetadataTable.of("volume_admin_metadata", "volume_id"));
         TABLE.notNull("user_id", "status", "attach_status", "size", "availability_zone", "bootable", "multiattach", "use_quota");
+        TABLE.select(ID, PROJECT_ID, USER_ID, STATUS, ATTACH_STATUS, MIGRATION_STATUS, SIZE, AVAILABILITY_ZONE, HOST,
+                DISPLAY_NAME, DISPLAY_DESCRIPTION, SNAPSHOT_ID, SOURCE_VOLID, VOLUME_TYPE_ID, GROUP_ID, BOOTABLE, MULTIATTACH,
+                USE_QUOTA, CREATED_AT, UPDATED_AT, LAUNCHED_AT, PREVIOUS_STATUS);
     }
 
     private static final Table<Record> ADMIN_METADATA = table(name("volume_admin_metadata"));
