@@ -70,5 +70,10 @@ curl -sf -X PUT "$base/os-quota-sets/$project" -H "X-Auth-Token: $TOKEN" -H "Con
 VOLUME_ID="$volume_id" line=$(VOLUME_ID="$volume_id" wrk -t2 -c16 -d"$duration" -s "$here/mix.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
 printf '| %s | %s |\n' "create+delete mix" "$(echo "$line" | sed 's/^RESULT //; s/ / | /g')"
 rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+rss_anon_kib=$(awk '/RssAnon/ {print $2}' "/proc/$server/status")
+# Start-up again: the first server after a build has written the class-data archive when it stopped.
+first_startup=$startup
+kill "$server"; wait "$server" 2>/dev/null || true
+start_server
 echo
-echo "seed: ${snapshots} snapshots x 3 projects in ${seed_seconds}s; start-up to /healthz: ${startup}s; peak RSS: $((rss_kib / 1024)) MiB"
+echo "seed: ${snapshots} snapshots x 3 projects in ${seed_seconds}s; start-up to /healthz: ${first_startup}s (first after the build), ${startup}s (with the class-data archive); peak RSS: $((rss_kib / 1024)) MiB (anonymous at the end: $((rss_anon_kib / 1024)) MiB)"
