@@ -3,7 +3,8 @@
 # Usage: bench/list-at-scale.sh sqlite|postgresql SNAPSHOTS [PROJECTS] [DURATION]
 #   e.g. bench/list-at-scale.sh postgresql 1000000 3 10s
 # PostgreSQL: set CAIRN_DB_URL (and CAIRN_DB_USER, CAIRN_DB_PASSWORD) to an empty database; the script
-# seeds it. The deep page is page (SNAPSHOTS / 50 - 1): page 19,999 at 1M snapshots, by marker.
+# seeds it (BENCH_SEEDED=1: the database already holds the same `cairn bench seed` rows; measure only).
+# The deep page is page (SNAPSHOTS / 50 - 1): page 19,999 at 1M snapshots, by marker.
 # Prints a markdown table; BENCHMARKS.md records the results with the machine they ran on.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,7 +26,11 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 "$root/cairn" --version >/dev/null 2>&1 || true   # builds the jar when it is stale
 seed_started=$(date +%s.%N)
-"$root/cairn" bench seed --data-dir "$work/data" --project "$project" --snapshots "$snapshots" --projects "$projects" 2>&1 | tail -n 1 >&2
+if [ "${BENCH_SEEDED:-}" = 1 ] && [ "$database" = postgresql ]; then
+  echo "bench: using the rows already in $CAIRN_DB_URL (BENCH_SEEDED=1)" >&2
+else
+  "$root/cairn" bench seed --data-dir "$work/data" --project "$project" --snapshots "$snapshots" --projects "$projects" 2>&1 | tail -n 1 >&2
+fi
 seed_seconds=$(echo "$(date +%s.%N) - $seed_started" | bc)
 if [ "$database" = postgresql ]; then
   # Fresh statistics after the bulk load, as autovacuum would give a while later.

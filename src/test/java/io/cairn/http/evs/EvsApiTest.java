@@ -1,5 +1,6 @@
 package io.cairn.http.evs;
 
+import static io.cairn.http.evs.EvsFixture.assertFault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.TestServer;
@@ -173,15 +174,5 @@ class EvsApiTest {
         assertThat(member.delete("//v2/" + PROJECT + "/volumes/" + volume).status()).isEqualTo(202);
         member.awaitGone(native_("/" + id));
         member.awaitGone("/volumes/" + volume);
-    }
-
-    private static void assertFault(Reply reply, int status, String code, String message) {
-        assertThat(reply.status()).as(reply.text()).isEqualTo(status);
-        JsonNode error = reply.json().get("error");
-        assertThat(error.get("code").asString()).isEqualTo(code);
-        if (message != null) {
-            assertThat(error.get("message").asString()).isEqualTo(message);
-        }
-        assertThat(reply.header("X-Request-Id")).startsWith("req-");
     }
 }

@@ -1,7 +1,10 @@
 package io.cairn.http.evs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cairn.Main;
 import io.cairn.TestServer;
+import io.cairn.TestServer.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +26,17 @@ final class EvsFixture {
     record Credential(String access, String secret) {}
 
     private EvsFixture() {}
+
+    /** An EVS fault: the status, {@code error.code}, {@code error.message} (unless null) and the request id header. */
+    static void assertFault(Reply reply, int status, String code, String message) {
+        assertThat(reply.status()).as(reply.text()).isEqualTo(status);
+        JsonNode error = reply.json().get("error");
+        assertThat(error.get("code").asString()).isEqualTo(code);
+        if (message != null) {
+            assertThat(error.get("message").asString()).isEqualTo(message);
+        }
+        assertThat(reply.header("X-Request-Id")).startsWith("req-");
+    }
 
     static TestServer start(Path dir, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(Map.of("faults", "evs", "auth", "noauth,aksk", "secret-key", SECRET_KEY,

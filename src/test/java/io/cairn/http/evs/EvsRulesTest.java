@@ -1,5 +1,6 @@
 package io.cairn.http.evs;
 
+import static io.cairn.http.evs.EvsFixture.assertFault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.TestServer;
@@ -228,14 +229,5 @@ class EvsRulesTest {
             left -= key.length() + value;
         }
         return metadata;
-    }
-
-    private static void assertFault(Reply reply, int status, String code, String message) {
-        assertThat(reply.status()).as(reply.text()).isEqualTo(status);
-        JsonNode error = reply.json().get("error");
-        assertThat(error.get("code").asString()).isEqualTo(code);
-        if (message != null) {
-            assertThat(error.get("message").asString()).isEqualTo(message);
-        }
     }
 }
