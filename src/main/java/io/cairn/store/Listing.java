@@ -53,10 +53,10 @@ final class Listing {
         return fetch(dsl, sql, table, mapper);
     }
 
-    /** Live rows whose {@code column} equals {@code value} (every live row when no column is given), oldest first. */
-    static <T> List<T> rows(DSLContext dsl, ResourceTable table, Optional<Field<String>> column, String value, RowMapper<T> mapper) {
+    /** Live rows whose columns equal the given values (every live row for none), oldest first. */
+    static <T> List<T> rows(DSLContext dsl, ResourceTable table, Map<Field<String>, String> equal, RowMapper<T> mapper) {
         Sql sql = selectRows(dsl, table).append(" where ").append(table.liveSql());
-        column.ifPresent(c -> sql.append(" and ").append(qualified(c)).append(" = ").bind(value));
+        equal.forEach((column, value) -> sql.append(" and ").append(qualified(column)).append(" = ").bind(value));
         sql.append(" order by ").append(qualified(table.columns.get("created_at"))).append(", ").append(qualified(table.id));
         return fetch(dsl, sql, table, mapper);
     }

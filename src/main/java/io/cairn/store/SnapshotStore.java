@@ -103,7 +103,7 @@ public final class SnapshotStore implements ListSource<Snapshot> {
 
     /** Live snapshots of a volume, oldest first. */
     public List<Snapshot> findByVolume(DSLContext tx, String volumeId) {
-        return Listing.rows(tx, TABLE, Optional.of(VOLUME_ID), volumeId, SnapshotStore::toSnapshot);
+        return Listing.rows(tx, TABLE, Map.of(VOLUME_ID, volumeId), SnapshotStore::toSnapshot);
     }
 
     /**

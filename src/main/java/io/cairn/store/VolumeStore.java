@@ -138,7 +138,7 @@ public final class VolumeStore implements ListSource<Volume> {
 
     /** Count, total size and metadata of the live volumes of a project (or of all projects). */
     public List<Volume> all(Optional<String> projectId) {
-        return Listing.rows(dsl, TABLE, projectId.map(p -> PROJECT_ID), projectId.orElse(null), VolumeStore::toVolume);
+        return Listing.rows(dsl, TABLE, projectId.map(p -> Map.of(PROJECT_ID, p)).orElse(Map.of()), VolumeStore::toVolume);
     }
 
     /** Sets the status if the current one is in {@code expected}; false means the row was not in such a status. */
