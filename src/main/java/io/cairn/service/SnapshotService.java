@@ -174,10 +174,10 @@ public final class SnapshotService {
     }
 
     public void forceDelete(Caller caller, String id) {
-        Policy.FORCE_DELETE_SNAPSHOT.authorize(caller);
         Instant now = now();
         database.execute(tx -> {
             Snapshot snapshot = find(tx, caller, id);
+            Policy.FORCE_DELETE_SNAPSHOT.authorize(caller);
             if (snapshot.groupSnapshotId() != null) {
                 throw CairnException.invalidSnapshot("Snapshot  must not be part of a group.");
             }
@@ -189,10 +189,10 @@ public final class SnapshotService {
 
     /** Cinder's os-unmanage: the delete's checks, then a task forgets the row; the engine keeps the data. */
     public void unmanage(Caller caller, String id) {
-        Policy.UNMANAGE_SNAPSHOT.authorize(caller);
         Instant now = now();
         database.execute(tx -> {
             Snapshot snapshot = find(tx, caller, id);
+            Policy.UNMANAGE_SNAPSHOT.authorize(caller);
             if (snapshot.groupSnapshotId() != null
                     || !snapshots.compareAndSetStatus(tx, id, SnapshotStatus.DELETABLE, SnapshotStatus.UNMANAGING, null, now)) {
                 throw CairnException.invalidSnapshot("Snapshot status must be available or error and must not be part of a group.");
@@ -331,10 +331,10 @@ public final class SnapshotService {
     public void resetStatus(Caller caller, String id, String status) {
         SnapshotStatus target = SnapshotStatus.parse(status).filter(s -> s != SnapshotStatus.ROLLBACKING).orElseThrow(() -> new CairnException(ErrorCode.INVALID_INPUT,
                 "Snapshot status: " + status + " is invalid, valid statuses are: " + SnapshotStatus.pythonTuple() + "."));
-        Policy.RESET_SNAPSHOT_STATUS.authorize(caller);
         Instant now = now();
         database.execute(tx -> {
             find(tx, caller, id);
+            Policy.RESET_SNAPSHOT_STATUS.authorize(caller);
             snapshots.setStatus(tx, id, target, now);
         });
     }

@@ -90,6 +90,18 @@ class SnapshotActionContractTest extends SnapshotApiTest {
         assertThat(status(id)).isEqualTo("available");
     }
 
+    /** Cinder looks the snapshot up in the caller's project before it checks the admin policy, as show does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{'os-reset_status':{'status':'error'}}", "{'os-force_delete':{}}", "{'os-unmanage':{}}"})
+    void anAdminActionOfAMemberOnASnapshotItCannotSeeIsNotFound(String action) {
+        Client other = server.as(SnapshotFixture.OTHER_USER, SnapshotFixture.OTHER_PROJECT);
+        String elsewhere = SnapshotFixture.snapshot(other, SnapshotFixture.volume(other, 1));
+        assertFault(act(member, elsewhere, json(action)), 404, "Snapshot " + elsewhere + " could not be found.");
+        assertFault(act(member, "00000000-0000-4000-8000-000000000000", json(action)), 404,
+                "Snapshot 00000000-0000-4000-8000-000000000000 could not be found.");
+        assertThat(status(elsewhere)).isEqualTo("available");
+    }
+
     @Test
     void resetStatusOfAnUnknownSnapshotIsNotFound() {
         assertFault(act(admin, "00000000-0000-4000-8000-000000000000", "{'os-reset_status':{'status':'error'}}"), 404,
