@@ -54,14 +54,11 @@ public final class JsonSchema {
         }
     }
 
-    /**
-     * A failed check. {@code bare} marks an unexpected key in a metadata map, whose message the contract quotes
-     * without Cinder's "Invalid input for field/attribute" wrapping.
-     */
-    private record Violation(Deque<String> path, JsonNode instance, String text, boolean bare) {
+    /** A failed check: where it failed, the value that failed and Python's jsonschema message for it. */
+    private record Violation(Deque<String> path, JsonNode instance, String text) {
         /** Cinder's wrapping: the last path element and Python's str() of the value, unless the error is at the top. */
         String message() {
-            if (path.isEmpty() || bare) {
+            if (path.isEmpty()) {
                 return text;
             }
             return "Invalid input for field/attribute " + path.peekLast() + ". Value: " + PythonRepr.str(instance) + ". " + text;
@@ -145,8 +142,8 @@ public final class JsonSchema {
                     }
                     if (!extras.isEmpty()) {
                         String names = extras.stream().map(PythonRepr::repr).collect(Collectors.joining(", "));
-                        return Optional.of(new Violation(new ArrayDeque<>(path), instance, "Additional properties are not allowed ("
-                                + names + (extras.size() == 1 ? " was" : " were") + " unexpected)", schema.has("patternProperties")));
+                        return fail(path, instance, "Additional properties are not allowed ("
+                                + names + (extras.size() == 1 ? " was" : " were") + " unexpected)");
                     }
                 }
             }
@@ -219,7 +216,7 @@ public final class JsonSchema {
     }
 
     private static Optional<Violation> fail(Deque<String> path, JsonNode instance, String text) {
-        return Optional.of(new Violation(new ArrayDeque<>(path), instance, text, false));
+        return Optional.of(new Violation(new ArrayDeque<>(path), instance, text));
     }
 
     private boolean isDeclared(JsonNode schema, String name) {
