@@ -3,7 +3,8 @@ package io.cairn.http;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -12,6 +13,8 @@ import java.util.regex.Pattern;
 final class Microversion {
     static final String HEADER = "OpenStack-API-Version";
     private static final Pattern FORMAT = Pattern.compile("^([1-9]\\d*)\\.([1-9]\\d*|0)$");
+    /** What Python's {@code str.split()} splits on among the Latin-1 characters a header holds: {@code \s}, and NEL and NBSP too. */
+    private static final Pattern PYTHON_WHITESPACE = Pattern.compile("[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0]+");
 
     private Microversion() {}
 
@@ -40,16 +43,20 @@ final class Microversion {
         }
         String requested = null;
         for (String entry : header.split(",")) {
-            String[] words = entry.strip().split("\\s+", 2);
-            if (words.length == 2 && words[0].toLowerCase(Locale.ROOT).equals("volume")) {
-                requested = words[1].strip();
+            // Cinder takes the first entry that mentions "volume" anywhere, case-sensitively: so gophercloud's
+            // "volumev3 3.30" counts, "block-storage 3.30" and "Volume 3.30" do not.
+            if (entry.contains("volume")) {
+                List<String> words = Arrays.stream(PYTHON_WHITESPACE.split(entry)).filter(word -> !word.isEmpty()).toList();
+                // Cinder unpacks the entry into exactly two words and fails with a 500 otherwise; for a header the
+                // client got wrong, Cairn keeps to the 400 of a header without a volume entry.
+                requested = words.size() == 2 ? words.get(1) : null;
                 break;
             }
         }
         if (requested == null) {
             return new Outcome(null, null, new CairnException(ErrorCode.INVALID_VERSION, Faults.GENERIC_400));
         }
-        if (requested.equalsIgnoreCase("latest")) {
+        if (requested.equals("latest")) {
             return new Outcome(ApiVersion.MAX, ApiVersion.MAX.toString(), null);
         }
         if (!FORMAT.matcher(requested).matches()) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -178,15 +179,39 @@ class SnapshotTransportContractTest {
         }
     }
 
-    @Test
-    void aHeaderWithoutAVolumeEntryIsTheGeneric400() throws Exception {
-        // TestServer's client always says "volume", so this request is built by hand.
+    /** A show with the whole header as given: TestServer's client always says "volume". */
+    private static Reply showWithVersionHeader(String header) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(server.baseUrl() + "/v3/" + SnapshotFixture.PROJECT + "/snapshots/" + snapshot))
                 .header("X-Auth-Token", SnapshotFixture.USER + ":" + SnapshotFixture.PROJECT)
-                .header("OpenStack-API-Version", "block-storage 3.65").GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertFault(new Reply(response.statusCode(), response.headers().map(), response.body()), 400,
-                "The server could not comply with the request since it is either malformed or otherwise incorrect.");
+                .header("OpenStack-API-Version", header).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.headers().map(), response.body());
+    }
+
+    /** Cinder's test is whether an entry contains "volume": gophercloud sends its service type, volumev3. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"volumev3 3.30|3.30", "volume 3.30|3.30", "compute 2.1, volumev3 3.41|3.41",
+            "openstack-volume 3.14|3.14", "volumev3 latest|3.71", "volumev3 \t 3.30|3.30"})
+    void anyServiceTypeThatContainsVolumeNegotiates(String header, String negotiated) throws Exception {
+        Reply reply = showWithVersionHeader(header);
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        assertThat(reply.header("OpenStack-API-Version")).isEqualTo("volume " + negotiated);
+    }
+
+    /** Cinder compares case-sensitively, so neither block-storage nor Volume is a volume entry; nor one that is not two words. */
+    @ParameterizedTest
+    @ValueSource(strings = {"block-storage 3.65", "Volume 3.30", "VOLUME 3.30", "compute 2.1", "volume", "volume 3.30 3.31"})
+    void aHeaderWithoutAVolumeEntryOfTwoWordsIsTheGeneric400(String header) throws Exception {
+        Reply reply = showWithVersionHeader(header);
+        assertFault(reply, 400, "The server could not comply with the request since it is either malformed or otherwise incorrect.");
+        assertThat(reply.header("OpenStack-API-Version")).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"volume LATEST|LATEST", "3.30 volume|volume", "volumev3 v3|v3"})
+    void theSecondWordOfTheVolumeEntryIsTheVersionAsWritten(String header, String version) throws Exception {
+        assertFault(showWithVersionHeader(header), 400,
+                "API Version String " + version + " is of invalid format. Must be of format MajorNum.MinorNum.");
     }
 
     @Test
