@@ -235,10 +235,14 @@ public final class ApiServer implements AutoCloseable {
             state.versionEcho = outcome.version() == null ? ApiVersion.MIN.toString() : outcome.echo();
             return ApiResponse.json(300, versions.render(baseUrl(ctx)));
         }
+        boolean tokenless = ctx.header("X-Auth-Token") == null;
+        if ((path.equals("/v3") || path.equals("/v3/")) && tokenless && authenticator.answersRequestsWithoutToken()) {
+            state.caller = authenticate(ctx, state, ctx.bodyAsBytes()); // noauth's 204, unless the request is signed
+        }
         if (path.equals("/v3")) {
             return ApiResponse.empty(302).withHeader("Location", baseUrl(ctx) + "/v3/");
         }
-        if (path.equals("/v3/") && ctx.header("X-Auth-Token") == null) {
+        if (path.equals("/v3/") && tokenless) {
             // Version discovery (keystoneauth, openstacksdk) asks without a token; a token is still checked.
             return ApiResponse.ok(versions.render(baseUrl(ctx)));
         }
@@ -250,8 +254,7 @@ public final class ApiServer implements AutoCloseable {
         if (!v2 && ctx.bodyAsBytes().length > MAX_BODY) {
             throw new EarlyResponse(plainTooLarge());
         }
-        state.caller = authenticator.authenticate(new AuthRequest(method, ctx.req().getRequestURI(), ctx.queryString(), headers,
-                ctx.bodyAsBytes()));
+        state.caller = authenticate(ctx, state, ctx.bodyAsBytes());
         // v2 predates microversions: it behaves as 3.0 and echoes no version header.
         Microversion.Outcome outcome = v2 ? null : Microversion.negotiate(ctx.header(Microversion.HEADER));
         state.versionEcho = v2 ? null : outcome.echo();
@@ -292,6 +295,19 @@ public final class ApiServer implements AutoCloseable {
         ApiRequest request = new ApiRequest(state.caller, version, project, match.get().params(),
                 QueryString.parse(ctx.queryString()), headers, ctx.bodyAsBytes(), baseUrl(ctx) + prefix);
         return match.get().route().handler().handle(request);
+    }
+
+    /**
+     * The caller, or the authenticator's own answer. That answer (noauth's 204, a 401) comes from in front of the
+     * versioned API, as Cinder's auth middleware does, so it carries no version headers.
+     */
+    private Caller authenticate(Context ctx, State state, byte[] body) {
+        String echo = state.versionEcho;
+        state.versionEcho = null;
+        Caller caller = authenticator.authenticate(new AuthRequest(ctx.method().name(), baseUrl(ctx), ctx.req().getRequestURI(),
+                ctx.queryString(), ctx::header, body));
+        state.versionEcho = echo;
+        return caller;
     }
 
     /** Path segments, percent-decoded, without a {@code .json} suffix. */

@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Keystone token authentication, as keystonemiddleware's auth_token does it in front of Cinder: the
@@ -60,8 +59,8 @@ public final class KeystoneAuth implements Authenticator {
     }
 
     @Override
-    public Caller authenticate(Function<String, String> headers) {
-        String token = headers.apply("X-Auth-Token");
+    public Caller authenticate(AuthRequest request) {
+        String token = request.header("X-Auth-Token");
         if (token == null || token.isBlank()) {
             throw unauthorized();
         }

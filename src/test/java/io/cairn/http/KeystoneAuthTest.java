@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -95,6 +94,15 @@ class KeystoneAuthTest {
 
             assertUnauthorized(reply);
             assertThat(keystone.validations.get()).isZero();
+        }
+
+        @Test
+        void versionDiscoveryWithoutATokenGetsTheVersionsDocument() {
+            // Only noauth answers a token-less request at the version root itself (NoAuthTest).
+            TestServer.Reply reply = withToken(null).get("//v3/");
+
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.json().at("/versions/0/id").asString()).isEqualTo("v3.0");
         }
 
         @Test
@@ -207,8 +215,9 @@ class KeystoneAuthTest {
             return new KeystoneAuth(client, clock, cacheSize, Duration.ofSeconds(10));
         }
 
-        private static Function<String, String> token(String token) {
-            return name -> name.equals("X-Auth-Token") ? token : null;
+        private static AuthRequest token(String token) {
+            return new AuthRequest("GET", "http://127.0.0.1:8776", "/v3/", null, name -> name.equals("X-Auth-Token") ? token : null,
+                    new byte[0]);
         }
 
         @Test

@@ -60,11 +60,6 @@ public final class AkSkAuth implements Authenticator {
     }
 
     @Override
-    public Caller authenticate(Function<String, String> headers) {
-        throw rejected("A signed request must be verified with its method, path, query and body.");
-    }
-
-    @Override
     public Caller authenticate(AuthRequest request) {
         String authorization = request.header("Authorization");
         Matcher parts = authorization == null ? null : AUTHORIZATION.matcher(authorization);

@@ -7,7 +7,6 @@ import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
 import io.cairn.http.AuthRequest;
 import io.cairn.http.Authenticator;
-import java.util.function.Function;
 
 /**
  * {@code auth=<token mode>,aksk}: a request whose Authorization header is an SDK-HMAC-SHA256 signature is
@@ -30,19 +29,20 @@ public final class SignatureOrToken implements Authenticator {
 
     /** Signed requests only. */
     public static Authenticator signaturesOnly(AkSkAuth signatures) {
-        return new SignatureOrToken(signatures, headers -> {
+        return new SignatureOrToken(signatures, request -> {
             throw new CairnException(ErrorCode.UNAUTHORIZED, "Authentication required: sign requests with an access key ("
                     + SdkHmacSha256.ALGORITHM + ").");
         });
     }
 
     @Override
-    public Caller authenticate(Function<String, String> headers) {
-        return AkSkAuth.isSigned(headers) ? signatures.authenticate(headers) : tokens.authenticate(headers);
-    }
-
-    @Override
     public Caller authenticate(AuthRequest request) {
         return AkSkAuth.isSigned(request.headers()) ? signatures.authenticate(request) : tokens.authenticate(request);
+    }
+
+    /** A request without a token is not signed either, so the token mode answers it. */
+    @Override
+    public boolean answersRequestsWithoutToken() {
+        return tokens.answersRequestsWithoutToken();
     }
 }
