@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -81,15 +82,22 @@ public final class AkSkAuth implements Authenticator {
                     + " is more than 15 minutes from the server's time " + SDK_DATE.format(now.atOffset(ZoneOffset.UTC)) + ".");
         }
         AccessKeyService.Credential credential = accessKeys.find(accessKey).orElseThrow(() -> rejected(REJECTED));
-        String canonical;
+        String payloadHash = payloadHash(request);
+        // Which order a client's signer gave a repeated query name's values is not in the request: either verifies.
+        Set<String> canonicals = new LinkedHashSet<>();
         try {
-            canonical = SdkHmacSha256.canonicalRequest(request.method(), request.rawPath(), request.rawQuery(), signedHeaders,
-                    request.headers(), payloadHash(request));
+            for (SdkHmacSha256.RepeatedValues order : SdkHmacSha256.RepeatedValues.values()) {
+                canonicals.add(SdkHmacSha256.canonicalRequest(request.method(), request.rawPath(), request.rawQuery(), order,
+                        signedHeaders, request.headers(), payloadHash));
+            }
         } catch (IllegalArgumentException e) {
             throw rejected(e.getMessage() + ".");
         }
-        String expected = SdkHmacSha256.signature(credential.secret(), SdkHmacSha256.stringToSign(sdkDate, canonical));
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+        boolean verified = canonicals.stream().map(canonical -> SdkHmacSha256.signature(credential.secret(),
+                        SdkHmacSha256.stringToSign(sdkDate, canonical)))
+                .anyMatch(expected -> MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                        signature.getBytes(StandardCharsets.US_ASCII)));
+        if (!verified) {
             throw rejected(REJECTED);
         }
         String projectHeader = request.header("X-Project-Id");

@@ -7,6 +7,8 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +26,30 @@ public final class SdkHmacSha256 {
     public static final String ALGORITHM = "SDK-HMAC-SHA256";
     public static final String EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+    /** Python's and Go's order of strings: by code point (Java's compareTo orders UTF-16 units). */
+    private static final Comparator<String> CODE_POINT_ORDER = (a, b) -> Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
+
     private SdkHmacSha256() {}
+
+    /** How the canonical query orders the values of a name that appears more than once: Huawei's signers differ. */
+    public enum RepeatedValues {
+        /** As the request sends them: the Java SDK. */
+        REQUEST_ORDER,
+        /** Sorted, before they are encoded: the Go and Python SDKs. */
+        SORTED
+    }
 
     /**
      * The canonical request: method, URI, query, headers, signed header names and payload hash, one per line.
      *
      * @param rawPath the path as sent (percent-encoded), whose segments are encoded once more, as the SDK does
      * @param rawQuery the query string as sent, or null
+     * @param repeatedValues the order of a repeated name's values, which the signature does not tell
      * @param signedHeaders lowercase header names, in the client's order (which the SDK sorts)
      * @param headers the request's headers by name; every signed header must be present
      */
-    public static String canonicalRequest(String method, String rawPath, String rawQuery, List<String> signedHeaders,
-                                          Function<String, String> headers, String payloadHash) {
+    public static String canonicalRequest(String method, String rawPath, String rawQuery, RepeatedValues repeatedValues,
+                                          List<String> signedHeaders, Function<String, String> headers, String payloadHash) {
         StringBuilder canonicalHeaders = new StringBuilder();
         for (String name : signedHeaders) {
             String value = headers.apply(name);
@@ -44,7 +58,7 @@ public final class SdkHmacSha256 {
             }
             canonicalHeaders.append(name).append(':').append(value).append('\n');
         }
-        return String.join("\n", method, canonicalUri(rawPath), canonicalQuery(rawQuery), canonicalHeaders,
+        return String.join("\n", method, canonicalUri(rawPath), canonicalQuery(rawQuery, repeatedValues), canonicalHeaders,
                 String.join(";", signedHeaders), payloadHash);
     }
 
@@ -60,8 +74,8 @@ public final class SdkHmacSha256 {
         return uri.toString();
     }
 
-    /** Pairs sorted by encoded name; the values of a repeated name keep their request order. */
-    static String canonicalQuery(String rawQuery) {
+    /** Pairs sorted by encoded name; the values of a repeated name in {@code repeatedValues} order. */
+    static String canonicalQuery(String rawQuery, RepeatedValues repeatedValues) {
         Map<String, List<String>> sorted = new TreeMap<>();
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String pair : rawQuery.split("&")) {
@@ -71,11 +85,16 @@ public final class SdkHmacSha256 {
                 int eq = pair.indexOf('=');
                 String name = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                sorted.computeIfAbsent(urlEncode(name), k -> new ArrayList<>()).add(urlEncode(value));
+                sorted.computeIfAbsent(urlEncode(name), k -> new ArrayList<>()).add(value);
             }
         }
         List<String> pairs = new ArrayList<>();
-        sorted.forEach((name, values) -> values.forEach(value -> pairs.add(name + "=" + value)));
+        sorted.forEach((name, values) -> {
+            if (repeatedValues == RepeatedValues.SORTED) {
+                values.sort(CODE_POINT_ORDER);
+            }
+            values.forEach(value -> pairs.add(name + "=" + urlEncode(value)));
+        });
         return String.join("&", pairs);
     }
 

@@ -2,6 +2,7 @@ package io.cairn.http.aksk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.http.aksk.SdkHmacSha256.RepeatedValues;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,17 +25,25 @@ class SdkHmacSha256Test {
     }
 
     @Test
-    void canonicalQuerySortsByNameAndKeepsTheOrderOfRepeatedValues() {
-        assertThat(SdkHmacSha256.canonicalQuery("limit=2&id=b&id=a&name=a%20b*~&empty="))
+    void canonicalQuerySortsByNameAndKeepsTheOrderOfRepeatedValuesAsTheJavaSdkDoes() {
+        assertThat(SdkHmacSha256.canonicalQuery("limit=2&id=b&id=a&name=a%20b*~&empty=", RepeatedValues.REQUEST_ORDER))
                 .isEqualTo("empty=&id=b&id=a&limit=2&name=a%20b%2A~");
-        assertThat(SdkHmacSha256.canonicalQuery(null)).isEmpty();
+        assertThat(SdkHmacSha256.canonicalQuery(null, RepeatedValues.REQUEST_ORDER)).isEmpty();
+    }
+
+    /** The Go and Python signers sort a repeated name's values as they are, before encoding them. */
+    @Test
+    void canonicalQuerySortsTheValuesOfARepeatedNameAsTheGoAndPythonSdksDo() {
+        assertThat(SdkHmacSha256.canonicalQuery("limit=2&id=b&id=a&id=%C3%A9&id=A%20z&name=x", RepeatedValues.SORTED))
+                .isEqualTo("id=A%20z&id=a&id=b&id=%C3%A9&limit=2&name=x");
+        assertThat(SdkHmacSha256.canonicalQuery(null, RepeatedValues.SORTED)).isEmpty();
     }
 
     @Test
     void canonicalRequestHasABlankLineAfterTheHeaders() {
         Map<String, String> headers = Map.of("host", "127.0.0.1:8776", "x-sdk-date", "20191115T033655Z");
 
-        String canonical = SdkHmacSha256.canonicalRequest("GET", "/v3/p/snapshots/detail", "limit=1",
+        String canonical = SdkHmacSha256.canonicalRequest("GET", "/v3/p/snapshots/detail", "limit=1", RepeatedValues.REQUEST_ORDER,
                 List.of("host", "x-sdk-date"), headers::get, SdkHmacSha256.EMPTY_BODY_SHA256);
 
         assertThat(canonical).isEqualTo("GET\n/v3/p/snapshots/detail/\nlimit=1\nhost:127.0.0.1:8776\nx-sdk-date:20191115T033655Z\n\n"

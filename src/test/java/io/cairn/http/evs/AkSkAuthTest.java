@@ -9,6 +9,7 @@ import io.cairn.TestServer;
 import io.cairn.config.CairnConfig;
 import io.cairn.config.ConfigException;
 import io.cairn.config.Settings;
+import io.cairn.http.aksk.SdkHmacSha256;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,6 +88,32 @@ class AkSkAuthTest {
 
         assertThat(send("GET", path + "?limit=5&name=a%20b", null, headers).statusCode()).isEqualTo(200);
         assertThat(send("GET", path + "?limit=5&name=a%20b", null, headers).statusCode()).isEqualTo(200);
+    }
+
+    /** A GET signed as the Go and Python signers sign it, over the canonical query given here. */
+    private static Map<String, String> signedOver(String path, String canonicalQuery) {
+        String date = SDK_DATE.format(Instant.now());
+        String canonicalHeaders = "host:" + URI.create(server.baseUrl()).getAuthority() + "\nx-project-id:" + PROJECT
+                + "\nx-sdk-date:" + date + "\n";
+        String canonical = String.join("\n", "GET", path + "/", canonicalQuery, canonicalHeaders, "host;x-project-id;x-sdk-date",
+                SdkHmacSha256.EMPTY_BODY_SHA256);
+        String signature = SdkHmacSha256.signature(credential.secret(), SdkHmacSha256.stringToSign(date, canonical));
+        return Map.of("X-Project-Id", PROJECT, "X-Sdk-Date", date, "Authorization", "SDK-HMAC-SHA256 Access=" + credential.access()
+                + ", SignedHeaders=host;x-project-id;x-sdk-date, Signature=" + signature);
+    }
+
+    /** Huawei's Go and Python signers sort the values of a repeated name; the Java SDK keeps the request's order. */
+    @Test
+    void aRepeatedQueryNameVerifiesWithItsValuesSortedOrInRequestOrder() throws Exception {
+        String path = "/v2/" + PROJECT + "/cloudsnapshots/detail";
+
+        assertThat(send("GET", path + "?id=b&id=a", null, signedOver(path, "id=a&id=b")).statusCode()).isEqualTo(200);
+        assertThat(send("GET", path + "?id=b&id=a", null, signedOver(path, "id=b&id=a")).statusCode()).isEqualTo(200);
+        assertThat(send("GET", path + "?id=b&id=a", null, signed("GET", path, Map.of("id", List.of("b", "a")), null, Map.of()))
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> other = send("GET", path + "?id=b&id=a", null, signedOver(path, "id=a"));
+        assertThat(other.statusCode()).isEqualTo(401);
+        assertThat(errorCode(other)).isEqualTo("APIGW.0301");
     }
 
     @Test
