@@ -9,6 +9,8 @@ public enum ErrorCode {
     INVALID_INPUT(400),
     MALFORMED_REQUEST_BODY(400),
     MALFORMED_REQUEST_URL(400),
+    /** A request HTTP itself cannot parse (its request line, a header), refused before it reaches the API. */
+    MALFORMED_REQUEST(400),
     /** The project in the URL is not the caller's. */
     PROJECT_MISMATCH(400),
     INVALID_VERSION(400),

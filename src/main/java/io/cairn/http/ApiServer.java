@@ -8,15 +8,26 @@ import io.cairn.domain.ErrorCode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +120,7 @@ public final class ApiServer implements AutoCloseable {
         app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
-            config.http.maxRequestSize = MAX_EVS_BODY;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new Refusals()));
             for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
                     HandlerType.PATCH, HandlerType.HEAD, HandlerType.OPTIONS)) {
                 config.routes.addHttpHandler(method, "/", this::serve);
@@ -157,13 +168,17 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
+        finished(requestId, state.caller, ctx.method().name(), state.route, ctx.path(), response.status(), started);
+    }
+
+    /** Reports a finished request to the metrics and writes its access-log line. */
+    private void finished(String requestId, Caller caller, String method, String route, String path, int status, long started) {
         long duration = System.nanoTime() - started;
-        String method = ctx.method().name();
-        telemetry.requestFinished(method, state.route, response.status(), duration);
+        telemetry.requestFinished(method, route, status, duration);
         if (ACCESS.isInfoEnabled()) {
             ACCESS.info("request_id={} project={} method={} route={} path={} status={} duration_ms={}", requestId,
-                    logValue(state.caller == null ? null : state.caller.projectId()), method, logValue(state.route),
-                    logValue(ctx.path()), response.status(), String.format(java.util.Locale.ROOT, "%.3f", duration / 1e6));
+                    logValue(caller == null ? null : caller.projectId()), logValue(method), logValue(route), logValue(path), status,
+                    String.format(java.util.Locale.ROOT, "%.3f", duration / 1e6));
         }
     }
 
@@ -176,15 +191,6 @@ public final class ApiServer implements AutoCloseable {
             response = early.response;
         } catch (CairnException fault) {
             response = Faults.of(fault, faults);
-        } catch (io.javalin.http.HttpResponseException e) {
-            // Javalin's own refusals; the one that reaches here is a body over maxRequestSize, which Cinder's
-            // size limiter answers with webob's plain 413.
-            if (e.getStatus() == 413) {
-                response = plainTooLarge();
-            } else {
-                LOG.error("{} {} {} failed", requestId, ctx.method(), ctx.path(), e);
-                response = Faults.of(Faults.internal(), faults);
-            }
         } catch (RuntimeException e) {
             LOG.error("{} {} {} failed", requestId, ctx.method(), ctx.path(), e);
             response = Faults.of(Faults.internal(), faults);
@@ -237,7 +243,7 @@ public final class ApiServer implements AutoCloseable {
         }
         boolean tokenless = ctx.header("X-Auth-Token") == null;
         if ((path.equals("/v3") || path.equals("/v3/")) && tokenless && authenticator.answersRequestsWithoutToken()) {
-            state.caller = authenticate(ctx, state, ctx.bodyAsBytes()); // noauth's 204, unless the request is signed
+            state.caller = authenticate(ctx, state, body(ctx, MAX_BODY)); // noauth's 204, unless the request is signed
         }
         if (path.equals("/v3")) {
             return ApiResponse.empty(302).withHeader("Location", baseUrl(ctx) + "/v3/");
@@ -251,10 +257,8 @@ public final class ApiServer implements AutoCloseable {
             throw new EarlyResponse(plainNotFound());
         }
         state.sendRequestId = v2 || faults == FaultDialect.EVS;
-        if (!v2 && ctx.bodyAsBytes().length > MAX_BODY) {
-            throw new EarlyResponse(plainTooLarge());
-        }
-        state.caller = authenticate(ctx, state, ctx.bodyAsBytes());
+        byte[] body = body(ctx, v2 ? MAX_EVS_BODY : MAX_BODY);
+        state.caller = authenticate(ctx, state, body);
         // v2 predates microversions: it behaves as 3.0 and echoes no version header.
         Microversion.Outcome outcome = v2 ? null : Microversion.negotiate(ctx.header(Microversion.HEADER));
         state.versionEcho = v2 ? null : outcome.echo();
@@ -293,7 +297,7 @@ public final class ApiServer implements AutoCloseable {
             throw Faults.notFound();
         }
         ApiRequest request = new ApiRequest(state.caller, version, project, match.get().params(),
-                QueryString.parse(ctx.queryString()), headers, ctx.bodyAsBytes(), baseUrl(ctx) + prefix);
+                QueryString.parse(ctx.queryString()), headers, body, baseUrl(ctx) + prefix);
         return match.get().route().handler().handle(request);
     }
 
@@ -308,6 +312,28 @@ public final class ApiServer implements AutoCloseable {
                 ctx.queryString(), ctx::header, body));
         state.versionEcho = echo;
         return caller;
+    }
+
+    /**
+     * The body, read once, up to {@code limit} bytes (beyond it Cinder's size limiter answers webob's plain 413).
+     * A body that breaks HTTP's framing (a bad chunk size, a chunk shorter or longer than announced, a flood of
+     * chunk extensions or trailers) or ends before its Content-Length is the client's error: Cinder's 400 for a
+     * body it cannot read, not a server failure.
+     */
+    private static byte[] body(Context ctx, int limit) {
+        if (ctx.req().getContentLengthLong() > limit) {
+            throw new EarlyResponse(plainTooLarge());
+        }
+        byte[] body;
+        try {
+            body = ctx.req().getInputStream().readNBytes(limit + 1);
+        } catch (IOException e) {
+            throw Faults.malformedBody();
+        }
+        if (body.length > limit) {
+            throw new EarlyResponse(plainTooLarge());
+        }
+        return body;
     }
 
     /** Path segments, percent-decoded, without a {@code .json} suffix. */
@@ -361,13 +387,20 @@ public final class ApiServer implements AutoCloseable {
         return new ApiResponse(404, PLAIN_404, java.util.Map.of("Content-Type", "text/plain; charset=UTF-8"));
     }
 
+    /** Cinder's request id headers, and the Huawei SDK's when it may be the client. */
+    private static Map<String, String> requestIdHeaders(String requestId, boolean sendRequestId) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Compute-Request-Id", requestId);
+        headers.put("X-Openstack-Request-Id", requestId);
+        if (sendRequestId) {
+            headers.put("X-Request-Id", requestId);
+        }
+        return headers;
+    }
+
     private static void write(Context ctx, ApiResponse response, String requestId, State state) {
         ctx.status(response.status());
-        ctx.header("X-Compute-Request-Id", requestId);
-        ctx.header("X-Openstack-Request-Id", requestId);
-        if (state.sendRequestId) {
-            ctx.header("X-Request-Id", requestId);
-        }
+        requestIdHeaders(requestId, state.sendRequestId).forEach(ctx::header);
         if (state.versionEcho != null) {
             ctx.header("OpenStack-API-Version", "volume " + state.versionEcho);
             ctx.header("Vary", "OpenStack-API-Version");
@@ -381,6 +414,38 @@ public final class ApiServer implements AutoCloseable {
         } else if (response.status() != 204 && !response.headers().containsKey("Content-Type")) {
             ctx.contentType("application/json");
             ctx.result(new byte[0]);
+        }
+    }
+
+    /**
+     * Jetty's answer to a request it refuses before Cairn's handler sees it: a request line, path or header it cannot
+     * parse (a NUL in the path, say). A 400 gets the dialect's fault with webob's generic message, as Cinder's fault
+     * wrapper words an error it does not explain; Jetty's other refusals (414, 431, 505) keep Jetty's own answer, as
+     * Cinder's web server answers them itself. Either way the request is access-logged and counted.
+     */
+    private final class Refusals extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            long started = System.nanoTime();
+            String requestId = "req-" + UUID.randomUUID();
+            int status = request.getAttribute(ERROR_EXCEPTION) instanceof HttpException refusal ? refusal.getCode() : response.getStatus();
+            String path = request.getHttpURI().getPath();
+            if (status != 400) {
+                finished(requestId, null, request.getMethod(), "unrouted", path, status, started);
+                requestIdHeaders(requestId, false).forEach(response.getHeaders()::put);
+                return super.handle(request, response, callback);
+            }
+            ApiResponse fault = Faults.of(new CairnException(ErrorCode.MALFORMED_REQUEST, Faults.GENERIC_400), faults);
+            // Logged before the answer is sent, as serve() does, so the line exists once the client has its answer.
+            finished(requestId, null, request.getMethod(), "unrouted", path, fault.status(), started);
+            response.setStatus(fault.status());
+            boolean evsClient = faults == FaultDialect.EVS || (path != null && path.startsWith("/v2/"));
+            requestIdHeaders(requestId, evsClient).forEach(response.getHeaders()::put);
+            fault.headers().forEach(response.getHeaders()::put);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            boolean hasBody = !"HEAD".equals(request.getMethod());
+            response.write(true, hasBody ? ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(fault.body())) : BufferUtil.EMPTY_BUFFER, callback);
+            return true;
         }
     }
 }

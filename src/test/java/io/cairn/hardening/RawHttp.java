@@ -36,29 +36,40 @@ final class RawHttp {
     private RawHttp() {}
 
     static Response send(int port, String method, byte[] target, List<Header> headers, byte[] body) throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes((method + " ").getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes(target);
+        request.writeBytes(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n".getBytes(StandardCharsets.US_ASCII));
+        for (Header header : headers) {
+            request.writeBytes((header.name() + ": ").getBytes(StandardCharsets.US_ASCII));
+            request.writeBytes(header.value());
+            request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        if (body != null) {
+            request.writeBytes(("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (body != null) {
+            request.writeBytes(body);
+        }
+        return exchange(port, request.toByteArray(), false);
+    }
+
+    /**
+     * Sends {@code request} exactly as given, framing included, and reads the answer; with {@code halfClose} the
+     * client then stops sending, so a body shorter than it announced ends there.
+     */
+    static Response exchange(int port, byte[] request, boolean halfClose) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(30_000);
-            ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.writeBytes((method + " ").getBytes(StandardCharsets.US_ASCII));
-            request.writeBytes(target);
-            request.writeBytes(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n".getBytes(StandardCharsets.US_ASCII));
-            for (Header header : headers) {
-                request.writeBytes((header.name() + ": ").getBytes(StandardCharsets.US_ASCII));
-                request.writeBytes(header.value());
-                request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            if (body != null) {
-                request.writeBytes(("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            }
-            request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-            if (body != null) {
-                request.writeBytes(body);
-            }
             OutputStream out = socket.getOutputStream();
             try {
-                out.write(request.toByteArray());
+                out.write(request);
                 out.flush();
+                if (halfClose) {
+                    socket.shutdownOutput();
+                }
             } catch (IOException e) {
                 // The server may answer (413, 400) and close before reading an oversized request: read that answer.
             }

@@ -28,7 +28,7 @@ public final class EvsErrorCodes {
     public static EvsError of(ErrorCode code) {
         return switch (code) {
             case INVALID_INPUT, INVALID_VERSION, INVALID_FILTER, INVALID_SORT, INVALID_SNAPSHOT, INVALID_VOLUME, UNKNOWN_ACTION,
-                 VOLUME_STATUS_CONFLICT, SNAPSHOT_STATUS_CONFLICT, UNSUPPORTED_MEDIA_TYPE -> EvsError.own(400, "EVS.5400");
+                 VOLUME_STATUS_CONFLICT, SNAPSHOT_STATUS_CONFLICT, UNSUPPORTED_MEDIA_TYPE, MALFORMED_REQUEST -> EvsError.own(400, "EVS.5400");
             case MALFORMED_REQUEST_BODY -> EvsError.fixed(400, "EVS.5400", "Malformed request body.");
             case MALFORMED_REQUEST_URL -> EvsError.fixed(400, "EVS.5400", "Malformed request url.");
             case PROJECT_MISMATCH -> EvsError.fixed(400, "EVS.0001", "invalid tenant id!");
