@@ -2,6 +2,7 @@ package io.cairn;
 
 import io.cairn.bench.BenchCommand;
 import io.cairn.cli.AccessKeyCommand;
+import io.cairn.cli.CommandFailures;
 import io.cairn.cli.DbCommand;
 import io.cairn.cli.SnapshotCommand;
 import io.cairn.cli.VolumeCommand;
@@ -38,7 +39,6 @@ import io.cairn.service.VolumeService;
 import io.cairn.service.VolumeTypeService;
 import io.cairn.store.AccessKeyStore;
 import io.cairn.store.Database;
-import io.cairn.store.SchemaMigrations;
 import io.cairn.store.QuotaStore;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
@@ -72,7 +72,12 @@ public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, whose failures are reported in one place ({@link CommandFailures}). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(new CommandFailures());
     }
 
     @Override
@@ -215,20 +220,8 @@ public final class Main implements Runnable {
             if (allowInsecureNoauth) {
                 flags.put("allow-insecure-noauth", "true");
             }
-            CairnConfig config;
-            try {
-                config = CairnConfig.from(Settings.load(flags, System.getenv(), Optional.ofNullable(configFile)));
-            } catch (ConfigException e) {
-                System.err.println("cairn: " + e.getMessage());
-                return 2;
-            }
-            Running running;
-            try {
-                running = start(config);
-            } catch (ConfigException | SchemaMigrations.SchemaTooNewException e) {
-                System.err.println("cairn: " + e.getMessage());
-                return 2;
-            }
+            CairnConfig config = CairnConfig.from(Settings.load(flags, System.getenv(), Optional.ofNullable(configFile)));
+            Running running = start(config);
             LOG.info("cairn serving on http://{}:{}/ (data in {})", config.server().host(), running.port(), config.dataDir());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

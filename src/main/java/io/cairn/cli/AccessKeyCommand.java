@@ -1,17 +1,15 @@
 package io.cairn.cli;
 
 import io.cairn.config.CairnConfig;
-import io.cairn.config.ConfigException;
 import io.cairn.config.Settings;
 import io.cairn.domain.AccessKey;
 import io.cairn.service.AccessKeyService;
 import io.cairn.service.SecretBox;
 import io.cairn.store.AccessKeyStore;
 import io.cairn.store.Database;
-import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,47 +36,19 @@ public final class AccessKeyCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    /** Where the database is: the same settings as {@code cairn serve}. */
+    /** Where the database is, and the secret key that seals the secrets: the same settings as {@code cairn serve}. */
     static final class Storage {
-        @Option(names = "--data-dir", description = "Directory of the server's data (CAIRN_DATA_DIR; default ./data).")
-        String dataDir;
+        @picocli.CommandLine.Mixin
+        DatabaseOptions database = new DatabaseOptions();
 
-        @Option(names = "--config", description = "A properties file with settings (CAIRN_CONFIG).")
-        Path configFile;
-
-        Settings settings() {
-            Map<String, String> flags = new HashMap<>();
-            if (dataDir != null) {
-                flags.put("data-dir", dataDir);
-            }
-            return Settings.load(flags, System.getenv(), Optional.ofNullable(configFile));
-        }
-
-        /** Runs {@code work} against the database; a configuration problem is reported and exits 2. */
-        int withService(boolean needsSecretKey, Function<AccessKeyService, Integer> work) {
-            Settings settings;
-            Optional<SecretBox> box;
-            CairnConfig.DatabaseConfig database;
-            try {
-                settings = settings();
-                box = needsSecretKey ? Optional.of(new SecretBox(CairnConfig.accessKeyConfig(settings).encryptionKey())) : Optional.empty();
-                database = databaseConfig(settings);
-            } catch (ConfigException e) {
-                System.err.println("cairn: " + e.getMessage());
-                return 2;
-            }
-            try (Database db = Database.open(database)) {
+        /** Runs {@code work} against the database, which is created (with its directory) when there is none yet. */
+        int withService(boolean needsSecretKey, Function<AccessKeyService, Integer> work) throws IOException {
+            Settings settings = database.settings();
+            Optional<SecretBox> box = needsSecretKey ? Optional.of(new SecretBox(CairnConfig.accessKeyConfig(settings).encryptionKey()))
+                    : Optional.empty();
+            try (Database db = database.open(settings, true)) {
                 return work.apply(new AccessKeyService(new AccessKeyStore(db), box, Clock.systemUTC()));
             }
-        }
-
-        /** Only the database settings: this command needs no auth or Keystone configuration. */
-        private static CairnConfig.DatabaseConfig databaseConfig(Settings settings) {
-            Map<String, String> only = new HashMap<>();
-            for (String key : List.of("data-dir", "db-url", "db-user", "db-password", "db-pool-size")) {
-                settings.find(key).ifPresent(value -> only.put(key, value));
-            }
-            return CairnConfig.from(Settings.load(only, Map.of(), Optional.empty())).database();
         }
     }
 
@@ -104,7 +74,7 @@ public final class AccessKeyCommand implements Runnable {
         Storage storage = new Storage();
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             return storage.withService(true, keys -> {
                 AccessKeyService.Issued issued = keys.create(project, Optional.ofNullable(user),
                         Set.copyOf(Arrays.stream(roles).map(String::strip).filter(r -> !r.isEmpty()).toList()), description);
@@ -135,7 +105,7 @@ public final class AccessKeyCommand implements Runnable {
         Storage storage = new Storage();
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             return storage.withService(false, keys -> {
                 List<AccessKey> all = keys.list(Optional.ofNullable(project));
                 if (json) {
@@ -172,7 +142,7 @@ public final class AccessKeyCommand implements Runnable {
         Storage storage = new Storage();
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             return storage.withService(false, keys -> {
                 if (!keys.delete(accessKey)) {
                     System.err.println("cairn: no access key " + accessKey);

@@ -1,20 +1,12 @@
 package io.cairn.cli;
 
-import io.cairn.config.CairnConfig;
-import io.cairn.config.ConfigException;
-import io.cairn.config.Settings;
 import io.cairn.store.Database;
 import io.cairn.store.SchemaMigrations;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code cairn db migrate|status}: the schema of the configured database (the same settings as
@@ -31,32 +23,13 @@ public final class DbCommand implements Runnable {
 
     /** Where the database is. */
     static final class Target {
-        @Option(names = "--data-dir", description = "Directory of the server's data (CAIRN_DATA_DIR; default ./data).")
-        String dataDir;
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
 
-        @Option(names = "--config", description = "A properties file with settings (CAIRN_CONFIG).")
-        Path configFile;
-
-        /** Runs {@code work} on the database; a configuration or schema problem is reported and exits 2. */
-        int with(Function<Database, Integer> work) {
-            Map<String, String> flags = new HashMap<>();
-            if (dataDir != null) {
-                flags.put("data-dir", dataDir);
-            }
-            try {
-                CairnConfig config = CairnConfig.from(Settings.load(flags, System.getenv(), Optional.ofNullable(configFile)));
-                if (config.database().isSqlite()) {
-                    Files.createDirectories(config.dataDir());
-                }
-                try (Database database = Database.openWithoutMigrating(config.database())) {
-                    return work.apply(database);
-                }
-            } catch (ConfigException | SchemaMigrations.SchemaTooNewException e) {
-                System.err.println("cairn: " + e.getMessage());
-                return 2;
-            } catch (java.io.IOException e) {
-                System.err.println("cairn: " + e.getMessage());
-                return 2;
+        /** Runs {@code work} on the database as it is, which is created (with its directory) when there is none yet. */
+        int with(Function<Database, Integer> work) throws IOException {
+            try (Database opened = database.open(database.settings(), false)) {
+                return work.apply(opened);
             }
         }
     }
@@ -67,7 +40,7 @@ public final class DbCommand implements Runnable {
         Target target;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             return target.with(database -> {
                 SchemaMigrations migrations = SchemaMigrations.of(database);
                 int applied = migrations.migrate();
@@ -84,7 +57,7 @@ public final class DbCommand implements Runnable {
         Target target;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             return target.with(database -> {
                 SchemaMigrations migrations = SchemaMigrations.of(database);
                 System.out.printf("%-8s %-12s %-24s %s%n", "VERSION", "STATE", "INSTALLED", "DESCRIPTION");

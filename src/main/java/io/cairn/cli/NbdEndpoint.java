@@ -1,5 +1,7 @@
 package io.cairn.cli;
 
+import io.cairn.engine.nbd.NbdClient;
+import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /** Where the server's NBD data path listens; a picocli mixin shared by import and export. */
@@ -11,4 +13,15 @@ final class NbdEndpoint {
     @Option(names = "--nbd-port", defaultValue = "${env:CAIRN_NBD_PORT:-10809}",
             description = "Port of the NBD data path (CAIRN_NBD_PORT; default ${DEFAULT-VALUE}).")
     int port;
+
+    /** A connection to {@code export}; a server that cannot be reached is named, since the JDK's message does not. */
+    NbdClient connect(String export) throws IOException {
+        try {
+            return NbdClient.connect(host, port, export);
+        } catch (NbdClient.NbdException e) {
+            throw e; // the server answered: its message says what is wrong with the export
+        } catch (IOException e) {
+            throw new IOException("the NBD data path at " + host + ":" + port + " cannot be reached: " + CommandFailures.reason(e), e);
+        }
+    }
 }

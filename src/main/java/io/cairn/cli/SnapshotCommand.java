@@ -36,7 +36,7 @@ public final class SnapshotCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (NbdClient client = NbdClient.connect(nbd.host, nbd.port, snapshotId);
+            try (NbdClient client = nbd.connect(snapshotId);
                  FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          StandardOpenOption.TRUNCATE_EXISTING)) {
                 long size = client.sizeBytes();
@@ -59,9 +59,6 @@ public final class SnapshotCommand implements Runnable {
                     out.write(ByteBuffer.allocate(1), size - 1); // extend a sparse tail to the full size
                 }
                 out.force(true);
-            } catch (NbdClient.NbdException e) {
-                System.err.println("cairn: " + e.getMessage());
-                return 1;
             }
             System.out.println(file);
             return 0;

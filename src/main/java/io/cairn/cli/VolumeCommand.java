@@ -95,7 +95,7 @@ public final class VolumeCommand implements Runnable {
         private void copy(String volumeId, long imageSize) throws IOException {
             ProgressBar progress = new ProgressBar("importing " + file + " into volume " + volumeId, imageSize);
             byte[] block = new byte[BLOCK];
-            try (NbdClient client = NbdClient.connect(nbd.host, nbd.port, volumeId); InputStream in = Files.newInputStream(file)) {
+            try (NbdClient client = nbd.connect(volumeId); InputStream in = Files.newInputStream(file)) {
                 long offset = 0;
                 int length;
                 while ((length = in.readNBytes(block, 0, BLOCK)) > 0) {
@@ -130,8 +130,12 @@ public final class VolumeCommand implements Runnable {
 
         private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
             String authToken = token != null && !token.isBlank() ? token : "cairn-import:" + project;
-            return http.send(request.header("X-Auth-Token", authToken).header("Accept", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString());
+            try {
+                return http.send(request.header("X-Auth-Token", authToken).header("Accept", "application/json").build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new IOException("the Cairn API at " + url + " cannot be reached: " + CommandFailures.reason(e), e);
+            }
         }
     }
 }

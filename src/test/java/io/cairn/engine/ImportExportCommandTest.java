@@ -58,7 +58,7 @@ class ImportExportCommandTest {
         int exit;
         try {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            exit = new picocli.CommandLine(new Main()).execute(args);
+            exit = Main.commandLine().execute(args);
         } finally {
             System.setOut(original);
         }

@@ -38,7 +38,13 @@ public final class NbdServer implements AutoCloseable {
     public NbdServer start(String host, int port) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
+        } catch (IOException e) {
+            socket.close();
+            // The JDK's message ("Address already in use") does not say which address.
+            throw new IOException("cannot listen for NBD on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
         listener = socket;
         acceptor = Thread.ofVirtual().name("cairn-nbd-accept").start(this::acceptLoop);
         LOG.info("NBD server listening on {}:{}", host, port());

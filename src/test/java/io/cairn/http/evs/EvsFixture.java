@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,7 +64,7 @@ final class EvsFixture {
         synchronized (EvsFixture.class) {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             try {
-                exit = new CommandLine(new Main()).execute(args);
+                exit = Main.commandLine().execute(args);
             } finally {
                 System.setOut(original);
             }
