@@ -13,9 +13,11 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Volumes and snapshots through the NBD data path, driven by the standard tools qemu-io and nbdcopy. */
+@EnabledIf(value = "io.cairn.engine.nbd.Tools#installed", disabledReason = Tools.MISSING)
 class NbdToolsTest {
     private static final int MIB = 1 << 20;
     private static final long VOLUME_SIZE = 16L * MIB;
