@@ -9,6 +9,8 @@ import io.cairn.cli.VolumeCommand;
 import io.cairn.config.CairnConfig;
 import io.cairn.config.ConfigException;
 import io.cairn.config.Settings;
+import io.cairn.domain.VolumeWork;
+import io.cairn.domain.Work;
 import io.cairn.engine.LocalChunkEngine;
 import io.cairn.engine.nbd.NbdServer;
 import io.cairn.http.ApiServer;
@@ -32,10 +34,16 @@ import io.cairn.http.evs.CloudSnapshotResource;
 import io.cairn.service.AccessKeyService;
 import io.cairn.service.AvailabilityZoneService;
 import io.cairn.service.EvsService;
+import io.cairn.service.MetadataService;
 import io.cairn.service.QuotaService;
 import io.cairn.service.SecretBox;
+import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
+import io.cairn.service.SnapshotWorkHandler;
+import io.cairn.service.VolumeActions;
+import io.cairn.service.VolumeAttachments;
 import io.cairn.service.VolumeService;
+import io.cairn.service.VolumeWorkHandler;
 import io.cairn.service.VolumeTypeService;
 import io.cairn.store.AccessKeyStore;
 import io.cairn.store.Database;
@@ -44,7 +52,7 @@ import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
 import io.cairn.store.VolumeStore;
 import io.cairn.task.RecoveryPass;
-import io.cairn.task.TaskKind;
+import io.cairn.task.TaskHandler;
 import io.cairn.task.TaskQueue;
 import io.cairn.task.TaskWorker;
 import java.io.IOException;
@@ -58,6 +66,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -113,32 +123,35 @@ public final class Main implements Runnable {
         SnapshotStore snapshotStore = new SnapshotStore(database);
         VolumeStore volumeStore = new VolumeStore(database);
         TaskStore taskStore = new TaskStore(database);
-        TaskQueue queue = new TaskQueue(taskStore);
+        TaskQueue queue = new TaskQueue(taskStore, clock);
         ServiceMetrics metrics = new ServiceMetrics(clock);
         database.publishPoolMetrics(metrics.registry());
         metrics.watchTaskQueue(taskStore::queueState);
         QuotaService quotas = new QuotaService(database, new QuotaStore(database), config.quotaDefaults());
-        SnapshotService snapshots = new SnapshotService(database, snapshotStore, volumeStore, quotas, queue, engine, clock);
-        VolumeService volumes = new VolumeService(database, volumeStore, snapshotStore, quotas, queue, engine, clock,
+        SnapshotService snapshots = new SnapshotService(database, snapshotStore, volumeStore, quotas, queue, clock);
+        SnapshotManagement snapshotManagement = new SnapshotManagement(database, snapshotStore, volumeStore, quotas, queue,
+                engine, clock);
+        MetadataService volumeMetadata = MetadataService.ofVolumes(database, volumeStore);
+        VolumeService volumes = new VolumeService(database, volumeStore, snapshotStore, volumeMetadata, quotas, queue, clock,
                 config.nodeName() + "@local#default");
+        VolumeActions volumeActions = new VolumeActions(database, volumeStore, snapshotStore, quotas, queue, clock);
+        VolumeAttachments attachments = new VolumeAttachments(database, volumeStore, clock);
 
         new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, clock).run(config.nodeName());
-        TaskWorker worker = new TaskWorker(taskStore, queue, metrics.metered(Map.of(
-                TaskKind.CREATE_VOLUME, volumes.createHandler(),
-                TaskKind.DELETE_VOLUME, volumes.deleteHandler(),
-                TaskKind.EXTEND_VOLUME, volumes.extendHandler(),
-                TaskKind.REVERT_VOLUME, volumes.revertHandler(),
-                TaskKind.ROLLBACK_VOLUME, volumes.rollbackHandler(),
-                TaskKind.CREATE_SNAPSHOT, snapshots.createHandler(),
-                TaskKind.DELETE_SNAPSHOT, snapshots.deleteHandler(),
-                TaskKind.UNMANAGE_SNAPSHOT, snapshots.unmanageHandler())), config.nodeName(), 4);
+        TaskHandler volumeWork = new VolumeWorkHandler(database, volumeStore, snapshotStore, quotas, engine, clock);
+        TaskHandler snapshotWork = new SnapshotWorkHandler(database, snapshotStore, quotas, engine, clock);
+        TaskWorker worker = new TaskWorker(taskStore, queue, metrics.metered(Work.all().collect(Collectors.toMap(
+                Function.identity(), work -> work instanceof VolumeWork ? volumeWork : snapshotWork))), config.nodeName(), 4);
         worker.start();
 
-        EvsService evs = new EvsService(snapshots, volumes, snapshotStore);
+        EvsService evs = new EvsService(snapshots, volumes, volumeActions, snapshotStore);
         CloudSnapshotResource cloudSnapshots = new CloudSnapshotResource(evs, snapshots);
         Router router = new Router();
-        new SnapshotResource(snapshots).register(router);
-        new VolumeResource(volumes).register(router);
+        SnapshotResource snapshotResource = new SnapshotResource(snapshots, snapshotManagement,
+                MetadataService.ofSnapshots(database, snapshotStore));
+        VolumeResource volumeResource = new VolumeResource(volumes, volumeActions, attachments, volumeMetadata);
+        snapshotResource.register(router);
+        volumeResource.register(router);
         cloudSnapshots.registerLegacyRollback(router);
         new QuotaResource(quotas).register(router);
         new LimitsResource(quotas).register(router);
@@ -147,7 +160,7 @@ public final class Main implements Runnable {
         AtomicBoolean ready = new AtomicBoolean();
         Router v2Router = new Router();
         cloudSnapshots.register(v2Router);
-        new CinderV2Resource(evs).register(v2Router, new SnapshotResource(snapshots), new VolumeResource(volumes));
+        new CinderV2Resource(evs).register(v2Router, snapshotResource, volumeResource);
         ApiServer server = new ApiServer(router, v2Router, config.server().faults(), authenticator(config.auth(), database, clock),
                 new VersionResource(), ready::get)
                 .withTelemetry(metrics)

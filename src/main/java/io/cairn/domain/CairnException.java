@@ -17,6 +17,11 @@ public class CairnException extends RuntimeException {
         return code;
     }
 
+    /** A 400 whose message is Cinder's whole text, without the "Invalid input received" prefix. */
+    public static CairnException badRequest(String message) {
+        return new CairnException(ErrorCode.INVALID_INPUT, message);
+    }
+
     public static CairnException invalidInput(String detail) {
         return new CairnException(ErrorCode.INVALID_INPUT, "Invalid input received: " + detail);
     }

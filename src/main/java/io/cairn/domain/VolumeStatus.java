@@ -35,7 +35,9 @@ public enum VolumeStatus {
     ERROR_MANAGING("error_managing"),
     MANAGING("managing"),
     /** Only an EVS rollback leaves a volume here; another rollback or a delete may follow. */
-    ERROR_ROLLBACKING("error_rollbacking");
+    ERROR_ROLLBACKING("error_rollbacking"),
+    /** What Cinder writes on a volume's row when it deletes it; no live volume has it. */
+    DELETED("deleted");
 
     /** The statuses an admin may reset a volume to, in Cinder's order (its message lists them so). */
     public static final java.util.List<VolumeStatus> RESETTABLE = java.util.List.of(CREATING, AVAILABLE, DELETING, ERROR,

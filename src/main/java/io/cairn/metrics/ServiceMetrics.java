@@ -2,11 +2,11 @@ package io.cairn.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cairn.domain.Work;
 import io.cairn.http.ApiServer;
 import io.cairn.store.TaskStore.QueueState;
 import io.cairn.store.TaskStore.Task;
 import io.cairn.task.TaskHandler;
-import io.cairn.task.TaskKind;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,7 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,8 +110,8 @@ public final class ServiceMetrics implements ApiServer.Telemetry, AutoCloseable 
      * Wraps each handler so that every attempt is timed and counted by kind and outcome: {@code succeeded},
      * {@code failed} (an attempt that threw; the worker retries it) and {@code gave_up} (the resource went to error).
      */
-    public Map<TaskKind, TaskHandler> metered(Map<TaskKind, TaskHandler> handlers) {
-        Map<TaskKind, TaskHandler> metered = new EnumMap<>(TaskKind.class);
+    public Map<Work, TaskHandler> metered(Map<Work, TaskHandler> handlers) {
+        Map<Work, TaskHandler> metered = new HashMap<>();
         handlers.forEach((kind, handler) -> metered.put(kind, new MeteredHandler(kind, handler)));
         return metered;
     }
@@ -122,7 +122,7 @@ public final class ServiceMetrics implements ApiServer.Telemetry, AutoCloseable 
         private final Timer failed;
         private final Timer gaveUp;
 
-        MeteredHandler(TaskKind kind, TaskHandler handler) {
+        MeteredHandler(Work kind, TaskHandler handler) {
             this.handler = handler;
             this.succeeded = taskTimer(kind, "succeeded");
             this.failed = taskTimer(kind, "failed");
@@ -152,7 +152,7 @@ public final class ServiceMetrics implements ApiServer.Telemetry, AutoCloseable 
         }
     }
 
-    private Timer taskTimer(TaskKind kind, String outcome) {
+    private Timer taskTimer(Work kind, String outcome) {
         return Timer.builder("cairn.tasks.attempts").description("Task attempts by kind and outcome")
                 .tag("kind", kind.name().toLowerCase(Locale.ROOT)).tag("outcome", outcome).register(registry);
     }

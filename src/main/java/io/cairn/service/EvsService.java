@@ -47,11 +47,13 @@ public final class EvsService {
 
     private final SnapshotService snapshots;
     private final VolumeService volumes;
+    private final VolumeActions volumeActions;
     private final SnapshotStore snapshotStore;
 
-    public EvsService(SnapshotService snapshots, VolumeService volumes, SnapshotStore snapshotStore) {
+    public EvsService(SnapshotService snapshots, VolumeService volumes, VolumeActions volumeActions, SnapshotStore snapshotStore) {
         this.snapshots = requireNonNull(snapshots, "snapshots is null");
         this.volumes = requireNonNull(volumes, "volumes is null");
+        this.volumeActions = requireNonNull(volumeActions, "volumeActions is null");
         this.snapshotStore = requireNonNull(snapshotStore, "snapshotStore is null");
     }
 
@@ -81,7 +83,7 @@ public final class EvsService {
                 case "name" -> filters.add(new Filter.Equals("display_name", value));
                 case "status" -> {
                     if (SnapshotStatus.parse(value).filter(s -> s.wire().equals(value)).isEmpty()) {
-                        throw badRequest("Must specify a valid status.");
+                        throw CairnException.badRequest("Must specify a valid status.");
                     }
                     filters.add(new Filter.Equals("status", value));
                 }
@@ -129,10 +131,10 @@ public final class EvsService {
         return snapshots.update(caller, id, name, description);
     }
 
-    /** Rolls a snapshot's data back onto its own disk; see {@link VolumeService#rollbackToSnapshot}. */
+    /** Rolls a snapshot's data back onto its own disk; see {@link VolumeActions#rollbackToSnapshot}. */
     public void rollback(Caller caller, String snapshotId, String volumeId, String newVolumeName) {
         checkText("name", newVolumeName);
-        volumes.rollbackToSnapshot(caller, snapshotId, volumeId, newVolumeName);
+        volumeActions.rollbackToSnapshot(caller, snapshotId, volumeId, newVolumeName);
     }
 
     /** EVS also makes a disk from a snapshot that a backup is being taken of ({@code backing-up}). */
@@ -150,7 +152,7 @@ public final class EvsService {
 
     private static void checkText(String field, String value) {
         if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
-            throw badRequest(field + " is longer than " + MAX_TEXT_BYTES + " bytes.");
+            throw CairnException.badRequest(field + " is longer than " + MAX_TEXT_BYTES + " bytes.");
         }
     }
 
@@ -163,7 +165,7 @@ public final class EvsService {
         }
         if (metadata.entrySet().stream().anyMatch(e -> characters(e.getKey()) > MAX_METADATA_ITEM
                 || characters(e.getValue()) > MAX_METADATA_ITEM)) {
-            throw badRequest("metadata keys and values must have at most " + MAX_METADATA_ITEM + " characters.");
+            throw CairnException.badRequest("metadata keys and values must have at most " + MAX_METADATA_ITEM + " characters.");
         }
     }
 
@@ -172,9 +174,9 @@ public final class EvsService {
     }
 
     private static int parseLimit(String raw) {
-        BigInteger value = ListRules.parsePythonInt(raw).orElseThrow(() -> badRequest("limit param must be an integer."));
+        BigInteger value = ListRules.parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer."));
         if (value.signum() <= 0) {
-            throw badRequest("limit param must be positive.");
+            throw CairnException.badRequest("limit param must be positive.");
         }
         if (value.compareTo(BigInteger.valueOf(MAX_LIMIT)) > 0) {
             throw new CairnException(ErrorCode.LIST_LIMIT_TOO_LARGE, "invalid filter limit, can not greater than " + MAX_LIMIT + ".");
@@ -183,17 +185,14 @@ public final class EvsService {
     }
 
     private static int parseOffset(String raw) {
-        BigInteger value = ListRules.parsePythonInt(raw).orElseThrow(() -> badRequest("offset param must be an integer."));
+        BigInteger value = ListRules.parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("offset param must be an integer."));
         if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw badRequest("offset param must be between 0 and " + Integer.MAX_VALUE + ".");
+            throw CairnException.badRequest("offset param must be between 0 and " + Integer.MAX_VALUE + ".");
         }
         return value.intValue();
     }
 
     /** EVS's messages stand alone, without Cinder's "Invalid input received:" prefix. */
-    private static CairnException badRequest(String message) {
-        return new CairnException(ErrorCode.INVALID_INPUT, message);
-    }
 
     private static ListSpec v2ListSpec() {
         ListSpec v3 = SnapshotService.LIST_SPEC;

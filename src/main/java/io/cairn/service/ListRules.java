@@ -255,9 +255,9 @@ public final class ListRules {
         if (raw == null) {
             return MAX_LIMIT;
         }
-        BigInteger value = parsePythonInt(raw).orElseThrow(() -> badRequest("limit param must be an integer"));
+        BigInteger value = parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer"));
         if (value.signum() < 0) {
-            throw badRequest("limit param must be positive");
+            throw CairnException.badRequest("limit param must be positive");
         }
         return value.min(BigInteger.valueOf(MAX_LIMIT)).intValue();
     }
@@ -266,12 +266,12 @@ public final class ListRules {
         if (raw == null) {
             return 0;
         }
-        BigInteger value = parsePythonInt(raw).orElseThrow(() -> badRequest("offset must be an integer"));
+        BigInteger value = parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("offset must be an integer"));
         if (value.signum() < 0) {
-            throw badRequest("offset must be >= 0");
+            throw CairnException.badRequest("offset must be >= 0");
         }
         if (value.compareTo(MAX_OFFSET) > 0) {
-            throw badRequest("offset must be <= 2147483647");
+            throw CairnException.badRequest("offset must be <= 2147483647");
         }
         return value.intValue();
     }
@@ -325,7 +325,7 @@ public final class ListRules {
     public static boolean parseBoolean(String name, String value) {
         String lower = value == null ? "" : pythonStrip(value).toLowerCase(Locale.ROOT);
         if (!BOOL_WORDS.contains(lower)) {
-            throw badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
+            throw CairnException.badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
         }
         return TRUE_WORDS.contains(lower);
     }
@@ -337,7 +337,7 @@ public final class ListRules {
     public static boolean parseBoolParam(String name, String value) {
         String lower = value.toLowerCase(Locale.ROOT);
         if (!BOOL_WORDS.contains(lower)) {
-            throw badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
+            throw CairnException.badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
         }
         return TRUE_WORDS.contains(lower);
     }
@@ -346,7 +346,4 @@ public final class ListRules {
         return value == null ? defaultValue : value;
     }
 
-    private static CairnException badRequest(String message) {
-        return new CairnException(ErrorCode.INVALID_INPUT, message);
-    }
 }

@@ -28,7 +28,7 @@ public final class BulkLoader {
         database.execute(tx -> {
             BatchBindStep batch = tx.batch(tx.insertInto(t.table, fields).values(new Object[fields.size()]));
             for (Volume v : volumes) {
-                batch.bind(v.id(), v.projectId(), v.userId(), v.status().wire(), v.attachStatus(), v.size(),
+                batch = batch.bind(v.id(), v.projectId(), v.userId(), v.status().wire(), v.attachStatus(), v.size(),
                         v.availabilityZone(), v.host(), v.displayName(), v.displayDescription(), v.volumeTypeId(),
                         v.bootable(), v.multiattach(), v.useQuota(), Micros.of(v.createdAt()), Micros.of(v.updatedAt()),
                         Micros.of(v.launchedAt()), false);
@@ -45,7 +45,7 @@ public final class BulkLoader {
         database.execute(tx -> {
             BatchBindStep batch = tx.batch(tx.insertInto(t.table, fields).values(new Object[fields.size()]));
             for (Snapshot s : snapshots) {
-                batch.bind(s.id(), s.projectId(), s.userId(), s.volumeId(), s.status().wire(), s.progress(), s.volumeSize(),
+                batch = batch.bind(s.id(), s.projectId(), s.userId(), s.volumeId(), s.status().wire(), s.progress(), s.volumeSize(),
                         s.displayName(), s.displayDescription(), s.useQuota(), Micros.of(s.createdAt()),
                         Micros.of(s.updatedAt()), Micros.of(s.createdAt()), false);
             }
@@ -62,7 +62,7 @@ public final class BulkLoader {
         for (Map.Entry<String, Map<String, String>> owner : owners) {
             int position = 0;
             for (Map.Entry<String, String> pair : owner.getValue().entrySet()) {
-                batch.bind(owner.getKey(), pair.getKey(), pair.getValue(), position++);
+                batch = batch.bind(owner.getKey(), pair.getKey(), pair.getValue(), position++);
                 rows++;
             }
         }

@@ -101,8 +101,7 @@ final class Listing {
      * while the transaction acts on it, whatever other nodes do.
      */
     static boolean lockIfInStatus(Database database, DSLContext tx, ResourceTable table, String id, String status) {
-        @SuppressWarnings("unchecked")
-        Field<String> statusColumn = (Field<String>) table.columns.get("status");
+        Field<String> statusColumn = table.stringColumn("status");
         var select = tx.select(table.id).from(table.table).where(table.live().and(table.id.eq(id)).and(statusColumn.eq(status)));
         return (database.locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional()).isPresent();
     }

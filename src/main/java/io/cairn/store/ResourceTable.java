@@ -91,6 +91,12 @@ final class ResourceTable {
         notNull.addAll(List.of(columnNames));
     }
 
+    /** A text column declared before, by name. */
+    @SuppressWarnings("unchecked")
+    Field<String> stringColumn(String column) {
+        return (Field<String>) java.util.Objects.requireNonNull(columns.get(column), column);
+    }
+
     Field<String> string(String column) {
         return column(column, SQLDataType.VARCHAR);
     }

@@ -1,7 +1,9 @@
 package io.cairn.store;
 
 import io.cairn.domain.Snapshot;
+import io.cairn.domain.SnapshotGuard;
 import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.Transition;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -107,24 +109,37 @@ public final class SnapshotStore implements ListSource<Snapshot> {
     }
 
     /**
-     * Sets the status (and the progress, when not null) if the current status is one of {@code expected}.
+     * Applies a request's transition to the live snapshot as one conditional statement (see {@link StatusChanges}).
      *
-     * @return whether the row changed; false means another writer got there first or the status differs
+     * @return false when the snapshot is not in a from-status or a guard does not hold: the request is refused
      */
-    public boolean compareAndSetStatus(DSLContext tx, String id, Collection<SnapshotStatus> expected,
-                                       SnapshotStatus next, String progress, Instant now) {
-        var update = tx.update(TABLE.table).set(STATUS, next.wire()).set(UPDATED_AT, Micros.of(now));
-        if (progress != null) {
-            update = update.set(PROGRESS, progress);
-        }
-        return update.where(ID.eq(id).and(TABLE.live())
-                        .and(STATUS.in(expected.stream().map(SnapshotStatus::wire).toList())))
-                .execute() == 1;
+    public boolean apply(DSLContext tx, Transition<SnapshotStatus, SnapshotGuard> transition, String id, Instant now) {
+        return StatusChanges.apply(database, tx, TABLE, STATUS, UPDATED_AT, transition, SnapshotStatus::wire,
+                SnapshotStore::guard, id, now);
     }
 
-    /** Sets the status whatever it was (admin reset). */
-    public boolean setStatus(DSLContext tx, String id, SnapshotStatus status, Instant now) {
-        return compareAndSetStatus(tx, id, Set.of(SnapshotStatus.values()), status, null, now);
+    /**
+     * Ends work: moves the snapshot from {@code running} to {@code outcome} (soft-deleting it for {@code deleted}).
+     *
+     * @return false when the snapshot left {@code running} meanwhile (an admin reset): the outcome is not written
+     */
+    public boolean finish(DSLContext tx, String id, SnapshotStatus running, SnapshotStatus outcome, Instant now) {
+        var update = tx.update(TABLE.table).set(STATUS, outcome.wire()).set(UPDATED_AT, Micros.of(now));
+        if (outcome == SnapshotStatus.DELETED) {
+            update = update.set(TABLE.deleted, true).set(DELETED_AT, Micros.of(now));
+        }
+        return update.where(ID.eq(id).and(TABLE.live()).and(STATUS.eq(running.wire()))).execute() == 1;
+    }
+
+    /** Holds the live snapshot's row until the transaction ends, for a read-modify-write of its metadata. */
+    public void lock(DSLContext tx, String id) {
+        StatusChanges.lock(database, tx, TABLE, id);
+    }
+
+    private static Condition guard(SnapshotGuard guard) {
+        return switch (guard) {
+            case NOT_IN_GROUP -> GROUP_SNAPSHOT_ID.isNull();
+        };
     }
 
     public void updateProgress(DSLContext tx, String id, String progress) {
@@ -139,16 +154,6 @@ public final class SnapshotStore implements ListSource<Snapshot> {
 
     public void replaceMetadata(DSLContext tx, String id, Map<String, String> metadata) {
         Listing.replaceMetadata(tx, TABLE.metadata, id, metadata);
-    }
-
-    /** Marks the row deleted (Cinder's soft delete) if it is in {@code expected}; returns whether it was. */
-    public boolean softDelete(DSLContext tx, String id, Collection<SnapshotStatus> expected, Instant now) {
-        return tx.update(TABLE.table)
-                .set(STATUS, SnapshotStatus.DELETED.wire()).set(TABLE.deleted, true)
-                .set(DELETED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.live())
-                        .and(STATUS.in(expected.stream().map(SnapshotStatus::wire).toList())))
-                .execute() == 1;
     }
 
     /** Which of these ids name live snapshots. */

@@ -1,13 +1,20 @@
 package io.cairn.store;
 
 import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.exists;
+import static org.jooq.impl.DSL.noCondition;
+import static org.jooq.impl.DSL.notExists;
+import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 import static org.jooq.impl.DSL.val;
 
+import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.Transition;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeAttachment;
+import io.cairn.domain.VolumeGuard;
 import io.cairn.domain.VolumeStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -72,6 +80,8 @@ public final class VolumeStore implements ListSource<Volume> {
     private static final Field<String> ADMIN_VOLUME_ID = field(name("volume_admin_metadata", "volume_id"), SQLDataType.VARCHAR);
     private static final Field<String> ADMIN_KEY = field(name("volume_admin_metadata", "meta_key"), SQLDataType.VARCHAR);
     private static final Field<String> ADMIN_VALUE = field(name("volume_admin_metadata", "meta_value"), SQLDataType.VARCHAR);
+
+    private static final String ATTACHED = "attached";
 
     private static final Table<Record> ATTACHMENTS = table(name("volume_attachments"));
     private static final Field<String> ATTACHMENT_ID = field(name("volume_attachments", "id"), SQLDataType.VARCHAR);
@@ -141,20 +151,66 @@ public final class VolumeStore implements ListSource<Volume> {
         return Listing.rows(dsl, TABLE, projectId.map(p -> Map.of(PROJECT_ID, p)).orElse(Map.of()), VolumeStore::toVolume);
     }
 
-    /** Sets the status if the current one is in {@code expected}; false means the row was not in such a status. */
-    public boolean compareAndSetStatus(DSLContext tx, String id, Collection<VolumeStatus> expected, VolumeStatus next, Instant now) {
-        var update = tx.update(TABLE.table).set(STATUS, next.wire()).set(UPDATED_AT, Micros.of(now));
-        if (next == VolumeStatus.AVAILABLE) {
-            update = update.set(LAUNCHED_AT, coalesce(LAUNCHED_AT, val(Micros.of(now))));
-        }
-        return update.where(ID.eq(id).and(TABLE.live()).and(STATUS.in(wire(expected)))).execute() == 1;
+    /**
+     * Applies a request's transition to the live volume as one conditional statement (see {@link StatusChanges}).
+     *
+     * @return false when the volume is not in a from-status or a guard does not hold: the request is refused
+     */
+    public boolean apply(DSLContext tx, Transition<VolumeStatus, VolumeGuard> transition, String id, Instant now) {
+        return StatusChanges.apply(database, tx, TABLE, STATUS, UPDATED_AT, transition, VolumeStatus::wire, VolumeStore::guard,
+                id, now);
     }
 
-    /** Moves to {@code next} from one of {@code expected}, remembering the status it left. */
-    public boolean compareAndSetStatusRememberingPrevious(DSLContext tx, String id, Collection<VolumeStatus> expected,
-                                                          VolumeStatus next, Instant now) {
-        return tx.update(TABLE.table).set(PREVIOUS_STATUS, STATUS).set(STATUS, next.wire()).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.live()).and(STATUS.in(wire(expected)))).execute() == 1;
+    /**
+     * Ends work: moves the volume from {@code running} to {@code outcome} (soft-deleting it for {@code deleted}).
+     *
+     * @return false when the volume left {@code running} meanwhile (an admin reset): the outcome is not written
+     */
+    public boolean finish(DSLContext tx, String id, VolumeStatus running, VolumeStatus outcome, Instant now) {
+        var update = tx.update(TABLE.table).set(STATUS, outcome.wire()).set(UPDATED_AT, Micros.of(now));
+        if (outcome == VolumeStatus.AVAILABLE) {
+            update = update.set(LAUNCHED_AT, coalesce(LAUNCHED_AT, val(Micros.of(now))));
+        }
+        if (outcome == VolumeStatus.DELETED) {
+            update = update.set(TABLE.deleted, true).set(DELETED_AT, Micros.of(now));
+        }
+        return update.where(ID.eq(id).and(TABLE.live()).and(STATUS.eq(running.wire()))).execute() == 1;
+    }
+
+    /** Holds the live volume's row until the transaction ends, for a read-modify-write of what hangs off it (metadata). */
+    public void lock(DSLContext tx, String id) {
+        StatusChanges.lock(database, tx, TABLE, id);
+    }
+
+    private static Condition guard(VolumeGuard guard) {
+        return switch (guard) {
+            case NO_SNAPSHOTS -> notExists(snapshots(noCondition()));
+            case NO_GROUP_SNAPSHOTS -> notExists(snapshots(SnapshotStore.TABLE.stringColumn("group_snapshot_id").isNotNull()));
+            case ONLY_DELETABLE_SNAPSHOTS -> notExists(snapshots(SnapshotStore.TABLE.stringColumn("status").notIn(
+                    StatusChanges.wire(SnapshotStatus.DELETABLE, SnapshotStatus::wire))));
+            case ONLY_OWN_SNAPSHOTS -> notExists(snapshots(SnapshotStore.TABLE.stringColumn("project_id").ne(PROJECT_ID)));
+            case NOT_ATTACHED -> ATTACH_STATUS.ne(ATTACHED);
+            case ATTACHED -> ATTACH_STATUS.eq(ATTACHED);
+            case NO_ATTACHMENTS -> notExists(openAttachments());
+            case HAS_ATTACHMENTS -> exists(openAttachments());
+            case IN_USE_ONLY_IF_MULTIATTACH -> STATUS.ne(VolumeStatus.IN_USE.wire()).or(MULTIATTACH.isTrue());
+            case NOT_IN_GROUP -> GROUP_ID.isNull();
+            case MIGRATION_SETTLED -> MIGRATION_STATUS.isNull().or(MIGRATION_STATUS.in("deleting", "error", "success"));
+            case NO_MIGRATION -> MIGRATION_STATUS.isNull();
+            case NOT_MIGRATING -> MIGRATION_STATUS.isNull().or(MIGRATION_STATUS.notLike("migrating%"));
+            case SCHEDULED -> HOST.isNotNull();
+        };
+    }
+
+    /** The live snapshots of the volume the enclosing statement changes, meeting {@code condition}. */
+    private static org.jooq.Select<?> snapshots(Condition condition) {
+        return selectOne().from(SnapshotStore.TABLE.table)
+                .where(SnapshotStore.TABLE.stringColumn("volume_id").eq(ID).and(SnapshotStore.TABLE.live()).and(condition));
+    }
+
+    /** The open attachments of the volume the enclosing statement changes. */
+    private static org.jooq.Select<?> openAttachments() {
+        return selectOne().from(ATTACHMENTS).where(ATTACHMENT_VOLUME_ID.eq(ID).and(ATTACHMENT_STATUS.eq(ATTACHED)));
     }
 
     /** Admin reset: sets whichever of the three fields are given, whatever they were. */
@@ -173,12 +229,9 @@ public final class VolumeStore implements ListSource<Volume> {
         update.where(ID.eq(id).and(TABLE.live())).execute();
     }
 
-    /** Finishes an extend: the new size, and the status it had before ({@code available} or {@code in-use}). */
-    public boolean finishExtend(DSLContext tx, String id, int newSize, Instant now) {
-        return tx.update(TABLE.table).set(SIZE, newSize)
-                .set(STATUS, coalesce(PREVIOUS_STATUS, val(VolumeStatus.AVAILABLE.wire()))).set(PREVIOUS_STATUS, (String) null)
-                .set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.live()).and(STATUS.eq(VolumeStatus.EXTENDING.wire()))).execute() == 1;
+    /** Records the size an extend reached. */
+    public void setSize(DSLContext tx, String id, int size) {
+        tx.update(TABLE.table).set(SIZE, size).where(ID.eq(id).and(TABLE.live())).execute();
     }
 
     public void update(DSLContext tx, String id, String name, String description, Instant now) {
@@ -189,14 +242,6 @@ public final class VolumeStore implements ListSource<Volume> {
     public void setBootable(DSLContext tx, String id, boolean bootable, Instant now) {
         tx.update(TABLE.table).set(BOOTABLE, bootable).set(UPDATED_AT, Micros.of(now))
                 .where(ID.eq(id).and(TABLE.live())).execute();
-    }
-
-    public boolean softDelete(DSLContext tx, String id, Collection<VolumeStatus> expected, Instant now) {
-        return tx.update(TABLE.table)
-                .set(STATUS, "deleted").set(TABLE.deleted, true)
-                .set(DELETED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.live()).and(STATUS.in(wire(expected))))
-                .execute() == 1;
     }
 
     /** Whether the live row is in {@code status}, locked against other nodes until the caller's transaction ends. */
@@ -221,32 +266,28 @@ public final class VolumeStore implements ListSource<Volume> {
         tx.deleteFrom(ADMIN_METADATA).where(ADMIN_VOLUME_ID.eq(id).and(ADMIN_KEY.eq(key))).execute();
     }
 
-    /** Records an attachment and marks the volume attached and in use. */
-    public void attach(DSLContext tx, VolumeAttachment attachment, Instant now) {
+    /** Records an attachment and marks the volume attached (its status is the attach transition's). */
+    public void addAttachment(DSLContext tx, VolumeAttachment attachment) {
         tx.insertInto(ATTACHMENTS).set(ATTACHMENT_ID, attachment.id()).set(ATTACHMENT_VOLUME_ID, attachment.volumeId())
                 .set(INSTANCE_UUID, attachment.instanceUuid()).set(ATTACHED_HOST, attachment.attachedHost())
                 .set(MOUNTPOINT, attachment.mountpoint()).set(ATTACH_MODE, attachment.attachMode())
-                .set(ATTACHMENT_STATUS, "attached").set(ATTACHED_AT, Micros.of(attachment.attachedAt())).execute();
-        tx.update(TABLE.table).set(STATUS, VolumeStatus.IN_USE.wire()).set(ATTACH_STATUS, "attached")
-                .set(UPDATED_AT, Micros.of(now)).where(ID.eq(attachment.volumeId())).execute();
+                .set(ATTACHMENT_STATUS, ATTACHED).set(ATTACHED_AT, Micros.of(attachment.attachedAt())).execute();
+        tx.update(TABLE.table).set(ATTACH_STATUS, ATTACHED).where(ID.eq(attachment.volumeId())).execute();
     }
 
-    /**
-     * Ends one attachment (or all, when {@code attachmentId} is empty); the volume becomes available and
-     * detached when none is left.
-     */
-    public void detach(DSLContext tx, String volumeId, Optional<String> attachmentId, Instant now) {
-        var condition = ATTACHMENT_VOLUME_ID.eq(volumeId).and(ATTACHMENT_STATUS.eq("attached"));
+    /** Ends one attachment (or all, when {@code attachmentId} is empty). */
+    public void endAttachments(DSLContext tx, String volumeId, Optional<String> attachmentId, Instant now) {
+        var condition = ATTACHMENT_VOLUME_ID.eq(volumeId).and(ATTACHMENT_STATUS.eq(ATTACHED));
         if (attachmentId.isPresent()) {
             condition = condition.and(ATTACHMENT_ID.eq(attachmentId.get()));
         }
         tx.update(ATTACHMENTS).set(ATTACHMENT_STATUS, "detached").set(DETACHED_AT, Micros.of(now)).where(condition).execute();
-        boolean attachedStill = tx.fetchExists(ATTACHMENTS, ATTACHMENT_VOLUME_ID.eq(volumeId).and(ATTACHMENT_STATUS.eq("attached")));
-        if (!attachedStill) {
-            tx.update(TABLE.table).set(STATUS, VolumeStatus.AVAILABLE.wire()).set(ATTACH_STATUS, "detached")
-                    .set(UPDATED_AT, Micros.of(now)).where(ID.eq(volumeId)).execute();
-            deleteAdminMetadata(tx, volumeId, "attached_mode");
-        }
+    }
+
+    /** Marks a volume whose last attachment ended detached, and forgets the mode it was attached in. */
+    public void markDetached(DSLContext tx, String volumeId) {
+        tx.update(TABLE.table).set(ATTACH_STATUS, "detached").where(ID.eq(volumeId)).execute();
+        deleteAdminMetadata(tx, volumeId, "attached_mode");
     }
 
     private static List<Volume> withDetails(DSLContext tx, List<Volume> volumes) {
@@ -266,10 +307,6 @@ public final class VolumeStore implements ListSource<Volume> {
                         r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), Micros.toInstant(r.value7()))));
         return volumes.stream().map(v -> v.withDetails(admin.getOrDefault(v.id(), Map.of()),
                 attachments.getOrDefault(v.id(), List.of()))).toList();
-    }
-
-    private static List<String> wire(Collection<VolumeStatus> statuses) {
-        return statuses.stream().map(VolumeStatus::wire).toList();
     }
 
     private static Volume toVolume(Listing.Row r, Map<String, String> metadata) {

@@ -1,23 +1,33 @@
 package io.cairn.task;
 
+import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.SnapshotWork;
 import io.cairn.domain.VolumeStatus;
+import io.cairn.domain.VolumeWork;
+import io.cairn.domain.Work;
 import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
 import io.cairn.store.VolumeStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Run once at start-up, before the workers: hands this node's interrupted tasks back to the queue, and gives
- * every resource left in a transitional status without a task (an admin reset, say) the task that finishes
- * it, so nothing stays in creating or deleting.
+ * Run once at start-up, before the workers: hands this node's interrupted tasks back to the queue, then walks
+ * the work tables ({@link VolumeWork}, {@link SnapshotWork}) so that every resource left in a work's running
+ * status without a task gets that task again or, when the work cannot resume, the work's failure status; a
+ * snapshot a restore held without its restore running is given back as available. So nothing stays in a
+ * transitional status, whichever work a crash interrupted.
  *
  * <p>Safe while other nodes run: it releases only tasks leased to this node, and it acts on a resource only
  * in a transaction that holds the resource's row lock and finds no open task for it, held by any node.
@@ -41,55 +51,82 @@ public final class RecoveryPass {
         this.clock = clock;
     }
 
+    /** What became of one resource the pass looked at. */
+    private enum Outcome { RESUMED, FAILED, RELEASED, UNTOUCHED }
+
     /** @param node this node's name, the owner of the leases it took before it stopped */
     public void run(String node) {
         Instant now = clock.instant();
         int released = tasks.releaseAll(node);
-        int resumed = resumeVolumes(VolumeStatus.CREATING, TaskKind.CREATE_VOLUME, now)
-                + resumeVolumes(VolumeStatus.DELETING, TaskKind.DELETE_VOLUME, now)
-                + resumeSnapshots(SnapshotStatus.CREATING, TaskKind.CREATE_SNAPSHOT, now)
-                + resumeSnapshots(SnapshotStatus.DELETING, TaskKind.DELETE_SNAPSHOT, now)
-                + resumeSnapshots(SnapshotStatus.UNMANAGING, TaskKind.UNMANAGE_SNAPSHOT, now);
-        int failed = fail(VolumeStatus.EXTENDING, VolumeStatus.ERROR_EXTENDING, now)
-                + fail(VolumeStatus.REVERTING, VolumeStatus.ERROR, now);
-        if (released + resumed + failed > 0) {
-            LOG.info("recovery: {} interrupted tasks requeued, {} resources given a new task, {} moved to error",
-                    released, resumed, failed);
-        }
-    }
-
-    /** Work whose argument is lost with its task (the new size, the snapshot) cannot resume: the volume goes to error. */
-    private int fail(VolumeStatus stuck, VolumeStatus error, Instant now) {
-        return count(volumes.idsInStatus(stuck), id -> database.transaction(tx ->
-                volumes.lockIfInStatus(tx, id, stuck) && !tasks.hasOpenTask(tx, id)
-                        && volumes.compareAndSetStatus(tx, id, Set.of(stuck), error, now)));
-    }
-
-    private int resumeVolumes(VolumeStatus status, TaskKind kind, Instant now) {
-        return count(volumes.idsInStatus(status), id -> database.transaction(tx ->
-                volumes.lockIfInStatus(tx, id, status) && enqueueUnlessOpen(tx, kind, id, now)));
-    }
-
-    private int resumeSnapshots(SnapshotStatus status, TaskKind kind, Instant now) {
-        return count(snapshots.idsInStatus(status), id -> database.transaction(tx ->
-                snapshots.lockIfInStatus(tx, id, status) && enqueueUnlessOpen(tx, kind, id, now)));
-    }
-
-    private boolean enqueueUnlessOpen(DSLContext tx, TaskKind kind, String id, Instant now) {
-        if (tasks.hasOpenTask(tx, id)) {
-            return false;
-        }
-        queue.enqueue(tx, kind, id, now);
-        return true;
-    }
-
-    private static int count(List<String> ids, java.util.function.Predicate<String> action) {
-        int count = 0;
-        for (String id : ids) {
-            if (action.test(id)) {
-                count++;
+        List<Outcome> outcomes = new ArrayList<>();
+        Set<VolumeStatus> volumeRunning = Arrays.stream(VolumeWork.values()).map(VolumeWork::running).collect(Collectors.toSet());
+        for (VolumeStatus running : volumeRunning) {
+            for (String id : volumes.idsInStatus(running)) {
+                outcomes.add(database.transaction(tx -> volumes.lockIfInStatus(tx, id, running) && !tasks.hasOpenTask(tx, id)
+                        ? recoverVolume(tx, id, running, now) : Outcome.UNTOUCHED));
             }
         }
-        return count;
+        for (SnapshotWork work : SnapshotWork.values()) {
+            for (String id : snapshots.idsInStatus(work.running())) {
+                outcomes.add(database.transaction(tx -> snapshots.lockIfInStatus(tx, id, work.running()) && !tasks.hasOpenTask(tx, id)
+                        ? resume(tx, work, id, null) : Outcome.UNTOUCHED));
+            }
+        }
+        for (VolumeWork work : VolumeWork.values()) {
+            Optional<SnapshotStatus> held = work.heldSnapshot();
+            if (held.isPresent()) {
+                for (String id : snapshots.idsInStatus(held.get())) {
+                    outcomes.add(database.transaction(tx -> releaseHeld(tx, id, held.get(), now)));
+                }
+            }
+        }
+        if (released > 0 || outcomes.stream().anyMatch(o -> o != Outcome.UNTOUCHED)) {
+            LOG.info("recovery: {} interrupted tasks requeued, {} resources given a new task, {} moved to their failure "
+                    + "status, {} held snapshots given back", released, count(outcomes, Outcome.RESUMED),
+                    count(outcomes, Outcome.FAILED), count(outcomes, Outcome.RELEASED));
+        }
+    }
+
+    /**
+     * Several works may run in one status (a revert and a rollback both in reverting): the one whose held
+     * snapshot is there resumes with it; without one, a work that needs nothing but the row resumes; otherwise
+     * the volume takes the first such work's failure status.
+     */
+    private Outcome recoverVolume(DSLContext tx, String id, VolumeStatus running, Instant now) {
+        List<VolumeWork> candidates = Arrays.stream(VolumeWork.values()).filter(w -> w.running() == running).toList();
+        for (VolumeWork work : candidates) {
+            if (work.heldSnapshot().isPresent()) {
+                Optional<Snapshot> held = snapshots.findByVolume(tx, id).stream()
+                        .filter(s -> s.status() == work.heldSnapshot().get()).findFirst();
+                if (held.isPresent()) {
+                    return resume(tx, work, id, held.get().id());
+                }
+            } else if (work.recovery() == Work.Recovery.RESUME) {
+                return resume(tx, work, id, null);
+            }
+        }
+        volumes.finish(tx, id, running, candidates.getFirst().failure(), now);
+        return Outcome.FAILED;
+    }
+
+    private Outcome resume(DSLContext tx, Work work, String id, String payload) {
+        queue.enqueue(tx, work, id, payload);
+        return Outcome.RESUMED;
+    }
+
+    /** A snapshot held by a restore that no task runs (its volume's task is gone) is available again. */
+    private Outcome releaseHeld(DSLContext tx, String id, SnapshotStatus held, Instant now) {
+        if (!snapshots.lockIfInStatus(tx, id, held)) {
+            return Outcome.UNTOUCHED;
+        }
+        Optional<Snapshot> snapshot = snapshots.find(tx, id, Optional.empty());
+        if (snapshot.isEmpty() || tasks.hasOpenTask(tx, snapshot.get().volumeId())) {
+            return Outcome.UNTOUCHED;
+        }
+        return snapshots.finish(tx, id, held, SnapshotStatus.AVAILABLE, now) ? Outcome.RELEASED : Outcome.UNTOUCHED;
+    }
+
+    private static long count(List<Outcome> outcomes, Outcome outcome) {
+        return outcomes.stream().filter(o -> o == outcome).count();
     }
 }

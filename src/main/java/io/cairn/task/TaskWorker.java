@@ -1,10 +1,10 @@
 package io.cairn.task;
 
+import io.cairn.domain.Work;
 import io.cairn.store.TaskStore;
 import io.cairn.store.TaskStore.Task;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +30,7 @@ public final class TaskWorker implements AutoCloseable {
 
     private final TaskStore store;
     private final TaskQueue queue;
-    private final Map<TaskKind, TaskHandler> handlers;
+    private final Map<Work, TaskHandler> handlers;
     private final String node;
     private final int threads;
     private final List<Thread> running = new ArrayList<>();
@@ -41,10 +41,10 @@ public final class TaskWorker implements AutoCloseable {
      * @param node this node's name: the lease owner of what it claims, and the node its pinned tasks name.
      *             Unique among the nodes sharing a database, as its data directory is its own.
      */
-    public TaskWorker(TaskStore store, TaskQueue queue, Map<TaskKind, TaskHandler> handlers, String node, int threads) {
+    public TaskWorker(TaskStore store, TaskQueue queue, Map<Work, TaskHandler> handlers, String node, int threads) {
         this.store = store;
         this.queue = queue;
-        this.handlers = new EnumMap<>(handlers);
+        this.handlers = Map.copyOf(handlers);
         this.node = node;
         this.threads = threads;
     }
@@ -87,7 +87,7 @@ public final class TaskWorker implements AutoCloseable {
     }
 
     private void execute(Task task) {
-        TaskHandler handler = handlers.get(TaskKind.valueOf(task.kind()));
+        TaskHandler handler = handlers.get(Work.named(task.kind()));
         inFlight.add(task.id());
         try {
             handler.run(task);

@@ -4,7 +4,9 @@ import io.cairn.config.CairnConfig;
 import io.cairn.config.Settings;
 import io.cairn.domain.Caller;
 import io.cairn.engine.LocalChunkEngine;
+import io.cairn.service.MetadataService;
 import io.cairn.service.QuotaService;
+import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
 import io.cairn.store.Database;
 import io.cairn.store.ListQuery;
@@ -47,6 +49,8 @@ public final class BenchData implements AutoCloseable {
     public final Database database;
     public final SnapshotStore snapshots;
     public final SnapshotService snapshotService;
+    public final SnapshotManagement snapshotManagement;
+    public final MetadataService snapshotMetadata;
     /** Live snapshots in {@link #PROJECT}. */
     public final int count;
     /** The newest snapshot of the project: run.sh's show. */
@@ -65,8 +69,10 @@ public final class BenchData implements AutoCloseable {
         snapshots = new SnapshotStore(database);
         VolumeStore volumes = new VolumeStore(database);
         QuotaService quotas = new QuotaService(database, new QuotaStore(database), config.quotaDefaults());
-        snapshotService = new SnapshotService(database, snapshots, volumes, quotas, new TaskQueue(new TaskStore(database)),
-                engine, Clock.systemUTC());
+        TaskQueue tasks = new TaskQueue(new TaskStore(database), Clock.systemUTC());
+        snapshotService = new SnapshotService(database, snapshots, volumes, quotas, tasks, Clock.systemUTC());
+        snapshotManagement = new SnapshotManagement(database, snapshots, volumes, quotas, tasks, engine, Clock.systemUTC());
+        snapshotMetadata = MetadataService.ofSnapshots(database, snapshots);
         count = snapshots.count(query(0, 1));
         if (count < 100) {
             throw new IllegalStateException("the data set at " + dataDir + " has " + count + " snapshots in " + PROJECT

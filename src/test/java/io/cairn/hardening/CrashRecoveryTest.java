@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * kill -9 at random points of creates, deletes, extends and reverts, again and again, restarting each time.
+ * kill -9 at random points of every long operation (creates, deletes with and without cascade, force deletes,
+ * extends, Cinder's reverts, EVS's rollbacks, unmanages), again and again, restarting each time.
  * After every restart nothing stays in a transitional status and the quota usage equals what the lists
  * hold; after the last, a clean stop leaves a chunk store with no orphaned chunk and no map without its
  * resource. Five cycles in the default run, a hundred in the long one.
@@ -27,7 +28,8 @@ import tools.jackson.databind.JsonNode;
 class CrashRecoveryTest {
     private static final String PROJECT = "d4d4d4d4d4d440d4d4d4d4d4d4d4d4d4";
     private static final Set<String> TRANSITIONAL = Set.of("creating", "deleting", "extending", "reverting", "attaching",
-            "detaching", "restoring-backup", "backing-up", "downloading", "uploading", "retyping", "managing");
+            "detaching", "restoring-backup", "backing-up", "downloading", "uploading", "retyping", "managing", "restoring",
+            "rollbacking", "unmanaging");
 
     @TempDir
     Path dataDir;
@@ -50,8 +52,12 @@ class CrashRecoveryTest {
             }
         }
         Counts listed;
+        int unmanaged;
         try (ServerProcess server = start(dataDir)) {
-            listed = assertSettledAndQuotasExact(new ApiClient(server, PROJECT), "after the last kill");
+            ApiClient api = new ApiClient(server, PROJECT);
+            listed = assertSettledAndQuotasExact(api, "after the last kill");
+            // Unmanaged snapshots keep their data on the engine, where manage can find them again.
+            unmanaged = api.get("/manageable_snapshots?host=any").json().get("manageable-snapshots").size();
         } // close() is SIGTERM: a clean stop, so the engine is audited as the server left it
 
         try (LocalChunkEngine engine = LocalChunkEngine.open(dataDir.resolve("engine"), LocalChunkEngine.DEFAULT_CHUNK_SIZE)) {
@@ -61,7 +67,7 @@ class CrashRecoveryTest {
             assertThat(audit.memoryMatchesDisk()).isTrue();
             assertThat(audit.volumes()).as("volume maps (every available volume has one; no deleted volume keeps one)")
                     .isBetween(listed.availableVolumes(), listed.volumes());
-            assertThat(audit.snapshots()).as("snapshot maps").isBetween(listed.availableSnapshots(), listed.snapshots());
+            assertThat(audit.snapshots()).as("snapshot maps").isBetween(listed.availableSnapshots(), listed.snapshots() + unmanaged);
         }
     }
 
@@ -91,7 +97,7 @@ class CrashRecoveryTest {
         for (int i = 0; i < operations; i++) {
             JsonNode volume = volumes.isEmpty() ? null : volumes.get(random.nextInt(volumes.size()));
             JsonNode snapshot = snapshots.isEmpty() ? null : snapshots.get(random.nextInt(snapshots.size()));
-            switch (volume == null || volumes.size() < 3 ? 0 : random.nextInt(6)) {
+            switch (volume == null || volumes.size() < 3 ? 0 : random.nextInt(9)) {
                 case 0 -> api.post("/volumes", "{\"volume\":{\"size\":" + (1 + random.nextInt(2)) + "}}");
                 case 1 -> api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume.get("id").asString() + "\"}}");
                 case 2 -> {
@@ -102,10 +108,26 @@ class CrashRecoveryTest {
                 case 3 -> api.delete("/volumes/" + volume.get("id").asString() + "?cascade=true");
                 case 4 -> api.post("/volumes/" + volume.get("id").asString() + "/action",
                         "{\"os-extend\":{\"new_size\":" + (volume.get("size").asInt() + 1) + "}}");
-                default -> {
+                case 5 -> {
                     if (snapshot != null) {
                         api.post("/volumes/" + snapshot.get("volume_id").asString() + "/action",
                                 "{\"revert\":{\"snapshot_id\":\"" + snapshot.get("id").asString() + "\"}}");
+                    }
+                }
+                case 6 -> {
+                    if (snapshot != null) {
+                        api.post("//v2/" + PROJECT + "/cloudsnapshots/" + snapshot.get("id").asString() + "/rollback",
+                                "{\"rollback\":{\"volume_id\":\"" + snapshot.get("volume_id").asString() + "\"}}");
+                    }
+                }
+                case 7 -> {
+                    if (snapshot != null) {
+                        api.post("/snapshots/" + snapshot.get("id").asString() + "/action", "{\"os-unmanage\":null}");
+                    }
+                }
+                default -> {
+                    if (snapshot != null) {
+                        api.post("/snapshots/" + snapshot.get("id").asString() + "/action", "{\"os-force_delete\":{}}");
                     }
                 }
             }

@@ -182,12 +182,12 @@ final class SnapshotListFixture {
                 directions.add(ascending.get(0));
             }
         }
-        Comparator<JsonNode> order = (a, b) -> 0;
+        List<Comparator<JsonNode>> comparators = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Comparator<JsonNode> byKey = Comparator.comparing(valueOf(all.get(i)), Comparator.nullsFirst(Comparator.naturalOrder()));
-            order = order.thenComparing(directions.get(i) ? byKey : byKey.reversed());
+            comparators.add(directions.get(i) ? byKey : byKey.reversed());
         }
-        return order;
+        return comparators.stream().reduce(Comparator::thenComparing).orElseThrow();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -5,8 +5,8 @@ import io.cairn.http.ApiResponse;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.SnapshotManage;
-import io.cairn.service.SnapshotService;
-import io.cairn.service.SnapshotService.Manageable;
+import io.cairn.service.SnapshotManagement;
+import io.cairn.service.SnapshotManagement.Manageable;
 import io.cairn.domain.Snapshot;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +19,9 @@ import tools.jackson.databind.JsonNode;
 public final class ManageableSnapshotResource {
     private static final JsonSchema MANAGE = JsonSchema.load("snapshot-manage");
 
-    private final SnapshotService snapshots;
+    private final SnapshotManagement snapshots;
 
-    public ManageableSnapshotResource(SnapshotService snapshots) {
+    public ManageableSnapshotResource(SnapshotManagement snapshots) {
         this.snapshots = snapshots;
     }
 

@@ -11,6 +11,8 @@ import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.ListRules;
 import io.cairn.service.Page;
 import io.cairn.service.SnapshotCreate;
+import io.cairn.service.MetadataService;
+import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +29,13 @@ public final class SnapshotResource {
     private static final JsonSchema UPDATE_STATUS = JsonSchema.load("snapshot-update-status");
 
     private final SnapshotService snapshots;
+    private final SnapshotManagement management;
+    private final MetadataService metadata;
 
-    public SnapshotResource(SnapshotService snapshots) {
+    public SnapshotResource(SnapshotService snapshots, SnapshotManagement management, MetadataService metadata) {
         this.snapshots = snapshots;
+        this.management = management;
+        this.metadata = metadata;
     }
 
     public void register(Router router) {
@@ -46,7 +52,7 @@ public final class SnapshotResource {
         router.add("GET", "snapshots/{id}/metadata/{key}", this::metadataItem);
         router.add("PUT", "snapshots/{id}/metadata/{key}", this::updateMetadataItem);
         router.add("DELETE", "snapshots/{id}/metadata/{key}", this::deleteMetadataItem);
-        new ManageableSnapshotResource(snapshots).register(router);
+        new ManageableSnapshotResource(management).register(router);
         new ResourceFilterResource().register(router);
     }
 
@@ -108,7 +114,7 @@ public final class SnapshotResource {
                         update.path("progress").isString() ? update.get("progress").asString() : null);
             }
             case "os-force_delete" -> snapshots.forceDelete(request.caller(), id);
-            case "os-unmanage" -> snapshots.unmanage(request.caller(), id);
+            case "os-unmanage" -> management.unmanage(request.caller(), id);
             default -> throw new CairnException(ErrorCode.UNKNOWN_ACTION, "There is no such action: " + action
                     + ". Verify the request body and Content-Type header and try again.");
         }
@@ -116,18 +122,18 @@ public final class SnapshotResource {
     }
 
     private ApiResponse metadata(ApiRequest request) {
-        return ApiResponse.ok(ApiResponse.wrap("metadata", snapshots.metadata(request.caller(), request.param("id"))));
+        return ApiResponse.ok(ApiResponse.wrap("metadata", metadata.metadata(request.caller(), request.param("id"))));
     }
 
     private ApiResponse updateMetadata(ApiRequest request, boolean replace) {
         Map<String, String> changes = Bodies.metadata(request.body(METADATA).get("metadata"));
         return ApiResponse.ok(ApiResponse.wrap("metadata",
-                snapshots.updateMetadata(request.caller(), request.param("id"), changes, replace)));
+                metadata.update(request.caller(), request.param("id"), changes, replace)));
     }
 
     private ApiResponse metadataItem(ApiRequest request) {
         String key = request.param("key");
-        String value = snapshots.metadataItem(request.caller(), request.param("id"), key);
+        String value = metadata.item(request.caller(), request.param("id"), key);
         return ApiResponse.ok(ApiResponse.wrap("meta", ApiResponse.wrap(key, value)));
     }
 
@@ -137,12 +143,12 @@ public final class SnapshotResource {
         if (!item.containsKey(key)) {
             throw new CairnException(ErrorCode.INVALID_INPUT, "Request body and URI mismatch");
         }
-        snapshots.updateMetadata(request.caller(), request.param("id"), item, false);
+        metadata.update(request.caller(), request.param("id"), item, false);
         return ApiResponse.ok(ApiResponse.wrap("meta", item));
     }
 
     private ApiResponse deleteMetadataItem(ApiRequest request) {
-        snapshots.deleteMetadataItem(request.caller(), request.param("id"), request.param("key"));
+        metadata.deleteItem(request.caller(), request.param("id"), request.param("key"));
         return new ApiResponse(200, null, Map.of());
     }
 

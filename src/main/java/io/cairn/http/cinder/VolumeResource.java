@@ -12,6 +12,9 @@ import io.cairn.service.ListRules;
 import io.cairn.service.Page;
 import io.cairn.service.VolumeAttach;
 import io.cairn.service.VolumeCreate;
+import io.cairn.service.MetadataService;
+import io.cairn.service.VolumeActions;
+import io.cairn.service.VolumeAttachments;
 import io.cairn.service.VolumeService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,9 +51,15 @@ public final class VolumeResource {
     private static final int ETAGS = 15;
 
     private final VolumeService volumes;
+    private final VolumeActions actions;
+    private final VolumeAttachments attachments;
+    private final MetadataService metadata;
 
-    public VolumeResource(VolumeService volumes) {
+    public VolumeResource(VolumeService volumes, VolumeActions actions, VolumeAttachments attachments, MetadataService metadata) {
         this.volumes = volumes;
+        this.actions = actions;
+        this.attachments = attachments;
+        this.metadata = metadata;
     }
 
     public void register(Router router) {
@@ -164,44 +173,44 @@ public final class VolumeResource {
                     ((ObjectNode) argument).put("new_size", Long.parseLong(size.asString()));
                 }
                 EXTEND.validate(body);
-                volumes.extend(request.caller(), request.version(), id, argument.get("new_size").intValue());
+                actions.extend(request.caller(), request.version(), id, argument.get("new_size").intValue());
             }
             case "revert" -> {
                 if (!request.version().atLeast(40)) {
                     throw Faults.notFound();
                 }
                 REVERT.validate(body);
-                volumes.revert(request.caller(), id, Bodies.text(argument, "snapshot_id", "snapshot_id"));
+                actions.revert(request.caller(), id, Bodies.text(argument, "snapshot_id", "snapshot_id"));
             }
             case "os-reset_status" -> {
                 RESET_STATUS.validate(body);
-                volumes.resetStatus(request.caller(), id, nonEmpty(argument, "status"), nonEmpty(argument, "attach_status"),
+                actions.resetStatus(request.caller(), id, nonEmpty(argument, "status"), nonEmpty(argument, "attach_status"),
                         nonEmpty(argument, "migration_status"));
             }
             case "os-force_delete" -> volumes.forceDelete(request.caller(), id);
             case "os-set_bootable" -> {
                 SET_BOOTABLE.validate(body);
-                volumes.setBootable(request.caller(), id, ListRules.parseBoolean("bootable", argument.get("bootable").asString()));
+                actions.setBootable(request.caller(), id, ListRules.parseBoolean("bootable", argument.get("bootable").asString()));
                 return ApiResponse.empty(200);
             }
             case "os-update_readonly_flag" -> {
                 READONLY.validate(body);
-                volumes.updateReadonlyFlag(request.caller(), id, ListRules.parseBoolean("readonly", argument.get("readonly").asString()));
+                actions.updateReadonlyFlag(request.caller(), id, ListRules.parseBoolean("readonly", argument.get("readonly").asString()));
             }
             case "os-attach" -> {
                 ATTACH.validate(body);
-                volumes.attach(request.caller(), id, new VolumeAttach(Bodies.text(argument, "instance_uuid", "instance_uuid"),
+                attachments.attach(request.caller(), id, new VolumeAttach(Bodies.text(argument, "instance_uuid", "instance_uuid"),
                         Bodies.text(argument, "host_name", "host_name"), argument.get("mountpoint").asString(),
                         Optional.ofNullable(Bodies.text(argument, "mode", "mode")).orElse("rw")));
             }
             case "os-detach" -> {
                 DETACH.validate(body);
-                volumes.detach(request.caller(), id, Optional.ofNullable(Bodies.text(argument, "attachment_id", "attachment_id")));
+                attachments.detach(request.caller(), id, Optional.ofNullable(Bodies.text(argument, "attachment_id", "attachment_id")));
             }
-            case "os-reserve" -> volumes.reserve(request.caller(), id);
-            case "os-unreserve" -> volumes.unreserve(request.caller(), id);
-            case "os-begin_detaching" -> volumes.beginDetaching(request.caller(), id);
-            case "os-roll_detaching" -> volumes.rollDetaching(request.caller(), id);
+            case "os-reserve" -> attachments.reserve(request.caller(), id);
+            case "os-unreserve" -> attachments.unreserve(request.caller(), id);
+            case "os-begin_detaching" -> attachments.beginDetaching(request.caller(), id);
+            case "os-roll_detaching" -> attachments.rollDetaching(request.caller(), id);
             default -> throw new CairnException(ErrorCode.UNKNOWN_ACTION, "There is no such action: " + action
                     + ". Verify the request body and Content-Type header and try again.");
         }
@@ -209,7 +218,7 @@ public final class VolumeResource {
     }
 
     private ApiResponse metadata(ApiRequest request) {
-        Map<String, String> metadata = volumes.metadata(request.caller(), request.param("id"));
+        Map<String, String> metadata = this.metadata.metadata(request.caller(), request.param("id"));
         ApiResponse response = ApiResponse.ok(ApiResponse.wrap("metadata", metadata));
         return request.version().atLeast(ETAGS) ? response.withHeader("Etag", etag(metadata)) : response;
     }
@@ -219,12 +228,12 @@ public final class VolumeResource {
         if (replace && !ifMatch(request)) {
             return ApiResponse.empty(412);
         }
-        return ApiResponse.ok(ApiResponse.wrap("metadata", volumes.updateMetadata(request.caller(), request.param("id"), changes, replace)));
+        return ApiResponse.ok(ApiResponse.wrap("metadata", metadata.update(request.caller(), request.param("id"), changes, replace)));
     }
 
     private ApiResponse metadataItem(ApiRequest request) {
         String key = request.param("key");
-        return ApiResponse.ok(ApiResponse.wrap("meta", ApiResponse.wrap(key, volumes.metadataItem(request.caller(), request.param("id"), key))));
+        return ApiResponse.ok(ApiResponse.wrap("meta", ApiResponse.wrap(key, metadata.item(request.caller(), request.param("id"), key))));
     }
 
     private ApiResponse updateMetadataItem(ApiRequest request) {
@@ -235,12 +244,12 @@ public final class VolumeResource {
         if (!item.containsKey(request.param("key"))) {
             throw new CairnException(ErrorCode.INVALID_INPUT, "Request body and URI mismatch");
         }
-        volumes.updateMetadata(request.caller(), request.param("id"), item, false);
+        metadata.update(request.caller(), request.param("id"), item, false);
         return ApiResponse.ok(ApiResponse.wrap("meta", item));
     }
 
     private ApiResponse deleteMetadataItem(ApiRequest request) {
-        volumes.deleteMetadataItem(request.caller(), request.param("id"), request.param("key"));
+        metadata.deleteItem(request.caller(), request.param("id"), request.param("key"));
         return ApiResponse.empty(200);
     }
 
@@ -339,7 +348,7 @@ public final class VolumeResource {
         if (!quoted) {
             tags.add(header);
         }
-        return tags.contains(etag(volumes.metadata(request.caller(), request.param("id"))));
+        return tags.contains(etag(metadata.metadata(request.caller(), request.param("id"))));
     }
 
     /** A string field that is present and not empty, as Cinder's reset treats falsy values as absent. */

@@ -40,7 +40,7 @@ public class SnapshotPageBenchmark {
     public void open() {
         data = BenchData.open();
         Router router = new Router();
-        new SnapshotResource(data.snapshotService).register(router);
+        new SnapshotResource(data.snapshotService, data.snapshotManagement, data.snapshotMetadata).register(router);
         api = new InProcessApi(router);
         deepPage = "snapshots/detail?limit=50&marker=" + data.deepMarkerId;
         show = "snapshots/" + data.firstId;

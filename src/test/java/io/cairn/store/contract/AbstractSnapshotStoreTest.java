@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.SnapshotTransitions;
 import io.cairn.store.ListQuery;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
@@ -165,32 +166,29 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
     }
 
     @Test
-    void compareAndSetChangesTheStatusOnlyFromAnExpectedOne() {
+    void finishingWorkChangesTheStatusOnlyFromItsRunningOne() {
         Snapshot s = insert("one", 1, Map.of());
 
-        boolean first = database.transaction(tx -> snapshots.compareAndSetStatus(tx, s.id(), Set.of(SnapshotStatus.CREATING),
-                SnapshotStatus.AVAILABLE, "100%", at(10)));
-        boolean second = database.transaction(tx -> snapshots.compareAndSetStatus(tx, s.id(), Set.of(SnapshotStatus.CREATING),
-                SnapshotStatus.ERROR, null, at(11)));
+        boolean first = database.transaction(tx -> snapshots.finish(tx, s.id(), SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, at(10)));
+        boolean second = database.transaction(tx -> snapshots.finish(tx, s.id(), SnapshotStatus.CREATING, SnapshotStatus.ERROR, at(11)));
 
         assertThat(first).isTrue();
         assertThat(second).isFalse();
         Snapshot found = snapshots.find(s.id(), Optional.empty()).orElseThrow();
         assertThat(found.status()).isEqualTo(SnapshotStatus.AVAILABLE);
-        assertThat(found.progress()).isEqualTo("100%");
         assertThat(found.updatedAt()).isEqualTo(at(10));
         assertThat(snapshots.idsInStatus(SnapshotStatus.AVAILABLE)).containsExactly(s.id());
     }
 
     @Test
-    void ofManyRacingCompareAndSetsExactlyOneWins() throws Exception {
+    void ofManyRacingTransitionsExactlyOneApplies() throws Exception {
         Snapshot s = insert("one", 1, Map.of());
         List<Thread> threads = new ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger wins = new java.util.concurrent.atomic.AtomicInteger();
         for (int i = 0; i < 8; i++) {
             threads.add(Thread.ofPlatform().start(() -> {
-                if (database.transaction(tx -> snapshots.compareAndSetStatus(tx, s.id(), Set.of(SnapshotStatus.CREATING),
-                        SnapshotStatus.AVAILABLE, null, at(2)))) {
+                if (database.transaction(tx -> snapshots.apply(tx, SnapshotTransitions.report(SnapshotStatus.CREATING,
+                        SnapshotStatus.AVAILABLE), s.id(), at(2)))) {
                     wins.incrementAndGet();
                 }
             }));
@@ -206,8 +204,8 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
         Snapshot kept = insert("kept", 1, Map.of());
         Snapshot gone = insert("gone", 2, Map.of());
 
-        assertThat(committed(tx -> snapshots.softDelete(tx, gone.id(), Set.of(SnapshotStatus.AVAILABLE), at(3)))).isFalse();
-        assertThat(committed(tx -> snapshots.softDelete(tx, gone.id(), Set.of(SnapshotStatus.CREATING), at(3)))).isTrue();
+        assertThat(committed(tx -> snapshots.finish(tx, gone.id(), SnapshotStatus.AVAILABLE, SnapshotStatus.DELETED, at(3)))).isFalse();
+        assertThat(committed(tx -> snapshots.finish(tx, gone.id(), SnapshotStatus.CREATING, SnapshotStatus.DELETED, at(3)))).isTrue();
 
         assertThat(snapshots.find(gone.id(), Optional.empty())).isEmpty();
         assertThat(ids(List.of())).containsExactly(kept.id());

@@ -56,7 +56,7 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
     @Test
     void onlyTheLeaseHolderCompletesOrFails() {
         String id = enqueue("r1", 1, Optional.empty());
-        tasks.claim("node1", "node1", LONG_LEASE).orElseThrow();
+        assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isPresent();
 
         assertThat(tasks.complete(id, "node2")).isFalse();
         assertThat(tasks.fail(id, "node2", "not mine")).isFalse();
@@ -106,7 +106,7 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
     @Test
     void aTaskWhoseLeaseExpiredIsTakenOverAndTheOldHolderCanNoLongerFinishIt() throws Exception {
         String id = enqueue("r1", 1, Optional.empty());
-        tasks.claim("dead-node", "dead-node", Duration.ofMillis(200)).orElseThrow();
+        assertThat(tasks.claim("dead-node", "dead-node", Duration.ofMillis(200))).isPresent();
         assertThat(tasks.claim("node2", "node2", LONG_LEASE)).isEmpty();
 
         Thread.sleep(300);
@@ -121,7 +121,7 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
     @Test
     void aRenewedLeaseDoesNotExpire() throws Exception {
         String id = enqueue("r1", 1, Optional.empty());
-        tasks.claim("node1", "node1", Duration.ofMillis(300)).orElseThrow();
+        assertThat(tasks.claim("node1", "node1", Duration.ofMillis(300))).isPresent();
 
         assertThat(tasks.renew("node1", List.of(id), LONG_LEASE)).isEqualTo(1);
         assertThat(tasks.renew("node2", List.of(id), LONG_LEASE)).isZero();
@@ -143,7 +143,7 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
     @Test
     void aRetryIsDueOnlyAfterItsDelay() throws Exception {
         String id = enqueue("r1", 1, Optional.empty());
-        tasks.claim("node1", "node1", LONG_LEASE).orElseThrow();
+        assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isPresent();
 
         tasks.retryLater(id, "node1", "disk full", Duration.ofMillis(300));
         assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isEmpty();
@@ -157,8 +157,8 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
     void releasingANodesTasksLeavesOtherNodesLeasesAlone() {
         String mine = enqueue("r1", 1, Optional.empty());
         String theirs = enqueue("r2", 2, Optional.empty());
-        tasks.claim("node1", "node1", LONG_LEASE).orElseThrow();
-        tasks.claim("node2", "node2", LONG_LEASE).orElseThrow();
+        assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isPresent();
+        assertThat(tasks.claim("node2", "node2", LONG_LEASE)).isPresent();
 
         assertThat(tasks.releaseAll("node1")).isEqualTo(1);
 
@@ -170,7 +170,7 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
     void pruningDropsOnlyFinishedTasks() throws Exception {
         String done = enqueue("r1", 1, Optional.empty());
         enqueue("r2", 2, Optional.empty());
-        tasks.claim("node1", "node1", LONG_LEASE).orElseThrow();
+        assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isPresent();
         tasks.complete(done, "node1");
         Thread.sleep(20);
 

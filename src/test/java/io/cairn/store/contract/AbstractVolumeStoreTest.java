@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeAttachment;
 import io.cairn.domain.VolumeStatus;
+import io.cairn.domain.VolumeTransitions;
 import io.cairn.store.ListQuery;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
@@ -52,11 +53,11 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
     }
 
     @Test
-    void becomingAvailableSetsLaunchedAtOnceAndCompareAndSetRespectsTheExpectedStatus() {
+    void becomingAvailableSetsLaunchedAtOnceAndFinishingRespectsTheRunningStatus() {
         Volume v = insert(1);
 
-        assertThat(committed(tx -> volumes.compareAndSetStatus(tx, v.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE, at(5)))).isTrue();
-        assertThat(committed(tx -> volumes.compareAndSetStatus(tx, v.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR, at(6)))).isFalse();
+        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.AVAILABLE, at(5)))).isTrue();
+        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.ERROR, at(6)))).isFalse();
 
         Volume found = volumes.find(v.id(), Optional.empty()).orElseThrow();
         assertThat(found.status()).isEqualTo(VolumeStatus.AVAILABLE);
@@ -65,20 +66,23 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
     }
 
     @Test
-    void anExtendRemembersThePreviousStatusAndReturnsToIt() {
+    void aTransitionAppliesOnlyFromItsStatusesAndWithItsGuards() {
         Volume v = insert(1);
+        database.execute(tx -> volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.AVAILABLE, at(2)));
+
+        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.EXTEND_ATTACHED, v.id(), at(3)))).isFalse();
+        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.EXTEND, v.id(), at(3)))).isTrue();
+        assertThat(status(v.id())).isEqualTo(VolumeStatus.EXTENDING);
         database.execute(tx -> {
-            volumes.compareAndSetStatus(tx, v.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.IN_USE, at(2));
-            volumes.compareAndSetStatusRememberingPrevious(tx, v.id(), Set.of(VolumeStatus.IN_USE), VolumeStatus.EXTENDING, at(3));
+            volumes.setSize(tx, v.id(), 7);
+            volumes.finish(tx, v.id(), VolumeStatus.EXTENDING, VolumeStatus.AVAILABLE, at(4));
         });
-        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().previousStatus()).isEqualTo(VolumeStatus.IN_USE);
+        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().size()).isEqualTo(7);
 
-        assertThat(committed(tx -> volumes.finishExtend(tx, v.id(), 7, at(4)))).isTrue();
-
-        Volume found = volumes.find(v.id(), Optional.empty()).orElseThrow();
-        assertThat(found.status()).isEqualTo(VolumeStatus.IN_USE);
-        assertThat(found.size()).isEqualTo(7);
-        assertThat(found.previousStatus()).isNull();
+        database.execute(tx -> volumes.addAttachment(tx, new VolumeAttachment(newId(), v.id(), newId(), "compute1", "/dev/vdb", "rw", at(5))));
+        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.DELETE, v.id(), at(6)))).as("attached").isFalse();
+        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.SNAPSHOT_SOURCE, v.id(), at(6)))).isTrue();
+        assertThat(status(v.id())).as("a holding transition changes nothing").isEqualTo(VolumeStatus.AVAILABLE);
     }
 
     @Test
@@ -100,12 +104,20 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
         Volume v = insert(1);
         VolumeAttachment attachment = new VolumeAttachment(newId(), v.id(), newId(), "compute1", "/dev/vdb", "rw", at(2));
 
-        database.execute(tx -> volumes.attach(tx, attachment, at(2)));
+        database.execute(tx -> {
+            volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.AVAILABLE, at(2));
+            volumes.apply(tx, VolumeTransitions.ATTACH, v.id(), at(2));
+            volumes.addAttachment(tx, attachment);
+        });
         Volume attached = volumes.find(v.id(), Optional.empty()).orElseThrow();
         assertThat(attached.status()).isEqualTo(VolumeStatus.IN_USE);
         assertThat(attached.attachments()).containsExactly(attachment);
 
-        database.execute(tx -> volumes.detach(tx, v.id(), Optional.of(attachment.id()), at(3)));
+        database.execute(tx -> {
+            volumes.endAttachments(tx, v.id(), Optional.of(attachment.id()), at(3));
+            assertThat(volumes.apply(tx, VolumeTransitions.DETACH_LAST, v.id(), at(3))).isTrue();
+            volumes.markDetached(tx, v.id());
+        });
         Volume detached = volumes.find(v.id(), Optional.empty()).orElseThrow();
         assertThat(detached.status()).isEqualTo(VolumeStatus.AVAILABLE);
         assertThat(detached.attachStatus()).isEqualTo("detached");
@@ -132,10 +144,10 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
     void aSoftDeletedVolumeIsGoneOnlyFromAnExpectedStatus() {
         Volume v = insert(1);
 
-        assertThat(committed(tx -> volumes.softDelete(tx, v.id(), Set.of(VolumeStatus.DELETING), at(2)))).isFalse();
-        database.execute(tx -> volumes.compareAndSetStatus(tx, v.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.DELETING, at(2)));
+        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.DELETING, VolumeStatus.DELETED, at(2)))).isFalse();
+        database.execute(tx -> volumes.apply(tx, VolumeTransitions.FORCE_DELETE, v.id(), at(2)));
         assertThat(committed(tx -> volumes.lockIfInStatus(tx, v.id(), VolumeStatus.DELETING))).isTrue();
-        assertThat(committed(tx -> volumes.softDelete(tx, v.id(), Set.of(VolumeStatus.DELETING), at(3)))).isTrue();
+        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.DELETING, VolumeStatus.DELETED, at(3)))).isTrue();
 
         assertThat(volumes.find(v.id(), Optional.empty())).isEmpty();
         assertThat(volumes.idsInStatus(VolumeStatus.DELETING)).isEmpty();

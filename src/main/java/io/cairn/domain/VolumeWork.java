@@ -1,0 +1,61 @@
+package io.cairn.domain;
+
+import java.util.Optional;
+
+/**
+ * The durable work on volumes, with the statuses it runs in, ends in and fails to. A restore also holds one
+ * snapshot of the volume in a status of its own while it runs, and gives it back as available either way.
+ */
+public enum VolumeWork implements Work {
+    CREATE_VOLUME(VolumeStatus.CREATING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR, Recovery.RESUME, null),
+    DELETE_VOLUME(VolumeStatus.DELETING, VolumeStatus.DELETED, VolumeStatus.ERROR_DELETING, Recovery.RESUME, null),
+    /** The new size is the task's payload, so a volume that lost its task cannot resume. */
+    EXTEND_VOLUME(VolumeStatus.EXTENDING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR_EXTENDING, Recovery.FAIL, null),
+    EXTEND_ATTACHED_VOLUME(VolumeStatus.EXTENDING, VolumeStatus.IN_USE, VolumeStatus.ERROR_EXTENDING, Recovery.FAIL, null),
+    /** Cinder's revert to the latest snapshot (the payload); a failed one leaves the volume in error, as Cinder's. */
+    REVERT_VOLUME(VolumeStatus.REVERTING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR, Recovery.RESUME, SnapshotStatus.RESTORING),
+    /** EVS's rollback to any snapshot of the volume; a failed one may be retried from error_rollbacking. */
+    ROLLBACK_VOLUME(VolumeStatus.REVERTING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR_ROLLBACKING, Recovery.RESUME,
+            SnapshotStatus.ROLLBACKING);
+
+    private final VolumeStatus running;
+    private final VolumeStatus success;
+    private final VolumeStatus failure;
+    private final Recovery recovery;
+    private final SnapshotStatus heldSnapshot;
+
+    VolumeWork(VolumeStatus running, VolumeStatus success, VolumeStatus failure, Recovery recovery, SnapshotStatus heldSnapshot) {
+        this.running = running;
+        this.success = success;
+        this.failure = failure;
+        this.recovery = recovery;
+        this.heldSnapshot = heldSnapshot;
+    }
+
+    public VolumeStatus running() {
+        return running;
+    }
+
+    public VolumeStatus success() {
+        return success;
+    }
+
+    public VolumeStatus failure() {
+        return failure;
+    }
+
+    @Override
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    /** The status of the snapshot the work restores from (named by its payload), when it restores. */
+    public Optional<SnapshotStatus> heldSnapshot() {
+        return Optional.ofNullable(heldSnapshot);
+    }
+
+    @Override
+    public Placement placement() {
+        return Placement.VOLUME_NODE;
+    }
+}
