@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -11,11 +12,36 @@ import java.util.Map;
 
 /** Re-derives the maps and reference counts from the files alone, to check the live engine against them. */
 final class EngineAuditor {
-    record DiskState(Map<String, ChunkTable> maps, int[] refcounts) {}
+    private record DiskState(Map<String, ChunkTable> maps, int[] refcounts) {}
 
     private EngineAuditor() {}
 
-    static DiskState readDisk(Path root, int chunkSize) throws IOException {
+    /** The caller holds the engine's commit lock and has just committed, so the files are up to date. */
+    static LocalChunkEngine.Audit audit(LocalChunkEngine engine) throws IOException {
+        DiskState disk = readDisk(engine.root, engine.chunkSize);
+        List<ChunkMap> live = new ArrayList<>(engine.volumes.values());
+        live.addAll(engine.snapshots.values());
+        boolean mapsMatch = disk.maps().size() == live.size();
+        for (ChunkMap map : live) {
+            map.mutex.lock();
+            try {
+                mapsMatch &= sameEntries(disk.maps().get(map.kind + "/" + map.id), map.table);
+            } finally {
+                map.mutex.unlock();
+            }
+        }
+        int[] memory = engine.slots.refcountsCopy();
+        int[] fromDisk = Arrays.copyOf(disk.refcounts(), Math.max(memory.length, disk.refcounts().length));
+        boolean refcountsMatch = Arrays.equals(Arrays.copyOf(memory, fromDisk.length), fromDisk);
+        long referenced = Arrays.stream(fromDisk).filter(count -> count > 0).count();
+        SlotAllocator.Counts counts = engine.slots.counts();
+        long fileSlots = (engine.data.size() + engine.chunkSize - 1) / engine.chunkSize;
+        long orphans = counts.highWater() - referenced - counts.free();
+        return new LocalChunkEngine.Audit(engine.volumes.size(), engine.snapshots.size(), referenced, counts.free(), fileSlots,
+                orphans, mapsMatch && refcountsMatch);
+    }
+
+    private static DiskState readDisk(Path root, int chunkSize) throws IOException {
         Map<String, ChunkTable> maps = new HashMap<>();
         Map<String, Long> fileLsns = new HashMap<>();
         for (ChunkMap.Kind kind : ChunkMap.Kind.values()) {
@@ -55,7 +81,7 @@ final class EngineAuditor {
         return new DiskState(maps, refcounts[0]);
     }
 
-    static boolean sameEntries(ChunkTable onDisk, ChunkTable live) {
+    private static boolean sameEntries(ChunkTable onDisk, ChunkTable live) {
         if (onDisk == null || onDisk.mapped() != live.mapped()) {
             return false;
         }
