@@ -21,9 +21,8 @@ import io.cairn.http.NoAuth;
 import io.cairn.http.Router;
 import io.cairn.http.aksk.AkSkAuth;
 import io.cairn.http.aksk.SignatureOrToken;
-import io.cairn.http.cinder.CinderV2Resource;
-import io.cairn.metrics.ServiceMetrics;
 import io.cairn.http.cinder.AvailabilityZoneResource;
+import io.cairn.http.cinder.CinderV2Resource;
 import io.cairn.http.cinder.LimitsResource;
 import io.cairn.http.cinder.QuotaResource;
 import io.cairn.http.cinder.SnapshotResource;
@@ -31,6 +30,7 @@ import io.cairn.http.cinder.VersionResource;
 import io.cairn.http.cinder.VolumeResource;
 import io.cairn.http.cinder.VolumeTypeResource;
 import io.cairn.http.evs.CloudSnapshotResource;
+import io.cairn.metrics.ServiceMetrics;
 import io.cairn.service.AccessKeyService;
 import io.cairn.service.AvailabilityZoneService;
 import io.cairn.service.EvsService;
@@ -43,8 +43,8 @@ import io.cairn.service.SnapshotWorkHandler;
 import io.cairn.service.VolumeActions;
 import io.cairn.service.VolumeAttachments;
 import io.cairn.service.VolumeService;
-import io.cairn.service.VolumeWorkHandler;
 import io.cairn.service.VolumeTypeService;
+import io.cairn.service.VolumeWorkHandler;
 import io.cairn.store.AccessKeyStore;
 import io.cairn.store.Database;
 import io.cairn.store.QuotaStore;
@@ -75,8 +75,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The composition root and the command line: config, then store, engine, services and HTTP. */
-@Command(name = "cairn", mixinStandardHelpOptions = true,
-        subcommands = {Main.Serve.class, DbCommand.class, BenchCommand.class, VolumeCommand.class, SnapshotCommand.class, AccessKeyCommand.class},
+@Command(
+        name = "cairn",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            Main.Serve.class,
+            DbCommand.class,
+            BenchCommand.class,
+            VolumeCommand.class,
+            SnapshotCommand.class,
+            AccessKeyCommand.class
+        },
         description = "A block-storage snapshot service speaking the OpenStack Cinder v3 API.")
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -96,8 +105,16 @@ public final class Main implements Runnable {
     }
 
     /** A running Cairn: its HTTP port, and everything to close on shutdown, in order. */
-    public record Running(int port, ApiServer server, TaskWorker worker, Database database, int nbdPort, NbdServer nbd,
-                          LocalChunkEngine engine, ServiceMetrics metrics) implements AutoCloseable {
+    public record Running(
+            int port,
+            ApiServer server,
+            TaskWorker worker,
+            Database database,
+            int nbdPort,
+            NbdServer nbd,
+            LocalChunkEngine engine,
+            ServiceMetrics metrics)
+            implements AutoCloseable {
         @Override
         public void close() {
             server.close();
@@ -119,7 +136,8 @@ public final class Main implements Runnable {
         Files.createDirectories(config.dataDir());
         Clock clock = Clock.systemUTC();
         Database database = Database.open(config.database());
-        LocalChunkEngine engine = LocalChunkEngine.open(config.dataDir().resolve("engine"), config.dataPlane().chunkSizeBytes());
+        LocalChunkEngine engine = LocalChunkEngine.open(
+                config.dataDir().resolve("engine"), config.dataPlane().chunkSizeBytes());
         SnapshotStore snapshotStore = new SnapshotStore(database);
         VolumeStore volumeStore = new VolumeStore(database);
         TaskStore taskStore = new TaskStore(database);
@@ -129,10 +147,17 @@ public final class Main implements Runnable {
         metrics.watchTaskQueue(taskStore::queueState);
         QuotaService quotas = new QuotaService(database, new QuotaStore(database), config.quotaDefaults());
         SnapshotService snapshots = new SnapshotService(database, snapshotStore, volumeStore, quotas, queue, clock);
-        SnapshotManagement snapshotManagement = new SnapshotManagement(database, snapshotStore, volumeStore, quotas, queue,
-                engine, clock);
+        SnapshotManagement snapshotManagement =
+                new SnapshotManagement(database, snapshotStore, volumeStore, quotas, queue, engine, clock);
         MetadataService volumeMetadata = MetadataService.ofVolumes(database, volumeStore);
-        VolumeService volumes = new VolumeService(database, volumeStore, snapshotStore, volumeMetadata, quotas, queue, clock,
+        VolumeService volumes = new VolumeService(
+                database,
+                volumeStore,
+                snapshotStore,
+                volumeMetadata,
+                quotas,
+                queue,
+                clock,
                 config.nodeName() + "@local#default");
         VolumeActions volumeActions = new VolumeActions(database, volumeStore, snapshotStore, quotas, queue, clock);
         VolumeAttachments attachments = new VolumeAttachments(database, volumeStore, clock);
@@ -140,15 +165,21 @@ public final class Main implements Runnable {
         new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, clock).run(config.nodeName());
         TaskHandler volumeWork = new VolumeWorkHandler(database, volumeStore, snapshotStore, quotas, engine, clock);
         TaskHandler snapshotWork = new SnapshotWorkHandler(database, snapshotStore, quotas, engine, clock);
-        TaskWorker worker = new TaskWorker(taskStore, queue, metrics.metered(Work.all().collect(Collectors.toMap(
-                Function.identity(), work -> work instanceof VolumeWork ? volumeWork : snapshotWork))), config.nodeName(), 4);
+        TaskWorker worker = new TaskWorker(
+                taskStore,
+                queue,
+                metrics.metered(Work.all()
+                        .collect(Collectors.toMap(
+                                Function.identity(), work -> work instanceof VolumeWork ? volumeWork : snapshotWork))),
+                config.nodeName(),
+                4);
         worker.start();
 
         EvsService evs = new EvsService(snapshots, volumes, volumeActions, snapshotStore);
         CloudSnapshotResource cloudSnapshots = new CloudSnapshotResource(evs, snapshots);
         Router router = new Router();
-        SnapshotResource snapshotResource = new SnapshotResource(snapshots, snapshotManagement,
-                MetadataService.ofSnapshots(database, snapshotStore));
+        SnapshotResource snapshotResource = new SnapshotResource(
+                snapshots, snapshotManagement, MetadataService.ofSnapshots(database, snapshotStore));
         VolumeResource volumeResource = new VolumeResource(volumes, volumeActions, attachments, volumeMetadata);
         snapshotResource.register(router);
         volumeResource.register(router);
@@ -161,8 +192,13 @@ public final class Main implements Runnable {
         Router v2Router = new Router();
         cloudSnapshots.register(v2Router);
         new CinderV2Resource(evs).register(v2Router, snapshotResource, volumeResource);
-        ApiServer server = new ApiServer(router, v2Router, config.server().faults(), authenticator(config.auth(), database, clock),
-                new VersionResource(), ready::get)
+        ApiServer server = new ApiServer(
+                        router,
+                        v2Router,
+                        config.server().faults(),
+                        authenticator(config.auth(), database, clock),
+                        new VersionResource(),
+                        ready::get)
                 .withTelemetry(metrics)
                 .start(config.server().host(), config.server().port());
         NbdServer nbd = new NbdServer(engine, new NbdExports(volumeStore, snapshotStore))
@@ -172,14 +208,25 @@ public final class Main implements Runnable {
     }
 
     private static Authenticator authenticator(CairnConfig.AuthConfig auth, Database database, Clock clock) {
-        Optional<AkSkAuth> signatures = auth.akSk().map(akSk -> new AkSkAuth(new AccessKeyService(new AccessKeyStore(database),
-                Optional.of(new SecretBox(akSk.encryptionKey())), clock), clock));
+        Optional<AkSkAuth> signatures = auth.akSk()
+                .map(akSk -> new AkSkAuth(
+                        new AccessKeyService(
+                                new AccessKeyStore(database), Optional.of(new SecretBox(akSk.encryptionKey())), clock),
+                        clock));
         Optional<Authenticator> tokens = switch (auth.mode()) {
             case NOAUTH -> Optional.of(new NoAuth());
             case KEYSTONE -> {
                 CairnConfig.KeystoneConfig keystone = auth.keystone().orElseThrow();
-                yield Optional.of(new KeystoneAuth(new KeystoneClient(keystone.url(), new KeystoneClient.ServiceCredential(
-                        keystone.username(), keystone.password(), keystone.project(), keystone.domain()), clock), clock));
+                yield Optional.of(new KeystoneAuth(
+                        new KeystoneClient(
+                                keystone.url(),
+                                new KeystoneClient.ServiceCredential(
+                                        keystone.username(),
+                                        keystone.password(),
+                                        keystone.project(),
+                                        keystone.domain()),
+                                clock),
+                        clock));
             }
             case AKSK -> Optional.empty(); // signed requests only
         };
@@ -192,13 +239,20 @@ public final class Main implements Runnable {
 
     private static void requireSafeBinding(CairnConfig config) throws IOException {
         boolean loopback = InetAddress.getByName(config.server().host()).isLoopbackAddress();
-        if (config.auth().mode() == CairnConfig.AuthMode.NOAUTH && !loopback && !config.server().allowInsecureNoauth()) {
-            throw new ConfigException("host", config.server().host(),
+        if (config.auth().mode() == CairnConfig.AuthMode.NOAUTH
+                && !loopback
+                && !config.server().allowInsecureNoauth()) {
+            throw new ConfigException(
+                    "host",
+                    config.server().host(),
                     "allowed with auth=noauth: noauth serves loopback only unless --allow-insecure-noauth is given");
         }
         // NBD has no authentication of its own: exporting volumes beyond this machine is an explicit choice.
-        if (!InetAddress.getByName(config.dataPlane().nbdHost()).isLoopbackAddress() && !config.server().allowInsecureNoauth()) {
-            throw new ConfigException("nbd-host", config.dataPlane().nbdHost(),
+        if (!InetAddress.getByName(config.dataPlane().nbdHost()).isLoopbackAddress()
+                && !config.server().allowInsecureNoauth()) {
+            throw new ConfigException(
+                    "nbd-host",
+                    config.dataPlane().nbdHost(),
                     "allowed: NBD has no authentication, so it serves loopback only unless --allow-insecure-noauth is given");
         }
     }
@@ -211,7 +265,9 @@ public final class Main implements Runnable {
         @Option(names = "--port", description = "Port to listen on (CAIRN_PORT; default 8776).")
         String port;
 
-        @Option(names = "--data-dir", description = "Directory for the database and volume data (CAIRN_DATA_DIR; default ./data).")
+        @Option(
+                names = "--data-dir",
+                description = "Directory for the database and volume data (CAIRN_DATA_DIR; default ./data).")
         String dataDir;
 
         @Option(names = "--config", description = "A properties file with settings (CAIRN_CONFIG).")
@@ -233,9 +289,14 @@ public final class Main implements Runnable {
             if (allowInsecureNoauth) {
                 flags.put("allow-insecure-noauth", "true");
             }
-            CairnConfig config = CairnConfig.from(Settings.load(flags, System.getenv(), Optional.ofNullable(configFile)));
+            CairnConfig config =
+                    CairnConfig.from(Settings.load(flags, System.getenv(), Optional.ofNullable(configFile)));
             Running running = start(config);
-            LOG.info("cairn serving on http://{}:{}/ (data in {})", config.server().host(), running.port(), config.dataDir());
+            LOG.info(
+                    "cairn serving on http://{}:{}/ (data in {})",
+                    config.server().host(),
+                    running.port(),
+                    config.dataDir());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("cairn stopping: draining requests, finishing or releasing tasks, closing the store");

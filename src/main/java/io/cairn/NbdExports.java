@@ -32,7 +32,8 @@ final class NbdExports implements ExportPolicy {
         return volumes.find(name, Optional.empty())
                 .filter(volume -> WRITABLE.contains(volume.status()))
                 .map(volume -> new Export(volume.id(), true))
-                .or(() -> snapshots.find(name, Optional.empty())
+                .or(() -> snapshots
+                        .find(name, Optional.empty())
                         .filter(snapshot -> snapshot.status() == SnapshotStatus.AVAILABLE)
                         .map(snapshot -> new Export(snapshot.id(), false)));
     }

@@ -11,23 +11,48 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "io.cairn", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
-    static final ArchRule domainDependsOnNothingOfOurs = noClasses().that().resideInAPackage("io.cairn.domain..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.http..", "io.cairn.service..", "io.cairn.store..",
-                    "io.cairn.engine..", "io.cairn.task..", "io.cairn.config..");
+    static final ArchRule domainDependsOnNothingOfOurs = noClasses()
+            .that()
+            .resideInAPackage("io.cairn.domain..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.cairn.http..",
+                    "io.cairn.service..",
+                    "io.cairn.store..",
+                    "io.cairn.engine..",
+                    "io.cairn.task..",
+                    "io.cairn.config..");
 
     @ArchTest
-    static final ArchRule servicesKnowNoHttp = noClasses().that().resideInAPackage("io.cairn.service..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.http..", "io.javalin..");
+    static final ArchRule servicesKnowNoHttp = noClasses()
+            .that()
+            .resideInAPackage("io.cairn.service..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.cairn.http..", "io.javalin..");
 
     @ArchTest
-    static final ArchRule storeAndEngineKnowNothingAbove = noClasses().that().resideInAnyPackage("io.cairn.store..", "io.cairn.engine..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.http..", "io.cairn.service..", "io.cairn.task..", "io.javalin..");
+    static final ArchRule storeAndEngineKnowNothingAbove = noClasses()
+            .that()
+            .resideInAnyPackage("io.cairn.store..", "io.cairn.engine..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.cairn.http..", "io.cairn.service..", "io.cairn.task..", "io.javalin..");
 
     @ArchTest
-    static final ArchRule tasksKnowNoServicesOrHttp = noClasses().that().resideInAPackage("io.cairn.task..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.http..", "io.cairn.service..");
+    static final ArchRule tasksKnowNoServicesOrHttp = noClasses()
+            .that()
+            .resideInAPackage("io.cairn.task..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.cairn.http..", "io.cairn.service..");
 
     @ArchTest
-    static final ArchRule engineKnowsNoDatabase = noClasses().that().resideInAPackage("io.cairn.engine..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.cairn.store..", "org.jooq..", "java.sql..");
+    static final ArchRule engineKnowsNoDatabase = noClasses()
+            .that()
+            .resideInAPackage("io.cairn.engine..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.cairn.store..", "org.jooq..", "java.sql..");
 }

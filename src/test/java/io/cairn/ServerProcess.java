@@ -33,11 +33,20 @@ public final class ServerProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         int port = freePort();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, Main.class.getName(), "serve",
-                "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                classPath,
+                Main.class.getName(),
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                dataDir.toString()));
         command.addAll(List.of(extraArgs));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("server-" + port + ".log").toFile());
         builder.environment().put("CAIRN_QUOTA_SNAPSHOTS", "-1");
         builder.environment().put("CAIRN_QUOTA_VOLUMES", "-1");
@@ -93,7 +102,9 @@ public final class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException("cairn exited with " + process.exitValue());
             }
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/healthz")).build(),
+                HttpResponse<Void> response = client.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/healthz"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;

@@ -25,7 +25,7 @@ public final class TestPostgres {
         EmbeddedPostgres postgres = server();
         String name = "cairn_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create test database " + name, e);
@@ -50,11 +50,13 @@ public final class TestPostgres {
                         .setServerConfig("synchronous_commit", "off")
                         .setServerConfig("full_page_writes", "off")
                         .setServerConfig("max_connections", "300")
-                        // Tests provoke deadlocks on purpose (reservers locking rows in opposite orders): detect them fast.
+                        // Tests provoke deadlocks on purpose (reservers locking rows in opposite orders): detect them
+                        // fast.
                         .setServerConfig("deadlock_timeout", "50ms")
                         .start();
                 EmbeddedPostgres started = server;
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndRemove(started, dataDirectory), "test-postgres-stop"));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(() -> stopAndRemove(started, dataDirectory), "test-postgres-stop"));
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
             }
@@ -65,8 +67,10 @@ public final class TestPostgres {
     private static void stopAndRemove(EmbeddedPostgres postgres, Path dataDirectory) {
         try {
             postgres.close();
-            new ProcessBuilder("rm", "-rf", dataDirectory.toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            new ProcessBuilder("rm", "-rf", dataDirectory.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             // the JVM is exiting; what is left is a directory under the system's temporary directory
         }

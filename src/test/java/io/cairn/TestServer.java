@@ -29,7 +29,8 @@ public final class TestServer implements AutoCloseable {
     private static final boolean ON_POSTGRESQL = "postgresql".equals(System.getProperty("cairn.test.db"));
     private static final Map<Path, String> POSTGRESQL_URLS = new ConcurrentHashMap<>();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Main.Running running;
 
@@ -153,10 +154,16 @@ public final class TestServer implements AutoCloseable {
 
         /** {@code path} below {@code /v3/<project>}, or a full path when it starts with "//". */
         public Reply send(String method, String path, String body, String contentType) {
-            String url = path.startsWith("//") ? server.baseUrl() + path.substring(1)
+            String url = path.startsWith("//")
+                    ? server.baseUrl() + path.substring(1)
                     : server.baseUrl() + "/v3/" + project + path;
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(30))
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body));
             if (token != null) {
                 request.header("X-Auth-Token", token);
             }
@@ -185,8 +192,11 @@ public final class TestServer implements AutoCloseable {
         }
 
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
 
         /** The fault message of an error body. */

@@ -27,7 +27,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cairn bench ...}: tools for the benchmarks in bench/. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark tools.",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmark tools.",
         subcommands = {BenchCommand.Seed.class, BenchCommand.Echo.class})
 public final class BenchCommand implements Runnable {
     @Override
@@ -39,7 +42,10 @@ public final class BenchCommand implements Runnable {
      * A bare Javalin server answering every GET with one constant body, on virtual threads as Cairn runs:
      * the ceiling the API's throughput is measured against, on the same machine in the same run.
      */
-    @Command(name = "echo", mixinStandardHelpOptions = true, description = "Serve a constant body: the bare-HTTP ceiling.")
+    @Command(
+            name = "echo",
+            mixinStandardHelpOptions = true,
+            description = "Serve a constant body: the bare-HTTP ceiling.")
     static final class Echo implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "18998", description = "Port to listen on.")
         int port;
@@ -49,12 +55,16 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            byte[] body = ("{\"padding\":\"" + "x".repeat(Math.max(0, bytes - 14)) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] body = ("{\"padding\":\"" + "x".repeat(Math.max(0, bytes - 14)) + "\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             io.javalin.Javalin.create(config -> {
-                config.concurrency.useVirtualThreads = true;
-                config.startup.showJavalinBanner = false;
-                config.routes.get("/<path>", ctx -> ctx.contentType("application/json").result(body));
-            }).start("127.0.0.1", port);
+                        config.concurrency.useVirtualThreads = true;
+                        config.startup.showJavalinBanner = false;
+                        config.routes.get(
+                                "/<path>",
+                                ctx -> ctx.contentType("application/json").result(body));
+                    })
+                    .start("127.0.0.1", port);
             Thread.currentThread().join();
             return 0;
         }
@@ -64,13 +74,21 @@ public final class BenchCommand implements Runnable {
      * Loads snapshots (and the volumes they belong to) straight into the store, with the server stopped:
      * realistic names, statuses, metadata and creation times spread over two years.
      */
-    @Command(name = "seed", mixinStandardHelpOptions = true, description = "Load N snapshots into a stopped server's store.")
+    @Command(
+            name = "seed",
+            mixinStandardHelpOptions = true,
+            description = "Load N snapshots into a stopped server's store.")
     static final class Seed implements Callable<Integer> {
         private static final int BATCH = 10_000;
         private static final int SNAPSHOTS_PER_VOLUME = 20;
-        private static final String[] WORDS = {"daily", "weekly", "db", "web", "backup", "pre-upgrade", "nightly", "app", "logs", "cache"};
+        private static final String[] WORDS = {
+            "daily", "weekly", "db", "web", "backup", "pre-upgrade", "nightly", "app", "logs", "cache"
+        };
 
-        @Option(names = "--data-dir", required = true, description = "The server's data directory (CAIRN_DB_URL, if set, wins).")
+        @Option(
+                names = "--data-dir",
+                required = true,
+                description = "The server's data directory (CAIRN_DB_URL, if set, wins).")
         String dataDir;
 
         @Option(names = "--project", required = true, description = "The project that gets the snapshots.")
@@ -79,7 +97,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--snapshots", required = true, description = "How many snapshots to load per project.")
         int count;
 
-        @Option(names = "--projects", defaultValue = "1", description = "Projects to load (the first is --project, the rest generated).")
+        @Option(
+                names = "--projects",
+                defaultValue = "1",
+                description = "Projects to load (the first is --project, the rest generated).")
         int projects;
 
         @Option(names = "--seed", defaultValue = "42", description = "Random seed, for repeatable data sets.")
@@ -87,7 +108,8 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            CairnConfig config = CairnConfig.from(Settings.load(Map.of("data-dir", dataDir), System.getenv(), Optional.empty()));
+            CairnConfig config =
+                    CairnConfig.from(Settings.load(Map.of("data-dir", dataDir), System.getenv(), Optional.empty()));
             Files.createDirectories(config.dataDir());
             SplittableRandom random = new SplittableRandom(seed);
             long started = System.nanoTime();
@@ -95,9 +117,11 @@ public final class BenchCommand implements Runnable {
                 BulkLoader loader = new BulkLoader(database);
                 QuotaStore quotas = new QuotaStore(database);
                 for (int p = 0; p < projects; p++) {
-                    String projectId = p == 0 ? project : UUID.randomUUID().toString().replace("-", "");
+                    String projectId =
+                            p == 0 ? project : UUID.randomUUID().toString().replace("-", "");
                     Map<String, Long> usage = load(loader, projectId, random);
-                    database.execute(tx -> usage.forEach((resource, used) -> quotas.reserve(tx, projectId, resource, used, -1)));
+                    database.execute(
+                            tx -> usage.forEach((resource, used) -> quotas.reserve(tx, projectId, resource, used, -1)));
                     System.err.printf("seeded %,d snapshots into project %s%n", count, projectId);
                 }
             }
@@ -119,9 +143,32 @@ public final class BenchCommand implements Runnable {
                 if (i % SNAPSHOTS_PER_VOLUME == 0) {
                     int size = new int[] {1, 10, 20, 50, 100, 500}[random.nextInt(6)];
                     Instant created = now.minus(span - random.nextLong(span / 2), ChronoUnit.MICROS);
-                    volume = new Volume(UUID.randomUUID().toString(), projectId, user, VolumeStatus.AVAILABLE, "detached", null,
-                            size, "nova", "bench@local#default", "vol-" + volumes, null, null, null, VolumeTypes.DEFAULT_ID,
-                            null, false, false, true, created, created, created, null, Map.of(), Map.of(), List.of());
+                    volume = new Volume(
+                            UUID.randomUUID().toString(),
+                            projectId,
+                            user,
+                            VolumeStatus.AVAILABLE,
+                            "detached",
+                            null,
+                            size,
+                            "nova",
+                            "bench@local#default",
+                            "vol-" + volumes,
+                            null,
+                            null,
+                            null,
+                            VolumeTypes.DEFAULT_ID,
+                            null,
+                            false,
+                            false,
+                            true,
+                            created,
+                            created,
+                            created,
+                            null,
+                            Map.of(),
+                            Map.of(),
+                            List.of());
                     volumeBatch.add(volume);
                     volumes++;
                     gigabytes += size;
@@ -135,8 +182,21 @@ public final class BenchCommand implements Runnable {
                 SnapshotStatus status = random.nextInt(50) == 0 ? SnapshotStatus.ERROR : SnapshotStatus.AVAILABLE;
                 String name = random.nextInt(10) == 0 ? null : WORDS[random.nextInt(WORDS.length)] + "-" + i;
                 String description = random.nextInt(3) == 0 ? null : "seeded snapshot " + i;
-                snapshotBatch.add(new Snapshot(UUID.randomUUID().toString(), projectId, user, volume.id(), null, status,
-                        "100%", volume.size(), name, description, true, created, created.plusSeconds(30), metadata));
+                snapshotBatch.add(new Snapshot(
+                        UUID.randomUUID().toString(),
+                        projectId,
+                        user,
+                        volume.id(),
+                        null,
+                        status,
+                        "100%",
+                        volume.size(),
+                        name,
+                        description,
+                        true,
+                        created,
+                        created.plusSeconds(30),
+                        metadata));
                 gigabytes += volume.size();
                 if (snapshotBatch.size() == BATCH) {
                     flush(loader, volumeBatch, snapshotBatch);

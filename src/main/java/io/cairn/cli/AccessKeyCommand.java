@@ -26,7 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code cairn access-key create|list|delete}: the AK/SK credentials EVS clients sign requests with, kept in
  * the server's database (secrets sealed with {@code CAIRN_SECRET_KEY}). Works while the server runs.
  */
-@Command(name = "access-key", mixinStandardHelpOptions = true, description = "Manage AK/SK credentials for EVS clients.",
+@Command(
+        name = "access-key",
+        mixinStandardHelpOptions = true,
+        description = "Manage AK/SK credentials for EVS clients.",
         subcommands = {AccessKeyCommand.Create.class, AccessKeyCommand.ListKeys.class, AccessKeyCommand.Delete.class})
 public final class AccessKeyCommand implements Runnable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -44,7 +47,9 @@ public final class AccessKeyCommand implements Runnable {
         /** Runs {@code work} against the database, which is created (with its directory) when there is none yet. */
         int withService(boolean needsSecretKey, Function<AccessKeyService, Integer> work) throws IOException {
             Settings settings = database.settings();
-            Optional<SecretBox> box = needsSecretKey ? Optional.of(new SecretBox(CairnConfig.accessKeyConfig(settings).encryptionKey()))
+            Optional<SecretBox> box = needsSecretKey
+                    ? Optional.of(
+                            new SecretBox(CairnConfig.accessKeyConfig(settings).encryptionKey()))
                     : Optional.empty();
             try (Database db = database.open(settings, true)) {
                 return work.apply(new AccessKeyService(new AccessKeyStore(db), box, Clock.systemUTC()));
@@ -52,7 +57,10 @@ public final class AccessKeyCommand implements Runnable {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Issue an access key for a project; the secret is shown once.")
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = "Issue an access key for a project; the secret is shown once.")
     static final class Create implements Callable<Integer> {
         @Option(names = "--project", required = true, description = "The project the key acts in.")
         String project;
@@ -60,7 +68,10 @@ public final class AccessKeyCommand implements Runnable {
         @Option(names = "--user", description = "The user the key acts as (default: the access key id).")
         String user;
 
-        @Option(names = "--roles", defaultValue = "member", split = ",",
+        @Option(
+                names = "--roles",
+                defaultValue = "member",
+                split = ",",
                 description = "Roles of the key's caller, comma-separated (default: member; admin, member or reader).")
         String[] roles;
 
@@ -76,8 +87,14 @@ public final class AccessKeyCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             return storage.withService(true, keys -> {
-                AccessKeyService.Issued issued = keys.create(project, Optional.ofNullable(user),
-                        Set.copyOf(Arrays.stream(roles).map(String::strip).filter(r -> !r.isEmpty()).toList()), description);
+                AccessKeyService.Issued issued = keys.create(
+                        project,
+                        Optional.ofNullable(user),
+                        Set.copyOf(Arrays.stream(roles)
+                                .map(String::strip)
+                                .filter(r -> !r.isEmpty())
+                                .toList()),
+                        description);
                 if (json) {
                     Map<String, String> out = new LinkedHashMap<>();
                     out.put("access", issued.key().accessKey());
@@ -109,12 +126,19 @@ public final class AccessKeyCommand implements Runnable {
             return storage.withService(false, keys -> {
                 List<AccessKey> all = keys.list(Optional.ofNullable(project));
                 if (json) {
-                    System.out.println(JSON.writeValueAsString(all.stream().map(ListKeys::row).toList()));
+                    System.out.println(JSON.writeValueAsString(
+                            all.stream().map(ListKeys::row).toList()));
                 } else {
-                    System.out.printf("%-20s  %-32s  %-20s  %-20s  %s%n", "ACCESS KEY", "PROJECT", "USER", "ROLES", "CREATED");
+                    System.out.printf(
+                            "%-20s  %-32s  %-20s  %-20s  %s%n", "ACCESS KEY", "PROJECT", "USER", "ROLES", "CREATED");
                     for (AccessKey key : all) {
-                        System.out.printf("%-20s  %-32s  %-20s  %-20s  %s%n", key.accessKey(), key.projectId(), key.userId(),
-                                String.join(",", key.roles()), key.createdAt());
+                        System.out.printf(
+                                "%-20s  %-32s  %-20s  %-20s  %s%n",
+                                key.accessKey(),
+                                key.projectId(),
+                                key.userId(),
+                                String.join(",", key.roles()),
+                                key.createdAt());
                     }
                 }
                 return 0;
@@ -133,7 +157,10 @@ public final class AccessKeyCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an access key; requests signed with it fail at once.")
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
+            description = "Delete an access key; requests signed with it fail at once.")
     static final class Delete implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "ACCESS_KEY", description = "The access key id.")
         String accessKey;

@@ -23,19 +23,28 @@ import picocli.CommandLine;
  */
 public final class CommandFailures implements CommandLine.IExecutionExceptionHandler {
     @Override
-    public int handleExecutionException(Exception failure, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+    public int handleExecutionException(Exception failure, CommandLine command, CommandLine.ParseResult parsed)
+            throws Exception {
         if (failure instanceof ConfigException || failure instanceof SchemaMigrations.SchemaTooNewException) {
             return report(command, failure.getMessage(), 2);
         }
         if (failure instanceof HikariPool.PoolInitializationException) {
-            return report(command, "cannot open the database: " + reason(failure.getCause() == null ? failure : failure.getCause()), 1);
+            return report(
+                    command,
+                    "cannot open the database: " + reason(failure.getCause() == null ? failure : failure.getCause()),
+                    1);
         }
-        Optional<IOException> io = causes(failure).filter(IOException.class::isInstance).map(IOException.class::cast).findFirst();
+        Optional<IOException> io = causes(failure)
+                .filter(IOException.class::isInstance)
+                .map(IOException.class::cast)
+                .findFirst();
         if (io.isEmpty()) {
             throw failure;
         }
         // A wrapper that says more than its cause (Javalin's "Port already in use ...") is kept; a bare wrapper is not.
-        boolean bare = failure instanceof IOException || failure instanceof UncheckedIOException || failure.getMessage() == null;
+        boolean bare = failure instanceof IOException
+                || failure instanceof UncheckedIOException
+                || failure.getMessage() == null;
         return report(command, bare ? describe(io.get()) : failure.getMessage(), 1);
     }
 
@@ -63,11 +72,18 @@ public final class CommandFailures implements CommandLine.IExecutionExceptionHan
 
     /** The first message along the causes, else what the failure's type means (the JDK's HTTP client gives none). */
     static String reason(Throwable failure) {
-        return causes(failure).map(Throwable::getMessage).filter(message -> message != null && !message.isBlank()).findFirst()
-                .orElse(failure instanceof ConnectException ? "connection refused" : failure.getClass().getSimpleName());
+        return causes(failure)
+                .map(Throwable::getMessage)
+                .filter(message -> message != null && !message.isBlank())
+                .findFirst()
+                .orElse(
+                        failure instanceof ConnectException
+                                ? "connection refused"
+                                : failure.getClass().getSimpleName());
     }
 
     private static Stream<Throwable> causes(Throwable failure) {
-        return Stream.iterate(failure, cause -> cause != null, Throwable::getCause).limit(16);
+        return Stream.iterate(failure, cause -> cause != null, Throwable::getCause)
+                .limit(16);
     }
 }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Mixin;
  * {@code cairn serve}: CAIRN_DB_URL, CAIRN_DB_USER, CAIRN_DB_PASSWORD, or SQLite under the data directory).
  * {@code serve} migrates by itself; these let an operator migrate ahead of a rolling upgrade and look.
  */
-@Command(name = "db", mixinStandardHelpOptions = true, description = "Migrate or inspect the database schema.",
+@Command(
+        name = "db",
+        mixinStandardHelpOptions = true,
+        description = "Migrate or inspect the database schema.",
         subcommands = {DbCommand.Migrate.class, DbCommand.Status.class})
 public final class DbCommand implements Runnable {
     @Override
@@ -44,14 +47,18 @@ public final class DbCommand implements Runnable {
             return target.with(database -> {
                 SchemaMigrations migrations = SchemaMigrations.of(database);
                 int applied = migrations.migrate();
-                System.out.println("applied " + applied + " migration(s); schema version " + migrations.currentVersion());
+                System.out.println(
+                        "applied " + applied + " migration(s); schema version " + migrations.currentVersion());
                 return 0;
             });
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "List the migrations: applied, pending, or unknown to this build (exit 3 when the schema is newer).")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description =
+                    "List the migrations: applied, pending, or unknown to this build (exit 3 when the schema is newer).")
     static final class Status implements Callable<Integer> {
         @Mixin
         Target target;
@@ -62,9 +69,11 @@ public final class DbCommand implements Runnable {
                 SchemaMigrations migrations = SchemaMigrations.of(database);
                 System.out.printf("%-8s %-12s %-24s %s%n", "VERSION", "STATE", "INSTALLED", "DESCRIPTION");
                 for (SchemaMigrations.Migration m : migrations.status()) {
-                    System.out.printf("%-8s %-12s %-24s %s%n", m.version(), m.state(), m.installedOn(), m.description());
+                    System.out.printf(
+                            "%-8s %-12s %-24s %s%n", m.version(), m.state(), m.installedOn(), m.description());
                 }
-                System.out.println("schema version: " + (migrations.currentVersion().isEmpty() ? "none" : migrations.currentVersion()));
+                System.out.println("schema version: "
+                        + (migrations.currentVersion().isEmpty() ? "none" : migrations.currentVersion()));
                 try {
                     migrations.requireNotNewer();
                 } catch (SchemaMigrations.SchemaTooNewException e) {

@@ -6,11 +6,15 @@ import picocli.CommandLine.Option;
 
 /** Where the server's NBD data path listens; a picocli mixin shared by import and export. */
 final class NbdEndpoint {
-    @Option(names = "--nbd-host", defaultValue = "${env:CAIRN_NBD_HOST:-127.0.0.1}",
+    @Option(
+            names = "--nbd-host",
+            defaultValue = "${env:CAIRN_NBD_HOST:-127.0.0.1}",
             description = "Host of the NBD data path (CAIRN_NBD_HOST; default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--nbd-port", defaultValue = "${env:CAIRN_NBD_PORT:-10809}",
+    @Option(
+            names = "--nbd-port",
+            defaultValue = "${env:CAIRN_NBD_PORT:-10809}",
             description = "Port of the NBD data path (CAIRN_NBD_PORT; default ${DEFAULT-VALUE}).")
     int port;
 
@@ -21,7 +25,9 @@ final class NbdEndpoint {
         } catch (NbdClient.NbdException e) {
             throw e; // the server answered: its message says what is wrong with the export
         } catch (IOException e) {
-            throw new IOException("the NBD data path at " + host + ":" + port + " cannot be reached: " + CommandFailures.reason(e), e);
+            throw new IOException(
+                    "the NBD data path at " + host + ":" + port + " cannot be reached: " + CommandFailures.reason(e),
+                    e);
         }
     }
 }

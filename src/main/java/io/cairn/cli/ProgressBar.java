@@ -28,8 +28,9 @@ final class ProgressBar {
         lastNanos = now;
         lastDrawn = done;
         int filled = (int) (WIDTH * done / total);
-        out.printf("\r[%s%s] %3d%% %,d/%,d MiB", "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * done / total,
-                done >> 20, total >> 20);
+        out.printf(
+                "\r[%s%s] %3d%% %,d/%,d MiB",
+                "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * done / total, done >> 20, total >> 20);
         if (done >= total) {
             out.println();
         }

@@ -12,7 +12,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn snapshot export ID FILE}: a snapshot's bytes into a raw image, read over NBD from a running server. */
-@Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Work with snapshot data.",
+@Command(
+        name = "snapshot",
+        mixinStandardHelpOptions = true,
+        description = "Work with snapshot data.",
         subcommands = SnapshotCommand.Export.class)
 public final class SnapshotCommand implements Runnable {
     @Override
@@ -20,7 +23,9 @@ public final class SnapshotCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
             description = "Write an available snapshot to FILE as a raw image (sparse where the snapshot holds zeros).")
     static final class Export implements Callable<Integer> {
         private static final int BLOCK = 1 << 20;
@@ -37,8 +42,11 @@ public final class SnapshotCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             try (NbdClient client = nbd.connect(snapshotId);
-                 FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                    FileChannel out = FileChannel.open(
+                            file,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)) {
                 long size = client.sizeBytes();
                 ProgressBar progress = new ProgressBar("exporting snapshot " + snapshotId + " to " + file, size);
                 byte[] block = new byte[BLOCK];

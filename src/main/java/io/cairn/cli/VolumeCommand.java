@@ -24,7 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
  * quota and status follow the usual rules), waits until it is available, then writes the raw image through
  * the NBD data path. The server stays the only process that touches the chunk store.
  */
-@Command(name = "volume", mixinStandardHelpOptions = true, description = "Work with volume data.",
+@Command(
+        name = "volume",
+        mixinStandardHelpOptions = true,
+        description = "Work with volume data.",
         subcommands = VolumeCommand.Import.class)
 public final class VolumeCommand implements Runnable {
     @Override
@@ -32,7 +35,9 @@ public final class VolumeCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true,
+    @Command(
+            name = "import",
+            mixinStandardHelpOptions = true,
             description = "Create a volume from a raw image FILE; prints the new volume's id.")
     static final class Import implements Callable<Integer> {
         private static final long GIB = 1L << 30;
@@ -48,22 +53,30 @@ public final class VolumeCommand implements Runnable {
         @Option(names = "--size", description = "Size in GiB (default: the image size rounded up).")
         Long sizeGib;
 
-        @Option(names = "--url", defaultValue = "${env:CAIRN_URL:-http://127.0.0.1:8776}",
+        @Option(
+                names = "--url",
+                defaultValue = "${env:CAIRN_URL:-http://127.0.0.1:8776}",
                 description = "The Cairn API (CAIRN_URL; default ${DEFAULT-VALUE}).")
         String url;
 
-        @Option(names = "--project", defaultValue = "${env:OS_PROJECT_ID}", required = true,
+        @Option(
+                names = "--project",
+                defaultValue = "${env:OS_PROJECT_ID}",
+                required = true,
                 description = "Project that owns the volume (OS_PROJECT_ID).")
         String project;
 
-        @Option(names = "--token", defaultValue = "${env:OS_AUTH_TOKEN}",
+        @Option(
+                names = "--token",
+                defaultValue = "${env:OS_AUTH_TOKEN}",
                 description = "X-Auth-Token (OS_AUTH_TOKEN; default the noauth token cairn-import:<project>).")
         String token;
 
         @Mixin
         NbdEndpoint nbd;
 
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
         @Override
         public Integer call() throws Exception {
@@ -76,9 +89,11 @@ public final class VolumeCommand implements Runnable {
             ObjectNode body = JSON.createObjectNode();
             body.putObject("volume").put("size", size).put("name", name);
             HttpResponse<String> created = send(HttpRequest.newBuilder(api("/volumes"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
             if (created.statusCode() != 202) {
-                System.err.println("cairn: the server refused the volume (" + created.statusCode() + "): " + created.body());
+                System.err.println(
+                        "cairn: the server refused the volume (" + created.statusCode() + "): " + created.body());
                 return 1;
             }
             String volumeId = JSON.readTree(created.body()).at("/volume/id").asString();
@@ -95,7 +110,8 @@ public final class VolumeCommand implements Runnable {
         private void copy(String volumeId, long imageSize) throws IOException {
             ProgressBar progress = new ProgressBar("importing " + file + " into volume " + volumeId, imageSize);
             byte[] block = new byte[BLOCK];
-            try (NbdClient client = nbd.connect(volumeId); InputStream in = Files.newInputStream(file)) {
+            try (NbdClient client = nbd.connect(volumeId);
+                    InputStream in = Files.newInputStream(file)) {
                 long offset = 0;
                 int length;
                 while ((length = in.readNBytes(block, 0, BLOCK)) > 0) {
@@ -112,9 +128,11 @@ public final class VolumeCommand implements Runnable {
         private String awaitSettled(String volumeId) throws IOException, InterruptedException {
             Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
             while (Instant.now().isBefore(deadline)) {
-                HttpResponse<String> response = send(HttpRequest.newBuilder(api("/volumes/" + volumeId)).GET());
+                HttpResponse<String> response =
+                        send(HttpRequest.newBuilder(api("/volumes/" + volumeId)).GET());
                 if (response.statusCode() == 200) {
-                    String status = JSON.readTree(response.body()).at("/volume/status").asString();
+                    String status =
+                            JSON.readTree(response.body()).at("/volume/status").asString();
                     if (!"creating".equals(status)) {
                         return status;
                     }
@@ -131,10 +149,14 @@ public final class VolumeCommand implements Runnable {
         private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
             String authToken = token != null && !token.isBlank() ? token : "cairn-import:" + project;
             try {
-                return http.send(request.header("X-Auth-Token", authToken).header("Accept", "application/json").build(),
+                return http.send(
+                        request.header("X-Auth-Token", authToken)
+                                .header("Accept", "application/json")
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                throw new IOException("the Cairn API at " + url + " cannot be reached: " + CommandFailures.reason(e), e);
+                throw new IOException(
+                        "the Cairn API at " + url + " cannot be reached: " + CommandFailures.reason(e), e);
             }
         }
     }

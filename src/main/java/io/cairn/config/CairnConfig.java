@@ -13,8 +13,14 @@ import java.util.Map;
  * Everything the server is configured with, one record per area. The defaults need no configuration:
  * loopback on port 8776, data under ./data, SQLite inside it, noauth.
  */
-public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConfig auth, Path dataDir, String nodeName,
-                          Map<String, Long> quotaDefaults, DataPlaneConfig dataPlane) {
+public record CairnConfig(
+        ServerConfig server,
+        DatabaseConfig database,
+        AuthConfig auth,
+        Path dataDir,
+        String nodeName,
+        Map<String, Long> quotaDefaults,
+        DataPlaneConfig dataPlane) {
     public CairnConfig {
         requireNonNull(server, "server is null");
         requireNonNull(database, "database is null");
@@ -47,7 +53,8 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
     }
 
     public enum FaultDialect {
-        CINDER, EVS;
+        CINDER,
+        EVS;
 
         static FaultDialect parse(String text) {
             return valueOf(text.toUpperCase(Locale.ROOT));
@@ -68,7 +75,8 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
      * served); {@code akSk} is present when signed requests are verified ({@code auth=keystone,aksk} and the
      * like); {@code keystone} is present exactly when the mode is KEYSTONE.
      */
-    public record AuthConfig(AuthMode mode, java.util.Optional<KeystoneConfig> keystone, java.util.Optional<AccessKeyConfig> akSk) {
+    public record AuthConfig(
+            AuthMode mode, java.util.Optional<KeystoneConfig> keystone, java.util.Optional<AccessKeyConfig> akSk) {
         public AuthConfig(AuthMode mode) {
             this(mode, java.util.Optional.empty());
         }
@@ -90,13 +98,16 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
     public record KeystoneConfig(java.net.URI url, String username, String password, String project, String domain) {
         @Override
         public String toString() {
-            return "KeystoneConfig[url=" + url + ", username=" + username + ", project=" + project + ", domain=" + domain + "]";
+            return "KeystoneConfig[url=" + url + ", username=" + username + ", project=" + project + ", domain="
+                    + domain + "]";
         }
     }
 
     /** NOAUTH and KEYSTONE authenticate tokens; AKSK as the mode means only AK/SK-signed requests are served. */
     public enum AuthMode {
-        NOAUTH, KEYSTONE, AKSK;
+        NOAUTH,
+        KEYSTONE,
+        AKSK;
 
         static AuthMode parse(String text) {
             return valueOf(text.toUpperCase(Locale.ROOT));
@@ -108,27 +119,51 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
         int port = settings.get("port", 8776, "a port number (0-65535; 0 picks a free one)", CairnConfig::parsePort);
         boolean insecure = settings.get("allow-insecure-noauth", false, "true or false", CairnConfig::parseBoolean);
         Path dataDir = settings.get("data-dir", Path.of("data"), "a directory path", Path::of);
-        String url = settings.get("db-url", "jdbc:sqlite:" + dataDir.resolve("cairn.db"), "a supported JDBC URL (jdbc:sqlite:... or jdbc:postgresql:...)",
+        String url = settings.get(
+                "db-url",
+                "jdbc:sqlite:" + dataDir.resolve("cairn.db"),
+                "a supported JDBC URL (jdbc:sqlite:... or jdbc:postgresql:...)",
                 CairnConfig::parseJdbcUrl);
         int poolSize = settings.get("db-pool-size", 8, "a pool size (1-512)", text -> parseRange(text, 1, 512));
-        DatabaseConfig database = new DatabaseConfig(url, settings.get("db-user", null), settings.get("db-password", null), poolSize);
-        AuthModes modes = settings.get("auth", new AuthModes(AuthMode.NOAUTH, false),
-                "an auth mode (noauth, keystone or aksk), or aksk joined to one of the others (keystone,aksk)", CairnConfig::parseAuthModes);
+        DatabaseConfig database =
+                new DatabaseConfig(url, settings.get("db-user", null), settings.get("db-password", null), poolSize);
+        AuthModes modes = settings.get(
+                "auth",
+                new AuthModes(AuthMode.NOAUTH, false),
+                "an auth mode (noauth, keystone or aksk), or aksk joined to one of the others (keystone,aksk)",
+                CairnConfig::parseAuthModes);
         AuthMode mode = modes.tokens();
-        java.util.Optional<KeystoneConfig> keystone = mode == AuthMode.KEYSTONE ? java.util.Optional.of(keystoneConfig(settings))
+        java.util.Optional<KeystoneConfig> keystone = mode == AuthMode.KEYSTONE
+                ? java.util.Optional.of(keystoneConfig(settings))
                 : java.util.Optional.empty();
-        java.util.Optional<AccessKeyConfig> akSk = modes.akSk() ? java.util.Optional.of(accessKeyConfig(settings))
-                : java.util.Optional.empty();
-        FaultDialect faults = settings.get("faults", FaultDialect.CINDER, "a fault dialect (cinder or evs)", FaultDialect::parse);
+        java.util.Optional<AccessKeyConfig> akSk =
+                modes.akSk() ? java.util.Optional.of(accessKeyConfig(settings)) : java.util.Optional.empty();
+        FaultDialect faults =
+                settings.get("faults", FaultDialect.CINDER, "a fault dialect (cinder or evs)", FaultDialect::parse);
         String node = settings.get("node", defaultNodeName());
         Map<String, Long> quotas = new LinkedHashMap<>();
-        CINDER_QUOTA_DEFAULTS.forEach((resource, value) -> quotas.put(resource, settings.get("quota-" + resource.replace('_', '-'),
-                value, "a quota limit (-1 for unlimited, or 0 and up)", CairnConfig::parseQuota)));
-        DataPlaneConfig dataPlane = new DataPlaneConfig(settings.get("nbd-host", "127.0.0.1"),
+        CINDER_QUOTA_DEFAULTS.forEach((resource, value) -> quotas.put(
+                resource,
+                settings.get(
+                        "quota-" + resource.replace('_', '-'),
+                        value,
+                        "a quota limit (-1 for unlimited, or 0 and up)",
+                        CairnConfig::parseQuota)));
+        DataPlaneConfig dataPlane = new DataPlaneConfig(
+                settings.get("nbd-host", "127.0.0.1"),
                 settings.get("nbd-port", 10809, "a port number (0-65535; 0 picks a free one)", CairnConfig::parsePort),
-                settings.get("chunk-size", 64 * 1024, "a power of two from 4K to 16M (bytes, or with a K or M suffix)",
+                settings.get(
+                        "chunk-size",
+                        64 * 1024,
+                        "a power of two from 4K to 16M (bytes, or with a K or M suffix)",
                         CairnConfig::parseChunkSize));
-        return new CairnConfig(new ServerConfig(host, port, insecure, faults), database, new AuthConfig(mode, keystone, akSk), dataDir, node, quotas,
+        return new CairnConfig(
+                new ServerConfig(host, port, insecure, faults),
+                database,
+                new AuthConfig(mode, keystone, akSk),
+                dataDir,
+                node,
+                quotas,
                 dataPlane);
     }
 
@@ -156,7 +191,8 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
     public static AccessKeyConfig accessKeyConfig(Settings settings) {
         String expected = "a base64 AES key of 16, 24 or 32 bytes, such as the output of: openssl rand -base64 32";
         String raw = settings.find("secret-key")
-                .orElseThrow(() -> new ConfigException("secret-key", "", expected + " (required to encrypt and verify access keys)"));
+                .orElseThrow(() -> new ConfigException(
+                        "secret-key", "", expected + " (required to encrypt and verify access keys)"));
         try {
             return new AccessKeyConfig(parseAesKey(raw.trim()));
         } catch (RuntimeException e) {
@@ -173,9 +209,13 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
     }
 
     private static KeystoneConfig keystoneConfig(Settings settings) {
-        java.net.URI url = settings.get("keystone-url", null, "an http(s) URL of Keystone v3, such as http://127.0.0.1:5000/v3",
+        java.net.URI url = settings.get(
+                "keystone-url",
+                null,
+                "an http(s) URL of Keystone v3, such as http://127.0.0.1:5000/v3",
                 CairnConfig::parseHttpUrl);
-        return new KeystoneConfig(requiredForKeystone("keystone-url", url, "an http(s) URL of Keystone v3"),
+        return new KeystoneConfig(
+                requiredForKeystone("keystone-url", url, "an http(s) URL of Keystone v3"),
                 requiredForKeystone("keystone-username", settings.get("keystone-username", null), "a user name"),
                 requiredForKeystone("keystone-password", settings.get("keystone-password", null), "a password"),
                 requiredForKeystone("keystone-project", settings.get("keystone-project", null), "a project name"),
@@ -208,7 +248,8 @@ public record CairnConfig(ServerConfig server, DatabaseConfig database, AuthConf
     private static int parseChunkSize(String text) {
         String upper = text.toUpperCase(Locale.ROOT);
         int unit = upper.endsWith("K") ? 1024 : upper.endsWith("M") ? 1024 * 1024 : 1;
-        int value = Math.multiplyExact(Integer.parseInt(unit == 1 ? upper : upper.substring(0, upper.length() - 1)), unit);
+        int value =
+                Math.multiplyExact(Integer.parseInt(unit == 1 ? upper : upper.substring(0, upper.length() - 1)), unit);
         if (Integer.bitCount(value) != 1 || value < 4096 || value > 16 * 1024 * 1024) {
             throw new IllegalArgumentException("not a power of two from 4K to 16M");
         }

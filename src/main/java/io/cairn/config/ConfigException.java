@@ -5,7 +5,7 @@ public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String key, String value, String expected) {
-        super("Invalid configuration " + key + " (" + Settings.environmentName(key) + ", --" + key + "): '"
-                + value + "' is not " + expected);
+        super("Invalid configuration " + key + " (" + Settings.environmentName(key) + ", --" + key + "): '" + value
+                + "' is not " + expected);
     }
 }

@@ -33,7 +33,8 @@ public final class Settings {
      * @param configFile a properties file, or empty; {@code CAIRN_CONFIG} names one when no flag does
      */
     public static Settings load(Map<String, String> flags, Map<String, String> environment, Optional<Path> configFile) {
-        Optional<Path> path = configFile.or(() -> Optional.ofNullable(environment.get("CAIRN_CONFIG")).map(Path::of));
+        Optional<Path> path = configFile.or(
+                () -> Optional.ofNullable(environment.get("CAIRN_CONFIG")).map(Path::of));
         return new Settings(flags, environment, path.map(Settings::readFile).orElse(Map.of()));
     }
 

@@ -9,8 +9,8 @@ import java.util.Set;
  * An AK/SK credential without its secret: the access key id a client names in its signature, and the
  * caller it stands for (project, user and roles).
  */
-public record AccessKey(String accessKey, String projectId, String userId, Set<String> roles, String description,
-                        Instant createdAt) {
+public record AccessKey(
+        String accessKey, String projectId, String userId, Set<String> roles, String description, Instant createdAt) {
     public AccessKey {
         requireNonNull(accessKey, "accessKey is null");
         requireNonNull(projectId, "projectId is null");

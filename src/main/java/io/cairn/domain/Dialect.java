@@ -24,7 +24,7 @@ public enum Dialect {
     public Set<VolumeStatus> deletableVolumes() {
         Set<VolumeStatus> deletable = EnumSet.copyOf(VolumeStatus.DELETABLE);
         switch (this) {
-            case CINDER -> { }
+            case CINDER -> {}
             case EVS -> deletable.add(VolumeStatus.ERROR_ROLLBACKING);
         }
         return deletable;

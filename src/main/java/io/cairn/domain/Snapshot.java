@@ -21,7 +21,20 @@ public record Snapshot(
         Map<String, String> metadata) {
 
     public Snapshot withMetadata(Map<String, String> replacement) {
-        return new Snapshot(id, projectId, userId, volumeId, groupSnapshotId, status, progress, volumeSize,
-                displayName, displayDescription, useQuota, createdAt, updatedAt, replacement);
+        return new Snapshot(
+                id,
+                projectId,
+                userId,
+                volumeId,
+                groupSnapshotId,
+                status,
+                progress,
+                volumeSize,
+                displayName,
+                displayDescription,
+                useQuota,
+                createdAt,
+                updatedAt,
+                replacement);
     }
 }

@@ -49,7 +49,10 @@ public enum SnapshotStatus {
 
     /** Cinder's tuple rendering of its own statuses (all but EVS's rollbacking), used in its reset_status message. */
     public static String pythonTuple() {
-        return Arrays.stream(values()).filter(s -> s != ROLLBACKING).map(s -> "'" + s.wire + "'").collect(Collectors.joining(", ", "(", ")"));
+        return Arrays.stream(values())
+                .filter(s -> s != ROLLBACKING)
+                .map(s -> "'" + s.wire + "'")
+                .collect(Collectors.joining(", ", "(", ")"));
     }
 
     /** Targets allowed for os-update_snapshot_status from this status; empty when the status allows none. */
@@ -58,7 +61,7 @@ public enum SnapshotStatus {
             case CREATING -> EnumSet.of(CREATING, AVAILABLE, ERROR);
             case DELETING -> EnumSet.of(DELETING, ERROR_DELETING);
             case ERROR, AVAILABLE, DELETED, UPDATING, ERROR_DELETING, UNMANAGING, BACKING_UP, RESTORING, ROLLBACKING ->
-                    EnumSet.noneOf(SnapshotStatus.class);
+                EnumSet.noneOf(SnapshotStatus.class);
         };
     }
 }

@@ -18,27 +18,35 @@ public final class SnapshotTransitions {
 
     private static final Set<SnapshotGuard> NO_GUARDS = Set.of();
 
-    public static final Transition<SnapshotStatus, SnapshotGuard> DELETE = Transition.starting("delete",
-            SnapshotStatus.DELETABLE, DELETING, Set.of(NOT_IN_GROUP), SnapshotWork.DELETE_SNAPSHOT);
-    public static final Transition<SnapshotStatus, SnapshotGuard> FORCE_DELETE = Transition.starting("force delete",
-            EnumSet.allOf(SnapshotStatus.class), DELETING, Set.of(NOT_IN_GROUP),
+    public static final Transition<SnapshotStatus, SnapshotGuard> DELETE = Transition.starting(
+            "delete", SnapshotStatus.DELETABLE, DELETING, Set.of(NOT_IN_GROUP), SnapshotWork.DELETE_SNAPSHOT);
+    public static final Transition<SnapshotStatus, SnapshotGuard> FORCE_DELETE = Transition.starting(
+            "force delete",
+            EnumSet.allOf(SnapshotStatus.class),
+            DELETING,
+            Set.of(NOT_IN_GROUP),
             SnapshotWork.DELETE_SNAPSHOT);
-    public static final Transition<SnapshotStatus, SnapshotGuard> UNMANAGE = Transition.starting("unmanage",
-            SnapshotStatus.DELETABLE, SnapshotStatus.UNMANAGING, Set.of(NOT_IN_GROUP), SnapshotWork.UNMANAGE_SNAPSHOT);
+    public static final Transition<SnapshotStatus, SnapshotGuard> UNMANAGE = Transition.starting(
+            "unmanage",
+            SnapshotStatus.DELETABLE,
+            SnapshotStatus.UNMANAGING,
+            Set.of(NOT_IN_GROUP),
+            SnapshotWork.UNMANAGE_SNAPSHOT);
     /** Held by its volume's revert ({@link VolumeWork#REVERT_VOLUME}), which gives it back as available. */
-    public static final Transition<SnapshotStatus, SnapshotGuard> RESTORE = Transition.of("restore",
-            EnumSet.of(AVAILABLE), SnapshotStatus.RESTORING, NO_GUARDS);
+    public static final Transition<SnapshotStatus, SnapshotGuard> RESTORE =
+            Transition.of("restore", EnumSet.of(AVAILABLE), SnapshotStatus.RESTORING, NO_GUARDS);
     /** Held by its volume's EVS rollback ({@link VolumeWork#ROLLBACK_VOLUME}). */
-    public static final Transition<SnapshotStatus, SnapshotGuard> ROLLBACK = Transition.of("EVS rollback",
-            EnumSet.of(AVAILABLE), SnapshotStatus.ROLLBACKING, NO_GUARDS);
+    public static final Transition<SnapshotStatus, SnapshotGuard> ROLLBACK =
+            Transition.of("EVS rollback", EnumSet.of(AVAILABLE), SnapshotStatus.ROLLBACKING, NO_GUARDS);
     /** A volume is made from a snapshot that stays in a cloneable status until the volume is recorded. */
-    public static final Transition<SnapshotStatus, SnapshotGuard> VOLUME_SOURCE = Transition.holding("volume source",
-            Dialect.CINDER.volumeSources(), NO_GUARDS);
-    public static final Transition<SnapshotStatus, SnapshotGuard> EVS_VOLUME_SOURCE = Transition.holding("EVS volume source",
-            Dialect.EVS.volumeSources(), NO_GUARDS);
+    public static final Transition<SnapshotStatus, SnapshotGuard> VOLUME_SOURCE =
+            Transition.holding("volume source", Dialect.CINDER.volumeSources(), NO_GUARDS);
 
-    public static final List<Transition<SnapshotStatus, SnapshotGuard>> ALL = List.of(DELETE, FORCE_DELETE, UNMANAGE,
-            RESTORE, ROLLBACK, VOLUME_SOURCE, EVS_VOLUME_SOURCE);
+    public static final Transition<SnapshotStatus, SnapshotGuard> EVS_VOLUME_SOURCE =
+            Transition.holding("EVS volume source", Dialect.EVS.volumeSources(), NO_GUARDS);
+
+    public static final List<Transition<SnapshotStatus, SnapshotGuard>> ALL =
+            List.of(DELETE, FORCE_DELETE, UNMANAGE, RESTORE, ROLLBACK, VOLUME_SOURCE, EVS_VOLUME_SOURCE);
 
     /** The admin's os-reset_status: any status to the one asked for. */
     public static Transition<SnapshotStatus, SnapshotGuard> reset(SnapshotStatus target) {

@@ -3,7 +3,8 @@ package io.cairn.domain;
 /** The durable work on snapshots, with the statuses it runs in, ends in and fails to. */
 public enum SnapshotWork implements Work {
     CREATE_SNAPSHOT(SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, SnapshotStatus.ERROR, Placement.SNAPSHOT_NODE),
-    DELETE_SNAPSHOT(SnapshotStatus.DELETING, SnapshotStatus.DELETED, SnapshotStatus.ERROR_DELETING, Placement.SNAPSHOT_NODE),
+    DELETE_SNAPSHOT(
+            SnapshotStatus.DELETING, SnapshotStatus.DELETED, SnapshotStatus.ERROR_DELETING, Placement.SNAPSHOT_NODE),
     /** Forgets the snapshot in the database only; its data stays on the engine, so any node may do it. */
     UNMANAGE_SNAPSHOT(SnapshotStatus.UNMANAGING, SnapshotStatus.DELETED, SnapshotStatus.ERROR, Placement.ANY_NODE);
 

@@ -17,8 +17,8 @@ import java.util.Set;
  * @param <S> the resource's status enum
  * @param <G> the resource's guard enum
  */
-public record Transition<S extends Enum<S>, G extends Enum<G>>(String name, Set<S> from, Optional<S> to, Set<G> guards,
-                                                                Optional<Work> work) {
+public record Transition<S extends Enum<S>, G extends Enum<G>>(
+        String name, Set<S> from, Optional<S> to, Set<G> guards, Optional<Work> work) {
     public Transition {
         requireNonNull(name, "name is null");
         // In the enum's order: refusals list the from-statuses, and Cinder's messages list them in that order.
@@ -29,18 +29,20 @@ public record Transition<S extends Enum<S>, G extends Enum<G>>(String name, Set<
     }
 
     /** A change from {@code from} to {@code to} that starts no work. */
-    public static <S extends Enum<S>, G extends Enum<G>> Transition<S, G> of(String name, Set<S> from, S to, Set<G> guards) {
+    public static <S extends Enum<S>, G extends Enum<G>> Transition<S, G> of(
+            String name, Set<S> from, S to, Set<G> guards) {
         return new Transition<>(name, from, Optional.of(to), guards, Optional.empty());
     }
 
     /** A change from {@code from} to {@code to} that starts {@code work}. */
-    public static <S extends Enum<S>, G extends Enum<G>> Transition<S, G> starting(String name, Set<S> from, S to, Set<G> guards,
-                                                                                  Work work) {
+    public static <S extends Enum<S>, G extends Enum<G>> Transition<S, G> starting(
+            String name, Set<S> from, S to, Set<G> guards, Work work) {
         return new Transition<>(name, from, Optional.of(to), guards, Optional.of(work));
     }
 
     /** No change: the resource must be in {@code from}, with {@code guards} holding, and stays so until the request commits. */
-    public static <S extends Enum<S>, G extends Enum<G>> Transition<S, G> holding(String name, Set<S> from, Set<G> guards) {
+    public static <S extends Enum<S>, G extends Enum<G>> Transition<S, G> holding(
+            String name, Set<S> from, Set<G> guards) {
         return new Transition<>(name, from, Optional.empty(), guards, Optional.empty());
     }
 

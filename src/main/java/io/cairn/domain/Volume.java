@@ -36,15 +36,60 @@ public record Volume(
         List<VolumeAttachment> attachments) {
 
     public Volume withDetails(Map<String, String> newAdminMetadata, List<VolumeAttachment> newAttachments) {
-        return new Volume(id, projectId, userId, status, attachStatus, migrationStatus, size, availabilityZone, host,
-                displayName, displayDescription, snapshotId, sourceVolid, volumeTypeId, groupId, bootable,
-                multiattach, useQuota, createdAt, updatedAt, launchedAt, previousStatus, metadata, newAdminMetadata,
+        return new Volume(
+                id,
+                projectId,
+                userId,
+                status,
+                attachStatus,
+                migrationStatus,
+                size,
+                availabilityZone,
+                host,
+                displayName,
+                displayDescription,
+                snapshotId,
+                sourceVolid,
+                volumeTypeId,
+                groupId,
+                bootable,
+                multiattach,
+                useQuota,
+                createdAt,
+                updatedAt,
+                launchedAt,
+                previousStatus,
+                metadata,
+                newAdminMetadata,
                 newAttachments);
     }
 
     public Volume withNameDescriptionMetadata(String name, String description, Map<String, String> newMetadata) {
-        return new Volume(id, projectId, userId, status, attachStatus, migrationStatus, size, availabilityZone, host,
-                name, description, snapshotId, sourceVolid, volumeTypeId, groupId, bootable, multiattach, useQuota,
-                createdAt, updatedAt, launchedAt, previousStatus, newMetadata, adminMetadata, attachments);
+        return new Volume(
+                id,
+                projectId,
+                userId,
+                status,
+                attachStatus,
+                migrationStatus,
+                size,
+                availabilityZone,
+                host,
+                name,
+                description,
+                snapshotId,
+                sourceVolid,
+                volumeTypeId,
+                groupId,
+                bootable,
+                multiattach,
+                useQuota,
+                createdAt,
+                updatedAt,
+                launchedAt,
+                previousStatus,
+                newMetadata,
+                adminMetadata,
+                attachments);
     }
 }

@@ -40,10 +40,29 @@ public enum VolumeStatus {
     DELETED("deleted");
 
     /** The statuses an admin may reset a volume to, in Cinder's order (its message lists them so). */
-    public static final java.util.List<VolumeStatus> RESETTABLE = java.util.List.of(CREATING, AVAILABLE, DELETING, ERROR,
-            ERROR_DELETING, ERROR_MANAGING, MANAGING, ATTACHING, IN_USE, DETACHING, MAINTENANCE, RESTORING_BACKUP,
-            ERROR_RESTORING, RESERVED, AWAITING_TRANSFER, BACKING_UP, ERROR_BACKING_UP, ERROR_EXTENDING, DOWNLOADING,
-            UPLOADING, RETYPING, EXTENDING);
+    public static final java.util.List<VolumeStatus> RESETTABLE = java.util.List.of(
+            CREATING,
+            AVAILABLE,
+            DELETING,
+            ERROR,
+            ERROR_DELETING,
+            ERROR_MANAGING,
+            MANAGING,
+            ATTACHING,
+            IN_USE,
+            DETACHING,
+            MAINTENANCE,
+            RESTORING_BACKUP,
+            ERROR_RESTORING,
+            RESERVED,
+            AWAITING_TRANSFER,
+            BACKING_UP,
+            ERROR_BACKING_UP,
+            ERROR_EXTENDING,
+            DOWNLOADING,
+            UPLOADING,
+            RETYPING,
+            EXTENDING);
 
     /** Statuses from which Cinder deletes a volume without force, in the order its refusal lists them. */
     public static final Set<VolumeStatus> DELETABLE =

@@ -39,67 +39,103 @@ public final class VolumeTransitions {
 
     private static final Set<VolumeGuard> DELETE_GUARDS = EnumSet.of(NOT_ATTACHED, NOT_IN_GROUP, MIGRATION_SETTLED);
 
-    public static final Transition<VolumeStatus, VolumeGuard> DELETE = Transition.starting("delete",
-            VolumeStatus.DELETABLE, DELETING, with(DELETE_GUARDS, NO_SNAPSHOTS), VolumeWork.DELETE_VOLUME);
+    public static final Transition<VolumeStatus, VolumeGuard> DELETE = Transition.starting(
+            "delete", VolumeStatus.DELETABLE, DELETING, with(DELETE_GUARDS, NO_SNAPSHOTS), VolumeWork.DELETE_VOLUME);
     /** Deletes the volume's snapshots with it: they must be deletable themselves. */
-    public static final Transition<VolumeStatus, VolumeGuard> DELETE_CASCADE = Transition.starting("delete with cascade",
-            VolumeStatus.DELETABLE, DELETING, with(DELETE_GUARDS, NO_GROUP_SNAPSHOTS, ONLY_DELETABLE_SNAPSHOTS),
+    public static final Transition<VolumeStatus, VolumeGuard> DELETE_CASCADE = Transition.starting(
+            "delete with cascade",
+            VolumeStatus.DELETABLE,
+            DELETING,
+            with(DELETE_GUARDS, NO_GROUP_SNAPSHOTS, ONLY_DELETABLE_SNAPSHOTS),
             VolumeWork.DELETE_VOLUME);
     /** EVS deletes a disk with its snapshots, and also one whose rollback failed. */
-    public static final Transition<VolumeStatus, VolumeGuard> EVS_DELETE_CASCADE = Transition.starting("EVS delete",
-            Dialect.EVS.deletableVolumes(), DELETING, with(DELETE_GUARDS, NO_GROUP_SNAPSHOTS, ONLY_DELETABLE_SNAPSHOTS),
+    public static final Transition<VolumeStatus, VolumeGuard> EVS_DELETE_CASCADE = Transition.starting(
+            "EVS delete",
+            Dialect.EVS.deletableVolumes(),
+            DELETING,
+            with(DELETE_GUARDS, NO_GROUP_SNAPSHOTS, ONLY_DELETABLE_SNAPSHOTS),
             VolumeWork.DELETE_VOLUME);
     /** Any status; snapshots still block it. */
-    public static final Transition<VolumeStatus, VolumeGuard> FORCE_DELETE = Transition.starting("force delete",
-            EnumSet.allOf(VolumeStatus.class), DELETING, with(DELETE_GUARDS, NO_SNAPSHOTS),
+    public static final Transition<VolumeStatus, VolumeGuard> FORCE_DELETE = Transition.starting(
+            "force delete",
+            EnumSet.allOf(VolumeStatus.class),
+            DELETING,
+            with(DELETE_GUARDS, NO_SNAPSHOTS),
             VolumeWork.DELETE_VOLUME);
+
     public static final Transition<VolumeStatus, VolumeGuard> FORCE_DELETE_CASCADE = Transition.starting(
-            "force delete with cascade", EnumSet.allOf(VolumeStatus.class), DELETING,
-            with(DELETE_GUARDS, NO_GROUP_SNAPSHOTS), VolumeWork.DELETE_VOLUME);
+            "force delete with cascade",
+            EnumSet.allOf(VolumeStatus.class),
+            DELETING,
+            with(DELETE_GUARDS, NO_GROUP_SNAPSHOTS),
+            VolumeWork.DELETE_VOLUME);
 
-    public static final Transition<VolumeStatus, VolumeGuard> EXTEND = Transition.starting("extend",
-            EnumSet.of(AVAILABLE), EXTENDING, NO_GUARDS, VolumeWork.EXTEND_VOLUME);
+    public static final Transition<VolumeStatus, VolumeGuard> EXTEND =
+            Transition.starting("extend", EnumSet.of(AVAILABLE), EXTENDING, NO_GUARDS, VolumeWork.EXTEND_VOLUME);
     /** From 3.42, an attached volume grows too, and is in use again afterwards. */
-    public static final Transition<VolumeStatus, VolumeGuard> EXTEND_ATTACHED = Transition.starting("extend attached",
-            EnumSet.of(IN_USE), EXTENDING, NO_GUARDS, VolumeWork.EXTEND_ATTACHED_VOLUME);
-    public static final Transition<VolumeStatus, VolumeGuard> REVERT = Transition.starting("revert",
-            EnumSet.of(AVAILABLE), REVERTING, NO_GUARDS, VolumeWork.REVERT_VOLUME);
-    public static final Transition<VolumeStatus, VolumeGuard> ROLLBACK = Transition.starting("EVS rollback",
-            EnumSet.of(AVAILABLE, ERROR_ROLLBACKING), REVERTING, NO_GUARDS, VolumeWork.ROLLBACK_VOLUME);
+    public static final Transition<VolumeStatus, VolumeGuard> EXTEND_ATTACHED = Transition.starting(
+            "extend attached", EnumSet.of(IN_USE), EXTENDING, NO_GUARDS, VolumeWork.EXTEND_ATTACHED_VOLUME);
 
-    public static final Transition<VolumeStatus, VolumeGuard> RESERVE = Transition.of("reserve",
-            EnumSet.of(AVAILABLE, IN_USE), ATTACHING, Set.of(IN_USE_ONLY_IF_MULTIATTACH));
-    public static final Transition<VolumeStatus, VolumeGuard> UNRESERVE = Transition.of("unreserve",
-            EnumSet.of(ATTACHING), AVAILABLE, Set.of(NO_ATTACHMENTS));
-    public static final Transition<VolumeStatus, VolumeGuard> UNRESERVE_ATTACHED = Transition.of("unreserve attached",
-            EnumSet.of(ATTACHING), IN_USE, Set.of(HAS_ATTACHMENTS));
-    public static final Transition<VolumeStatus, VolumeGuard> ATTACH = Transition.of("attach",
-            EnumSet.of(AVAILABLE, ATTACHING, RESERVED, IN_USE), IN_USE, Set.of(IN_USE_ONLY_IF_MULTIATTACH));
+    public static final Transition<VolumeStatus, VolumeGuard> REVERT =
+            Transition.starting("revert", EnumSet.of(AVAILABLE), REVERTING, NO_GUARDS, VolumeWork.REVERT_VOLUME);
+    public static final Transition<VolumeStatus, VolumeGuard> ROLLBACK = Transition.starting(
+            "EVS rollback", EnumSet.of(AVAILABLE, ERROR_ROLLBACKING), REVERTING, NO_GUARDS, VolumeWork.ROLLBACK_VOLUME);
+
+    public static final Transition<VolumeStatus, VolumeGuard> RESERVE =
+            Transition.of("reserve", EnumSet.of(AVAILABLE, IN_USE), ATTACHING, Set.of(IN_USE_ONLY_IF_MULTIATTACH));
+    public static final Transition<VolumeStatus, VolumeGuard> UNRESERVE =
+            Transition.of("unreserve", EnumSet.of(ATTACHING), AVAILABLE, Set.of(NO_ATTACHMENTS));
+    public static final Transition<VolumeStatus, VolumeGuard> UNRESERVE_ATTACHED =
+            Transition.of("unreserve attached", EnumSet.of(ATTACHING), IN_USE, Set.of(HAS_ATTACHMENTS));
+    public static final Transition<VolumeStatus, VolumeGuard> ATTACH = Transition.of(
+            "attach", EnumSet.of(AVAILABLE, ATTACHING, RESERVED, IN_USE), IN_USE, Set.of(IN_USE_ONLY_IF_MULTIATTACH));
     /** Attaching to the server (or host) that already holds the volume answers that attachment. */
-    public static final Transition<VolumeStatus, VolumeGuard> REATTACH = Transition.of("attach again",
-            EnumSet.of(AVAILABLE, ATTACHING, RESERVED, IN_USE, DETACHING), IN_USE, NO_GUARDS);
-    public static final Transition<VolumeStatus, VolumeGuard> BEGIN_DETACHING = Transition.of("begin detaching",
-            EnumSet.of(IN_USE), DETACHING, Set.of(ATTACHED, NO_MIGRATION));
-    public static final Transition<VolumeStatus, VolumeGuard> ROLL_DETACHING = Transition.of("roll detaching",
-            EnumSet.of(DETACHING), IN_USE, NO_GUARDS);
+    public static final Transition<VolumeStatus, VolumeGuard> REATTACH = Transition.of(
+            "attach again", EnumSet.of(AVAILABLE, ATTACHING, RESERVED, IN_USE, DETACHING), IN_USE, NO_GUARDS);
+
+    public static final Transition<VolumeStatus, VolumeGuard> BEGIN_DETACHING =
+            Transition.of("begin detaching", EnumSet.of(IN_USE), DETACHING, Set.of(ATTACHED, NO_MIGRATION));
+    public static final Transition<VolumeStatus, VolumeGuard> ROLL_DETACHING =
+            Transition.of("roll detaching", EnumSet.of(DETACHING), IN_USE, NO_GUARDS);
     /** The last attachment ended: the volume is available again (a delete in progress is left alone). */
-    public static final Transition<VolumeStatus, VolumeGuard> DETACH_LAST = Transition.of("detach",
-            EnumSet.complementOf(EnumSet.of(DELETING, VolumeStatus.DELETED)), AVAILABLE, Set.of(NO_ATTACHMENTS));
+    public static final Transition<VolumeStatus, VolumeGuard> DETACH_LAST = Transition.of(
+            "detach",
+            EnumSet.complementOf(EnumSet.of(DELETING, VolumeStatus.DELETED)),
+            AVAILABLE,
+            Set.of(NO_ATTACHMENTS));
 
     /** A snapshot is taken of a volume that stays available (or, when allowed, in use) until the snapshot is recorded. */
-    public static final Transition<VolumeStatus, VolumeGuard> SNAPSHOT_SOURCE = Transition.holding("snapshot source",
-            EnumSet.of(AVAILABLE), Set.of(SCHEDULED, NOT_MIGRATING));
+    public static final Transition<VolumeStatus, VolumeGuard> SNAPSHOT_SOURCE =
+            Transition.holding("snapshot source", EnumSet.of(AVAILABLE), Set.of(SCHEDULED, NOT_MIGRATING));
+
     public static final Transition<VolumeStatus, VolumeGuard> SNAPSHOT_SOURCE_IN_USE = Transition.holding(
             "snapshot source in use", EnumSet.of(AVAILABLE, IN_USE), Set.of(SCHEDULED, NOT_MIGRATING));
     /** A volume is copied from one that stays available or in use until the copy is recorded. */
-    public static final Transition<VolumeStatus, VolumeGuard> CLONE_SOURCE = Transition.holding("clone source",
-            EnumSet.of(AVAILABLE, IN_USE), NO_GUARDS);
+    public static final Transition<VolumeStatus, VolumeGuard> CLONE_SOURCE =
+            Transition.holding("clone source", EnumSet.of(AVAILABLE, IN_USE), NO_GUARDS);
 
     /** The whole table, for tests that check it against the work table and the recovery pass. */
-    public static final List<Transition<VolumeStatus, VolumeGuard>> ALL = List.of(DELETE, DELETE_CASCADE, EVS_DELETE_CASCADE,
-            FORCE_DELETE, FORCE_DELETE_CASCADE, EXTEND, EXTEND_ATTACHED, REVERT, ROLLBACK, RESERVE, UNRESERVE,
-            UNRESERVE_ATTACHED, ATTACH, REATTACH, BEGIN_DETACHING, ROLL_DETACHING, DETACH_LAST, SNAPSHOT_SOURCE,
-            SNAPSHOT_SOURCE_IN_USE, CLONE_SOURCE);
+    public static final List<Transition<VolumeStatus, VolumeGuard>> ALL = List.of(
+            DELETE,
+            DELETE_CASCADE,
+            EVS_DELETE_CASCADE,
+            FORCE_DELETE,
+            FORCE_DELETE_CASCADE,
+            EXTEND,
+            EXTEND_ATTACHED,
+            REVERT,
+            ROLLBACK,
+            RESERVE,
+            UNRESERVE,
+            UNRESERVE_ATTACHED,
+            ATTACH,
+            REATTACH,
+            BEGIN_DETACHING,
+            ROLL_DETACHING,
+            DETACH_LAST,
+            SNAPSHOT_SOURCE,
+            SNAPSHOT_SOURCE_IN_USE,
+            CLONE_SOURCE);
 
     private static Set<VolumeGuard> with(Set<VolumeGuard> base, VolumeGuard... more) {
         Set<VolumeGuard> all = EnumSet.copyOf(base);

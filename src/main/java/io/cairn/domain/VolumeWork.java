@@ -11,11 +11,21 @@ public enum VolumeWork implements Work {
     DELETE_VOLUME(VolumeStatus.DELETING, VolumeStatus.DELETED, VolumeStatus.ERROR_DELETING, Recovery.RESUME, null),
     /** The new size is the task's payload, so a volume that lost its task cannot resume. */
     EXTEND_VOLUME(VolumeStatus.EXTENDING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR_EXTENDING, Recovery.FAIL, null),
-    EXTEND_ATTACHED_VOLUME(VolumeStatus.EXTENDING, VolumeStatus.IN_USE, VolumeStatus.ERROR_EXTENDING, Recovery.FAIL, null),
+    EXTEND_ATTACHED_VOLUME(
+            VolumeStatus.EXTENDING, VolumeStatus.IN_USE, VolumeStatus.ERROR_EXTENDING, Recovery.FAIL, null),
     /** Cinder's revert to the latest snapshot (the payload); a failed one leaves the volume in error, as Cinder's. */
-    REVERT_VOLUME(VolumeStatus.REVERTING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR, Recovery.RESUME, SnapshotStatus.RESTORING),
+    REVERT_VOLUME(
+            VolumeStatus.REVERTING,
+            VolumeStatus.AVAILABLE,
+            VolumeStatus.ERROR,
+            Recovery.RESUME,
+            SnapshotStatus.RESTORING),
     /** EVS's rollback to any snapshot of the volume; a failed one may be retried from error_rollbacking. */
-    ROLLBACK_VOLUME(VolumeStatus.REVERTING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR_ROLLBACKING, Recovery.RESUME,
+    ROLLBACK_VOLUME(
+            VolumeStatus.REVERTING,
+            VolumeStatus.AVAILABLE,
+            VolumeStatus.ERROR_ROLLBACKING,
+            Recovery.RESUME,
             SnapshotStatus.ROLLBACKING);
 
     private final VolumeStatus running;
@@ -24,7 +34,12 @@ public enum VolumeWork implements Work {
     private final Recovery recovery;
     private final SnapshotStatus heldSnapshot;
 
-    VolumeWork(VolumeStatus running, VolumeStatus success, VolumeStatus failure, Recovery recovery, SnapshotStatus heldSnapshot) {
+    VolumeWork(
+            VolumeStatus running,
+            VolumeStatus success,
+            VolumeStatus failure,
+            Recovery recovery,
+            SnapshotStatus heldSnapshot) {
         this.running = running;
         this.success = success;
         this.failure = failure;

@@ -40,7 +40,8 @@ public sealed interface Work permits VolumeWork, SnapshotWork {
 
     /** The work a stored task names. */
     static Work named(String name) {
-        return all().filter(w -> w.name().equals(name)).findFirst()
+        return all().filter(w -> w.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown kind of work " + name));
     }
 }

@@ -164,7 +164,8 @@ final class ChunkDevice implements BlockDevice {
                     long index = position / chunkSize;
                     int within = (int) (position % chunkSize);
                     int pieceLength = (int) Math.min(chunkSize - within, end - position);
-                    boolean wholeChunk = within == 0 && (pieceLength == chunkSize || position + pieceLength == map.sizeBytes);
+                    boolean wholeChunk =
+                            within == 0 && (pieceLength == chunkSize || position + pieceLength == map.sizeBytes);
                     if (wholeChunk) {
                         unmap(index);
                     } else {
@@ -223,8 +224,10 @@ final class ChunkDevice implements BlockDevice {
 
     private void requireLive() throws EngineException {
         if (closed || map.deleted || map.generation != generation) {
-            throw new EngineException(Reason.STALE, map.kind.name().toLowerCase(java.util.Locale.ROOT) + " " + map.id
-                    + " was deleted or reverted since it was opened");
+            throw new EngineException(
+                    Reason.STALE,
+                    map.kind.name().toLowerCase(java.util.Locale.ROOT) + " " + map.id
+                            + " was deleted or reverted since it was opened");
         }
     }
 

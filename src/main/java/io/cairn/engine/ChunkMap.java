@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class ChunkMap {
     enum Kind {
-        VOLUME("volumes"), SNAPSHOT("snapshots");
+        VOLUME("volumes"),
+        SNAPSHOT("snapshots");
 
         final String directory;
 
@@ -33,6 +34,7 @@ final class ChunkMap {
     volatile long sizeBytes;
     /** Bumped when the content is replaced or deleted; devices opened before stop working. */
     volatile long generation;
+
     volatile boolean deleted;
     /** Guarded by the engine's commit lock: the journal position the map file includes. */
     long fileLsn;

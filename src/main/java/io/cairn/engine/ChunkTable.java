@@ -14,6 +14,7 @@ final class ChunkTable {
 
     /** Each entry holds slot + 1, so that a fresh page (all zeros) means "nothing mapped". */
     private long[][] pages;
+
     private int[] pageCounts;
     private long chunkCount;
     private long mapped;

@@ -37,15 +37,22 @@ final class EngineAuditor {
         SlotAllocator.Counts counts = engine.slots.counts();
         long fileSlots = (engine.data.size() + engine.chunkSize - 1) / engine.chunkSize;
         long orphans = counts.highWater() - referenced - counts.free();
-        return new LocalChunkEngine.Audit(engine.volumes.size(), engine.snapshots.size(), referenced, counts.free(), fileSlots,
-                orphans, mapsMatch && refcountsMatch);
+        return new LocalChunkEngine.Audit(
+                engine.volumes.size(),
+                engine.snapshots.size(),
+                referenced,
+                counts.free(),
+                fileSlots,
+                orphans,
+                mapsMatch && refcountsMatch);
     }
 
     private static DiskState readDisk(Path root, int chunkSize) throws IOException {
         Map<String, ChunkTable> maps = new HashMap<>();
         Map<String, Long> fileLsns = new HashMap<>();
         for (ChunkMap.Kind kind : ChunkMap.Kind.values()) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(root.resolve("maps").resolve(kind.directory), "*" + MapFile.SUFFIX)) {
+            try (DirectoryStream<Path> files =
+                    Files.newDirectoryStream(root.resolve("maps").resolve(kind.directory), "*" + MapFile.SUFFIX)) {
                 for (Path file : files) {
                     String name = file.getFileName().toString();
                     String key = kind + "/" + name.substring(0, name.length() - MapFile.SUFFIX.length());

@@ -31,8 +31,11 @@ final class EngineFormat {
                 throw new IOException("corrupt engine format file " + file + ": " + e.getMessage());
             }
             if (stored != requestedChunkSize) {
-                LOG.warn("the chunk store at {} was created with chunk size {}; keeping it (chunk-size {} applies to new stores only)",
-                        file.getParent(), stored, requestedChunkSize);
+                LOG.warn(
+                        "the chunk store at {} was created with chunk size {}; keeping it (chunk-size {} applies to new stores only)",
+                        file.getParent(),
+                        stored,
+                        requestedChunkSize);
             }
             return stored;
         }
@@ -48,7 +51,9 @@ final class EngineFormat {
 
     /** A power of two between {@link LocalChunkEngine#MIN_CHUNK_SIZE} and {@link LocalChunkEngine#MAX_CHUNK_SIZE}. */
     static void requireValidChunkSize(int chunkSize) {
-        if (Integer.bitCount(chunkSize) != 1 || chunkSize < LocalChunkEngine.MIN_CHUNK_SIZE || chunkSize > LocalChunkEngine.MAX_CHUNK_SIZE) {
+        if (Integer.bitCount(chunkSize) != 1
+                || chunkSize < LocalChunkEngine.MIN_CHUNK_SIZE
+                || chunkSize > LocalChunkEngine.MAX_CHUNK_SIZE) {
             throw new IllegalArgumentException("chunk size " + chunkSize + " is not a power of two between "
                     + LocalChunkEngine.MIN_CHUNK_SIZE + " and " + LocalChunkEngine.MAX_CHUNK_SIZE);
         }

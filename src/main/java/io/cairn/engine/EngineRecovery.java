@@ -20,8 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class EngineRecovery {
     /** The engine's state as the files hold it; {@code replayed} counts the intact journal records read back. */
-    record Recovered(int chunkSize, FileChannel data, Journal journal, SlotAllocator slots, Map<String, ChunkMap> volumes,
-                     Map<String, ChunkMap> snapshots, long lastLsn, int replayed) {}
+    record Recovered(
+            int chunkSize,
+            FileChannel data,
+            Journal journal,
+            SlotAllocator slots,
+            Map<String, ChunkMap> volumes,
+            Map<String, ChunkMap> snapshots,
+            long lastLsn,
+            int replayed) {}
 
     private EngineRecovery() {}
 
@@ -64,8 +71,8 @@ final class EngineRecovery {
                 refcounts = counts[0];
             }
         }
-        FileChannel data = FileChannel.open(root.resolve("chunks"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel data = FileChannel.open(
+                root.resolve("chunks"), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long referencedBytes = (maxSlot + 1) * effectiveChunkSize;
         if (data.size() > referencedBytes) {
             // Chunks past the last referenced slot were written but never committed: reclaim them.
@@ -73,8 +80,15 @@ final class EngineRecovery {
             data.force(true);
         }
         long highWater = Math.max(maxSlot + 1, (data.size() + effectiveChunkSize - 1) / effectiveChunkSize);
-        return new Recovered(effectiveChunkSize, data, journal, new SlotAllocator(refcounts, highWater), volumes, snapshots,
-                lastLsn, records.size());
+        return new Recovered(
+                effectiveChunkSize,
+                data,
+                journal,
+                new SlotAllocator(refcounts, highWater),
+                volumes,
+                snapshots,
+                lastLsn,
+                records.size());
     }
 
     private static long loadMaps(Path root, Kind kind, int chunkSize, Map<String, ChunkMap> into) throws IOException {

@@ -149,9 +149,12 @@ final class Journal implements AutoCloseable {
 
     private static void writeEmpty(Path file, long baseLsn) throws IOException {
         Path aside = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).putLong(baseLsn).flip());
+        try (FileChannel out = FileChannel.open(
+                aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.allocate(HEADER_BYTES)
+                    .putInt(MAGIC)
+                    .putLong(baseLsn)
+                    .flip());
             out.force(true);
         }
         Files.move(aside, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

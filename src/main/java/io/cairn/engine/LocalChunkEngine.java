@@ -38,6 +38,7 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
     private static final Logger LOG = LoggerFactory.getLogger(LocalChunkEngine.class);
     /** Chosen by bench/ChunkSizeBench.java; see BENCHMARKS.md. */
     public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
+
     public static final int MIN_CHUNK_SIZE = 4 * 1024;
     public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
     /** The journal is folded into the map files once it grows past this. */
@@ -57,10 +58,12 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
      * so no read still in flight can see a slot handed to another map.
      */
     final ReentrantReadWriteLock ioBarrier = new ReentrantReadWriteLock();
+
     final AtomicBoolean unsyncedData = new AtomicBoolean();
     final ByteBuffer zeros;
     /** Guarded by {@link #commitLock}. */
     private long lastLsn;
+
     private final MapOperations maps;
     private final ChunkCollector collector;
     private volatile boolean closed;
@@ -95,8 +98,14 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
             }
         }
         SlotAllocator.Counts counts = engine.slots.counts();
-        LOG.info("chunk engine open at {}: {} volumes, {} snapshots, {} chunks of {} KiB in use, {} free slots, {} journal records replayed",
-                root, engine.volumes.size(), engine.snapshots.size(), counts.inUse(), engine.chunkSize / 1024, counts.free(),
+        LOG.info(
+                "chunk engine open at {}: {} volumes, {} snapshots, {} chunks of {} KiB in use, {} free slots, {} journal records replayed",
+                root,
+                engine.volumes.size(),
+                engine.snapshots.size(),
+                counts.inUse(),
+                engine.chunkSize / 1024,
+                counts.free(),
                 recovered.replayed());
         engine.collector.start();
         return engine;
@@ -260,7 +269,8 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
         data.force(false); // the captured entries may point at data written since the last commit
         long lsn = ++lastLsn;
         for (Capture capture : captures) {
-            MapFile.write(mapFile(Kind.VOLUME, capture.map().id), capture.sizeBytes(), lsn, capture.table(), written -> { });
+            MapFile.write(
+                    mapFile(Kind.VOLUME, capture.map().id), capture.sizeBytes(), lsn, capture.table(), written -> {});
             capture.map().fileLsn = lsn;
             capture.map().journaledSinceFile = false;
         }
@@ -280,8 +290,14 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
     }
 
     /** What the engine holds, checked against what is on disk. Meant for tests and operators, on an idle engine. */
-    public record Audit(int volumes, int snapshots, long referencedChunks, long freeSlots, long dataFileSlots,
-                        long orphanSlots, boolean memoryMatchesDisk) {}
+    public record Audit(
+            int volumes,
+            int snapshots,
+            long referencedChunks,
+            long freeSlots,
+            long dataFileSlots,
+            long orphanSlots,
+            boolean memoryMatchesDisk) {}
 
     public Audit audit() throws IOException {
         commitLock.lock();

@@ -37,8 +37,9 @@ final class MapFile {
 
     static Contents read(Path file, int chunkSize) throws IOException {
         CRC32C crc = new CRC32C();
-        try (CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), crc);
-             DataInputStream in = new DataInputStream(checked)) {
+        try (CheckedInputStream checked =
+                        new CheckedInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), crc);
+                DataInputStream in = new DataInputStream(checked)) {
             if (in.readInt() != MAGIC) {
                 throw new IOException("not a chunk map: " + file);
             }
@@ -62,13 +63,15 @@ final class MapFile {
         }
     }
 
-    static void write(Path file, long sizeBytes, long lsn, ChunkTable table, WriteProgress progress) throws IOException {
+    static void write(Path file, long sizeBytes, long lsn, ChunkTable table, WriteProgress progress)
+            throws IOException {
         Path aside = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             CRC32C crc = new CRC32C();
             OutputStream raw = Channels.newOutputStream(channel);
-            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+            DataOutputStream out =
+                    new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
             out.writeInt(MAGIC);
             out.writeLong(sizeBytes);
             out.writeLong(lsn);

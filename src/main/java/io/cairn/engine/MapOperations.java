@@ -34,8 +34,11 @@ final class MapOperations {
 
     private void structural(List<ChunkMap> quiesce, MapOperation operation) throws IOException {
         // Locked in one global order, so two operations on overlapping maps cannot deadlock.
-        List<ChunkMap> ordered = quiesce.stream().filter(Objects::nonNull).distinct()
-                .sorted(Comparator.comparing((ChunkMap m) -> m.kind).thenComparing(m -> m.id)).toList();
+        List<ChunkMap> ordered = quiesce.stream()
+                .filter(Objects::nonNull)
+                .distinct()
+                .sorted(Comparator.comparing((ChunkMap m) -> m.kind).thenComparing(m -> m.id))
+                .toList();
         ordered.forEach(m -> m.structure.writeLock().lock());
         try {
             engine.commitLock.lock();
@@ -43,7 +46,8 @@ final class MapOperations {
                 engine.requireOpen();
                 for (ChunkMap map : ordered) {
                     if (map.deleted) {
-                        throw new EngineException(EngineException.Reason.NOT_FOUND, map.kind + " " + map.id + " was deleted meanwhile");
+                        throw new EngineException(
+                                EngineException.Reason.NOT_FOUND, map.kind + " " + map.id + " was deleted meanwhile");
                     }
                 }
                 engine.commitLocked();
@@ -61,7 +65,10 @@ final class MapOperations {
         requireId(volumeId);
         requireSize(sizeBytes);
         ChunkMap existing = engine.volumes.get(volumeId);
-        structural(listOf(existing), () -> install(Kind.VOLUME, volumeId, sizeBytes, new ChunkTable(engine.chunkCount(sizeBytes)), existing));
+        structural(
+                listOf(existing),
+                () -> install(
+                        Kind.VOLUME, volumeId, sizeBytes, new ChunkTable(engine.chunkCount(sizeBytes)), existing));
     }
 
     /** Makes {@code volumeId} a volume sharing the chunks of {@code source}, a volume or a snapshot. */
@@ -86,7 +93,7 @@ final class MapOperations {
             }
             ChunkTable table = lockedCopy(volume, engine.chunkCount(newSizeBytes));
             long lsn = engine.nextLsnLocked();
-            MapFile.write(engine.mapFile(Kind.VOLUME, volumeId), newSizeBytes, lsn, table, written -> { });
+            MapFile.write(engine.mapFile(Kind.VOLUME, volumeId), newSizeBytes, lsn, table, written -> {});
             volume.mutex.lock();
             try {
                 volume.table.grow(engine.chunkCount(newSizeBytes));
@@ -106,7 +113,7 @@ final class MapOperations {
             long size = Math.max(volume.sizeBytes, snapshot.sizeBytes);
             ChunkTable table = lockedCopy(snapshot, engine.chunkCount(size));
             long lsn = engine.nextLsnLocked();
-            MapFile.write(engine.mapFile(Kind.VOLUME, volumeId), size, lsn, table, written -> { });
+            MapFile.write(engine.mapFile(Kind.VOLUME, volumeId), size, lsn, table, written -> {});
             engine.slots.retainAll(table);
             ChunkTable old;
             volume.mutex.lock();
@@ -136,7 +143,8 @@ final class MapOperations {
                 ChunkTable table = lockedCopy(volume, 0);
                 ThrottledProgress reporter = new ThrottledProgress(progress, table.mapped());
                 long lsn = engine.nextLsnLocked();
-                MapFile.write(engine.mapFile(Kind.SNAPSHOT, snapshotId), volume.sizeBytes, lsn, table, reporter::entriesDone);
+                MapFile.write(
+                        engine.mapFile(Kind.SNAPSHOT, snapshotId), volume.sizeBytes, lsn, table, reporter::entriesDone);
                 engine.slots.retainAll(table);
                 ChunkMap snapshot = new ChunkMap(snapshotId, Kind.SNAPSHOT, volume.sizeBytes, table);
                 snapshot.fileLsn = lsn;
@@ -163,7 +171,7 @@ final class MapOperations {
     /** Writes a new map file, then makes the map live, replacing (and releasing) any map it supersedes. */
     private void install(Kind kind, String id, long sizeBytes, ChunkTable table, ChunkMap replaced) throws IOException {
         long lsn = engine.nextLsnLocked();
-        MapFile.write(engine.mapFile(kind, id), sizeBytes, lsn, table, written -> { });
+        MapFile.write(engine.mapFile(kind, id), sizeBytes, lsn, table, written -> {});
         engine.slots.retainAll(table);
         ChunkMap map = new ChunkMap(id, kind, sizeBytes, table);
         map.fileLsn = lsn;
@@ -208,7 +216,8 @@ final class MapOperations {
         requireId(id);
         ChunkMap map = registry(kind).get(id);
         if (map == null) {
-            throw new EngineException(EngineException.Reason.NOT_FOUND, "no " + kind.name().toLowerCase(Locale.ROOT) + " " + id);
+            throw new EngineException(
+                    EngineException.Reason.NOT_FOUND, "no " + kind.name().toLowerCase(Locale.ROOT) + " " + id);
         }
         return map;
     }

@@ -26,8 +26,15 @@ public final class ApiRequest {
     private final byte[] body;
     private final String applicationUrl;
 
-    ApiRequest(Caller caller, ApiVersion version, Optional<String> urlProject, Map<String, String> params,
-               List<Map.Entry<String, String>> query, Function<String, String> headers, byte[] body, String applicationUrl) {
+    ApiRequest(
+            Caller caller,
+            ApiVersion version,
+            Optional<String> urlProject,
+            Map<String, String> params,
+            List<Map.Entry<String, String>> query,
+            Function<String, String> headers,
+            byte[] body,
+            String applicationUrl) {
         this.caller = caller;
         this.version = version;
         this.urlProject = urlProject;
@@ -93,13 +100,18 @@ public final class ApiRequest {
         }
         // Without a Content-Type Cinder hands the controller no body and fails with a 500; the fitting 4xx is
         // the one it gives for any other media type.
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        String mediaType =
+                contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json") && !mediaType.equals("application/vnd.openstack.volume+json")) {
-            throw new io.cairn.domain.CairnException(io.cairn.domain.ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Unsupported Content-Type");
+            throw new io.cairn.domain.CairnException(
+                    io.cairn.domain.ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Unsupported Content-Type");
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
             JsonNode node = Json.MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw Faults.malformedBody();

@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
     private static final String PLAIN_404 = "404 Not Found\n\nThe resource could not be found.\n\n   ";
     /** How long a stopping server waits for the requests in flight. */
     private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     private static final String PLAIN_413 = "413 Request Entity Too Large\n\nRequest is too large.\n\n   ";
     /** The largest body the Cinder paths read. */
     private static final int MAX_BODY = 1 << 20;
@@ -100,8 +101,13 @@ public final class ApiServer implements AutoCloseable {
         this(router, new Router(), FaultDialect.CINDER, authenticator, versions, ready);
     }
 
-    public ApiServer(Router router, Router v2Router, FaultDialect faults, Authenticator authenticator, VersionDocument versions,
-                     Supplier<Boolean> ready) {
+    public ApiServer(
+            Router router,
+            Router v2Router,
+            FaultDialect faults,
+            Authenticator authenticator,
+            VersionDocument versions,
+            Supplier<Boolean> ready) {
         this.router = router;
         this.v2Router = v2Router;
         this.faults = faults;
@@ -121,8 +127,14 @@ public final class ApiServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
             config.jetty.modifyServer(server -> server.setErrorHandler(new Refusals()));
-            for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
-                    HandlerType.PATCH, HandlerType.HEAD, HandlerType.OPTIONS)) {
+            for (HandlerType method : List.of(
+                    HandlerType.GET,
+                    HandlerType.POST,
+                    HandlerType.PUT,
+                    HandlerType.DELETE,
+                    HandlerType.PATCH,
+                    HandlerType.HEAD,
+                    HandlerType.OPTIONS)) {
                 config.routes.addHttpHandler(method, "/", this::serve);
                 config.routes.addHttpHandler(method, "/<path>", this::serve);
             }
@@ -172,12 +184,19 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Reports a finished request to the metrics and writes its access-log line. */
-    private void finished(String requestId, Caller caller, String method, String route, String path, int status, long started) {
+    private void finished(
+            String requestId, Caller caller, String method, String route, String path, int status, long started) {
         long duration = System.nanoTime() - started;
         telemetry.requestFinished(method, route, status, duration);
         if (ACCESS.isInfoEnabled()) {
-            ACCESS.info("request_id={} project={} method={} route={} path={} status={} duration_ms={}", requestId,
-                    logValue(caller == null ? null : caller.projectId()), logValue(method), logValue(route), logValue(path), status,
+            ACCESS.info(
+                    "request_id={} project={} method={} route={} path={} status={} duration_ms={}",
+                    requestId,
+                    logValue(caller == null ? null : caller.projectId()),
+                    logValue(method),
+                    logValue(route),
+                    logValue(path),
+                    status,
                     String.format(java.util.Locale.ROOT, "%.3f", duration / 1e6));
         }
     }
@@ -227,13 +246,16 @@ public final class ApiServer implements AutoCloseable {
         if (path.equals("/metrics") && method.equals("GET")) {
             state.versionEcho = null;
             state.route = "/metrics";
-            return new ApiResponse(200, telemetry.scrape(),
+            return new ApiResponse(
+                    200,
+                    telemetry.scrape(),
                     java.util.Map.of("Content-Type", "text/plain; version=0.0.4; charset=utf-8"));
         }
         if (path.equals("/healthz")) {
             state.route = "/healthz";
             state.versionEcho = null;
-            return ready.get() ? ApiResponse.ok(ApiResponse.wrap("status", "ok"))
+            return ready.get()
+                    ? ApiResponse.ok(ApiResponse.wrap("status", "ok"))
                     : Faults.of(new CairnException(ErrorCode.SERVICE_UNAVAILABLE, "Cairn is starting."), faults);
         }
         if (path.equals("/")) {
@@ -292,12 +314,21 @@ public final class ApiServer implements AutoCloseable {
         if (project.isPresent() && !project.get().equals(state.caller.projectId())) {
             throw new CairnException(ErrorCode.PROJECT_MISMATCH, "Malformed request url");
         }
-        state.route = prefix + (project.isPresent() ? "/{project_id}/" : "/") + match.get().route().template();
+        state.route = prefix
+                + (project.isPresent() ? "/{project_id}/" : "/")
+                + match.get().route().template();
         if (!version.atLeast(match.get().route().sinceMinor())) {
             throw Faults.notFound();
         }
-        ApiRequest request = new ApiRequest(state.caller, version, project, match.get().params(),
-                QueryString.parse(ctx.queryString()), headers, body, baseUrl(ctx) + prefix);
+        ApiRequest request = new ApiRequest(
+                state.caller,
+                version,
+                project,
+                match.get().params(),
+                QueryString.parse(ctx.queryString()),
+                headers,
+                body,
+                baseUrl(ctx) + prefix);
         return match.get().route().handler().handle(request);
     }
 
@@ -308,8 +339,8 @@ public final class ApiServer implements AutoCloseable {
     private Caller authenticate(Context ctx, State state, byte[] body) {
         String echo = state.versionEcho;
         state.versionEcho = null;
-        Caller caller = authenticator.authenticate(new AuthRequest(ctx.method().name(), baseUrl(ctx), ctx.req().getRequestURI(),
-                ctx.queryString(), ctx::header, body));
+        Caller caller = authenticator.authenticate(new AuthRequest(
+                ctx.method().name(), baseUrl(ctx), ctx.req().getRequestURI(), ctx.queryString(), ctx::header, body));
         state.versionEcho = echo;
         return caller;
     }
@@ -428,7 +459,9 @@ public final class ApiServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             long started = System.nanoTime();
             String requestId = "req-" + UUID.randomUUID();
-            int status = request.getAttribute(ERROR_EXCEPTION) instanceof HttpException refusal ? refusal.getCode() : response.getStatus();
+            int status = request.getAttribute(ERROR_EXCEPTION) instanceof HttpException refusal
+                    ? refusal.getCode()
+                    : response.getStatus();
             String path = request.getHttpURI().getPath();
             if (status != 400) {
                 finished(requestId, null, request.getMethod(), "unrouted", path, status, started);
@@ -444,7 +477,10 @@ public final class ApiServer implements AutoCloseable {
             fault.headers().forEach(response.getHeaders()::put);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             boolean hasBody = !"HEAD".equals(request.getMethod());
-            response.write(true, hasBody ? ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(fault.body())) : BufferUtil.EMPTY_BUFFER, callback);
+            response.write(
+                    true,
+                    hasBody ? ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(fault.body())) : BufferUtil.EMPTY_BUFFER,
+                    callback);
             return true;
         }
     }

@@ -11,8 +11,8 @@ import java.util.function.Function;
  * @param rawPath the path as sent, still percent-encoded
  * @param rawQuery the query string as sent (without '?'), or null when there is none
  */
-public record AuthRequest(String method, String baseUrl, String rawPath, String rawQuery, Function<String, String> headers,
-                          byte[] body) {
+public record AuthRequest(
+        String method, String baseUrl, String rawPath, String rawQuery, Function<String, String> headers, byte[] body) {
     public String header(String name) {
         return headers.apply(name);
     }

@@ -9,9 +9,11 @@ import java.util.Map;
 
 /** The one place that turns a failure into a fault body: Cinder's, or EVS's when that dialect is configured. */
 public final class Faults {
-    public static final String GENERIC_400 = "The server could not comply with the request since it is either malformed or otherwise incorrect.";
+    public static final String GENERIC_400 =
+            "The server could not comply with the request since it is either malformed or otherwise incorrect.";
     public static final String GENERIC_404 = "The resource could not be found.";
-    public static final String GENERIC_500 = "The server has either erred or is incapable of performing the requested operation.";
+    public static final String GENERIC_500 =
+            "The server has either erred or is incapable of performing the requested operation.";
 
     private Faults() {}
 

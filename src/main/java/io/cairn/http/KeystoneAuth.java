@@ -24,6 +24,7 @@ import java.util.Optional;
 public final class KeystoneAuth implements Authenticator {
     /** How long "Keystone does not know this token" is believed; a token just issued elsewhere must work soon. */
     public static final Duration DEFAULT_NEGATIVE_TTL = Duration.ofSeconds(10);
+
     public static final int DEFAULT_CACHE_SIZE = 10_000;
     static final String UNAUTHORIZED_MESSAGE = "The request you have made requires authentication.";
 
@@ -46,7 +47,8 @@ public final class KeystoneAuth implements Authenticator {
         if (cacheSize < 1) {
             throw new IllegalArgumentException("cacheSize must be at least 1");
         }
-        this.wwwAuthenticate = "Keystone uri=\"" + publicIdentityUri(keystone.baseUrl().toString()) + "\"";
+        this.wwwAuthenticate =
+                "Keystone uri=\"" + publicIdentityUri(keystone.baseUrl().toString()) + "\"";
         // Access-ordered, so the least recently used token is the one dropped when the cache is full.
         this.cache = new LinkedHashMap<>(256, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -73,7 +75,8 @@ public final class KeystoneAuth implements Authenticator {
             // Throws 503 when Keystone cannot answer; nothing is cached then, so the next request asks again.
             Optional<KeystoneClient.ValidatedToken> validated = keystone.validate(token);
             cached = validated
-                    .map(t -> new CacheEntry(Optional.of(new Caller(t.userId(), t.projectId(), t.roles())), t.expiresAt()))
+                    .map(t -> new CacheEntry(
+                            Optional.of(new Caller(t.userId(), t.projectId(), t.roles())), t.expiresAt()))
                     .orElseGet(() -> new CacheEntry(Optional.empty(), now.plus(negativeTtl)));
             store(key, cached);
         }
@@ -116,7 +119,8 @@ public final class KeystoneAuth implements Authenticator {
     /** Cache by digest, so the cache never holds bearer tokens that could be read from a heap dump. */
     private static String cacheKey(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -38,6 +38,7 @@ public final class KeystoneClient {
      * enough that a hung Keystone turns into a 503 well before a client's own timeout (Tempest's is 60 s).
      */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
     static final String UNAVAILABLE_MESSAGE = "The Keystone service is temporarily unavailable.";
 
     /** The service credential Cairn validates tokens with. */
@@ -79,7 +80,8 @@ public final class KeystoneClient {
         this.baseUrl = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.credential = requireNonNull(credential, "credential is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
     public URI baseUrl() {
@@ -102,16 +104,20 @@ public final class KeystoneClient {
         return switch (response.statusCode()) {
             case 200 -> parseValidated(response.body());
             case 404 -> Optional.empty();
-            default -> throw unavailable("token validation answered HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
+            default ->
+                throw unavailable(
+                        "token validation answered HTTP " + response.statusCode() + ": " + abbreviate(response.body()));
         };
     }
 
     private HttpResponse<String> sendValidation(String userToken, String service) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/auth/tokens?nocatalog")).timeout(REQUEST_TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/auth/tokens?nocatalog"))
+                .timeout(REQUEST_TIMEOUT)
                 .header("X-Auth-Token", service)
                 .header("X-Subject-Token", userToken)
                 .header("Accept", "application/json")
-                .GET().build();
+                .GET()
+                .build();
         return send(request);
     }
 
@@ -132,23 +138,40 @@ public final class KeystoneClient {
 
     private ServiceToken issueServiceToken() {
         Map<String, Object> domain = Map.of("name", credential.domain());
-        Map<String, Object> body = Map.of("auth", Map.of(
-                "identity", Map.of("methods", java.util.List.of("password"),
-                        "password", Map.of("user", Map.of("name", credential.username(), "password", credential.password(),
-                                "domain", domain))),
-                "scope", Map.of("project", Map.of("name", credential.project(), "domain", domain))));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/auth/tokens?nocatalog")).timeout(REQUEST_TIMEOUT)
+        Map<String, Object> body = Map.of(
+                "auth",
+                Map.of(
+                        "identity",
+                                Map.of(
+                                        "methods",
+                                        java.util.List.of("password"),
+                                        "password",
+                                        Map.of(
+                                                "user",
+                                                Map.of(
+                                                        "name",
+                                                        credential.username(),
+                                                        "password",
+                                                        credential.password(),
+                                                        "domain",
+                                                        domain))),
+                        "scope", Map.of("project", Map.of("name", credential.project(), "domain", domain))));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/auth/tokens?nocatalog"))
+                .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)))
+                .build();
         HttpResponse<String> response = send(request);
         if (response.statusCode() != 201) {
             throw unavailable("the service credential " + credential + " was refused with HTTP " + response.statusCode()
                     + ": " + abbreviate(response.body()));
         }
-        String value = response.headers().firstValue("X-Subject-Token")
+        String value = response.headers()
+                .firstValue("X-Subject-Token")
                 .orElseThrow(() -> unavailable("the service token answer had no X-Subject-Token header"));
-        Instant expiresAt = readTree(response.body()).map(tree -> tree.path("token").path("expires_at").asString(""))
+        Instant expiresAt = readTree(response.body())
+                .map(tree -> tree.path("token").path("expires_at").asString(""))
                 .flatMap(KeystoneClient::parseInstant)
                 .orElseThrow(() -> unavailable("the service token answer had no readable token.expires_at"));
         return new ServiceToken(value, expiresAt);
@@ -166,8 +189,9 @@ public final class KeystoneClient {
     }
 
     private static Optional<ValidatedToken> parseValidated(String body) {
-        JsonNode token = readTree(body).map(tree -> tree.path("token")).orElseThrow(
-                () -> unavailable("token validation answered 200 with a body that is not JSON"));
+        JsonNode token = readTree(body)
+                .map(tree -> tree.path("token"))
+                .orElseThrow(() -> unavailable("token validation answered 200 with a body that is not JSON"));
         String userId = token.path("user").path("id").asString("");
         String projectId = token.path("project").path("id").asString("");
         Optional<Instant> expiresAt = parseInstant(token.path("expires_at").asString(""));
@@ -175,7 +199,8 @@ public final class KeystoneClient {
             return Optional.empty();
         }
         Set<String> roles = new HashSet<>();
-        token.path("roles").forEach(role -> roles.add(role.path("name").asString("").toLowerCase(Locale.ROOT)));
+        token.path("roles")
+                .forEach(role -> roles.add(role.path("name").asString("").toLowerCase(Locale.ROOT)));
         roles.remove("");
         return Optional.of(new ValidatedToken(userId, projectId, roles, expiresAt.get()));
     }

@@ -23,6 +23,7 @@ final class Microversion {
 
     /** Successful outcomes by header text: clients send the same few headers on every request. */
     private static final Map<String, Outcome> AGREED = new ConcurrentHashMap<>();
+
     private static final int MAX_AGREED = 256;
 
     static Outcome negotiate(String header) {
@@ -46,7 +47,9 @@ final class Microversion {
             // Cinder takes the first entry that mentions "volume" anywhere, case-sensitively: so gophercloud's
             // "volumev3 3.30" counts, "block-storage 3.30" and "Volume 3.30" do not.
             if (entry.contains("volume")) {
-                List<String> words = Arrays.stream(PYTHON_WHITESPACE.split(entry)).filter(word -> !word.isEmpty()).toList();
+                List<String> words = Arrays.stream(PYTHON_WHITESPACE.split(entry))
+                        .filter(word -> !word.isEmpty())
+                        .toList();
                 // Cinder unpacks the entry into exactly two words and fails with a 500 otherwise; for a header the
                 // client got wrong, Cairn keeps to the 400 of a header without a volume entry.
                 requested = words.size() == 2 ? words.get(1) : null;
@@ -60,8 +63,13 @@ final class Microversion {
             return new Outcome(ApiVersion.MAX, ApiVersion.MAX.toString(), null);
         }
         if (!FORMAT.matcher(requested).matches()) {
-            return new Outcome(null, null, new CairnException(ErrorCode.INVALID_VERSION,
-                    "API Version String " + requested + " is of invalid format. Must be of format MajorNum.MinorNum."));
+            return new Outcome(
+                    null,
+                    null,
+                    new CairnException(
+                            ErrorCode.INVALID_VERSION,
+                            "API Version String " + requested
+                                    + " is of invalid format. Must be of format MajorNum.MinorNum."));
         }
         ApiVersion version;
         try {
@@ -70,8 +78,13 @@ final class Microversion {
             version = null;
         }
         if (version == null || version.compareTo(ApiVersion.MIN) < 0 || version.compareTo(ApiVersion.MAX) > 0) {
-            return new Outcome(null, requested, new CairnException(ErrorCode.VERSION_NOT_SUPPORTED, "Version " + requested
-                    + " is not supported by the API. Minimum is " + ApiVersion.MIN + " and maximum is " + ApiVersion.MAX + "."));
+            return new Outcome(
+                    null,
+                    requested,
+                    new CairnException(
+                            ErrorCode.VERSION_NOT_SUPPORTED,
+                            "Version " + requested + " is not supported by the API. Minimum is " + ApiVersion.MIN
+                                    + " and maximum is " + ApiVersion.MAX + "."));
         }
         return new Outcome(version, version.toString(), null);
     }

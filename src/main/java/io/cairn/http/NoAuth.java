@@ -28,7 +28,10 @@ public final class NoAuth implements Authenticator {
         String user = parts[0];
         String project = parts.length > 1 && !parts[1].isEmpty() ? parts[1] : user;
         Set<String> roles = parts.length > 2
-                ? Set.copyOf(Arrays.stream(parts[2].split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList())
+                ? Set.copyOf(Arrays.stream(parts[2].split(","))
+                        .map(String::strip)
+                        .filter(r -> !r.isEmpty())
+                        .toList())
                 : ADMIN_ROLES;
         return new Caller(user, project, roles);
     }

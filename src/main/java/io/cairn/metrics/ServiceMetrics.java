@@ -67,12 +67,18 @@ public final class ServiceMetrics implements ApiServer.Telemetry, AutoCloseable 
 
     @Override
     public void requestFinished(String method, String route, int status, long durationNanos) {
-        requestTimers.computeIfAbsent(new RequestKey(method, route, status), key -> Timer.builder("cairn.http.server.requests")
-                        .description("HTTP requests by route template, method and status")
-                        .tag("method", key.method()).tag("route", key.route()).tag("status", Integer.toString(key.status()))
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                        .register(registry))
+        requestTimers
+                .computeIfAbsent(
+                        new RequestKey(method, route, status),
+                        key -> Timer.builder("cairn.http.server.requests")
+                                .description("HTTP requests by route template, method and status")
+                                .tag("method", key.method())
+                                .tag("route", key.route())
+                                .tag("status", Integer.toString(key.status()))
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(30))
+                                .register(registry))
                 .record(durationNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -97,13 +103,28 @@ public final class ServiceMetrics implements ApiServer.Telemetry, AutoCloseable 
                 return reading.state();
             }
         };
-        Gauge.builder("cairn.tasks.open", cached, q -> q.get().pending()).tag("state", "pending")
-                .description("Tasks waiting to be claimed").register(registry);
-        Gauge.builder("cairn.tasks.open", cached, q -> q.get().running()).tag("state", "running")
-                .description("Tasks a worker holds").register(registry);
-        Gauge.builder("cairn.tasks.oldest.open.age", cached, q -> q.get().oldestEnqueuedAt()
-                        .map(at -> Math.max(0, Duration.between(at, clock.instant()).toMillis()) / 1000.0).orElse(0.0))
-                .baseUnit("seconds").description("Age of the oldest pending or running task").register(registry);
+        Gauge.builder("cairn.tasks.open", cached, q -> q.get().pending())
+                .tag("state", "pending")
+                .description("Tasks waiting to be claimed")
+                .register(registry);
+        Gauge.builder("cairn.tasks.open", cached, q -> q.get().running())
+                .tag("state", "running")
+                .description("Tasks a worker holds")
+                .register(registry);
+        Gauge.builder(
+                        "cairn.tasks.oldest.open.age",
+                        cached,
+                        q -> q.get()
+                                .oldestEnqueuedAt()
+                                .map(at -> Math.max(
+                                                0,
+                                                Duration.between(at, clock.instant())
+                                                        .toMillis())
+                                        / 1000.0)
+                                .orElse(0.0))
+                .baseUnit("seconds")
+                .description("Age of the oldest pending or running task")
+                .register(registry);
     }
 
     /**
@@ -153,8 +174,11 @@ public final class ServiceMetrics implements ApiServer.Telemetry, AutoCloseable 
     }
 
     private Timer taskTimer(Work kind, String outcome) {
-        return Timer.builder("cairn.tasks.attempts").description("Task attempts by kind and outcome")
-                .tag("kind", kind.name().toLowerCase(Locale.ROOT)).tag("outcome", outcome).register(registry);
+        return Timer.builder("cairn.tasks.attempts")
+                .description("Task attempts by kind and outcome")
+                .tag("kind", kind.name().toLowerCase(Locale.ROOT))
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     @Override

@@ -50,7 +50,12 @@ public final class AccessKeyService {
     public Issued create(String projectId, Optional<String> userId, Set<String> roles, String description) {
         SecretBox sealer = box.orElseThrow(() -> new IllegalStateException("no secret-key is configured"));
         String accessKey = random(ACCESS_KEY_ALPHABET, 20);
-        AccessKey key = new AccessKey(accessKey, projectId, userId.orElse(accessKey), roles, description,
+        AccessKey key = new AccessKey(
+                accessKey,
+                projectId,
+                userId.orElse(accessKey),
+                roles,
+                description,
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
         String secret = random(SECRET_ALPHABET, 40);
         store.insert(key, sealer.seal(secret, key.accessKey()));
@@ -69,7 +74,9 @@ public final class AccessKeyService {
     /** The credential with this access key id, its secret opened; empty when there is none. */
     public Optional<Credential> find(String accessKey) {
         SecretBox opener = box.orElseThrow(() -> new IllegalStateException("no secret-key is configured"));
-        return store.find(accessKey).map(s -> new Credential(s.key(), opener.open(s.sealedSecret(), s.key().accessKey())));
+        return store.find(accessKey)
+                .map(s -> new Credential(
+                        s.key(), opener.open(s.sealedSecret(), s.key().accessKey())));
     }
 
     /** @return true the first time a signature is presented, false when it is a replay */

@@ -50,7 +50,11 @@ public final class EvsService {
     private final VolumeActions volumeActions;
     private final SnapshotStore snapshotStore;
 
-    public EvsService(SnapshotService snapshots, VolumeService volumes, VolumeActions volumeActions, SnapshotStore snapshotStore) {
+    public EvsService(
+            SnapshotService snapshots,
+            VolumeService volumes,
+            VolumeActions volumeActions,
+            SnapshotStore snapshotStore) {
         this.snapshots = requireNonNull(snapshots, "snapshots is null");
         this.volumes = requireNonNull(volumes, "volumes is null");
         this.volumeActions = requireNonNull(volumeActions, "volumeActions is null");
@@ -82,7 +86,9 @@ public final class EvsService {
                 case "offset" -> offset = parseOffset(value);
                 case "name" -> filters.add(new Filter.Equals("display_name", value));
                 case "status" -> {
-                    if (SnapshotStatus.parse(value).filter(s -> s.wire().equals(value)).isEmpty()) {
+                    if (SnapshotStatus.parse(value)
+                            .filter(s -> s.wire().equals(value))
+                            .isEmpty()) {
                         throw CairnException.badRequest("Must specify a valid status.");
                     }
                     filters.add(new Filter.Equals("status", value));
@@ -94,7 +100,7 @@ public final class EvsService {
                 case "dedicated_storage_id", "dedicated_storage_name" -> nothingMatches |= !value.isEmpty();
                 case "service_type" -> nothingMatches |= !value.equals("EVS");
                 case "enterprise_project_id" -> nothingMatches |= !VISIBLE_ENTERPRISE_PROJECTS.contains(value);
-                default -> { } // EVS ignores parameters it does not know
+                default -> {} // EVS ignores parameters it does not know
             }
         }
         if (!ids.isEmpty()) {
@@ -104,14 +110,21 @@ public final class EvsService {
         if (nothingMatches) {
             return new SnapshotPage(List.of(), 0, offset, limit);
         }
-        ListQuery listQuery = new ListQuery(Optional.of(caller.projectId()), filters,
-                List.of(new SortKey("created_at", false), new SortKey("id", false)), Optional.empty(), offset, limit);
-        return new SnapshotPage(snapshotStore.list(listQuery, Optional.empty()), snapshotStore.count(listQuery), offset, limit);
+        ListQuery listQuery = new ListQuery(
+                Optional.of(caller.projectId()),
+                filters,
+                List.of(new SortKey("created_at", false), new SortKey("id", false)),
+                Optional.empty(),
+                offset,
+                limit);
+        return new SnapshotPage(
+                snapshotStore.list(listQuery, Optional.empty()), snapshotStore.count(listQuery), offset, limit);
     }
 
     /** Cinder's v2 snapshot list: 3.0's rules, plus the availability_zone filter for everyone. */
     public Page<Snapshot> listSnapshotsV2(Caller caller, List<Map.Entry<String, String>> query) {
-        ListRules.Plan plan = ListRules.plan(V2_LIST_SPEC, snapshotStore, caller, ApiVersion.MIN, query, Policy.GET_ALL_SNAPSHOTS);
+        ListRules.Plan plan =
+                ListRules.plan(V2_LIST_SPEC, snapshotStore, caller, ApiVersion.MIN, query, Policy.GET_ALL_SNAPSHOTS);
         return ListRules.execute(V2_LIST_SPEC, plan, snapshotStore);
     }
 
@@ -120,12 +133,20 @@ public final class EvsService {
         checkText("name", request.name());
         checkText("description", request.description());
         checkMetadata(request.metadata());
-        return snapshots.create(caller, IN_USE_WITHOUT_FORCE, new SnapshotCreate(request.volumeId(), request.name(),
-                request.description(), Optional.empty(), request.metadata()));
+        return snapshots.create(
+                caller,
+                IN_USE_WITHOUT_FORCE,
+                new SnapshotCreate(
+                        request.volumeId(),
+                        request.name(),
+                        request.description(),
+                        Optional.empty(),
+                        request.metadata()));
     }
 
     /** The native update: Cinder's, within the native API's size limits. */
-    public Snapshot updateSnapshot(Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description) {
+    public Snapshot updateSnapshot(
+            Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description) {
         name.flatMap(n -> n).ifPresent(n -> checkText("name", n));
         description.flatMap(d -> d).ifPresent(d -> checkText("description", d));
         return snapshots.update(caller, id, name, description);
@@ -157,15 +178,20 @@ public final class EvsService {
     }
 
     private static void checkMetadata(Map<String, String> metadata) {
-        long bytes = metadata.entrySet().stream().mapToLong(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length
-                + e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+        long bytes = metadata.entrySet().stream()
+                .mapToLong(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length
+                        + e.getValue().getBytes(StandardCharsets.UTF_8).length)
+                .sum();
         if (bytes >= MAX_METADATA_BYTES) {
-            throw new CairnException(ErrorCode.METADATA_TOO_LARGE, "metadata has " + bytes + " bytes; it must stay under "
-                    + MAX_METADATA_BYTES + ".");
+            throw new CairnException(
+                    ErrorCode.METADATA_TOO_LARGE,
+                    "metadata has " + bytes + " bytes; it must stay under " + MAX_METADATA_BYTES + ".");
         }
-        if (metadata.entrySet().stream().anyMatch(e -> characters(e.getKey()) > MAX_METADATA_ITEM
-                || characters(e.getValue()) > MAX_METADATA_ITEM)) {
-            throw CairnException.badRequest("metadata keys and values must have at most " + MAX_METADATA_ITEM + " characters.");
+        if (metadata.entrySet().stream()
+                .anyMatch(e ->
+                        characters(e.getKey()) > MAX_METADATA_ITEM || characters(e.getValue()) > MAX_METADATA_ITEM)) {
+            throw CairnException.badRequest(
+                    "metadata keys and values must have at most " + MAX_METADATA_ITEM + " characters.");
         }
     }
 
@@ -174,18 +200,21 @@ public final class EvsService {
     }
 
     private static int parseLimit(String raw) {
-        BigInteger value = ListRules.parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer."));
+        BigInteger value = ListRules.parsePythonInt(raw)
+                .orElseThrow(() -> CairnException.badRequest("limit param must be an integer."));
         if (value.signum() <= 0) {
             throw CairnException.badRequest("limit param must be positive.");
         }
         if (value.compareTo(BigInteger.valueOf(MAX_LIMIT)) > 0) {
-            throw new CairnException(ErrorCode.LIST_LIMIT_TOO_LARGE, "invalid filter limit, can not greater than " + MAX_LIMIT + ".");
+            throw new CairnException(
+                    ErrorCode.LIST_LIMIT_TOO_LARGE, "invalid filter limit, can not greater than " + MAX_LIMIT + ".");
         }
         return value.intValue();
     }
 
     private static int parseOffset(String raw) {
-        BigInteger value = ListRules.parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("offset param must be an integer."));
+        BigInteger value = ListRules.parsePythonInt(raw)
+                .orElseThrow(() -> CairnException.badRequest("offset param must be an integer."));
         if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
             throw CairnException.badRequest("offset param must be between 0 and " + Integer.MAX_VALUE + ".");
         }
@@ -193,12 +222,16 @@ public final class EvsService {
     }
 
     /** EVS's messages stand alone, without Cinder's "Invalid input received:" prefix. */
-
     private static ListSpec v2ListSpec() {
         ListSpec v3 = SnapshotService.LIST_SPEC;
         Set<String> legacy = new HashSet<>(v3.legacyFilters());
         legacy.add("availability_zone");
-        return new ListSpec(v3.resourceName(), Set.copyOf(legacy), v3.metadataFilterSince(), v3.resourceFilters(), v3.renamed(),
+        return new ListSpec(
+                v3.resourceName(),
+                Set.copyOf(legacy),
+                v3.metadataFilterSince(),
+                v3.resourceFilters(),
+                v3.renamed(),
                 v3.extraFilters());
     }
 }

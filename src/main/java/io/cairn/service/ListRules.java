@@ -5,9 +5,9 @@ import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
 import io.cairn.store.ListQuery;
-import io.cairn.store.ListSource;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
+import io.cairn.store.ListSource;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,11 +35,13 @@ public final class ListRules {
     private static final BigInteger MAX_OFFSET = BigInteger.valueOf(2147483647);
     /** Python refuses to convert longer digit strings ({@code sys.int_max_str_digits}), so they are not integers. */
     private static final int PYTHON_MAX_INT_DIGITS = 4300;
+
     private static final Set<String> TRUE_WORDS = Set.of("1", "t", "true", "on", "y", "yes");
-    private static final Set<String> BOOL_WORDS = Set.of("true", "false", "yes", "no", "y", "n", "1", "0", "t", "f", "on", "off");
+    private static final Set<String> BOOL_WORDS =
+            Set.of("true", "false", "yes", "no", "y", "n", "1", "0", "t", "f", "on", "off");
     /** Cinder's {@code ATTRIBUTE_CONVERTERS}, applied from 3.31 only (with the resource filters). */
-    private static final Map<String, String> ATTRIBUTE_CONVERTERS = Map.of(
-            "name~", "display_name~", "description~", "display_description~", "consumes_quota", "use_quota");
+    private static final Map<String, String> ATTRIBUTE_CONVERTERS =
+            Map.of("name~", "display_name~", "description~", "display_description~", "consumes_quota", "use_quota");
 
     private ListRules() {}
 
@@ -65,8 +67,13 @@ public final class ListRules {
         }
     }
 
-    public static Plan plan(ListSpec spec, ListSource<?> source, Caller caller, ApiVersion version,
-                            List<Map.Entry<String, String>> query, Policy listPolicy) {
+    public static Plan plan(
+            ListSpec spec,
+            ListSource<?> source,
+            Caller caller,
+            ApiVersion version,
+            List<Map.Entry<String, String>> query,
+            Policy listPolicy) {
         Map<String, String> params = new LinkedHashMap<>();
         query.forEach(e -> params.put(e.getKey(), e.getValue()));
 
@@ -74,7 +81,9 @@ public final class ListRules {
         List<String> sortDirs = new ArrayList<>();
         // Presence is what counts, as in Python's "'sort' in params": an empty sort is still a sort.
         if (params.containsKey("sort") && (params.containsKey("sort_key") || params.containsKey("sort_dir"))) {
-            throw new CairnException(ErrorCode.INVALID_SORT, "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+            throw new CairnException(
+                    ErrorCode.INVALID_SORT,
+                    "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
         }
         if (params.containsKey("sort")) {
             for (String item : pythonStrip(params.remove("sort")).split(",", -1)) {
@@ -134,7 +143,8 @@ public final class ListRules {
         listPolicy.authorize(caller);
 
         boolean allTenants = Optional.ofNullable(filters.remove("all_tenants"))
-                .map(v -> TRUE_WORDS.contains(pythonStrip(v.toString()).toLowerCase(Locale.ROOT))).orElse(false);
+                .map(v -> TRUE_WORDS.contains(pythonStrip(v.toString()).toLowerCase(Locale.ROOT)))
+                .orElse(false);
         Optional<String> scope = Optional.of(caller.projectId());
         if (caller.isAdmin() && allTenants) {
             scope = Optional.empty();
@@ -161,7 +171,16 @@ public final class ListRules {
             }
         }
         Optional<String> markerScope = caller.isAdmin() ? Optional.empty() : Optional.of(caller.projectId());
-        return new Plan(sortKeys, ascending, limit, marker, offset, withCount, toFilters(spec, source, filters), scope, markerScope);
+        return new Plan(
+                sortKeys,
+                ascending,
+                limit,
+                marker,
+                offset,
+                withCount,
+                toFilters(spec, source, filters),
+                scope,
+                markerScope);
     }
 
     /** Runs a plan: unknown filters give an empty page, an unknown marker a 404, an unknown sort key a 400. */
@@ -176,10 +195,12 @@ public final class ListRules {
         ListQuery query = plan.query(sort);
         Optional<ListQuery.Marker> markerRow = Optional.empty();
         if (plan.marker().isPresent()) {
-            List<SortKey> valid = sort.stream().filter(k -> source.isColumn(k.column())).toList();
+            List<SortKey> valid =
+                    sort.stream().filter(k -> source.isColumn(k.column())).toList();
             markerRow = source.markerRow(plan.markerQuery(valid), plan.marker().get());
             if (markerRow.isEmpty()) {
-                throw new CairnException(notFoundCode(spec),
+                throw new CairnException(
+                        notFoundCode(spec),
                         spec.resourceName() + " " + plan.marker().get() + " could not be found.");
             }
             if (valid.size() != sort.size()) {
@@ -198,7 +219,8 @@ public final class ListRules {
         return spec.resourceName().equals("Volume") ? ErrorCode.VOLUME_NOT_FOUND : ErrorCode.SNAPSHOT_NOT_FOUND;
     }
 
-    private static void rejectInvalidFilters(ListSpec spec, Caller caller, ApiVersion version, Map<String, Object> filters) {
+    private static void rejectInvalidFilters(
+            ListSpec spec, Caller caller, ApiVersion version, Map<String, Object> filters) {
         for (String key : filters.keySet()) {
             if (!StandardCharsets.US_ASCII.newEncoder().canEncode(key)) {
                 throw new CairnException(ErrorCode.INVALID_FILTER, "Filter keys can only contain ASCII characters.");
@@ -210,7 +232,8 @@ public final class ListRules {
         boolean likeAllowed = version.atLeast(34);
         List<String> invalid = new ArrayList<>();
         for (String key : filters.keySet()) {
-            boolean configured = spec.resourceFilters().contains(key) || (likeAllowed && spec.resourceFilters().contains(key + "~"));
+            boolean configured = spec.resourceFilters().contains(key)
+                    || (likeAllowed && spec.resourceFilters().contains(key + "~"));
             if (!configured) {
                 invalid.add(key);
             }
@@ -219,7 +242,9 @@ public final class ListRules {
             filters.remove("all_tenants");
         }
         if (!invalid.isEmpty()) {
-            throw new CairnException(ErrorCode.INVALID_FILTER, "Invalid filters " + String.join(",", invalid) + " are found in query options.");
+            throw new CairnException(
+                    ErrorCode.INVALID_FILTER,
+                    "Invalid filters " + String.join(",", invalid) + " are found in query options.");
         }
     }
 
@@ -255,7 +280,8 @@ public final class ListRules {
         if (raw == null) {
             return MAX_LIMIT;
         }
-        BigInteger value = parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer"));
+        BigInteger value =
+                parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer"));
         if (value.signum() < 0) {
             throw CairnException.badRequest("limit param must be positive");
         }
@@ -266,7 +292,8 @@ public final class ListRules {
         if (raw == null) {
             return 0;
         }
-        BigInteger value = parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("offset must be an integer"));
+        BigInteger value =
+                parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("offset must be an integer"));
         if (value.signum() < 0) {
             throw CairnException.badRequest("offset must be >= 0");
         }
@@ -345,5 +372,4 @@ public final class ListRules {
     private static String orDefault(String value, String defaultValue) {
         return value == null ? defaultValue : value;
     }
-
 }

@@ -206,7 +206,8 @@ public final class MetadataService {
     }
 
     private CairnException notFound(String id, String key) {
-        return new CairnException(ErrorCode.METADATA_NOT_FOUND, owner.noun() + " " + id + " has no metadata with key " + key + ".");
+        return new CairnException(
+                ErrorCode.METADATA_NOT_FOUND, owner.noun() + " " + id + " has no metadata with key " + key + ".");
     }
 
     /**

@@ -55,7 +55,11 @@ public enum Policy {
     VOLUME_TYPE_QOS_SPECS_ID("volume_extension:access_types_qos_specs_id", Level.ADMIN),
     VOLUME_TYPE_ACCESS("volume_extension:volume_type_access", Level.MEMBER);
 
-    enum Level { READER, MEMBER, ADMIN }
+    enum Level {
+        READER,
+        MEMBER,
+        ADMIN
+    }
 
     private final String rule;
     private final Level level;
@@ -76,7 +80,8 @@ public enum Policy {
     /** Throws Cinder's 403 unless the caller passes this rule. */
     public void authorize(Caller caller) {
         if (!allows(caller)) {
-            throw new CairnException(ErrorCode.POLICY_NOT_AUTHORIZED, "Policy doesn't allow " + rule + " to be performed.");
+            throw new CairnException(
+                    ErrorCode.POLICY_NOT_AUTHORIZED, "Policy doesn't allow " + rule + " to be performed.");
         }
     }
 
@@ -87,7 +92,8 @@ public enum Policy {
      */
     public void authorize(Caller caller, String targetProjectId) {
         if (!caller.isAdmin() && !caller.projectId().equals(targetProjectId)) {
-            throw new CairnException(ErrorCode.POLICY_NOT_AUTHORIZED, "Policy doesn't allow " + rule + " to be performed.");
+            throw new CairnException(
+                    ErrorCode.POLICY_NOT_AUTHORIZED, "Policy doesn't allow " + rule + " to be performed.");
         }
         authorize(caller);
     }

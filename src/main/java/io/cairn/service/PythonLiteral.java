@@ -22,9 +22,11 @@ final class PythonLiteral {
     private static final String DIGITS = "\\d(?:_?\\d)*";
     private static final String EXPONENT = "[eE][+-]?" + DIGITS;
     /** Python's number tokens: hex, octal, binary, float (with a point or an exponent), decimal; j makes it complex. */
-    private static final Pattern NUMBER = Pattern.compile("(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+"
-            + "|(?<float>" + DIGITS + "\\.(?:" + DIGITS + ")?(?:" + EXPONENT + ")?|\\." + DIGITS + "(?:" + EXPONENT + ")?"
-            + "|" + DIGITS + EXPONENT + ")|(?<decimal>" + DIGITS + "))(?<imaginary>[jJ])?");
+    private static final Pattern NUMBER =
+            Pattern.compile("(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+"
+                    + "|(?<float>" + DIGITS + "\\.(?:" + DIGITS + ")?(?:" + EXPONENT + ")?|\\." + DIGITS + "(?:"
+                    + EXPONENT + ")?"
+                    + "|" + DIGITS + EXPONENT + ")|(?<decimal>" + DIGITS + "))(?<imaginary>[jJ])?");
     /** Decimal integers may not have leading zeros, unless every digit is zero. */
     private static final Pattern NO_LEADING_ZERO = Pattern.compile("[1-9](?:_?\\d)*|0(?:_?0)*");
     /** Stands for a literal that no stored metadata text equals. */
@@ -183,7 +185,8 @@ final class PythonLiteral {
         while (i < text.length() && i - pos < 2 && Character.isLetter(text.charAt(i))) {
             i++;
         }
-        return i < text.length() && (text.charAt(i) == '\'' || text.charAt(i) == '"')
+        return i < text.length()
+                && (text.charAt(i) == '\'' || text.charAt(i) == '"')
                 && text.substring(pos, i).matches("(?i)|[rub]|rb|br");
     }
 
@@ -218,7 +221,7 @@ final class PythonLiteral {
     private void escape(StringBuilder out, boolean bytes) {
         char c = text.charAt(pos++);
         switch (c) {
-            case '\n' -> { } // a backslash at the end of a line continues the string
+            case '\n' -> {} // a backslash at the end of a line continues the string
             case '\\', '\'', '"' -> out.append(c);
             case 'a' -> out.append('\u0007');
             case 'b' -> out.append('\b');
@@ -230,7 +233,9 @@ final class PythonLiteral {
             case 'x' -> out.appendCodePoint(hex(2));
             case '0', '1', '2', '3', '4', '5', '6', '7' -> {
                 int value = c - '0';
-                for (int i = 0; i < 2 && pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '7'; i++) {
+                for (int i = 0;
+                        i < 2 && pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '7';
+                        i++) {
                     value = value * 8 + text.charAt(pos++) - '0';
                 }
                 out.appendCodePoint(value);

@@ -40,6 +40,7 @@ public final class QuotaService {
     private static final List<String> VOLUME_TYPE_NAMES = List.of(VolumeTypes.DEFAULT_NAME);
     /** Keys a quota-set body may carry besides resources; Cinder ignores them. */
     private static final Set<String> NON_QUOTA_KEYS = Set.of("id", "tenant_id");
+
     private static final BigInteger MAX_LIMIT = BigInteger.valueOf(2147483647);
     private static final int MAX_PROJECT_ID_LENGTH = 255;
 
@@ -62,7 +63,8 @@ public final class QuotaService {
         this.database = requireNonNull(database, "database is null");
         this.store = requireNonNull(store, "store is null");
         Map<String, Long> all = new LinkedHashMap<>();
-        for (String resource : List.of(VOLUMES, PER_VOLUME_GIGABYTES, SNAPSHOTS, GIGABYTES, BACKUPS, BACKUP_GIGABYTES)) {
+        for (String resource :
+                List.of(VOLUMES, PER_VOLUME_GIGABYTES, SNAPSHOTS, GIGABYTES, BACKUPS, BACKUP_GIGABYTES)) {
             all.put(resource, configuredDefaults.getOrDefault(resource, -1L));
         }
         for (String type : VOLUME_TYPE_NAMES) {
@@ -79,7 +81,8 @@ public final class QuotaService {
     /** A project's quotas; {@code usage} is the raw query value, read as a strict boolean after the policy check. */
     public QuotaSet show(Caller caller, String projectId, Optional<String> usage) {
         Policy.SHOW_QUOTAS.authorize(caller, projectId);
-        boolean withUsage = usage.map(value -> ListRules.parseBoolean("usage", value)).orElse(false);
+        boolean withUsage =
+                usage.map(value -> ListRules.parseBoolean("usage", value)).orElse(false);
         return new QuotaSet(quotas(projectId), withUsage);
     }
 
@@ -133,16 +136,23 @@ public final class QuotaService {
         Policy.UPDATE_QUOTAS.authorize(caller);
         int length = projectId.codePointCount(0, projectId.length());
         if (length > MAX_PROJECT_ID_LENGTH) {
-            throw CairnException.invalidInput("quota_set_name has " + length + " characters, more than " + MAX_PROJECT_ID_LENGTH + ".");
+            throw CairnException.invalidInput(
+                    "quota_set_name has " + length + " characters, more than " + MAX_PROJECT_ID_LENGTH + ".");
         }
         database.execute(tx -> {
             Map<String, Long> own = store.limits(tx, projectId);
             Map<String, Long> usages = store.usages(tx, projectId);
             limits.forEach((resource, limit) -> {
                 long used = usages.getOrDefault(resource, 0L);
-                if (own.containsKey(resource) && !resource.equals(PER_VOLUME_GIGABYTES) && limit != -1 && limit < used) {
-                    throw new CairnException(ErrorCode.INVALID_INPUT, "Quota " + resource + " limit must be equal or greater than "
-                            + "existing resources. Current usage is " + used + " and the requested limit is " + limit + ".");
+                if (own.containsKey(resource)
+                        && !resource.equals(PER_VOLUME_GIGABYTES)
+                        && limit != -1
+                        && limit < used) {
+                    throw new CairnException(
+                            ErrorCode.INVALID_INPUT,
+                            "Quota " + resource + " limit must be equal or greater than "
+                                    + "existing resources. Current usage is " + used + " and the requested limit is "
+                                    + limit + ".");
                 }
             });
             limits.forEach((resource, limit) -> store.setLimit(tx, projectId, resource, limit));
@@ -162,8 +172,11 @@ public final class QuotaService {
      * The quotas behind {@code GET /limits}: the caller's project, or from 3.39 on an admin's
      * {@code project_id} (else {@code tenant_id}) parameter. Usage is shown to project readers only.
      */
-    public QuotaSet limits(Caller caller, ApiVersion version, Optional<String> projectIdParameter,
-                           Optional<String> tenantIdParameter) {
+    public QuotaSet limits(
+            Caller caller,
+            ApiVersion version,
+            Optional<String> projectIdParameter,
+            Optional<String> tenantIdParameter) {
         String projectId = caller.projectId();
         if (caller.isAdmin() && version.atLeast(39)) {
             projectId = projectIdParameter.or(() -> tenantIdParameter).orElse(projectId);
@@ -175,8 +188,8 @@ public final class QuotaService {
         Map<String, Long> own = store.limits(projectId);
         Map<String, Long> usages = store.usages(projectId);
         Map<String, Usage> quotas = new LinkedHashMap<>();
-        defaults.forEach((resource, limit) ->
-                quotas.put(resource, new Usage(own.getOrDefault(resource, limit), usages.getOrDefault(resource, 0L), 0)));
+        defaults.forEach((resource, limit) -> quotas.put(
+                resource, new Usage(own.getOrDefault(resource, limit), usages.getOrDefault(resource, 0L), 0)));
         return quotas;
     }
 
@@ -208,13 +221,20 @@ public final class QuotaService {
      * project. Over a limit, Cinder always reports the project-wide {@code gigabytes} quota. Release the
      * increase with {@link #release} if the extend fails.
      */
-    public void reserveExtend(DSLContext tx, String callerProjectId, String volumeProjectId, long currentSize, long newSize) {
+    public void reserveExtend(
+            DSLContext tx, String callerProjectId, String volumeProjectId, long currentSize, long newSize) {
         checkVolumeSize(tx, callerProjectId, newSize);
         long increase = newSize - currentSize;
         long gigabytesLimit = limit(tx, volumeProjectId, GIGABYTES);
         long gigabytesConsumed = store.inUse(tx, volumeProjectId, GIGABYTES);
-        for (Map.Entry<String, Long> delta : withVolumeTypeKeys(Map.of(GIGABYTES, increase)).entrySet()) {
-            if (!store.reserve(tx, volumeProjectId, delta.getKey(), delta.getValue(), limit(tx, volumeProjectId, delta.getKey()))) {
+        for (Map.Entry<String, Long> delta :
+                withVolumeTypeKeys(Map.of(GIGABYTES, increase)).entrySet()) {
+            if (!store.reserve(
+                    tx,
+                    volumeProjectId,
+                    delta.getKey(),
+                    delta.getValue(),
+                    limit(tx, volumeProjectId, delta.getKey()))) {
                 throw gigabytesOverLimit(GIGABYTES, increase, gigabytesLimit, gigabytesConsumed);
             }
         }
@@ -232,8 +252,10 @@ public final class QuotaService {
     private void checkVolumeSize(DSLContext tx, String projectId, long size) {
         long limit = limit(tx, projectId, PER_VOLUME_GIGABYTES);
         if (limit >= 0 && limit < size) {
-            throw new CairnException(ErrorCode.VOLUME_SIZE_EXCEEDS_LIMIT, "VolumeSizeExceedsLimit: Requested volume size "
-                    + size + "G is larger than maximum allowed limit " + limit + "G.");
+            throw new CairnException(
+                    ErrorCode.VOLUME_SIZE_EXCEEDS_LIMIT,
+                    "VolumeSizeExceedsLimit: Requested volume size " + size + "G is larger than maximum allowed limit "
+                            + limit + "G.");
         }
     }
 
@@ -253,16 +275,22 @@ public final class QuotaService {
             return gigabytesOverLimit(resource, requested, limit, consumed);
         }
         if (resource.startsWith(SNAPSHOTS)) {
-            return new CairnException(ErrorCode.SNAPSHOT_LIMIT_EXCEEDED, "SnapshotLimitExceeded: Maximum number of snapshots allowed ("
-                    + limit + ") exceeded");
+            return new CairnException(
+                    ErrorCode.SNAPSHOT_LIMIT_EXCEEDED,
+                    "SnapshotLimitExceeded: Maximum number of snapshots allowed (" + limit + ") exceeded");
         }
-        return new CairnException(ErrorCode.VOLUME_LIMIT_EXCEEDED, "VolumeLimitExceeded: Maximum number of volumes allowed ("
-                + limit + ") exceeded for quota '" + resource + "'.");
+        return new CairnException(
+                ErrorCode.VOLUME_LIMIT_EXCEEDED,
+                "VolumeLimitExceeded: Maximum number of volumes allowed (" + limit + ") exceeded for quota '" + resource
+                        + "'.");
     }
 
     private static CairnException gigabytesOverLimit(String resource, long requested, long limit, long consumed) {
-        return new CairnException(ErrorCode.GIGABYTES_QUOTA_EXCEEDED, "VolumeSizeExceedsAvailableQuota: Requested volume or "
-                + "snapshot exceeds allowed " + resource + " quota. Requested " + requested + "G, quota is " + limit + "G and "
-                + consumed + "G has been consumed.");
+        return new CairnException(
+                ErrorCode.GIGABYTES_QUOTA_EXCEEDED,
+                "VolumeSizeExceedsAvailableQuota: Requested volume or "
+                        + "snapshot exceeds allowed " + resource + " quota. Requested " + requested + "G, quota is "
+                        + limit + "G and "
+                        + consumed + "G has been consumed.");
     }
 }

@@ -32,7 +32,11 @@ public final class SecretBox {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         byte[] sealed = run(Cipher.ENCRYPT_MODE, nonce, context, secret.getBytes(StandardCharsets.UTF_8));
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+        return Base64.getEncoder()
+                .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                        .put(nonce)
+                        .put(sealed)
+                        .array());
     }
 
     /** @throws IllegalStateException when the text was sealed under another key or context, or altered */
@@ -50,8 +54,10 @@ public final class SecretBox {
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot " + (mode == Cipher.ENCRYPT_MODE ? "seal" : "open")
-                    + " a secret: wrong secret-key, or the stored secret was altered", e);
+            throw new IllegalStateException(
+                    "cannot " + (mode == Cipher.ENCRYPT_MODE ? "seal" : "open")
+                            + " a secret: wrong secret-key, or the stored secret was altered",
+                    e);
         }
     }
 }

@@ -8,5 +8,10 @@ import java.util.Optional;
  * client sent it (for messages) and its {@code source-name}, if any, plus the new row's name, description and
  * metadata.
  */
-public record SnapshotManage(String volumeId, String reference, Optional<String> sourceName, String name,
-                             String description, Map<String, String> metadata) {}
+public record SnapshotManage(
+        String volumeId,
+        String reference,
+        Optional<String> sourceName,
+        String name,
+        String description,
+        Map<String, String> metadata) {}

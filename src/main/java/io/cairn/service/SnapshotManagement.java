@@ -44,8 +44,14 @@ public final class SnapshotManagement {
     private final StorageEngine engine;
     private final Clock clock;
 
-    public SnapshotManagement(Database database, SnapshotStore snapshots, VolumeStore volumes, QuotaService quotas,
-                              TaskQueue tasks, StorageEngine engine, Clock clock) {
+    public SnapshotManagement(
+            Database database,
+            SnapshotStore snapshots,
+            VolumeStore volumes,
+            QuotaService quotas,
+            TaskQueue tasks,
+            StorageEngine engine,
+            Clock clock) {
         this.database = database;
         this.snapshots = snapshots;
         this.volumes = volumes;
@@ -62,7 +68,8 @@ public final class SnapshotManagement {
             Lookup.snapshot(snapshots, tx, caller, id);
             Policy.UNMANAGE_SNAPSHOT.authorize(caller);
             if (!snapshots.apply(tx, SnapshotTransitions.UNMANAGE, id, now)) {
-                throw CairnException.invalidSnapshot("Snapshot status must be available or error and must not be part of a group.");
+                throw CairnException.invalidSnapshot(
+                        "Snapshot status must be available or error and must not be part of a group.");
             }
             tasks.enqueue(tx, SnapshotWork.UNMANAGE_SNAPSHOT, id);
         });
@@ -91,9 +98,22 @@ public final class SnapshotManagement {
             snapshots.purgeDeleted(tx, backendId);
             int size = gibibytes(sizeBytes);
             // As with create, Cinder puts the row (and its quota) in the caller's project, not the volume's.
-            quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long) size));
-            Snapshot snapshot = new Snapshot(backendId, caller.projectId(), caller.userId(), volume.id(), null,
-                    SnapshotStatus.AVAILABLE, "100%", size, request.name(), request.description(), true, now, null,
+            quotas.reserve(
+                    tx, caller.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long) size));
+            Snapshot snapshot = new Snapshot(
+                    backendId,
+                    caller.projectId(),
+                    caller.userId(),
+                    volume.id(),
+                    null,
+                    SnapshotStatus.AVAILABLE,
+                    "100%",
+                    size,
+                    request.name(),
+                    request.description(),
+                    true,
+                    now,
+                    null,
                     request.metadata());
             snapshots.insert(tx, snapshot);
             return snapshot;
@@ -101,7 +121,8 @@ public final class SnapshotManagement {
     }
 
     private static CairnException invalidReference(String reference, String reason) {
-        return new CairnException(ErrorCode.INVALID_INPUT,
+        return new CairnException(
+                ErrorCode.INVALID_INPUT,
                 "Manage existing snapshot failed due to invalid backend reference " + reference + ": " + reason);
     }
 
@@ -119,7 +140,8 @@ public final class SnapshotManagement {
         String cluster = clusterAllowed ? params.get("cluster") : null;
         String host = params.get("host");
         if (isEmpty(cluster) == isEmpty(host)) {
-            throw CairnException.invalidInput(clusterAllowed ? "One and only one of cluster and host must be set." : "Host field is missing.");
+            throw CairnException.invalidInput(
+                    clusterAllowed ? "One and only one of cluster and host must be set." : "Host field is missing.");
         }
         int limit = ListRules.parseLimit(params.get("limit"));
         int offset = ListRules.parseOffset(params.get("offset"));
@@ -135,28 +157,38 @@ public final class SnapshotManagement {
             sortKeys.add(ListRules.pythonStrip(params.getOrDefault("sort_key", "reference")));
             sortDirs.add(ListRules.pythonStrip(params.getOrDefault("sort_dir", "desc")));
         }
-        List<String> invalidKeys = sortKeys.stream().filter(k -> !k.equals("reference") && !k.equals("size")).toList();
+        List<String> invalidKeys = sortKeys.stream()
+                .filter(k -> !k.equals("reference") && !k.equals("size"))
+                .toList();
         if (!invalidKeys.isEmpty()) {
-            throw new CairnException(ErrorCode.INVALID_INPUT, "Invalid sort keys passed: " + String.join(", ", invalidKeys));
+            throw new CairnException(
+                    ErrorCode.INVALID_INPUT, "Invalid sort keys passed: " + String.join(", ", invalidKeys));
         }
-        List<String> invalidDirs = sortDirs.stream().filter(d -> !d.equals("asc") && !d.equals("desc")).toList();
+        List<String> invalidDirs = sortDirs.stream()
+                .filter(d -> !d.equals("asc") && !d.equals("desc"))
+                .toList();
         if (!invalidDirs.isEmpty()) {
-            throw new CairnException(ErrorCode.INVALID_INPUT, "Invalid sort dirs passed: " + String.join(", ", invalidDirs));
+            throw new CairnException(
+                    ErrorCode.INVALID_INPUT, "Invalid sort dirs passed: " + String.join(", ", invalidDirs));
         }
         Policy.LIST_MANAGEABLE_SNAPSHOTS.authorize(caller);
 
-        Set<String> known = new HashSet<>(snapshots.liveIds(engine.snapshotSizes().keySet()));
+        Set<String> known =
+                new HashSet<>(snapshots.liveIds(engine.snapshotSizes().keySet()));
         List<Comparator<Manageable>> keys = new ArrayList<>();
         for (int i = 0; i < sortKeys.size(); i++) {
             Comparator<Manageable> byKey = sortKeys.get(i).equals("size")
-                    ? Comparator.comparingInt(Manageable::size) : Comparator.comparing(Manageable::reference);
+                    ? Comparator.comparingInt(Manageable::size)
+                    : Comparator.comparing(Manageable::reference);
             keys.add(sortDirs.get(i).equals("desc") ? byKey.reversed() : byKey);
         }
-        Comparator<Manageable> order = keys.stream().reduce(Comparator::thenComparing).orElseThrow();
+        Comparator<Manageable> order =
+                keys.stream().reduce(Comparator::thenComparing).orElseThrow();
         List<Manageable> sorted = engine.snapshotSizes().entrySet().stream()
                 .filter(e -> !known.contains(e.getKey()))
                 .map(e -> new Manageable(e.getKey(), gibibytes(e.getValue())))
-                .sorted(order).toList();
+                .sorted(order)
+                .toList();
         int start = 0;
         String marker = params.get("marker");
         if (marker != null) {
@@ -180,7 +212,9 @@ public final class SnapshotManagement {
     private static String markerSourceName(String marker) {
         try {
             JsonNode reference = MARKER_JSON.readTree(marker);
-            return reference.isObject() && reference.path("source-name").isString() ? reference.get("source-name").asString() : null;
+            return reference.isObject() && reference.path("source-name").isString()
+                    ? reference.get("source-name").asString()
+                    : null;
         } catch (JacksonException e) {
             throw CairnException.invalidInput("marker " + marker + " can not be analysed, please use json like format");
         }

@@ -30,14 +30,18 @@ import java.util.UUID;
  * request starts {@link SnapshotWorkHandler}'s.
  */
 public final class SnapshotService {
-    public static final ListSpec LIST_SPEC = new ListSpec("Snapshot",
-            Set.of("status", "volume_id", "name", "metadata"), 22,
+    public static final ListSpec LIST_SPEC = new ListSpec(
+            "Snapshot",
+            Set.of("status", "volume_id", "name", "metadata"),
+            22,
             Set.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),
-            Map.of("name", "display_name"), Set.of("availability_zone"));
+            Map.of("name", "display_name"),
+            Set.of("availability_zone"));
 
     /** Cinder's text, verbatim: the double space and the misspelling are in the original. */
-    static final String FORCE_INVALID_SINCE_3_66 = "Since microversion 3.66 the 'force' flag is invalid for this request.  "
-            + "For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored.";
+    static final String FORCE_INVALID_SINCE_3_66 =
+            "Since microversion 3.66 the 'force' flag is invalid for this request.  "
+                    + "For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored.";
 
     private final Database database;
     private final SnapshotStore snapshots;
@@ -46,8 +50,13 @@ public final class SnapshotService {
     private final TaskQueue tasks;
     private final Clock clock;
 
-    public SnapshotService(Database database, SnapshotStore snapshots, VolumeStore volumes, QuotaService quotas,
-                           TaskQueue tasks, Clock clock) {
+    public SnapshotService(
+            Database database,
+            SnapshotStore snapshots,
+            VolumeStore volumes,
+            QuotaService quotas,
+            TaskQueue tasks,
+            Clock clock) {
         this.database = database;
         this.snapshots = snapshots;
         this.volumes = volumes;
@@ -78,24 +87,43 @@ public final class SnapshotService {
         Snapshot created = database.transaction(tx -> {
             Volume volume = Optional.ofNullable(request.volumeId())
                     .flatMap(id -> volumes.find(tx, id, Lookup.scope(caller)))
-                    .orElseThrow(() -> CairnException.volumeNotFound(request.volumeId() == null ? "None" : request.volumeId()));
+                    .orElseThrow(() ->
+                            CairnException.volumeNotFound(request.volumeId() == null ? "None" : request.volumeId()));
             // Cinder's controller rejects force=false at 3.66 before the volume API checks the policy.
-            if (version.atLeast(66) && request.force().isPresent() && !request.force().get()) {
+            if (version.atLeast(66)
+                    && request.force().isPresent()
+                    && !request.force().get()) {
                 throw new CairnException(ErrorCode.INVALID_INPUT, FORCE_INVALID_SINCE_3_66);
             }
             Policy.CREATE_SNAPSHOT.authorize(caller);
             // From 3.66 in-use needs no force (force=false was refused above); before it, only force allows in-use.
             boolean inUseAllowed = version.atLeast(66) || request.force().orElse(false);
-            if (!volumes.apply(tx, inUseAllowed ? VolumeTransitions.SNAPSHOT_SOURCE_IN_USE : VolumeTransitions.SNAPSHOT_SOURCE,
-                    volume.id(), now)) {
+            if (!volumes.apply(
+                    tx,
+                    inUseAllowed ? VolumeTransitions.SNAPSHOT_SOURCE_IN_USE : VolumeTransitions.SNAPSHOT_SOURCE,
+                    volume.id(),
+                    now)) {
                 throw notSnapshotable(Lookup.volume(volumes, tx, caller, volume.id()), inUseAllowed);
             }
             // Like Cinder, the snapshot belongs to (and is counted against) the caller's project, even when an
             // admin snapshots another project's volume.
-            quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long) volume.size()));
-            Snapshot snapshot = new Snapshot(UUID.randomUUID().toString(), caller.projectId(), caller.userId(), volume.id(),
-                    null, SnapshotStatus.CREATING, "0%", volume.size(), request.name(), request.description(), true,
-                    now, null, request.metadata());
+            quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long)
+                    volume.size()));
+            Snapshot snapshot = new Snapshot(
+                    UUID.randomUUID().toString(),
+                    caller.projectId(),
+                    caller.userId(),
+                    volume.id(),
+                    null,
+                    SnapshotStatus.CREATING,
+                    "0%",
+                    volume.size(),
+                    request.name(),
+                    request.description(),
+                    true,
+                    now,
+                    null,
+                    request.metadata());
             snapshots.insert(tx, snapshot);
             tasks.enqueue(tx, SnapshotWork.CREATE_SNAPSHOT, snapshot.id());
             return snapshot;
@@ -107,10 +135,12 @@ public final class SnapshotService {
     /** Why the volume's status refused a snapshot, in Cinder's words and order. */
     private static CairnException notSnapshotable(Volume volume, boolean inUseAllowed) {
         if (volume.host() == null) {
-            return CairnException.invalidVolume("The snapshot cannot be created because volume has not been scheduled to any host.");
+            return CairnException.invalidVolume(
+                    "The snapshot cannot be created because volume has not been scheduled to any host.");
         }
         if (volume.status() == VolumeStatus.MAINTENANCE) {
-            return CairnException.invalidVolume("The snapshot cannot be created when the volume is in maintenance mode.");
+            return CairnException.invalidVolume(
+                    "The snapshot cannot be created when the volume is in maintenance mode.");
         }
         if (volume.migrationStatus() != null && volume.migrationStatus().startsWith("migrating")) {
             return CairnException.invalidVolume("Snapshot cannot be created while volume is migrating.");
@@ -118,8 +148,9 @@ public final class SnapshotService {
         if (volume.status() == VolumeStatus.ERROR) {
             return CairnException.invalidVolume("The snapshot cannot be created when the volume is in error status.");
         }
-        return CairnException.invalidVolume("Volume " + volume.id() + " status must be "
-                + (inUseAllowed ? "available, in-use" : "available") + ", but current status is: " + volume.status().wire() + ".");
+        return CairnException.invalidVolume(
+                "Volume " + volume.id() + " status must be " + (inUseAllowed ? "available, in-use" : "available")
+                        + ", but current status is: " + volume.status().wire() + ".");
     }
 
     /**
@@ -127,18 +158,32 @@ public final class SnapshotService {
      * clears it (the client sent null). Returns the snapshot with the new values but its previous
      * {@code updated_at}, as Cinder's response shows it.
      */
-    public Snapshot update(Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description) {
+    public Snapshot update(
+            Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description) {
         Instant now = now();
         return database.transaction(tx -> {
             // Cinder looks the snapshot up before the policy check: another project's snapshot is a 404, never a 403.
             Snapshot current = Lookup.snapshot(snapshots, tx, caller, id);
             Policy.UPDATE_SNAPSHOT.authorize(caller);
             String newName = name.isPresent() ? name.get().orElse(null) : current.displayName();
-            String newDescription = description.isPresent() ? description.get().orElse(null) : current.displayDescription();
+            String newDescription =
+                    description.isPresent() ? description.get().orElse(null) : current.displayDescription();
             snapshots.updateNameAndDescription(tx, id, newName, newDescription, now);
-            return new Snapshot(current.id(), current.projectId(), current.userId(), current.volumeId(),
-                    current.groupSnapshotId(), current.status(), current.progress(), current.volumeSize(), newName,
-                    newDescription, current.useQuota(), current.createdAt(), current.updatedAt(), current.metadata());
+            return new Snapshot(
+                    current.id(),
+                    current.projectId(),
+                    current.userId(),
+                    current.volumeId(),
+                    current.groupSnapshotId(),
+                    current.status(),
+                    current.progress(),
+                    current.volumeSize(),
+                    newName,
+                    newDescription,
+                    current.useQuota(),
+                    current.createdAt(),
+                    current.updatedAt(),
+                    current.metadata());
         });
     }
 
@@ -149,9 +194,12 @@ public final class SnapshotService {
             Policy.DELETE_SNAPSHOT.authorize(caller);
             if (!snapshots.apply(tx, SnapshotTransitions.DELETE, id, now)) {
                 // Same message either way; the code lets a dialect (EVS) tell a failed deletion apart.
-                SnapshotStatus current = Lookup.snapshot(snapshots, tx, caller, id).status();
-                throw new CairnException(current == SnapshotStatus.ERROR_DELETING ? ErrorCode.SNAPSHOT_ERROR_DELETING
-                        : ErrorCode.SNAPSHOT_NOT_DELETABLE,
+                SnapshotStatus current =
+                        Lookup.snapshot(snapshots, tx, caller, id).status();
+                throw new CairnException(
+                        current == SnapshotStatus.ERROR_DELETING
+                                ? ErrorCode.SNAPSHOT_ERROR_DELETING
+                                : ErrorCode.SNAPSHOT_NOT_DELETABLE,
                         "Invalid snapshot: Snapshot status must be available or error and must not be part of a group.");
             }
             tasks.enqueue(tx, SnapshotWork.DELETE_SNAPSHOT, id);
@@ -175,8 +223,12 @@ public final class SnapshotService {
 
     /** Admin reset: any of Cinder's statuses (not EVS's rollbacking, which only a rollback sets), no transition rules. */
     public void resetStatus(Caller caller, String id, String status) {
-        SnapshotStatus target = SnapshotStatus.parse(status).filter(s -> s != SnapshotStatus.ROLLBACKING).orElseThrow(() -> new CairnException(ErrorCode.INVALID_INPUT,
-                "Snapshot status: " + status + " is invalid, valid statuses are: " + SnapshotStatus.pythonTuple() + "."));
+        SnapshotStatus target = SnapshotStatus.parse(status)
+                .filter(s -> s != SnapshotStatus.ROLLBACKING)
+                .orElseThrow(() -> new CairnException(
+                        ErrorCode.INVALID_INPUT,
+                        "Snapshot status: " + status + " is invalid, valid statuses are: "
+                                + SnapshotStatus.pythonTuple() + "."));
         Instant now = now();
         database.execute(tx -> {
             Lookup.snapshot(snapshots, tx, caller, id);
@@ -197,10 +249,13 @@ public final class SnapshotService {
             if (allowed.isEmpty()) {
                 throw statusNotReportable(current.status());
             }
-            Optional<SnapshotStatus> target = SnapshotStatus.parse(status).filter(s -> s.wire().equals(status));
+            Optional<SnapshotStatus> target =
+                    SnapshotStatus.parse(status).filter(s -> s.wire().equals(status));
             if (target.isEmpty() || !allowed.contains(target.get())) {
-                throw new CairnException(ErrorCode.INVALID_INPUT, "Provided snapshot status " + status
-                        + " not allowed for snapshot with status " + current.status().wire() + ".");
+                throw new CairnException(
+                        ErrorCode.INVALID_INPUT,
+                        "Provided snapshot status " + status + " not allowed for snapshot with status "
+                                + current.status().wire() + ".");
             }
             if (!snapshots.apply(tx, SnapshotTransitions.report(current.status(), target.get()), id, now)) {
                 throw statusNotReportable(current.status());
@@ -213,7 +268,9 @@ public final class SnapshotService {
 
     /** Cinder raises this as a plain HTTPBadRequest, so it has no "Invalid input received" prefix. */
     private static CairnException statusNotReportable(SnapshotStatus current) {
-        return new CairnException(ErrorCode.INVALID_INPUT, "Snapshot status " + current.wire() + " not allowed for update_snapshot_status");
+        return new CairnException(
+                ErrorCode.INVALID_INPUT,
+                "Snapshot status " + current.wire() + " not allowed for update_snapshot_status");
     }
 
     /** Cinder's check: {@code int(progress[:-1])} must work and lie in 0..100, and the last character be '%'. */

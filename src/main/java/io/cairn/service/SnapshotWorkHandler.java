@@ -29,7 +29,8 @@ public final class SnapshotWorkHandler implements TaskHandler {
     private final StorageEngine engine;
     private final Clock clock;
 
-    public SnapshotWorkHandler(Database database, SnapshotStore snapshots, QuotaService quotas, StorageEngine engine, Clock clock) {
+    public SnapshotWorkHandler(
+            Database database, SnapshotStore snapshots, QuotaService quotas, StorageEngine engine, Clock clock) {
         this.database = database;
         this.snapshots = snapshots;
         this.quotas = quotas;
@@ -42,18 +43,28 @@ public final class SnapshotWorkHandler implements TaskHandler {
         SnapshotWork work = (SnapshotWork) Work.named(task.kind());
         Optional<Snapshot> found = snapshots.find(task.resourceId(), Optional.empty());
         if (found.isEmpty() || found.get().status() != work.running()) {
-            LOG.info("{} of snapshot {} skipped: the snapshot is no longer {}", work, task.resourceId(), work.running().wire());
+            LOG.info(
+                    "{} of snapshot {} skipped: the snapshot is no longer {}",
+                    work,
+                    task.resourceId(),
+                    work.running().wire());
             return;
         }
         Snapshot snapshot = found.get();
         switch (work) {
-            case CREATE_SNAPSHOT -> engine.createSnapshot(snapshot.volumeId(), snapshot.id(), fraction -> database.execute(tx ->
-                    snapshots.updateProgress(tx, snapshot.id(), Math.round(fraction * 100) + "%")));
+            case CREATE_SNAPSHOT ->
+                engine.createSnapshot(
+                        snapshot.volumeId(),
+                        snapshot.id(),
+                        fraction -> database.execute(
+                                tx -> snapshots.updateProgress(tx, snapshot.id(), Math.round(fraction * 100) + "%")));
             case DELETE_SNAPSHOT -> engine.deleteSnapshot(snapshot.id());
-            case UNMANAGE_SNAPSHOT -> { }
+            case UNMANAGE_SNAPSHOT -> {}
         }
         boolean finished = finish(work, snapshot, work.success());
-        if (!finished && work == SnapshotWork.CREATE_SNAPSHOT && snapshots.find(snapshot.id(), Optional.empty()).isEmpty()) {
+        if (!finished
+                && work == SnapshotWork.CREATE_SNAPSHOT
+                && snapshots.find(snapshot.id(), Optional.empty()).isEmpty()) {
             engine.deleteSnapshot(snapshot.id()); // force-deleted while it was being taken
         }
     }
@@ -61,8 +72,15 @@ public final class SnapshotWorkHandler implements TaskHandler {
     @Override
     public void giveUp(Task task, Exception cause) {
         SnapshotWork work = (SnapshotWork) Work.named(task.kind());
-        LOG.error("{} of snapshot {} failed for good, moving it to {}", work, task.resourceId(), work.failure().wire(), cause);
-        snapshots.find(task.resourceId(), Optional.empty()).ifPresent(snapshot -> finish(work, snapshot, work.failure()));
+        LOG.error(
+                "{} of snapshot {} failed for good, moving it to {}",
+                work,
+                task.resourceId(),
+                work.failure().wire(),
+                cause);
+        snapshots
+                .find(task.resourceId(), Optional.empty())
+                .ifPresent(snapshot -> finish(work, snapshot, work.failure()));
     }
 
     /** The outcome transition, with the progress of a taken snapshot and the quota of a removed one. */
@@ -75,8 +93,9 @@ public final class SnapshotWorkHandler implements TaskHandler {
                 snapshots.updateProgress(tx, snapshot.id(), "100%");
             }
             if (outcome == SnapshotStatus.DELETED && snapshot.useQuota()) {
-                quotas.release(tx, snapshot.projectId(),
-                        Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long) snapshot.volumeSize()));
+                quotas.release(
+                        tx, snapshot.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long)
+                                snapshot.volumeSize()));
             }
             return true;
         });

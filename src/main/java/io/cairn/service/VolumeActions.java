@@ -7,7 +7,6 @@ import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotTransitions;
 import io.cairn.domain.Volume;
-import io.cairn.domain.VolumeAttachment;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTransitions;
 import io.cairn.store.Database;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -36,8 +34,13 @@ public final class VolumeActions {
     private final TaskQueue tasks;
     private final Clock clock;
 
-    public VolumeActions(Database database, VolumeStore volumes, SnapshotStore snapshots, QuotaService quotas, TaskQueue tasks,
-                         Clock clock) {
+    public VolumeActions(
+            Database database,
+            VolumeStore volumes,
+            SnapshotStore snapshots,
+            QuotaService quotas,
+            TaskQueue tasks,
+            Clock clock) {
         this.database = database;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -62,7 +65,8 @@ public final class VolumeActions {
             }
             if (!volumes.apply(tx, transition, id, now)) {
                 throw CairnException.invalidVolume("Volume " + id + " status must be '{'status': '"
-                        + transition.from().iterator().next().wire() + "'}' to extend, currently " + volume.status().wire() + ".");
+                        + transition.from().iterator().next().wire() + "'}' to extend, currently "
+                        + volume.status().wire() + ".");
             }
             quotas.reserveExtend(tx, caller.projectId(), volume.projectId(), volume.size(), newSize);
             tasks.enqueue(tx, transition.work().orElseThrow(), id, Integer.toString(newSize));
@@ -90,10 +94,14 @@ public final class VolumeActions {
             }
             Policy.REVERT_VOLUME.authorize(caller);
             if (!volumes.apply(tx, VolumeTransitions.REVERT, id, now)) {
-                throw new CairnException(ErrorCode.VOLUME_STATUS_CONFLICT, "Invalid volume: " + cannot + "Volume's status must be 'available'.");
+                throw new CairnException(
+                        ErrorCode.VOLUME_STATUS_CONFLICT,
+                        "Invalid volume: " + cannot + "Volume's status must be 'available'.");
             }
             if (!snapshots.apply(tx, SnapshotTransitions.RESTORE, latest.id(), now)) {
-                throw new CairnException(ErrorCode.SNAPSHOT_STATUS_CONFLICT, "Invalid snapshot: " + cannot + "Snapshot's status must be 'available'.");
+                throw new CairnException(
+                        ErrorCode.SNAPSHOT_STATUS_CONFLICT,
+                        "Invalid snapshot: " + cannot + "Snapshot's status must be 'available'.");
             }
             tasks.enqueue(tx, VolumeTransitions.REVERT.work().orElseThrow(), id, latest.id());
         });
@@ -111,20 +119,28 @@ public final class VolumeActions {
         database.execute(tx -> {
             Snapshot snapshot = Lookup.snapshot(snapshots, tx, caller, snapshotId);
             if (volumeId == null || !volumeId.equals(snapshot.volumeId())) {
-                throw CairnException.invalidVolume("Snapshot " + snapshotId + " can only be rolled back to its source volume "
-                        + snapshot.volumeId() + ".");
+                throw CairnException.invalidVolume("Snapshot " + snapshotId
+                        + " can only be rolled back to its source volume " + snapshot.volumeId() + ".");
             }
-            // The volume first, as every request that holds a volume and one of its snapshots: no two wait on each other.
+            // The volume first, as every request that holds a volume and one of its snapshots: no two wait on each
+            // other.
             Volume volume = Lookup.lockedVolume(volumes, tx, caller, volumeId);
             Policy.REVERT_VOLUME.authorize(caller);
             boolean volumeReady = volumes.apply(tx, VolumeTransitions.ROLLBACK, volumeId, now);
             if (!snapshots.apply(tx, SnapshotTransitions.ROLLBACK, snapshotId, now)) {
-                throw new CairnException(ErrorCode.SNAPSHOT_STATUS_CONFLICT, "Invalid snapshot: Snapshot's status must be "
-                        + "'available' to roll back, currently " + Lookup.snapshot(snapshots, tx, caller, snapshotId).status().wire() + ".");
+                throw new CairnException(
+                        ErrorCode.SNAPSHOT_STATUS_CONFLICT,
+                        "Invalid snapshot: Snapshot's status must be " + "'available' to roll back, currently "
+                                + Lookup.snapshot(snapshots, tx, caller, snapshotId)
+                                        .status()
+                                        .wire() + ".");
             }
             if (!volumeReady) {
-                throw new CairnException(ErrorCode.VOLUME_STATUS_CONFLICT, "Invalid volume: Volume's status must be "
-                        + "'available' or 'error_rollbacking' to roll back, currently " + volume.status().wire() + ".");
+                throw new CairnException(
+                        ErrorCode.VOLUME_STATUS_CONFLICT,
+                        "Invalid volume: Volume's status must be "
+                                + "'available' or 'error_rollbacking' to roll back, currently "
+                                + volume.status().wire() + ".");
             }
             if (newName != null) {
                 volumes.update(tx, volumeId, newName, volume.displayDescription(), now);
@@ -138,15 +154,23 @@ public final class VolumeActions {
      * Admin reset of status, attach status and migration status; each is optional, at least one is needed.
      * {@code migrationStatus} "none" clears it.
      */
-    public void resetStatus(Caller caller, String id, Optional<String> status, Optional<String> attachStatus,
-                            Optional<String> migrationStatus) {
+    public void resetStatus(
+            Caller caller,
+            String id,
+            Optional<String> status,
+            Optional<String> attachStatus,
+            Optional<String> migrationStatus) {
         if (status.isEmpty() && attachStatus.isEmpty() && migrationStatus.isEmpty()) {
             throw CairnException.badRequest("Must specify 'status', 'attach_status' or 'migration_status' for update.");
         }
         Optional<String> newStatus = status.map(s -> s.toLowerCase(Locale.ROOT));
-        if (newStatus.isPresent() && VolumeStatus.RESETTABLE.stream().noneMatch(s -> s.wire().equals(newStatus.get()))) {
+        if (newStatus.isPresent()
+                && VolumeStatus.RESETTABLE.stream().noneMatch(s -> s.wire().equals(newStatus.get()))) {
             throw CairnException.badRequest("Volume status: " + status.get() + " is invalid, valid statuses are: "
-                    + VolumeStatus.RESETTABLE.stream().map(s -> "'" + s.wire() + "'").collect(Collectors.joining(", ", "(", ")")) + ".");
+                    + VolumeStatus.RESETTABLE.stream()
+                            .map(s -> "'" + s.wire() + "'")
+                            .collect(Collectors.joining(", ", "(", ")"))
+                    + ".");
         }
         Optional<String> newAttach = attachStatus.map(s -> s.toLowerCase(Locale.ROOT));
         if (newAttach.isPresent() && !Set.of("attached", "detached").contains(newAttach.get())) {
@@ -154,9 +178,12 @@ public final class VolumeActions {
                     + " is invalid, valid statuses are: ['attached', 'detached'].");
         }
         Optional<String> newMigration = migrationStatus.map(s -> s.toLowerCase(Locale.ROOT));
-        if (newMigration.isPresent() && !Set.of("migrating", "error", "success", "completing", "none", "starting").contains(newMigration.get())) {
-            throw CairnException.badRequest("Volume migration status: " + migrationStatus.get() + " is invalid, valid statuses are: "
-                    + "('migrating', 'error', 'success', 'completing', 'none', 'starting').");
+        if (newMigration.isPresent()
+                && !Set.of("migrating", "error", "success", "completing", "none", "starting")
+                        .contains(newMigration.get())) {
+            throw CairnException.badRequest(
+                    "Volume migration status: " + migrationStatus.get() + " is invalid, valid statuses are: "
+                            + "('migrating', 'error', 'success', 'completing', 'none', 'starting').");
         }
         Instant now = now();
         database.execute(tx -> {
@@ -166,14 +193,20 @@ public final class VolumeActions {
                 throw CairnException.badRequest("Cannot reset-state to deleting");
             }
             if (newStatus.equals(Optional.of("in-use")) && volume.attachments().isEmpty()) {
-                throw CairnException.badRequest("Cannot reset-state to in-use because volume does not have any attachments.");
+                throw CairnException.badRequest(
+                        "Cannot reset-state to in-use because volume does not have any attachments.");
             }
             if (newAttach.equals(Optional.of("detached"))) {
                 volumes.endAttachments(tx, id, Optional.empty(), now);
                 volumes.markDetached(tx, id);
             }
-            volumes.resetStatus(tx, id, newStatus, newAttach,
-                    newMigration.map(m -> m.equals("none") ? Optional.<String>empty() : Optional.of(m)), now);
+            volumes.resetStatus(
+                    tx,
+                    id,
+                    newStatus,
+                    newAttach,
+                    newMigration.map(m -> m.equals("none") ? Optional.<String>empty() : Optional.of(m)),
+                    now);
         });
     }
 
@@ -195,13 +228,13 @@ public final class VolumeActions {
             Volume volume = Lookup.lockedVolume(volumes, tx, caller, id);
             Policy.UPDATE_READONLY_FLAG.authorize(caller);
             if (volume.status() != VolumeStatus.AVAILABLE) {
-                throw CairnException.invalidVolume("Volume " + id + " status must be available to update readonly flag, but current status is: "
-                        + volume.status().wire() + ".");
+                throw CairnException.invalidVolume(
+                        "Volume " + id + " status must be available to update readonly flag, but current status is: "
+                                + volume.status().wire() + ".");
             }
             volumes.setAdminMetadata(tx, id, "readonly", readonly ? "True" : "False");
         });
     }
-
 
     private Instant now() {
         return Lookup.now(clock);

@@ -1,27 +1,18 @@
 package io.cairn.service;
 
-import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
-import io.cairn.domain.Snapshot;
-import io.cairn.domain.SnapshotTransitions;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeAttachment;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTransitions;
 import io.cairn.store.Database;
-import io.cairn.store.SnapshotStore;
 import io.cairn.store.VolumeStore;
-import io.cairn.task.TaskQueue;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Attaching and detaching volumes, the legacy way Nova drives it (os-reserve, os-attach, os-begin_detaching,
@@ -48,25 +39,42 @@ public final class VolumeAttachments {
             }
             boolean readonly = "True".equals(volume.adminMetadata().get("readonly"));
             if (readonly && !request.mode().equals("ro")) {
-                throw CairnException.badRequest("Invalid attaching mode '" + request.mode() + "' for volume " + id + ".");
+                throw CairnException.badRequest(
+                        "Invalid attaching mode '" + request.mode() + "' for volume " + id + ".");
             }
             // Cinder's manager answers an attach to the server (or host) already holding it with that attachment.
-            Optional<VolumeAttachment> same = volume.attachments().stream().filter(a -> request.instanceUuid() != null
-                    ? request.instanceUuid().equals(a.instanceUuid())
-                    : a.instanceUuid() == null && request.hostName() != null && request.hostName().equals(a.attachedHost())).findFirst();
+            Optional<VolumeAttachment> same = volume.attachments().stream()
+                    .filter(a -> request.instanceUuid() != null
+                            ? request.instanceUuid().equals(a.instanceUuid())
+                            : a.instanceUuid() == null
+                                    && request.hostName() != null
+                                    && request.hostName().equals(a.attachedHost()))
+                    .findFirst();
             if (same.isPresent()) {
                 volumes.apply(tx, VolumeTransitions.REATTACH, id, now);
                 return;
             }
             if (!volumes.apply(tx, VolumeTransitions.ATTACH, id, now)) {
-                if (volume.status() == VolumeStatus.IN_USE && !volume.multiattach() && volume.migrationStatus() == null) {
-                    throw CairnException.invalidVolume("volume is already attached and multiple attachments are not enabled");
+                if (volume.status() == VolumeStatus.IN_USE
+                        && !volume.multiattach()
+                        && volume.migrationStatus() == null) {
+                    throw CairnException.invalidVolume(
+                            "volume is already attached and multiple attachments are not enabled");
                 }
-                throw CairnException.invalidVolume("Volume status must be available or attaching to attach, but the status is "
-                        + volume.status().wire() + ".");
+                throw CairnException.invalidVolume(
+                        "Volume status must be available or attaching to attach, but the status is "
+                                + volume.status().wire() + ".");
             }
-            volumes.addAttachment(tx, new VolumeAttachment(UUID.randomUUID().toString(), id, request.instanceUuid(),
-                    request.hostName(), request.mountpoint(), request.mode(), now));
+            volumes.addAttachment(
+                    tx,
+                    new VolumeAttachment(
+                            UUID.randomUUID().toString(),
+                            id,
+                            request.instanceUuid(),
+                            request.hostName(),
+                            request.mountpoint(),
+                            request.mode(),
+                            now));
             volumes.setAdminMetadata(tx, id, "attached_mode", request.mode());
             if (!volume.adminMetadata().containsKey("readonly")) {
                 volumes.setAdminMetadata(tx, id, "readonly", "False");
@@ -86,7 +94,8 @@ public final class VolumeAttachments {
                     ? volume.attachments().stream().anyMatch(a -> a.id().equals(attachmentId.get()))
                     : volume.attachments().size() <= 1;
             if (!singledOut) {
-                throw new CairnException(ErrorCode.VOLUME_STATUS_CONFLICT,
+                throw new CairnException(
+                        ErrorCode.VOLUME_STATUS_CONFLICT,
                         "ConflictNovaUsingAttachment: Detach volume from instance  using the Compute API");
             }
             if (volume.status() == VolumeStatus.MAINTENANCE) {
@@ -106,7 +115,8 @@ public final class VolumeAttachments {
             Volume volume = Lookup.lockedVolume(volumes, tx, caller, id);
             Policy.RESERVE_VOLUME.authorize(caller);
             if (!volumes.apply(tx, VolumeTransitions.RESERVE, id, now)) {
-                throw CairnException.invalidVolume("Volume status must be " + (volume.multiattach() ? "available or in-use" : "available")
+                throw CairnException.invalidVolume("Volume status must be "
+                        + (volume.multiattach() ? "available or in-use" : "available")
                         + " to reserve, but the status is " + volume.status().wire() + ".");
             }
         });
@@ -129,8 +139,9 @@ public final class VolumeAttachments {
             Lookup.lockedVolume(volumes, tx, caller, id);
             Policy.BEGIN_DETACHING.authorize(caller);
             if (!volumes.apply(tx, VolumeTransitions.BEGIN_DETACHING, id, now)) {
-                throw CairnException.invalidVolume("Unable to detach volume. Volume status must be 'in-use' and attach_status "
-                        + "must be 'attached' to detach.");
+                throw CairnException.invalidVolume(
+                        "Unable to detach volume. Volume status must be 'in-use' and attach_status "
+                                + "must be 'attached' to detach.");
             }
         });
     }
@@ -143,7 +154,6 @@ public final class VolumeAttachments {
             volumes.apply(tx, VolumeTransitions.ROLL_DETACHING, id, now);
         });
     }
-
 
     private Instant now() {
         return Lookup.now(clock);

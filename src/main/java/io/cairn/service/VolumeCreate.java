@@ -7,6 +7,13 @@ import java.util.Map;
  * from the source); {@code availabilityZone}, {@code volumeType}, {@code snapshotId} and {@code sourceVolid}
  * are null when absent.
  */
-public record VolumeCreate(Integer size, String name, String description, String availabilityZone,
-                           Map<String, String> metadata, String snapshotId, String sourceVolid, String volumeType,
-                           boolean multiattach) {}
+public record VolumeCreate(
+        Integer size,
+        String name,
+        String description,
+        String availabilityZone,
+        Map<String, String> metadata,
+        String snapshotId,
+        String sourceVolid,
+        String volumeType,
+        boolean multiattach) {}

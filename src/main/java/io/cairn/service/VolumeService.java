@@ -45,11 +45,24 @@ public final class VolumeService {
     private static final String NOT_DELETABLE = "must not be migrating, attached, belong to a group, have snapshots, "
             + "awaiting a transfer, or be disassociated from snapshots after volume transfer.";
 
-    public static final ListSpec LIST_SPEC = new ListSpec("Volume",
-            Set.of("name", "status", "metadata", "availability_zone", "bootable", "group_id"), 0,
-            Set.of("name", "status", "metadata", "bootable", "migration_status", "availability_zone", "group_id",
-                    "size", "created_at", "updated_at", "consumes_quota"),
-            Map.of("name", "display_name"), Set.of());
+    public static final ListSpec LIST_SPEC = new ListSpec(
+            "Volume",
+            Set.of("name", "status", "metadata", "availability_zone", "bootable", "group_id"),
+            0,
+            Set.of(
+                    "name",
+                    "status",
+                    "metadata",
+                    "bootable",
+                    "migration_status",
+                    "availability_zone",
+                    "group_id",
+                    "size",
+                    "created_at",
+                    "updated_at",
+                    "consumes_quota"),
+            Map.of("name", "display_name"),
+            Set.of());
 
     private final Database database;
     private final VolumeStore volumes;
@@ -61,8 +74,15 @@ public final class VolumeService {
     private final String host;
 
     /** @param host Cinder's host string of this node's backend, e.g. {@code node1@local#default} */
-    public VolumeService(Database database, VolumeStore volumes, SnapshotStore snapshots, MetadataService metadata,
-                         QuotaService quotas, TaskQueue tasks, Clock clock, String host) {
+    public VolumeService(
+            Database database,
+            VolumeStore volumes,
+            SnapshotStore snapshots,
+            MetadataService metadata,
+            QuotaService quotas,
+            TaskQueue tasks,
+            Clock clock,
+            String host) {
         this.database = database;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -80,6 +100,7 @@ public final class VolumeService {
 
     /** The volume columns Cinder's {@code check_volume_filters} reads as booleans (use_quota is read before it). */
     private static final Set<String> BOOLEAN_FILTERS = Set.of("bootable", "multiattach");
+
     private static final Set<String> STRICT_TRUE = Set.of("1", "t", "true", "on", "y", "yes");
     private static final Set<String> STRICT_FALSE = Set.of("0", "f", "false", "off", "n", "no");
 
@@ -96,15 +117,29 @@ public final class VolumeService {
             sortKeys = new ArrayList<>(sortKeys);
             sortKeys.set(name, "display_name");
         }
-        Optional<List<ListQuery.Filter>> filters = plan.filters().map(all -> all.stream().map(filter -> {
-            if (filter instanceof ListQuery.Filter.Equals equals && BOOLEAN_FILTERS.contains(equals.column())) {
-                return new ListQuery.Filter.Equals(equals.column(),
-                        Boolean.toString(booleanFilter(equals.column(), equals.value(), version.atLeast(2))));
-            }
-            return filter;
-        }).toList());
-        return new ListRules.Plan(sortKeys, plan.ascending(), plan.limit(), plan.marker(), plan.offset(), plan.withCount(),
-                filters, plan.projectScope(), plan.markerScope());
+        Optional<List<ListQuery.Filter>> filters = plan.filters()
+                .map(all -> all.stream()
+                        .map(filter -> {
+                            if (filter instanceof ListQuery.Filter.Equals equals
+                                    && BOOLEAN_FILTERS.contains(equals.column())) {
+                                return new ListQuery.Filter.Equals(
+                                        equals.column(),
+                                        Boolean.toString(
+                                                booleanFilter(equals.column(), equals.value(), version.atLeast(2))));
+                            }
+                            return filter;
+                        })
+                        .toList());
+        return new ListRules.Plan(
+                sortKeys,
+                plan.ascending(),
+                plan.limit(),
+                plan.marker(),
+                plan.offset(),
+                plan.withCount(),
+                filters,
+                plan.projectScope(),
+                plan.markerScope());
     }
 
     private static boolean booleanFilter(String column, String value, boolean strict) {
@@ -128,11 +163,14 @@ public final class VolumeService {
 
     public Summary summary(Caller caller, boolean allTenants) {
         Policy.GET_ALL_VOLUMES.authorize(caller);
-        List<Volume> all = volumes.all(caller.isAdmin() && allTenants ? Optional.empty() : Optional.of(caller.projectId()));
+        List<Volume> all =
+                volumes.all(caller.isAdmin() && allTenants ? Optional.empty() : Optional.of(caller.projectId()));
         // Cinder's DISTINCT has no ORDER BY: rows come in the order they were written, which the creation order
         // (oldest volume first, keys in their order) stands for.
         Map<String, Set<String>> metadata = new LinkedHashMap<>();
-        all.forEach(v -> v.metadata().forEach((k, value) -> metadata.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(value)));
+        all.forEach(v -> v.metadata()
+                .forEach((k, value) ->
+                        metadata.computeIfAbsent(k, x -> new LinkedHashSet<>()).add(value)));
         Map<String, List<String>> values = new LinkedHashMap<>();
         metadata.forEach((k, set) -> values.put(k, List.copyOf(set)));
         return new Summary(all.size(), all.stream().mapToLong(Volume::size).sum(), values);
@@ -146,26 +184,51 @@ public final class VolumeService {
     Volume create(Caller caller, VolumeCreate request, Dialect dialect) {
         Policy.CREATE_VOLUME.authorize(caller);
         if (request.multiattach()) {
-            throw CairnException.badRequest("multiattach parameter has been removed. The default behavior is to use multiattach "
-                    + "enabled volume types. Contact your administrator to create a multiattach enabled volume type and use it "
-                    + "to create multiattach volumes.");
+            throw CairnException.badRequest(
+                    "multiattach parameter has been removed. The default behavior is to use multiattach "
+                            + "enabled volume types. Contact your administrator to create a multiattach enabled volume type and use it "
+                            + "to create multiattach volumes.");
         }
         Instant now = now();
         Volume created = database.transaction(tx -> {
             Source source = source(tx, caller, request, dialect);
             int size = request.size() != null ? request.size() : source.size();
             source.checkSize(size);
-            String zone = request.availabilityZone() != null ? request.availabilityZone()
+            String zone = request.availabilityZone() != null
+                    ? request.availabilityZone()
                     : source.zone().orElse(DEFAULT_AVAILABILITY_ZONE);
             if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
                 throw CairnException.badRequest("Availability zone '" + zone + "' is invalid.");
             }
             String type = volumeType(request.volumeType());
-            quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
-            Volume volume = new Volume(UUID.randomUUID().toString(), caller.projectId(), caller.userId(),
-                    VolumeStatus.CREATING, "detached", null, size, zone, source.host().orElse(host), request.name(), request.description(),
-                    request.snapshotId(), request.sourceVolid(), type, null, source.bootable(), false, true, now, null,
-                    null, null, request.metadata(), Map.of(), List.of());
+            quotas.reserve(
+                    tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
+            Volume volume = new Volume(
+                    UUID.randomUUID().toString(),
+                    caller.projectId(),
+                    caller.userId(),
+                    VolumeStatus.CREATING,
+                    "detached",
+                    null,
+                    size,
+                    zone,
+                    source.host().orElse(host),
+                    request.name(),
+                    request.description(),
+                    request.snapshotId(),
+                    request.sourceVolid(),
+                    type,
+                    null,
+                    source.bootable(),
+                    false,
+                    true,
+                    now,
+                    null,
+                    null,
+                    null,
+                    request.metadata(),
+                    Map.of(),
+                    List.of());
             volumes.insert(tx, volume);
             tasks.enqueue(tx, VolumeWork.CREATE_VOLUME, volume.id());
             return volume;
@@ -178,7 +241,8 @@ public final class VolumeService {
      * What a new volume starts from: nothing, a snapshot or another volume. A copy lives where its source's
      * data does ({@code host}): with several nodes, only that node's engine can build it.
      */
-    private record Source(int size, Optional<String> zone, boolean bootable, String smallerMessage, Optional<String> host) {
+    private record Source(
+            int size, Optional<String> zone, boolean bootable, String smallerMessage, Optional<String> host) {
         void checkSize(int requested) {
             if (requested < size) {
                 throw CairnException.invalidInput(String.format(smallerMessage, requested, size));
@@ -204,27 +268,38 @@ public final class VolumeService {
                 case EVS -> SnapshotTransitions.EVS_VOLUME_SOURCE;
             };
             if (!snapshots.apply(tx, holding, snapshot.id(), Lookup.now(clock))) {
-                throw new CairnException(ErrorCode.SNAPSHOT_NOT_CLONEABLE, switch (dialect) {
-                    case CINDER -> "Invalid snapshot: Originating snapshot status must be one of 'available' values";
-                    case EVS -> "The status of snapshot is not available or backing-up.";
-                });
+                throw new CairnException(
+                        ErrorCode.SNAPSHOT_NOT_CLONEABLE,
+                        switch (dialect) {
+                            case CINDER ->
+                                "Invalid snapshot: Originating snapshot status must be one of 'available' values";
+                            case EVS -> "The status of snapshot is not available or backing-up.";
+                        });
             }
             Optional<Volume> parent = volumes.find(tx, snapshot.volumeId(), Optional.empty());
-            return new Source(snapshot.volumeSize(), parent.map(Volume::availabilityZone), parent.map(Volume::bootable).orElse(false),
+            return new Source(
+                    snapshot.volumeSize(),
+                    parent.map(Volume::availabilityZone),
+                    parent.map(Volume::bootable).orElse(false),
                     "Volume size '%d'GB cannot be smaller than the snapshot size %dGB. They must be >= original snapshot size.",
                     parent.map(Volume::host));
         }
         if (request.sourceVolid() != null) {
             Volume source = Lookup.volume(volumes, tx, caller, request.sourceVolid());
             if (!volumes.apply(tx, VolumeTransitions.CLONE_SOURCE, source.id(), Lookup.now(clock))) {
-                throw CairnException.invalidVolume("Originating source volume status must be one of 'available, in-use' values");
+                throw CairnException.invalidVolume(
+                        "Originating source volume status must be one of 'available, in-use' values");
             }
-            return new Source(source.size(), Optional.of(source.availabilityZone()), source.bootable(),
+            return new Source(
+                    source.size(),
+                    Optional.of(source.availabilityZone()),
+                    source.bootable(),
                     "Volume size '%d'GB cannot be smaller than original volume size  %dGB. They must be >= original volume size.",
                     Optional.ofNullable(source.host()));
         }
         if (request.size() == null) {
-            throw new CairnException(ErrorCode.INVALID_INPUT,
+            throw new CairnException(
+                    ErrorCode.INVALID_INPUT,
                     "The server could not comply with the request since it is either malformed or otherwise incorrect.");
         }
         return new Source(1, Optional.empty(), false, "", Optional.empty());
@@ -232,21 +307,29 @@ public final class VolumeService {
 
     /** The one type there is, asked for by id or name; anything else is not found as Cinder says it. */
     private static String volumeType(String requested) {
-        if (requested == null || requested.equals(VolumeTypes.DEFAULT_ID) || requested.equals(VolumeTypes.DEFAULT_NAME)) {
+        if (requested == null
+                || requested.equals(VolumeTypes.DEFAULT_ID)
+                || requested.equals(VolumeTypes.DEFAULT_NAME)) {
             return VolumeTypes.DEFAULT_ID;
         }
         boolean uuidLike = requested.replace("-", "").matches("(?i)[0-9a-f]{32}");
-        throw new CairnException(ErrorCode.VOLUME_TYPE_NOT_FOUND, uuidLike
-                ? "Volume type " + requested + " could not be found."
-                : "Volume type with name " + requested + " could not be found.");
+        throw new CairnException(
+                ErrorCode.VOLUME_TYPE_NOT_FOUND,
+                uuidLike
+                        ? "Volume type " + requested + " could not be found."
+                        : "Volume type with name " + requested + " could not be found.");
     }
 
     /**
      * Renames, re-describes or replaces the metadata of a volume. Returns it with the new values and its
      * previous {@code updated_at}, as Cinder's response shows it.
      */
-    public Volume update(Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description,
-                         Optional<Map<String, String>> metadata) {
+    public Volume update(
+            Caller caller,
+            String id,
+            Optional<Optional<String>> name,
+            Optional<Optional<String>> description,
+            Optional<Map<String, String>> metadata) {
         Instant now = now();
         return database.transaction(tx -> {
             Volume volume = Lookup.lockedVolume(volumes, tx, caller, id);
@@ -255,7 +338,8 @@ public final class VolumeService {
                 throw CairnException.invalidVolume("The volume cannot be updated during maintenance.");
             }
             String newName = name.isPresent() ? name.get().orElse(null) : volume.displayName();
-            String newDescription = description.isPresent() ? description.get().orElse(null) : volume.displayDescription();
+            String newDescription =
+                    description.isPresent() ? description.get().orElse(null) : volume.displayDescription();
             volumes.update(tx, id, newName, newDescription, now);
             metadata.ifPresent(m -> this.metadata.replaceAll(tx, id, volume.metadata(), m));
             return volume.withNameDescriptionMetadata(newName, newDescription, metadata.orElse(volume.metadata()));
@@ -292,11 +376,13 @@ public final class VolumeService {
         tasks.wake();
     }
 
-    private void startDelete(DSLContext tx, Caller caller, Volume volume, boolean cascade, boolean force, Dialect dialect,
-                             Instant now) {
+    private void startDelete(
+            DSLContext tx, Caller caller, Volume volume, boolean cascade, boolean force, Dialect dialect, Instant now) {
         Transition<VolumeStatus, VolumeGuard> deletion = switch (dialect) {
-            case CINDER -> force ? (cascade ? VolumeTransitions.FORCE_DELETE_CASCADE : VolumeTransitions.FORCE_DELETE)
-                    : (cascade ? VolumeTransitions.DELETE_CASCADE : VolumeTransitions.DELETE);
+            case CINDER ->
+                force
+                        ? (cascade ? VolumeTransitions.FORCE_DELETE_CASCADE : VolumeTransitions.FORCE_DELETE)
+                        : (cascade ? VolumeTransitions.DELETE_CASCADE : VolumeTransitions.DELETE);
             case EVS -> VolumeTransitions.EVS_DELETE_CASCADE;
         };
         if (cascade && !caller.isAdmin()) {
@@ -305,10 +391,16 @@ public final class VolumeService {
         if (!volumes.apply(tx, deletion, volume.id(), now)) {
             // One message for every reason, as Cinder's; the code lets a dialect (EVS) tell a refused status apart.
             Set<VolumeStatus> allowed = deletion.from();
-            throw new CairnException(allowed.contains(volume.status()) ? ErrorCode.INVALID_VOLUME : ErrorCode.VOLUME_NOT_DELETABLE,
-                    "Invalid volume: " + (force ? "Volume  " + NOT_DELETABLE
-                            : "Volume status must be " + allowed.stream().map(VolumeStatus::wire)
-                                    .collect(Collectors.joining(" or ")) + " and " + NOT_DELETABLE));
+            throw new CairnException(
+                    allowed.contains(volume.status()) ? ErrorCode.INVALID_VOLUME : ErrorCode.VOLUME_NOT_DELETABLE,
+                    "Invalid volume: "
+                            + (force
+                                    ? "Volume  " + NOT_DELETABLE
+                                    : "Volume status must be "
+                                            + allowed.stream()
+                                                    .map(VolumeStatus::wire)
+                                                    .collect(Collectors.joining(" or "))
+                                            + " and " + NOT_DELETABLE));
         }
         // The guards held, so these are the snapshots a cascade deletes (none otherwise).
         for (Snapshot snapshot : snapshots.findByVolume(tx, volume.id())) {

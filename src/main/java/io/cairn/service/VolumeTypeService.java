@@ -13,8 +13,13 @@ import java.util.Set;
 
 /** Volume types as clients read them. Cairn has the one type Cinder creates at install, {@code __DEFAULT__}. */
 public final class VolumeTypeService {
-    private static final VolumeType DEFAULT = new VolumeType(VolumeTypes.DEFAULT_ID, VolumeTypes.DEFAULT_NAME,
-            VolumeTypes.DEFAULT_DESCRIPTION, true, Map.of(), Optional.empty());
+    private static final VolumeType DEFAULT = new VolumeType(
+            VolumeTypes.DEFAULT_ID,
+            VolumeTypes.DEFAULT_NAME,
+            VolumeTypes.DEFAULT_DESCRIPTION,
+            true,
+            Map.of(),
+            Optional.empty());
     private static final List<VolumeType> TYPES = List.of(DEFAULT);
     private static final Set<String> TRUE_WORDS = Set.of("1", "t", "true", "on", "y", "yes");
     private static final Set<String> FALSE_WORDS = Set.of("0", "f", "false", "off", "n", "no");
@@ -29,13 +34,18 @@ public final class VolumeTypeService {
     public List<VolumeType> list(Caller caller, Optional<String> isPublic) {
         Policy.GET_ALL_VOLUME_TYPES.authorize(caller);
         Optional<Boolean> wantedIsPublic = caller.isAdmin() ? parseIsPublic(isPublic) : Optional.of(true);
-        return TYPES.stream().filter(type -> wantedIsPublic.isEmpty() || type.isPublic() == wantedIsPublic.get()).toList();
+        return TYPES.stream()
+                .filter(type -> wantedIsPublic.isEmpty() || type.isPublic() == wantedIsPublic.get())
+                .toList();
     }
 
     /** A type by id; one the caller may not see is not found, and the policy is checked after the lookup. */
     public VolumeType get(Caller caller, String id) {
-        VolumeType type = TYPES.stream().filter(t -> t.id().equals(id) && (t.isPublic() || caller.isAdmin())).findFirst()
-                .orElseThrow(() -> new CairnException(ErrorCode.VOLUME_TYPE_NOT_FOUND, "Volume type " + id + " could not be found."));
+        VolumeType type = TYPES.stream()
+                .filter(t -> t.id().equals(id) && (t.isPublic() || caller.isAdmin()))
+                .findFirst()
+                .orElseThrow(() -> new CairnException(
+                        ErrorCode.VOLUME_TYPE_NOT_FOUND, "Volume type " + id + " could not be found."));
         Policy.GET_VOLUME_TYPE.authorize(caller);
         return type;
     }
@@ -47,7 +57,9 @@ public final class VolumeTypeService {
     }
 
     public Visibility visibility(Caller caller) {
-        return new Visibility(Policy.VOLUME_TYPE_EXTRA_SPECS.allows(caller), Policy.VOLUME_TYPE_QOS_SPECS_ID.allows(caller),
+        return new Visibility(
+                Policy.VOLUME_TYPE_EXTRA_SPECS.allows(caller),
+                Policy.VOLUME_TYPE_QOS_SPECS_ID.allows(caller),
                 Policy.VOLUME_TYPE_ACCESS.allows(caller));
     }
 

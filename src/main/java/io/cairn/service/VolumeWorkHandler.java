@@ -34,8 +34,13 @@ public final class VolumeWorkHandler implements TaskHandler {
     private final StorageEngine engine;
     private final Clock clock;
 
-    public VolumeWorkHandler(Database database, VolumeStore volumes, SnapshotStore snapshots, QuotaService quotas,
-                             StorageEngine engine, Clock clock) {
+    public VolumeWorkHandler(
+            Database database,
+            VolumeStore volumes,
+            SnapshotStore snapshots,
+            QuotaService quotas,
+            StorageEngine engine,
+            Clock clock) {
         this.database = database;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -49,14 +54,19 @@ public final class VolumeWorkHandler implements TaskHandler {
         VolumeWork work = (VolumeWork) Work.named(task.kind());
         Optional<Volume> found = volumes.find(task.resourceId(), Optional.empty());
         if (found.isEmpty() || found.get().status() != work.running()) {
-            LOG.info("{} of volume {} skipped: the volume is no longer {}", work, task.resourceId(), work.running().wire());
+            LOG.info(
+                    "{} of volume {} skipped: the volume is no longer {}",
+                    work,
+                    task.resourceId(),
+                    work.running().wire());
             return;
         }
         Volume volume = found.get();
         switch (work) {
             case CREATE_VOLUME -> create(volume);
             case DELETE_VOLUME -> engine.deleteVolume(volume.id());
-            case EXTEND_VOLUME, EXTEND_ATTACHED_VOLUME -> engine.extendVolume(volume.id(), Integer.parseInt(task.payload()) * GIB);
+            case EXTEND_VOLUME, EXTEND_ATTACHED_VOLUME ->
+                engine.extendVolume(volume.id(), Integer.parseInt(task.payload()) * GIB);
             case REVERT_VOLUME, ROLLBACK_VOLUME -> engine.revertToSnapshot(volume.id(), task.payload());
         }
         finish(task, work, work.success());
@@ -65,7 +75,12 @@ public final class VolumeWorkHandler implements TaskHandler {
     @Override
     public void giveUp(Task task, Exception cause) {
         VolumeWork work = (VolumeWork) Work.named(task.kind());
-        LOG.error("{} of volume {} failed for good, moving it to {}", work, task.resourceId(), work.failure().wire(), cause);
+        LOG.error(
+                "{} of volume {} failed for good, moving it to {}",
+                work,
+                task.resourceId(),
+                work.failure().wire(),
+                cause);
         finish(task, work, work.failure());
     }
 
@@ -85,17 +100,22 @@ public final class VolumeWorkHandler implements TaskHandler {
         database.execute(tx -> {
             Optional<Volume> volume = volumes.find(tx, task.resourceId(), Optional.empty());
             // A restore holds its snapshot whatever happens to the volume: give it back in any case.
-            work.heldSnapshot().ifPresent(held ->
-                    snapshots.finish(tx, task.payload(), held, SnapshotStatus.AVAILABLE, Lookup.now(clock)));
-            if (volume.isEmpty() || !volumes.finish(tx, task.resourceId(), work.running(), outcome, Lookup.now(clock))) {
+            work.heldSnapshot()
+                    .ifPresent(held ->
+                            snapshots.finish(tx, task.payload(), held, SnapshotStatus.AVAILABLE, Lookup.now(clock)));
+            if (volume.isEmpty()
+                    || !volumes.finish(tx, task.resourceId(), work.running(), outcome, Lookup.now(clock))) {
                 return;
             }
             boolean succeeded = outcome == work.success();
             switch (work) {
                 case DELETE_VOLUME -> {
                     if (succeeded && volume.get().useQuota()) {
-                        quotas.release(tx, volume.get().projectId(),
-                                Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) volume.get().size()));
+                        quotas.release(
+                                tx,
+                                volume.get().projectId(),
+                                Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long)
+                                        volume.get().size()));
                     }
                 }
                 case EXTEND_VOLUME, EXTEND_ATTACHED_VOLUME -> {
@@ -103,11 +123,11 @@ public final class VolumeWorkHandler implements TaskHandler {
                     if (succeeded) {
                         volumes.setSize(tx, task.resourceId(), newSize);
                     } else {
-                        quotas.release(tx, volume.get().projectId(),
-                                Map.of(QuotaService.GIGABYTES, (long) (newSize - volume.get().size())));
+                        quotas.release(tx, volume.get().projectId(), Map.of(QuotaService.GIGABYTES, (long)
+                                (newSize - volume.get().size())));
                     }
                 }
-                case CREATE_VOLUME, REVERT_VOLUME, ROLLBACK_VOLUME -> { }
+                case CREATE_VOLUME, REVERT_VOLUME, ROLLBACK_VOLUME -> {}
             }
         });
     }

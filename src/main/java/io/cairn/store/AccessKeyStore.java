@@ -42,14 +42,22 @@ public final class AccessKeyStore {
 
     public void insert(AccessKey key, String sealedSecret) {
         database.execute(tx -> tx.insertInto(KEYS)
-                .set(ACCESS_KEY, key.accessKey()).set(PROJECT_ID, key.projectId()).set(USER_ID, key.userId())
-                .set(ROLES, String.join(",", new TreeSet<>(key.roles()))).set(SEALED_SECRET, sealedSecret)
-                .set(DESCRIPTION, key.description()).set(CREATED_AT, Micros.of(key.createdAt()))
+                .set(ACCESS_KEY, key.accessKey())
+                .set(PROJECT_ID, key.projectId())
+                .set(USER_ID, key.userId())
+                .set(ROLES, String.join(",", new TreeSet<>(key.roles())))
+                .set(SEALED_SECRET, sealedSecret)
+                .set(DESCRIPTION, key.description())
+                .set(CREATED_AT, Micros.of(key.createdAt()))
                 .execute());
     }
 
     public Optional<Stored> find(String accessKey) {
-        return database.dsl().select(KEYS.fields()).from(KEYS).where(ACCESS_KEY.eq(accessKey)).fetchOptional()
+        return database.dsl()
+                .select(KEYS.fields())
+                .from(KEYS)
+                .where(ACCESS_KEY.eq(accessKey))
+                .fetchOptional()
                 .map(r -> new Stored(toAccessKey(r), r.get(SEALED_SECRET)));
     }
 
@@ -57,12 +65,14 @@ public final class AccessKeyStore {
     public List<AccessKey> list(Optional<String> projectId) {
         var query = database.dsl().select(KEYS.fields()).from(KEYS);
         return (projectId.isPresent() ? query.where(PROJECT_ID.eq(projectId.get())) : query)
-                .orderBy(CREATED_AT, ACCESS_KEY).fetch(AccessKeyStore::toAccessKey);
+                .orderBy(CREATED_AT, ACCESS_KEY)
+                .fetch(AccessKeyStore::toAccessKey);
     }
 
     /** @return whether a key was deleted */
     public boolean delete(String accessKey) {
-        return database.transaction(tx -> tx.deleteFrom(KEYS).where(ACCESS_KEY.eq(accessKey)).execute() == 1);
+        return database.transaction(
+                tx -> tx.deleteFrom(KEYS).where(ACCESS_KEY.eq(accessKey)).execute() == 1);
     }
 
     /**
@@ -74,14 +84,24 @@ public final class AccessKeyStore {
     public boolean recordSignature(String signature, Instant expiresAt, Instant now) {
         return database.transaction(tx -> {
             tx.deleteFrom(USED).where(EXPIRES_AT.lt(Micros.of(now))).execute();
-            return tx.insertInto(USED).set(SIGNATURE, signature).set(EXPIRES_AT, Micros.of(expiresAt))
-                    .onConflictDoNothing().execute() == 1;
+            return tx.insertInto(USED)
+                            .set(SIGNATURE, signature)
+                            .set(EXPIRES_AT, Micros.of(expiresAt))
+                            .onConflictDoNothing()
+                            .execute()
+                    == 1;
         });
     }
 
     private static AccessKey toAccessKey(Record r) {
-        Set<String> roles = new TreeSet<>(Arrays.stream(r.get(ROLES).split(",")).filter(s -> !s.isEmpty()).toList());
-        return new AccessKey(r.get(ACCESS_KEY), r.get(PROJECT_ID), r.get(USER_ID), roles, r.get(DESCRIPTION),
+        Set<String> roles = new TreeSet<>(
+                Arrays.stream(r.get(ROLES).split(",")).filter(s -> !s.isEmpty()).toList());
+        return new AccessKey(
+                r.get(ACCESS_KEY),
+                r.get(PROJECT_ID),
+                r.get(USER_ID),
+                roles,
+                r.get(DESCRIPTION),
                 Micros.toInstant(r.get(CREATED_AT)));
     }
 }

@@ -1,8 +1,8 @@
 package io.cairn.store;
 
-import io.cairn.config.CairnConfig.DatabaseConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.cairn.config.CairnConfig.DatabaseConfig;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -34,15 +34,19 @@ public final class Database implements AutoCloseable {
     private final SQLDialect dialect;
     /** Queues SQLite's writers; PostgreSQL queues writers itself, row by row, so it has none. */
     private final ReentrantLock writeLock = new ReentrantLock(true);
+
     private final boolean queueWriters;
 
     private Database(HikariDataSource dataSource, SQLDialect dialect, boolean queueWriters) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.queueWriters = queueWriters;
-        this.dsl = DSL.using(dataSource, dialect, new Settings()
-                .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
-                .withExecuteLogging(false));
+        this.dsl = DSL.using(
+                dataSource,
+                dialect,
+                new Settings()
+                        .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
+                        .withExecuteLogging(false));
     }
 
     /**
@@ -114,7 +118,10 @@ public final class Database implements AutoCloseable {
         return switch (dialect) {
             case POSTGRES -> DSL.field("(extract(epoch from clock_timestamp()) * 1000000)::bigint", SQLDataType.BIGINT);
             // julianday is in days with millisecond resolution; the one clock of a one-machine database.
-            default -> DSL.field("cast(round((julianday('now') - 2440587.5) * 86400000.0) as integer) * 1000", SQLDataType.BIGINT);
+            default ->
+                DSL.field(
+                        "cast(round((julianday('now') - 2440587.5) * 86400000.0) as integer) * 1000",
+                        SQLDataType.BIGINT);
         };
     }
 
@@ -166,13 +173,13 @@ public final class Database implements AutoCloseable {
     /** PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001). */
     private static boolean isTransient(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+            if (cause instanceof SQLException sql
+                    && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
                 return true;
             }
         }
         return false;
     }
-
 
     @Override
     public void close() {

@@ -35,8 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class Listing {
     private Listing() {}
 
-    private static final ObjectReader METADATA_MAP = JsonMapper.builder().build()
-            .readerFor(new TypeReference<LinkedHashMap<String, String>>() {});
+    private static final ObjectReader METADATA_MAP =
+            JsonMapper.builder().build().readerFor(new TypeReference<LinkedHashMap<String, String>>() {});
 
     /** Turns a row and its metadata into a domain record. */
     interface RowMapper<T> {
@@ -44,7 +44,12 @@ final class Listing {
     }
 
     /** One page, in order, each row with its metadata. */
-    static <T> List<T> page(DSLContext dsl, ResourceTable table, ListQuery query, Optional<ListQuery.Marker> marker, RowMapper<T> mapper) {
+    static <T> List<T> page(
+            DSLContext dsl,
+            ResourceTable table,
+            ListQuery query,
+            Optional<ListQuery.Marker> marker,
+            RowMapper<T> mapper) {
         Sql sql = selectRows(dsl, table);
         where(sql, dsl, table, query);
         marker.ifPresent(m -> after(sql.append(" and "), table, query.sortKeys(), m));
@@ -54,15 +59,21 @@ final class Listing {
     }
 
     /** Live rows whose columns equal the given values (every live row for none), oldest first. */
-    static <T> List<T> rows(DSLContext dsl, ResourceTable table, Map<Field<String>, String> equal, RowMapper<T> mapper) {
+    static <T> List<T> rows(
+            DSLContext dsl, ResourceTable table, Map<Field<String>, String> equal, RowMapper<T> mapper) {
         Sql sql = selectRows(dsl, table).append(" where ").append(table.liveSql());
-        equal.forEach((column, value) -> sql.append(" and ").append(qualified(column)).append(" = ").bind(value));
-        sql.append(" order by ").append(qualified(table.columns.get("created_at"))).append(", ").append(qualified(table.id));
+        equal.forEach((column, value) ->
+                sql.append(" and ").append(qualified(column)).append(" = ").bind(value));
+        sql.append(" order by ")
+                .append(qualified(table.columns.get("created_at")))
+                .append(", ")
+                .append(qualified(table.id));
         return fetch(dsl, sql, table, mapper);
     }
 
     /** The live row with this id, in this project when one is given. */
-    static <T> Optional<T> find(DSLContext dsl, ResourceTable table, String id, Optional<String> projectId, RowMapper<T> mapper) {
+    static <T> Optional<T> find(
+            DSLContext dsl, ResourceTable table, String id, Optional<String> projectId, RowMapper<T> mapper) {
         Sql sql = selectRows(dsl, table).append(" where ");
         scope(sql, table, id, projectId);
         return fetch(dsl, sql, table, mapper).stream().findFirst();
@@ -70,7 +81,9 @@ final class Listing {
 
     /** The marker row's values for the sort keys, or empty when no live row in scope has that id. */
     static Optional<ListQuery.Marker> markerRow(DSLContext dsl, ResourceTable table, ListQuery query, String markerId) {
-        List<Field<?>> fields = query.sortKeys().stream().<Field<?>>map(k -> table.columns.get(k.column())).toList();
+        List<Field<?>> fields = query.sortKeys().stream()
+                .<Field<?>>map(k -> table.columns.get(k.column()))
+                .toList();
         Sql sql = new Sql().append("select ");
         for (int i = 0; i < fields.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(qualified(fields.get(i)));
@@ -82,7 +95,8 @@ final class Listing {
                 return Optional.empty();
             }
             Row row = new Row(rows, fields::indexOf);
-            return Optional.of(new ListQuery.Marker(fields.stream().<Object>map(row::get).toList()));
+            return Optional.of(
+                    new ListQuery.Marker(fields.stream().<Object>map(row::get).toList()));
         });
     }
 
@@ -102,7 +116,9 @@ final class Listing {
      */
     static boolean lockIfInStatus(Database database, DSLContext tx, ResourceTable table, String id, String status) {
         Field<String> statusColumn = table.stringColumn("status");
-        var select = tx.select(table.id).from(table.table).where(table.live().and(table.id.eq(id)).and(statusColumn.eq(status)));
+        var select = tx.select(table.id)
+                .from(table.table)
+                .where(table.live().and(table.id.eq(id)).and(statusColumn.eq(status)));
         return (database.locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional()).isPresent();
     }
 
@@ -114,16 +130,32 @@ final class Listing {
         }
         ResourceTable.MetadataTable meta = table.metadata;
         String aggregate = dsl.dialect() == SQLDialect.POSTGRES ? "json_object_agg" : "json_group_object";
-        return sql.append("(select ").append(aggregate).append("(").append(qualified(meta.key())).append(", ")
-                .append(qualified(meta.value())).append(" order by ").append(qualified(meta.position())).append(") from ")
-                .append(meta.table().getName()).append(" where ").append(qualified(meta.ownerId())).append(" = ")
-                .append(qualified(table.id)).append(") from ").append(table.table.getName());
+        return sql.append("(select ")
+                .append(aggregate)
+                .append("(")
+                .append(qualified(meta.key()))
+                .append(", ")
+                .append(qualified(meta.value()))
+                .append(" order by ")
+                .append(qualified(meta.position()))
+                .append(") from ")
+                .append(meta.table().getName())
+                .append(" where ")
+                .append(qualified(meta.ownerId()))
+                .append(" = ")
+                .append(qualified(table.id))
+                .append(") from ")
+                .append(table.table.getName());
     }
 
     /** Live rows of the query's project (or of all projects) that pass every filter. */
     private static void where(Sql sql, DSLContext dsl, ResourceTable table, ListQuery query) {
         sql.append(" where ").append(table.liveSql());
-        query.projectId().ifPresent(project -> sql.append(" and ").append(qualified(table.projectId)).append(" = ").bind(project));
+        query.projectId()
+                .ifPresent(project -> sql.append(" and ")
+                        .append(qualified(table.projectId))
+                        .append(" = ")
+                        .bind(project));
         for (Filter filter : query.filters()) {
             filterCondition(sql.append(" and "), dsl, table, filter);
         }
@@ -131,8 +163,15 @@ final class Listing {
 
     /** The live row with this id, within the project when one is given. */
     private static void scope(Sql sql, ResourceTable table, String id, Optional<String> projectId) {
-        sql.append(table.liveSql()).append(" and ").append(qualified(table.id)).append(" = ").bind(id);
-        projectId.ifPresent(project -> sql.append(" and ").append(qualified(table.projectId)).append(" = ").bind(project));
+        sql.append(table.liveSql())
+                .append(" and ")
+                .append(qualified(table.id))
+                .append(" = ")
+                .bind(id);
+        projectId.ifPresent(project -> sql.append(" and ")
+                .append(qualified(table.projectId))
+                .append(" = ")
+                .bind(project));
     }
 
     private static void orderBy(Sql sql, ResourceTable table, List<SortKey> keys) {
@@ -141,7 +180,8 @@ final class Listing {
             SortKey key = keys.get(i);
             sql.append(i == 0 ? "" : ", ").append(qualified(table.columns.get(key.column())));
             if (table.notNull.contains(key.column())) {
-                // Plain ASC/DESC: the order an index gives, on both databases (PostgreSQL's backward scan is DESC NULLS FIRST).
+                // Plain ASC/DESC: the order an index gives, on both databases (PostgreSQL's backward scan is DESC NULLS
+                // FIRST).
                 sql.append(key.ascending() ? " asc" : " desc");
             } else {
                 // NULL sorts lowest, as on SQLite and MySQL, whichever database runs the query.
@@ -159,8 +199,10 @@ final class Listing {
         SortKey first = keys.get(0);
         Object firstValue = marker.sortValues().get(0);
         if (firstValue != null && table.notNull.contains(first.column())) {
-            sql.append(qualified(table.columns.get(first.column()))).append(first.ascending() ? " >= " : " <= ")
-                    .bind(firstValue).append(" and ");
+            sql.append(qualified(table.columns.get(first.column())))
+                    .append(first.ascending() ? " >= " : " <= ")
+                    .bind(firstValue)
+                    .append(" and ");
         }
         sql.append("(");
         for (int i = 0; i < keys.size(); i++) {
@@ -185,7 +227,13 @@ final class Listing {
             } else if (value == null) {
                 sql.append("1 = 0"); // nothing sorts below NULL
             } else {
-                sql.append("(").append(column).append(" < ").bind(value).append(" or ").append(column).append(" is null)");
+                sql.append("(")
+                        .append(column)
+                        .append(" < ")
+                        .bind(value)
+                        .append(" or ")
+                        .append(column)
+                        .append(" is null)");
             }
             sql.append(")");
         }
@@ -194,28 +242,44 @@ final class Listing {
 
     private static void filterCondition(Sql sql, DSLContext dsl, ResourceTable table, Filter filter) {
         switch (filter) {
-            case Filter.Equals equals -> test(sql, table, equals.column(), (column, out) ->
-                    converted(column, equals.value()).ifPresentOrElse(
-                            value -> out.append(qualified(column)).append(" = ").bind(value),
-                            () -> out.append("1 = 0")));
-            case Filter.AnyOf anyOf -> test(sql, table, anyOf.column(), (column, out) -> {
-                if (anyOf.values().isEmpty()) {
-                    out.append("1 = 0");
-                    return;
-                }
-                out.append("cast(").append(qualified(column)).append(" as varchar) in (");
-                for (int i = 0; i < anyOf.values().size(); i++) {
-                    out.append(i == 0 ? "" : ", ").bind(anyOf.values().get(i));
-                }
-                out.append(")");
-            });
+            case Filter.Equals equals ->
+                test(
+                        sql,
+                        table,
+                        equals.column(),
+                        (column, out) -> converted(column, equals.value())
+                                .ifPresentOrElse(
+                                        value -> out.append(qualified(column))
+                                                .append(" = ")
+                                                .bind(value),
+                                        () -> out.append("1 = 0")));
+            case Filter.AnyOf anyOf ->
+                test(sql, table, anyOf.column(), (column, out) -> {
+                    if (anyOf.values().isEmpty()) {
+                        out.append("1 = 0");
+                        return;
+                    }
+                    out.append("cast(").append(qualified(column)).append(" as varchar) in (");
+                    for (int i = 0; i < anyOf.values().size(); i++) {
+                        out.append(i == 0 ? "" : ", ").bind(anyOf.values().get(i));
+                    }
+                    out.append(")");
+                });
             // Cinder's LIKE '%value%' with the value as given: % and _ in it are wildcards too. ILIKE on
             // PostgreSQL: SQLite's LIKE (and MySQL's, under Cinder) ignores case.
-            case Filter.Contains contains -> test(sql, table, contains.column(), (column, out) ->
-                    out.append("cast(").append(qualified(column)).append(" as varchar) ")
-                            .append(dsl.dialect() == SQLDialect.POSTGRES ? "ilike " : "like ").bind("%" + contains.value() + "%"));
+            case Filter.Contains contains ->
+                test(
+                        sql,
+                        table,
+                        contains.column(),
+                        (column, out) -> out.append("cast(")
+                                .append(qualified(column))
+                                .append(" as varchar) ")
+                                .append(dsl.dialect() == SQLDialect.POSTGRES ? "ilike " : "like ")
+                                .bind("%" + contains.value() + "%"));
             case Filter.Metadata metadata -> {
-                if (metadata.pairs().entrySet().stream().anyMatch(pair -> pair.getKey() == null || pair.getValue() == null)) {
+                if (metadata.pairs().entrySet().stream()
+                        .anyMatch(pair -> pair.getKey() == null || pair.getValue() == null)) {
                     sql.append("1 = 0"); // a None key or value: stored pairs are never NULL
                     return;
                 }
@@ -226,10 +290,22 @@ final class Listing {
                     sql.append(" and (");
                     for (int i = 0; i < tables.size(); i++) {
                         ResourceTable.MetadataTable meta = tables.get(i);
-                        sql.append(i == 0 ? "" : " or ").append("exists (select 1 from ").append(meta.table().getName())
-                                .append(" where ").append(qualified(meta.ownerId())).append(" = ").append(qualified(table.id))
-                                .append(" and ").append(qualified(meta.key())).append(" = ").bind(pair.getKey())
-                                .append(" and ").append(qualified(meta.value())).append(" = ").bind(pair.getValue()).append(")");
+                        sql.append(i == 0 ? "" : " or ")
+                                .append("exists (select 1 from ")
+                                .append(meta.table().getName())
+                                .append(" where ")
+                                .append(qualified(meta.ownerId()))
+                                .append(" = ")
+                                .append(qualified(table.id))
+                                .append(" and ")
+                                .append(qualified(meta.key()))
+                                .append(" = ")
+                                .bind(pair.getKey())
+                                .append(" and ")
+                                .append(qualified(meta.value()))
+                                .append(" = ")
+                                .bind(pair.getValue())
+                                .append(")");
                     }
                     sql.append(")");
                 }
@@ -244,8 +320,13 @@ final class Listing {
         if (own != null) {
             test.accept(own, sql);
         } else if (joined != null) {
-            sql.append("exists (select 1 from ").append(joined.table().table.getName()).append(" where ")
-                    .append(qualified(joined.table().id)).append(" = ").append(qualified(joined.key())).append(" and ");
+            sql.append("exists (select 1 from ")
+                    .append(joined.table().table.getName())
+                    .append(" where ")
+                    .append(qualified(joined.table().id))
+                    .append(" = ")
+                    .append(qualified(joined.key()))
+                    .append(" and ");
             test.accept(joined.column(), sql);
             sql.append(")");
         } else {
@@ -373,13 +454,16 @@ final class Listing {
     }
 
     /** Replaces an owner's whole metadata map, keeping the map's order. */
-    static void replaceMetadata(DSLContext dsl, ResourceTable.MetadataTable meta, String ownerId, Map<String, String> pairs) {
+    static void replaceMetadata(
+            DSLContext dsl, ResourceTable.MetadataTable meta, String ownerId, Map<String, String> pairs) {
         dsl.deleteFrom(meta.table()).where(meta.ownerId().eq(ownerId)).execute();
         int position = 0;
         for (Map.Entry<String, String> pair : pairs.entrySet()) {
             dsl.insertInto(meta.table())
-                    .set(meta.ownerId(), ownerId).set(meta.key(), pair.getKey())
-                    .set(meta.value(), pair.getValue()).set(meta.position(), position++)
+                    .set(meta.ownerId(), ownerId)
+                    .set(meta.key(), pair.getKey())
+                    .set(meta.value(), pair.getValue())
+                    .set(meta.position(), position++)
                     .execute();
         }
     }

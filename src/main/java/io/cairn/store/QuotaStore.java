@@ -37,8 +37,10 @@ public final class QuotaStore {
 
     /** The project's own limit for a resource, if one was set. */
     public OptionalLong limit(DSLContext tx, String projectId, String resource) {
-        Long value = tx.select(HARD_LIMIT).from(LIMITS)
-                .where(LIMIT_PROJECT.eq(projectId).and(LIMIT_RESOURCE.eq(resource))).fetchOne(HARD_LIMIT);
+        Long value = tx.select(HARD_LIMIT)
+                .from(LIMITS)
+                .where(LIMIT_PROJECT.eq(projectId).and(LIMIT_RESOURCE.eq(resource)))
+                .fetchOne(HARD_LIMIT);
         return value == null ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
@@ -49,13 +51,19 @@ public final class QuotaStore {
 
     /** Every limit set for the project, by resource, read in the caller's transaction. */
     public Map<String, Long> limits(DSLContext tx, String projectId) {
-        return tx.select(LIMIT_RESOURCE, HARD_LIMIT).from(LIMITS).where(LIMIT_PROJECT.eq(projectId))
-                .fetch().stream().collect(Collectors.toMap(r -> r.value1(), r -> r.value2()));
+        return tx.select(LIMIT_RESOURCE, HARD_LIMIT).from(LIMITS).where(LIMIT_PROJECT.eq(projectId)).fetch().stream()
+                .collect(Collectors.toMap(r -> r.value1(), r -> r.value2()));
     }
 
     public void setLimit(DSLContext tx, String projectId, String resource, long limit) {
-        tx.insertInto(LIMITS).set(LIMIT_PROJECT, projectId).set(LIMIT_RESOURCE, resource).set(HARD_LIMIT, limit)
-                .onConflict(LIMIT_PROJECT, LIMIT_RESOURCE).doUpdate().set(HARD_LIMIT, limit).execute();
+        tx.insertInto(LIMITS)
+                .set(LIMIT_PROJECT, projectId)
+                .set(LIMIT_RESOURCE, resource)
+                .set(HARD_LIMIT, limit)
+                .onConflict(LIMIT_PROJECT, LIMIT_RESOURCE)
+                .doUpdate()
+                .set(HARD_LIMIT, limit)
+                .execute();
     }
 
     /** Drops the project's own limits so the defaults apply again; its usage stays. */
@@ -64,8 +72,10 @@ public final class QuotaStore {
     }
 
     public long inUse(DSLContext tx, String projectId, String resource) {
-        Long value = tx.select(IN_USE).from(USAGES)
-                .where(USAGE_PROJECT.eq(projectId).and(USAGE_RESOURCE.eq(resource))).fetchOne(IN_USE);
+        Long value = tx.select(IN_USE)
+                .from(USAGES)
+                .where(USAGE_PROJECT.eq(projectId).and(USAGE_RESOURCE.eq(resource)))
+                .fetchOne(IN_USE);
         return value == null ? 0 : value;
     }
 
@@ -76,8 +86,8 @@ public final class QuotaStore {
 
     /** Usage of every resource of the project, read in the caller's transaction. */
     public Map<String, Long> usages(DSLContext tx, String projectId) {
-        return tx.select(USAGE_RESOURCE, IN_USE).from(USAGES).where(USAGE_PROJECT.eq(projectId))
-                .fetch().stream().collect(Collectors.toMap(r -> r.value1(), r -> r.value2()));
+        return tx.select(USAGE_RESOURCE, IN_USE).from(USAGES).where(USAGE_PROJECT.eq(projectId)).fetch().stream()
+                .collect(Collectors.toMap(r -> r.value1(), r -> r.value2()));
     }
 
     /**
@@ -86,18 +96,28 @@ public final class QuotaStore {
      * @return whether the usage was added
      */
     public boolean reserve(DSLContext tx, String projectId, String resource, long delta, long limit) {
-        tx.insertInto(USAGES).set(USAGE_PROJECT, projectId).set(USAGE_RESOURCE, resource).set(IN_USE, 0L)
-                .onConflictDoNothing().execute();
+        tx.insertInto(USAGES)
+                .set(USAGE_PROJECT, projectId)
+                .set(USAGE_RESOURCE, resource)
+                .set(IN_USE, 0L)
+                .onConflictDoNothing()
+                .execute();
         var condition = USAGE_PROJECT.eq(projectId).and(USAGE_RESOURCE.eq(resource));
         if (limit >= 0) {
             condition = condition.and(IN_USE.plus(delta).le(limit));
         }
-        return tx.update(USAGES).set(IN_USE, IN_USE.plus(delta)).where(condition).execute() == 1;
+        return tx.update(USAGES)
+                        .set(IN_USE, IN_USE.plus(delta))
+                        .where(condition)
+                        .execute()
+                == 1;
     }
 
     /** Takes {@code delta} off the usage, never below zero. */
     public void release(DSLContext tx, String projectId, String resource, long delta) {
-        tx.update(USAGES).set(IN_USE, greatest(val(0L), IN_USE.minus(delta)))
-                .where(USAGE_PROJECT.eq(projectId).and(USAGE_RESOURCE.eq(resource))).execute();
+        tx.update(USAGES)
+                .set(IN_USE, greatest(val(0L), IN_USE.minus(delta)))
+                .where(USAGE_PROJECT.eq(projectId).and(USAGE_RESOURCE.eq(resource)))
+                .execute();
     }
 }

@@ -5,8 +5,8 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jooq.Condition;
@@ -33,6 +33,7 @@ final class ResourceTable {
     private final Map<Field<?>, Integer> positions = new java.util.IdentityHashMap<>();
     /** Columns declared NOT NULL: their sort needs no NULLS FIRST/LAST, which PostgreSQL's indexes could not serve. */
     final Set<String> notNull = new HashSet<>(Set.of("id", "project_id", "created_at"));
+
     final MetadataTable metadata;
     /** Further key/value tables a metadata filter also matches (Cinder matches a volume's admin metadata too). */
     final java.util.List<MetadataTable> alsoMatchedMetadata = new java.util.ArrayList<>();
@@ -117,10 +118,15 @@ final class ResourceTable {
     }
 
     /** A metadata table: (owner id, key, value, position). */
-    record MetadataTable(Table<Record> table, Field<String> ownerId, Field<String> key, Field<String> value,
-                         Field<Integer> position) {
+    record MetadataTable(
+            Table<Record> table,
+            Field<String> ownerId,
+            Field<String> key,
+            Field<String> value,
+            Field<Integer> position) {
         static MetadataTable of(String tableName, String ownerColumn) {
-            return new MetadataTable(DSL.table(name(tableName)),
+            return new MetadataTable(
+                    DSL.table(name(tableName)),
                     field(name(tableName, ownerColumn), SQLDataType.VARCHAR),
                     field(name(tableName, "meta_key"), SQLDataType.VARCHAR),
                     field(name(tableName, "meta_value"), SQLDataType.VARCHAR),

@@ -19,7 +19,8 @@ public final class SchemaMigrations {
     }
 
     public static SchemaMigrations of(Database database) {
-        return new SchemaMigrations(Flyway.configure().dataSource(database.dataSource())
+        return new SchemaMigrations(Flyway.configure()
+                .dataSource(database.dataSource())
                 .locations("classpath:db/migration", "classpath:db/dialect/{vendor}")
                 .load());
     }
@@ -50,22 +51,31 @@ public final class SchemaMigrations {
     /** Every migration, applied or pending, oldest first. */
     public List<Migration> status() {
         return Arrays.stream(flyway.info().all())
-                .map(m -> new Migration(m.getVersion() == null ? "" : m.getVersion().getVersion(), m.getDescription(),
-                        m.getState().getDisplayName(), m.getInstalledOn() == null ? "" : m.getInstalledOn().toInstant().toString()))
+                .map(m -> new Migration(
+                        m.getVersion() == null ? "" : m.getVersion().getVersion(),
+                        m.getDescription(),
+                        m.getState().getDisplayName(),
+                        m.getInstalledOn() == null
+                                ? ""
+                                : m.getInstalledOn().toInstant().toString()))
                 .toList();
     }
 
     /** The applied version, or empty text for an empty database. */
     public String currentVersion() {
         MigrationInfo current = flyway.info().current();
-        return current == null || current.getVersion() == null ? "" : current.getVersion().getVersion();
+        return current == null || current.getVersion() == null
+                ? ""
+                : current.getVersion().getVersion();
     }
 
     /** Refuses a schema newer than this build (Flyway would otherwise ignore the unknown migrations). */
     public void requireNotNewer() {
         List<String> unknown = Arrays.stream(flyway.info().applied())
-                .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
-                .map(m -> m.getVersion().getVersion()).toList();
+                .filter(m ->
+                        m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
+                .map(m -> m.getVersion().getVersion())
+                .toList();
         if (!unknown.isEmpty()) {
             throw new SchemaTooNewException("the database schema is newer than this Cairn: it has migration(s) "
                     + String.join(", ", unknown) + " that this build does not know (it knows up to "
@@ -75,8 +85,11 @@ public final class SchemaMigrations {
 
     private String latestKnown() {
         return Arrays.stream(flyway.info().all())
-                .filter(m -> m.getState() != MigrationState.FUTURE_SUCCESS && m.getState() != MigrationState.FUTURE_FAILED)
+                .filter(m ->
+                        m.getState() != MigrationState.FUTURE_SUCCESS && m.getState() != MigrationState.FUTURE_FAILED)
                 .filter(m -> m.getVersion() != null)
-                .reduce((first, second) -> second).map(m -> m.getVersion().getVersion()).orElse("none");
+                .reduce((first, second) -> second)
+                .map(m -> m.getVersion().getVersion())
+                .orElse("none");
     }
 }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -21,8 +20,8 @@ import org.jooq.impl.SQLDataType;
  * status changes are compare-and-set, so of two racing writers exactly one wins.
  */
 public final class SnapshotStore implements ListSource<Snapshot> {
-    static final ResourceTable TABLE = new ResourceTable("snapshots",
-            ResourceTable.MetadataTable.of("snapshot_metadata", "snapshot_id"));
+    static final ResourceTable TABLE =
+            new ResourceTable("snapshots", ResourceTable.MetadataTable.of("snapshot_metadata", "snapshot_id"));
     private static final Field<String> ID = TABLE.id;
     private static final Field<String> PROJECT_ID = TABLE.projectId;
     private static final Field<String> USER_ID = TABLE.string("user_id");
@@ -40,7 +39,13 @@ public final class SnapshotStore implements ListSource<Snapshot> {
     private static final Field<Long> DELETED_AT;
 
     static {
-        for (String column : List.of("cgsnapshot_id", "provider_location", "provider_id", "provider_auth", "encryption_key_id", "volume_type_id")) {
+        for (String column : List.of(
+                "cgsnapshot_id",
+                "provider_location",
+                "provider_id",
+                "provider_auth",
+                "encryption_key_id",
+                "volume_type_id")) {
             TABLE.string(column);
         }
         USE_QUOTA = TABLE.column("use_quota", SQLDataType.BOOLEAN);
@@ -49,8 +54,20 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         DELETED_AT = TABLE.time("deleted_at");
         TABLE.joinedFilter("availability_zone", VolumeStore.TABLE, VOLUME_ID, "availability_zone");
         TABLE.notNull("user_id", "volume_id", "status", "volume_size", "use_quota");
-        TABLE.select(ID, PROJECT_ID, USER_ID, VOLUME_ID, GROUP_SNAPSHOT_ID, STATUS, PROGRESS, VOLUME_SIZE, DISPLAY_NAME,
-                DISPLAY_DESCRIPTION, USE_QUOTA, CREATED_AT, UPDATED_AT);
+        TABLE.select(
+                ID,
+                PROJECT_ID,
+                USER_ID,
+                VOLUME_ID,
+                GROUP_SNAPSHOT_ID,
+                STATUS,
+                PROGRESS,
+                VOLUME_SIZE,
+                DISPLAY_NAME,
+                DISPLAY_DESCRIPTION,
+                USE_QUOTA,
+                CREATED_AT,
+                UPDATED_AT);
     }
 
     private final Database database;
@@ -68,12 +85,19 @@ public final class SnapshotStore implements ListSource<Snapshot> {
 
     public void insert(DSLContext tx, Snapshot snapshot) {
         tx.insertInto(TABLE.table)
-                .set(ID, snapshot.id()).set(PROJECT_ID, snapshot.projectId()).set(USER_ID, snapshot.userId())
-                .set(VOLUME_ID, snapshot.volumeId()).set(GROUP_SNAPSHOT_ID, snapshot.groupSnapshotId())
-                .set(STATUS, snapshot.status().wire()).set(PROGRESS, snapshot.progress())
-                .set(VOLUME_SIZE, snapshot.volumeSize()).set(DISPLAY_NAME, snapshot.displayName())
-                .set(DISPLAY_DESCRIPTION, snapshot.displayDescription()).set(USE_QUOTA, snapshot.useQuota())
-                .set(CREATED_AT, Micros.of(snapshot.createdAt())).set(SCHEDULED_AT, Micros.of(snapshot.createdAt()))
+                .set(ID, snapshot.id())
+                .set(PROJECT_ID, snapshot.projectId())
+                .set(USER_ID, snapshot.userId())
+                .set(VOLUME_ID, snapshot.volumeId())
+                .set(GROUP_SNAPSHOT_ID, snapshot.groupSnapshotId())
+                .set(STATUS, snapshot.status().wire())
+                .set(PROGRESS, snapshot.progress())
+                .set(VOLUME_SIZE, snapshot.volumeSize())
+                .set(DISPLAY_NAME, snapshot.displayName())
+                .set(DISPLAY_DESCRIPTION, snapshot.displayDescription())
+                .set(USE_QUOTA, snapshot.useQuota())
+                .set(CREATED_AT, Micros.of(snapshot.createdAt()))
+                .set(SCHEDULED_AT, Micros.of(snapshot.createdAt()))
                 .set(TABLE.deleted, false)
                 .execute();
         Listing.replaceMetadata(tx, TABLE.metadata, snapshot.id(), snapshot.metadata());
@@ -114,8 +138,17 @@ public final class SnapshotStore implements ListSource<Snapshot> {
      * @return false when the snapshot is not in a from-status or a guard does not hold: the request is refused
      */
     public boolean apply(DSLContext tx, Transition<SnapshotStatus, SnapshotGuard> transition, String id, Instant now) {
-        return StatusChanges.apply(database, tx, TABLE, STATUS, UPDATED_AT, transition, SnapshotStatus::wire,
-                SnapshotStore::guard, id, now);
+        return StatusChanges.apply(
+                database,
+                tx,
+                TABLE,
+                STATUS,
+                UPDATED_AT,
+                transition,
+                SnapshotStatus::wire,
+                SnapshotStore::guard,
+                id,
+                now);
     }
 
     /**
@@ -128,7 +161,9 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         if (outcome == SnapshotStatus.DELETED) {
             update = update.set(TABLE.deleted, true).set(DELETED_AT, Micros.of(now));
         }
-        return update.where(ID.eq(id).and(TABLE.live()).and(STATUS.eq(running.wire()))).execute() == 1;
+        return update.where(ID.eq(id).and(TABLE.live()).and(STATUS.eq(running.wire())))
+                        .execute()
+                == 1;
     }
 
     /** Holds the live snapshot's row until the transaction ends, for a read-modify-write of its metadata. */
@@ -143,13 +178,19 @@ public final class SnapshotStore implements ListSource<Snapshot> {
     }
 
     public void updateProgress(DSLContext tx, String id, String progress) {
-        tx.update(TABLE.table).set(PROGRESS, progress).where(ID.eq(id).and(TABLE.live())).execute();
+        tx.update(TABLE.table)
+                .set(PROGRESS, progress)
+                .where(ID.eq(id).and(TABLE.live()))
+                .execute();
     }
 
     public void updateNameAndDescription(DSLContext tx, String id, String name, String description, Instant now) {
-        tx.update(TABLE.table).set(DISPLAY_NAME, name).set(DISPLAY_DESCRIPTION, description)
+        tx.update(TABLE.table)
+                .set(DISPLAY_NAME, name)
+                .set(DISPLAY_DESCRIPTION, description)
                 .set(UPDATED_AT, Micros.of(now))
-                .where(ID.eq(id).and(TABLE.live())).execute();
+                .where(ID.eq(id).and(TABLE.live()))
+                .execute();
     }
 
     public void replaceMetadata(DSLContext tx, String id, Map<String, String> metadata) {
@@ -158,7 +199,10 @@ public final class SnapshotStore implements ListSource<Snapshot> {
 
     /** Which of these ids name live snapshots. */
     public List<String> liveIds(Collection<String> ids) {
-        return dsl.select(ID).from(TABLE.table).where(TABLE.live().and(ID.in(ids))).fetch(ID);
+        return dsl.select(ID)
+                .from(TABLE.table)
+                .where(TABLE.live().and(ID.in(ids)))
+                .fetch(ID);
     }
 
     /**
@@ -177,15 +221,27 @@ public final class SnapshotStore implements ListSource<Snapshot> {
 
     /** Ids of live snapshots in a status, for the recovery pass. */
     public List<String> idsInStatus(SnapshotStatus status) {
-        return dsl.select(ID).from(TABLE.table).where(TABLE.live().and(STATUS.eq(status.wire()))).fetch(ID);
+        return dsl.select(ID)
+                .from(TABLE.table)
+                .where(TABLE.live().and(STATUS.eq(status.wire())))
+                .fetch(ID);
     }
 
     private static Snapshot toSnapshot(Listing.Row r, Map<String, String> metadata) {
-        return new Snapshot(r.get(ID), r.get(PROJECT_ID), r.get(USER_ID), r.get(VOLUME_ID),
+        return new Snapshot(
+                r.get(ID),
+                r.get(PROJECT_ID),
+                r.get(USER_ID),
+                r.get(VOLUME_ID),
                 r.get(GROUP_SNAPSHOT_ID),
-                SnapshotStatus.fromWire(r.get(STATUS)), r.get(PROGRESS), r.get(VOLUME_SIZE),
-                r.get(DISPLAY_NAME), r.get(DISPLAY_DESCRIPTION), Boolean.TRUE.equals(r.get(USE_QUOTA)),
-                Micros.toInstant(r.get(CREATED_AT)), Micros.toInstant(r.get(UPDATED_AT)),
+                SnapshotStatus.fromWire(r.get(STATUS)),
+                r.get(PROGRESS),
+                r.get(VOLUME_SIZE),
+                r.get(DISPLAY_NAME),
+                r.get(DISPLAY_DESCRIPTION),
+                Boolean.TRUE.equals(r.get(USE_QUOTA)),
+                Micros.toInstant(r.get(CREATED_AT)),
+                Micros.toInstant(r.get(UPDATED_AT)),
                 new LinkedHashMap<>(metadata));
     }
 }

@@ -26,10 +26,17 @@ final class StatusChanges {
      * @param set   the status column's new value, plus whatever else the store sets with it
      * @return whether the row matched (and, for a transition with a to-status, changed)
      */
-    static <S extends Enum<S>, G extends Enum<G>> boolean apply(Database database, DSLContext tx, ResourceTable table,
-                                                                Field<String> status, Field<Long> updatedAt,
-                                                                Transition<S, G> transition, Function<S, String> wire,
-                                                                Function<G, Condition> guard, String id, Instant now) {
+    static <S extends Enum<S>, G extends Enum<G>> boolean apply(
+            Database database,
+            DSLContext tx,
+            ResourceTable table,
+            Field<String> status,
+            Field<Long> updatedAt,
+            Transition<S, G> transition,
+            Function<S, String> wire,
+            Function<G, Condition> guard,
+            String id,
+            Instant now) {
         lock(database, tx, table, id);
         Condition where = table.id.eq(id).and(table.live()).and(status.in(wire(transition.from(), wire)));
         for (G g : transition.guards()) {
@@ -38,14 +45,22 @@ final class StatusChanges {
         if (transition.to().isEmpty()) {
             return tx.fetchExists(DSL.selectOne().from(table.table).where(where));
         }
-        return tx.update(table.table).set(status, wire.apply(transition.to().get())).set(updatedAt, Micros.of(now))
-                .where(where).execute() == 1;
+        return tx.update(table.table)
+                        .set(status, wire.apply(transition.to().get()))
+                        .set(updatedAt, Micros.of(now))
+                        .where(where)
+                        .execute()
+                == 1;
     }
 
     /** Locks the row against other PostgreSQL transactions until the caller's ends (see the class comment). */
     static void lock(Database database, DSLContext tx, ResourceTable table, String id) {
         if (database.locksRows()) {
-            tx.select(table.id).from(table.table).where(table.id.eq(id)).forUpdate().fetch();
+            tx.select(table.id)
+                    .from(table.table)
+                    .where(table.id.eq(id))
+                    .forUpdate()
+                    .fetch();
         }
     }
 

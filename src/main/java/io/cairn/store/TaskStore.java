@@ -66,11 +66,19 @@ public final class TaskStore {
      *
      * @param node the only node that may run it, or empty when any node may
      */
-    public String enqueue(DSLContext tx, String kind, String resourceId, String payload, Optional<String> node, Instant now) {
+    public String enqueue(
+            DSLContext tx, String kind, String resourceId, String payload, Optional<String> node, Instant now) {
         String id = UUID.randomUUID().toString();
-        tx.insertInto(TASKS).set(ID, id).set(KIND, kind).set(RESOURCE_ID, resourceId).set(PAYLOAD, payload)
-                .set(STATE, PENDING).set(ATTEMPTS, 0).set(NODE, node.orElse(null))
-                .set(CREATED_AT, Micros.of(now)).set(UPDATED_AT, Micros.of(now))
+        tx.insertInto(TASKS)
+                .set(ID, id)
+                .set(KIND, kind)
+                .set(RESOURCE_ID, resourceId)
+                .set(PAYLOAD, payload)
+                .set(STATE, PENDING)
+                .set(ATTEMPTS, 0)
+                .set(NODE, node.orElse(null))
+                .set(CREATED_AT, Micros.of(now))
+                .set(UPDATED_AT, Micros.of(now))
                 .execute();
         return id;
     }
@@ -78,15 +86,21 @@ public final class TaskStore {
     /** The node that holds a volume's data: the node part of its host ({@code node1} of {@code node1@local#default}). */
     public Optional<String> volumeNode(DSLContext tx, String volumeId) {
         ResourceTable volumes = VolumeStore.TABLE;
-        return tx.select(volumes.columns.get("host")).from(volumes.table).where(volumes.id.eq(volumeId))
-                .fetchOptional(0, String.class).map(TaskStore::nodeOfHost);
+        return tx.select(volumes.columns.get("host"))
+                .from(volumes.table)
+                .where(volumes.id.eq(volumeId))
+                .fetchOptional(0, String.class)
+                .map(TaskStore::nodeOfHost);
     }
 
     /** The node that holds a snapshot's data: its volume's. */
     public Optional<String> snapshotNode(DSLContext tx, String snapshotId) {
         ResourceTable snapshots = SnapshotStore.TABLE;
-        return tx.select(snapshots.columns.get("volume_id")).from(snapshots.table).where(snapshots.id.eq(snapshotId))
-                .fetchOptional(0, String.class).flatMap(volumeId -> volumeNode(tx, volumeId));
+        return tx.select(snapshots.columns.get("volume_id"))
+                .from(snapshots.table)
+                .where(snapshots.id.eq(snapshotId))
+                .fetchOptional(0, String.class)
+                .flatMap(volumeId -> volumeNode(tx, volumeId));
     }
 
     /** Cinder's host is {@code node@backend#pool}. */
@@ -103,15 +117,23 @@ public final class TaskStore {
      */
     public Optional<Task> claim(String owner, String node, Duration lease) {
         Field<Long> now = database.nowMicros();
-        Condition due = STATE.eq(PENDING).and(LEASE_EXPIRES_AT.isNull().or(LEASE_EXPIRES_AT.le(now)))
+        Condition due = STATE.eq(PENDING)
+                .and(LEASE_EXPIRES_AT.isNull().or(LEASE_EXPIRES_AT.le(now)))
                 .or(STATE.eq(RUNNING).and(LEASE_EXPIRES_AT.le(now)));
         Condition runnableHere = NODE.isNull().or(NODE.eq(node));
         return database.transaction(tx -> {
-            SelectLimitPercentStep<Record1<String>> oldest = select(ID).from(TASKS).where(due.and(runnableHere))
-                    .orderBy(CREATED_AT, ID).limit(1);
-            Select<Record1<String>> candidate = database.locksRows() ? oldest.forUpdate().skipLocked() : oldest;
-            return tx.update(TASKS).set(STATE, RUNNING).set(LEASE_OWNER, owner)
-                    .set(LEASE_EXPIRES_AT, now.plus(val(lease.toNanos() / 1000))).set(ATTEMPTS, ATTEMPTS.plus(1))
+            SelectLimitPercentStep<Record1<String>> oldest = select(ID)
+                    .from(TASKS)
+                    .where(due.and(runnableHere))
+                    .orderBy(CREATED_AT, ID)
+                    .limit(1);
+            Select<Record1<String>> candidate =
+                    database.locksRows() ? oldest.forUpdate().skipLocked() : oldest;
+            return tx.update(TASKS)
+                    .set(STATE, RUNNING)
+                    .set(LEASE_OWNER, owner)
+                    .set(LEASE_EXPIRES_AT, now.plus(val(lease.toNanos() / 1000)))
+                    .set(ATTEMPTS, ATTEMPTS.plus(1))
                     .set(UPDATED_AT, now)
                     // due again here: the row as locked, in case a racing claim changed it after the subquery read it
                     .where(ID.eq(candidate).and(due))
@@ -131,8 +153,10 @@ public final class TaskStore {
             return 0;
         }
         Field<Long> now = database.nowMicros();
-        return database.transaction(tx -> tx.update(TASKS).set(LEASE_EXPIRES_AT, now.plus(val(lease.toNanos() / 1000)))
-                .where(ID.in(ids).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner))).execute());
+        return database.transaction(tx -> tx.update(TASKS)
+                .set(LEASE_EXPIRES_AT, now.plus(val(lease.toNanos() / 1000)))
+                .where(ID.in(ids).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner)))
+                .execute());
     }
 
     /** Records success; only the lease holder can. */
@@ -148,9 +172,14 @@ public final class TaskStore {
     /** Gives the task back to the queue, due again after {@code delay} by the database's clock. */
     public void retryLater(String id, String owner, String error, Duration delay) {
         Field<Long> now = database.nowMicros();
-        database.execute(tx -> tx.update(TASKS).set(STATE, PENDING).set(LEASE_OWNER, (String) null)
-                .set(LEASE_EXPIRES_AT, now.plus(val(delay.toNanos() / 1000))).set(LAST_ERROR, error).set(UPDATED_AT, now)
-                .where(ID.eq(id).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner))).execute());
+        database.execute(tx -> tx.update(TASKS)
+                .set(STATE, PENDING)
+                .set(LEASE_OWNER, (String) null)
+                .set(LEASE_EXPIRES_AT, now.plus(val(delay.toNanos() / 1000)))
+                .set(LAST_ERROR, error)
+                .set(UPDATED_AT, now)
+                .where(ID.eq(id).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner)))
+                .execute());
     }
 
     /**
@@ -159,9 +188,13 @@ public final class TaskStore {
      */
     public int releaseAll(String owner) {
         Field<Long> now = database.nowMicros();
-        return database.transaction(tx -> tx.update(TASKS).set(STATE, PENDING).set(LEASE_OWNER, (String) null)
-                .set(LEASE_EXPIRES_AT, (Long) null).set(UPDATED_AT, now)
-                .where(STATE.eq(RUNNING).and(LEASE_OWNER.eq(owner))).execute());
+        return database.transaction(tx -> tx.update(TASKS)
+                .set(STATE, PENDING)
+                .set(LEASE_OWNER, (String) null)
+                .set(LEASE_EXPIRES_AT, (Long) null)
+                .set(UPDATED_AT, now)
+                .where(STATE.eq(RUNNING).and(LEASE_OWNER.eq(owner)))
+                .execute());
     }
 
     /** Whether a pending or running task exists for the resource, held by any node. */
@@ -182,10 +215,17 @@ public final class TaskStore {
     public record QueueState(int pending, int running, Optional<Instant> oldestEnqueuedAt) {}
 
     public QueueState queueState() {
-        Record counts = database.dsl().select(DSL.count().filterWhere(STATE.eq(PENDING)),
-                        DSL.count().filterWhere(STATE.eq(RUNNING)), DSL.min(CREATED_AT))
-                .from(TASKS).where(STATE.in(PENDING, RUNNING)).fetchSingle();
-        return new QueueState(counts.get(0, Integer.class), counts.get(1, Integer.class),
+        Record counts = database.dsl()
+                .select(
+                        DSL.count().filterWhere(STATE.eq(PENDING)),
+                        DSL.count().filterWhere(STATE.eq(RUNNING)),
+                        DSL.min(CREATED_AT))
+                .from(TASKS)
+                .where(STATE.in(PENDING, RUNNING))
+                .fetchSingle();
+        return new QueueState(
+                counts.get(0, Integer.class),
+                counts.get(1, Integer.class),
                 Optional.ofNullable(Micros.toInstant(counts.get(2, Long.class))));
     }
 
@@ -193,13 +233,20 @@ public final class TaskStore {
     public int prune(Duration age) {
         Field<Long> now = database.nowMicros();
         return database.transaction(tx -> tx.deleteFrom(TASKS)
-                .where(STATE.in(DONE, FAILED).and(UPDATED_AT.lt(now.minus(val(age.toNanos() / 1000))))).execute());
+                .where(STATE.in(DONE, FAILED).and(UPDATED_AT.lt(now.minus(val(age.toNanos() / 1000)))))
+                .execute());
     }
 
     private boolean finish(String id, String owner, String state, String error) {
         Field<Long> now = database.nowMicros();
-        return database.transaction(tx -> tx.update(TASKS).set(STATE, state).set(LAST_ERROR, error)
-                .set(LEASE_OWNER, (String) null).set(LEASE_EXPIRES_AT, (Long) null).set(UPDATED_AT, now)
-                .where(ID.eq(id).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner))).execute() == 1);
+        return database.transaction(tx -> tx.update(TASKS)
+                        .set(STATE, state)
+                        .set(LAST_ERROR, error)
+                        .set(LEASE_OWNER, (String) null)
+                        .set(LEASE_EXPIRES_AT, (Long) null)
+                        .set(UPDATED_AT, now)
+                        .where(ID.eq(id).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner)))
+                        .execute()
+                == 1);
     }
 }

@@ -42,7 +42,13 @@ public final class RecoveryPass {
     private final VolumeStore volumes;
     private final Clock clock;
 
-    public RecoveryPass(Database database, TaskStore tasks, TaskQueue queue, SnapshotStore snapshots, VolumeStore volumes, Clock clock) {
+    public RecoveryPass(
+            Database database,
+            TaskStore tasks,
+            TaskQueue queue,
+            SnapshotStore snapshots,
+            VolumeStore volumes,
+            Clock clock) {
         this.database = database;
         this.tasks = tasks;
         this.queue = queue;
@@ -52,24 +58,34 @@ public final class RecoveryPass {
     }
 
     /** What became of one resource the pass looked at. */
-    private enum Outcome { RESUMED, FAILED, RELEASED, UNTOUCHED }
+    private enum Outcome {
+        RESUMED,
+        FAILED,
+        RELEASED,
+        UNTOUCHED
+    }
 
     /** @param node this node's name, the owner of the leases it took before it stopped */
     public void run(String node) {
         Instant now = clock.instant();
         int released = tasks.releaseAll(node);
         List<Outcome> outcomes = new ArrayList<>();
-        Set<VolumeStatus> volumeRunning = Arrays.stream(VolumeWork.values()).map(VolumeWork::running).collect(Collectors.toSet());
+        Set<VolumeStatus> volumeRunning =
+                Arrays.stream(VolumeWork.values()).map(VolumeWork::running).collect(Collectors.toSet());
         for (VolumeStatus running : volumeRunning) {
             for (String id : volumes.idsInStatus(running)) {
-                outcomes.add(database.transaction(tx -> volumes.lockIfInStatus(tx, id, running) && !tasks.hasOpenTask(tx, id)
-                        ? recoverVolume(tx, id, running, now) : Outcome.UNTOUCHED));
+                outcomes.add(
+                        database.transaction(tx -> volumes.lockIfInStatus(tx, id, running) && !tasks.hasOpenTask(tx, id)
+                                ? recoverVolume(tx, id, running, now)
+                                : Outcome.UNTOUCHED));
             }
         }
         for (SnapshotWork work : SnapshotWork.values()) {
             for (String id : snapshots.idsInStatus(work.running())) {
-                outcomes.add(database.transaction(tx -> snapshots.lockIfInStatus(tx, id, work.running()) && !tasks.hasOpenTask(tx, id)
-                        ? resume(tx, work, id, null) : Outcome.UNTOUCHED));
+                outcomes.add(database.transaction(
+                        tx -> snapshots.lockIfInStatus(tx, id, work.running()) && !tasks.hasOpenTask(tx, id)
+                                ? resume(tx, work, id, null)
+                                : Outcome.UNTOUCHED));
             }
         }
         for (VolumeWork work : VolumeWork.values()) {
@@ -81,9 +97,13 @@ public final class RecoveryPass {
             }
         }
         if (released > 0 || outcomes.stream().anyMatch(o -> o != Outcome.UNTOUCHED)) {
-            LOG.info("recovery: {} interrupted tasks requeued, {} resources given a new task, {} moved to their failure "
-                    + "status, {} held snapshots given back", released, count(outcomes, Outcome.RESUMED),
-                    count(outcomes, Outcome.FAILED), count(outcomes, Outcome.RELEASED));
+            LOG.info(
+                    "recovery: {} interrupted tasks requeued, {} resources given a new task, {} moved to their failure "
+                            + "status, {} held snapshots given back",
+                    released,
+                    count(outcomes, Outcome.RESUMED),
+                    count(outcomes, Outcome.FAILED),
+                    count(outcomes, Outcome.RELEASED));
         }
     }
 
@@ -93,11 +113,14 @@ public final class RecoveryPass {
      * the volume takes the first such work's failure status.
      */
     private Outcome recoverVolume(DSLContext tx, String id, VolumeStatus running, Instant now) {
-        List<VolumeWork> candidates = Arrays.stream(VolumeWork.values()).filter(w -> w.running() == running).toList();
+        List<VolumeWork> candidates = Arrays.stream(VolumeWork.values())
+                .filter(w -> w.running() == running)
+                .toList();
         for (VolumeWork work : candidates) {
             if (work.heldSnapshot().isPresent()) {
                 Optional<Snapshot> held = snapshots.findByVolume(tx, id).stream()
-                        .filter(s -> s.status() == work.heldSnapshot().get()).findFirst();
+                        .filter(s -> s.status() == work.heldSnapshot().get())
+                        .findFirst();
                 if (held.isPresent()) {
                     return resume(tx, work, id, held.get().id());
                 }

@@ -25,6 +25,7 @@ public final class TaskWorker implements AutoCloseable {
     static final int MAX_ATTEMPTS = 5;
     /** How long a dead node's tasks wait before another node may take them; renewed at a third of it. */
     static final Duration LEASE = Duration.ofSeconds(30);
+
     private static final long POLL_MILLIS = 500;
     private static final Duration KEEP_FINISHED = Duration.ofDays(1);
 
@@ -97,7 +98,13 @@ public final class TaskWorker implements AutoCloseable {
                 handler.giveUp(task, e);
                 store.fail(task.id(), node, String.valueOf(e));
             } else {
-                LOG.warn("task {} {} of {} failed (attempt {}), will retry", task.id(), task.kind(), task.resourceId(), task.attempts(), e);
+                LOG.warn(
+                        "task {} {} of {} failed (attempt {}), will retry",
+                        task.id(),
+                        task.kind(),
+                        task.resourceId(),
+                        task.attempts(),
+                        e);
                 store.retryLater(task.id(), node, String.valueOf(e), Duration.ofMillis(200L << task.attempts()));
             }
         } finally {

@@ -65,13 +65,15 @@ public final class BenchData implements AutoCloseable {
         this.temporary = temporary;
         CairnConfig config = config(dataDir);
         database = Database.open(config.database());
-        engine = LocalChunkEngine.open(config.dataDir().resolve("engine"), config.dataPlane().chunkSizeBytes());
+        engine = LocalChunkEngine.open(
+                config.dataDir().resolve("engine"), config.dataPlane().chunkSizeBytes());
         snapshots = new SnapshotStore(database);
         VolumeStore volumes = new VolumeStore(database);
         QuotaService quotas = new QuotaService(database, new QuotaStore(database), config.quotaDefaults());
         TaskQueue tasks = new TaskQueue(new TaskStore(database), Clock.systemUTC());
         snapshotService = new SnapshotService(database, snapshots, volumes, quotas, tasks, Clock.systemUTC());
-        snapshotManagement = new SnapshotManagement(database, snapshots, volumes, quotas, tasks, engine, Clock.systemUTC());
+        snapshotManagement =
+                new SnapshotManagement(database, snapshots, volumes, quotas, tasks, engine, Clock.systemUTC());
         snapshotMetadata = MetadataService.ofSnapshots(database, snapshots);
         count = snapshots.count(query(0, 1));
         if (count < 100) {
@@ -79,7 +81,10 @@ public final class BenchData implements AutoCloseable {
                     + "; the benchmarks need at least 100 (seed it with cairn bench seed --project " + PROJECT + ")");
         }
         firstId = snapshots.list(query(0, 1), Optional.empty()).getFirst().id();
-        deepMarkerId = snapshots.list(query(count - 100, 1), Optional.empty()).getFirst().id();
+        deepMarkerId = snapshots
+                .list(query(count - 100, 1), Optional.empty())
+                .getFirst()
+                .id();
     }
 
     public static BenchData open() {
@@ -89,8 +94,17 @@ public final class BenchData implements AutoCloseable {
                 return new BenchData(Path.of(dataDir), Optional.empty());
             }
             Path temporary = Files.createTempDirectory("cairn-bench");
-            int exit = new CommandLine(new BenchCommand()).execute("seed", "--data-dir", temporary.toString(),
-                    "--project", PROJECT, "--projects", "3", "--snapshots", System.getProperty("cairn.bench.snapshots", "100000"));
+            int exit = new CommandLine(new BenchCommand())
+                    .execute(
+                            "seed",
+                            "--data-dir",
+                            temporary.toString(),
+                            "--project",
+                            PROJECT,
+                            "--projects",
+                            "3",
+                            "--snapshots",
+                            System.getProperty("cairn.bench.snapshots", "100000"));
             if (exit != 0) {
                 throw new IllegalStateException("cairn bench seed failed with exit code " + exit);
             }
@@ -120,6 +134,7 @@ public final class BenchData implements AutoCloseable {
 
     private static CairnConfig config(Path dataDir) {
         // As the seed command reads it: CAIRN_DB_URL, when set, names the database instead of the data directory's.
-        return CairnConfig.from(Settings.load(Map.of("data-dir", dataDir.toString()), System.getenv(), Optional.empty()));
+        return CairnConfig.from(
+                Settings.load(Map.of("data-dir", dataDir.toString()), System.getenv(), Optional.empty()));
     }
 }

@@ -27,8 +27,9 @@ class KeystoneSettingsTest {
         CairnConfig.AuthConfig auth = fromEnvironment(KEYSTONE_ENVIRONMENT).auth();
 
         assertThat(auth.mode()).isEqualTo(CairnConfig.AuthMode.KEYSTONE);
-        assertThat(auth.keystone()).contains(new CairnConfig.KeystoneConfig(URI.create("http://127.0.0.1:5000/v3"), "cinder",
-                "s3cret", "service", "Default"));
+        assertThat(auth.keystone())
+                .contains(new CairnConfig.KeystoneConfig(
+                        URI.create("http://127.0.0.1:5000/v3"), "cinder", "s3cret", "service", "Default"));
     }
 
     @Test
@@ -36,7 +37,8 @@ class KeystoneSettingsTest {
         Map<String, String> environment = new HashMap<>(KEYSTONE_ENVIRONMENT);
         environment.put("CAIRN_KEYSTONE_DOMAIN", "services");
 
-        assertThat(fromEnvironment(environment).auth().keystone().orElseThrow().domain()).isEqualTo("services");
+        assertThat(fromEnvironment(environment).auth().keystone().orElseThrow().domain())
+                .isEqualTo("services");
     }
 
     @Test
@@ -46,13 +48,16 @@ class KeystoneSettingsTest {
 
     @Test
     void eachMissingSettingStopsStartUpNamingItsVariable() {
-        for (String variable : new String[] {"CAIRN_KEYSTONE_URL", "CAIRN_KEYSTONE_USERNAME", "CAIRN_KEYSTONE_PASSWORD",
-                "CAIRN_KEYSTONE_PROJECT"}) {
+        for (String variable : new String[] {
+            "CAIRN_KEYSTONE_URL", "CAIRN_KEYSTONE_USERNAME", "CAIRN_KEYSTONE_PASSWORD", "CAIRN_KEYSTONE_PROJECT"
+        }) {
             Map<String, String> environment = new HashMap<>(KEYSTONE_ENVIRONMENT);
             environment.remove(variable);
 
-            assertThatThrownBy(() -> fromEnvironment(environment)).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining(variable).hasMessageContaining("required with auth=keystone");
+            assertThatThrownBy(() -> fromEnvironment(environment))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(variable)
+                    .hasMessageContaining("required with auth=keystone");
         }
     }
 
@@ -61,7 +66,8 @@ class KeystoneSettingsTest {
         Map<String, String> environment = new HashMap<>(KEYSTONE_ENVIRONMENT);
         environment.put("CAIRN_KEYSTONE_URL", "127.0.0.1:5000/v3");
 
-        assertThatThrownBy(() -> fromEnvironment(environment)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> fromEnvironment(environment))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("CAIRN_KEYSTONE_URL");
     }
 

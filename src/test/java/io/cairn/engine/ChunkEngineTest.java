@@ -23,6 +23,7 @@ class ChunkEngineTest {
 
     @TempDir
     Path directory;
+
     private LocalChunkEngine engine;
 
     @BeforeEach
@@ -52,7 +53,7 @@ class ChunkEngineTest {
         engine.createVolume("vol", 16L * CHUNK);
         try (BlockDevice volume = engine.open("vol", true)) {
             volume.write(0, filled(4 * CHUNK, 1), false);
-            engine.createSnapshot("vol", "snap", fraction -> { });
+            engine.createSnapshot("vol", "snap", fraction -> {});
             assertThat(engine.audit().referencedChunks()).isEqualTo(4);
 
             volume.write(CHUNK + 100, filled(10, 2), false);
@@ -65,17 +66,20 @@ class ChunkEngineTest {
         try (BlockDevice snapshot = engine.open("snap", false)) {
             assertThat(read(snapshot, 0, 4 * CHUNK)).containsOnly(1);
             assertThatThrownBy(() -> snapshot.write(0, filled(1, 9), false))
-                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason()).isEqualTo(EngineException.Reason.READ_ONLY));
+                    .isInstanceOfSatisfying(
+                            EngineException.class,
+                            e -> assertThat(e.reason()).isEqualTo(EngineException.Reason.READ_ONLY));
         }
         assertThatThrownBy(() -> engine.open("snap", true))
-                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason()).isEqualTo(EngineException.Reason.READ_ONLY));
+                .isInstanceOfSatisfying(
+                        EngineException.class, e -> assertThat(e.reason()).isEqualTo(EngineException.Reason.READ_ONLY));
     }
 
     @Test
     void volumesFromSnapshotsAndClonesShareChunksUntilWritten() throws IOException {
         engine.createVolume("vol", 8L * CHUNK);
         write("vol", 0, filled(8 * CHUNK, 7));
-        engine.createSnapshot("vol", "snap", fraction -> { });
+        engine.createSnapshot("vol", "snap", fraction -> {});
         engine.createVolumeFromSnapshot("from-snap", "snap", 16L * CHUNK);
         engine.cloneVolume("clone", "vol", 8L * CHUNK);
         assertThat(engine.audit().referencedChunks()).isEqualTo(8);
@@ -95,13 +99,14 @@ class ChunkEngineTest {
     void revertReplacesTheContentAndDisconnectsOpenDevices() throws IOException {
         engine.createVolume("vol", 4L * CHUNK);
         write("vol", 0, filled(4 * CHUNK, 3));
-        engine.createSnapshot("vol", "snap", fraction -> { });
+        engine.createSnapshot("vol", "snap", fraction -> {});
         try (BlockDevice connected = engine.open("vol", true)) {
             connected.write(CHUNK, filled(2 * CHUNK, 4), false);
             connected.trim(3L * CHUNK, CHUNK, false);
             engine.revertToSnapshot("vol", "snap");
             assertThatThrownBy(() -> read(connected, 0, 1))
-                    .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.reason()).isEqualTo(EngineException.Reason.STALE));
+                    .isInstanceOfSatisfying(
+                            EngineException.class, e -> assertThat(e.reason()).isEqualTo(EngineException.Reason.STALE));
         }
         assertThat(read("vol", 0, 4 * CHUNK)).containsOnly(3);
         assertThat(engine.audit().referencedChunks()).isEqualTo(4);
@@ -121,9 +126,9 @@ class ChunkEngineTest {
     void deletesDropReferencesAndCollectionLeavesNothingStored() throws IOException {
         engine.createVolume("vol", 8L * CHUNK);
         write("vol", 0, filled(8 * CHUNK, 1));
-        engine.createSnapshot("vol", "snap-1", fraction -> { });
+        engine.createSnapshot("vol", "snap-1", fraction -> {});
         write("vol", 0, filled(4 * CHUNK, 2));
-        engine.createSnapshot("vol", "snap-2", fraction -> { });
+        engine.createSnapshot("vol", "snap-2", fraction -> {});
         engine.createVolumeFromSnapshot("copy", "snap-1", 8L * CHUNK);
         write("copy", 2L * CHUNK, filled(CHUNK, 3));
 
@@ -146,9 +151,9 @@ class ChunkEngineTest {
         engine.createVolume("vol", 4L * CHUNK);
         engine.createVolume("vol", 4L * CHUNK);
         write("vol", 0, filled(CHUNK, 1));
-        engine.createSnapshot("vol", "snap", fraction -> { });
+        engine.createSnapshot("vol", "snap", fraction -> {});
         write("vol", 0, filled(CHUNK, 2));
-        engine.createSnapshot("vol", "snap", fraction -> { }); // the first run's instant stands
+        engine.createSnapshot("vol", "snap", fraction -> {}); // the first run's instant stands
         assertThat(read("snap", 0, CHUNK)).containsOnly(1);
         engine.createVolumeFromSnapshot("copy", "snap", 4L * CHUNK);
         engine.createVolumeFromSnapshot("copy", "snap", 4L * CHUNK);
@@ -189,8 +194,11 @@ class ChunkEngineTest {
 
         assertThat(read("vol", 0, 8 * CHUNK)).containsOnly(1);
         byte[] unflushed = read("vol", 8L * CHUNK, 8 * CHUNK);
-        assertThat(unflushed).as("never flushed: either all lost or all kept")
-                .satisfiesAnyOf(bytes -> assertThat(bytes).containsOnly(0), bytes -> assertThat(bytes).containsOnly(2));
+        assertThat(unflushed)
+                .as("never flushed: either all lost or all kept")
+                .satisfiesAnyOf(
+                        bytes -> assertThat(bytes).containsOnly(0),
+                        bytes -> assertThat(bytes).containsOnly(2));
         LocalChunkEngine.Audit audit = engine.audit();
         assertThat(audit.memoryMatchesDisk()).isTrue();
         assertThat(audit.orphanSlots()).isZero();
@@ -205,7 +213,8 @@ class ChunkEngineTest {
             device.write(CHUNK, filled(CHUNK, 2), true);
         }
         engine.abandon();
-        try (FileChannel journal = FileChannel.open(directory.resolve("journal"), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (FileChannel journal =
+                FileChannel.open(directory.resolve("journal"), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             journal.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 5, 6}));
         }
         engine = LocalChunkEngine.open(directory, CHUNK);
@@ -234,8 +243,10 @@ class ChunkEngineTest {
                     () -> device.write(10_000, ByteBuffer.allocate(1), false),
                     () -> device.trim(-1, 1, false),
                     () -> device.writeZeroes(0, Long.MAX_VALUE, false))) {
-                assertThatThrownBy(request::run).isInstanceOfSatisfying(EngineException.class,
-                        e -> assertThat(e.reason()).isEqualTo(EngineException.Reason.OUT_OF_RANGE));
+                assertThatThrownBy(request::run)
+                        .isInstanceOfSatisfying(
+                                EngineException.class,
+                                e -> assertThat(e.reason()).isEqualTo(EngineException.Reason.OUT_OF_RANGE));
             }
             device.write(9_990, filled(10, 6), false);
             assertThat(read(device, 9_990, 10)).containsOnly(6);

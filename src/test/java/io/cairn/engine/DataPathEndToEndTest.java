@@ -24,17 +24,35 @@ class DataPathEndToEndTest {
     @Test
     void snapshotsVolumesFromSnapshotsAndRevertsCarryRealData() throws Exception {
         int nbdPort = freePort();
-        try (TestServer server = TestServer.start(dataDir, Map.of("quota-snapshots", "-1", "quota-volumes", "-1",
-                "quota-gigabytes", "-1", "nbd-port", Integer.toString(nbdPort)))) {
+        try (TestServer server = TestServer.start(
+                dataDir,
+                Map.of(
+                        "quota-snapshots",
+                        "-1",
+                        "quota-volumes",
+                        "-1",
+                        "quota-gigabytes",
+                        "-1",
+                        "nbd-port",
+                        Integer.toString(nbdPort)))) {
             TestServer.Client api = server.as("alice", PROJECT).version("3.66");
-            String volume = api.post("/volumes", "{\"volume\":{\"size\":1}}").json().at("/volume/id").asString();
+            String volume = api.post("/volumes", "{\"volume\":{\"size\":1}}")
+                    .json()
+                    .at("/volume/id")
+                    .asString();
             api.await("/volumes/" + volume, "/volume/status", "available");
 
             byte[] original = pattern(8 * MIB, 1);
             write(nbdPort, volume, original);
-            String snapshot = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}").json().at("/snapshot/id").asString();
+            String snapshot = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}")
+                    .json()
+                    .at("/snapshot/id")
+                    .asString();
             api.await("/snapshots/" + snapshot, "/snapshot/status", "available");
-            assertThat(api.get("/snapshots/" + snapshot).json().at("/snapshot/os-extended-snapshot-attributes:progress").asString())
+            assertThat(api.get("/snapshots/" + snapshot)
+                            .json()
+                            .at("/snapshot/os-extended-snapshot-attributes:progress")
+                            .asString())
                     .isEqualTo("100%");
             write(nbdPort, volume, pattern(8 * MIB, 2));
 
@@ -44,17 +62,23 @@ class DataPathEndToEndTest {
                 assertThat(readOnly.readOnly()).isTrue();
             }
 
-            String copy = api.post("/volumes", "{\"volume\":{\"size\":1,\"snapshot_id\":\"" + snapshot + "\"}}").json().at("/volume/id").asString();
+            String copy = api.post("/volumes", "{\"volume\":{\"size\":1,\"snapshot_id\":\"" + snapshot + "\"}}")
+                    .json()
+                    .at("/volume/id")
+                    .asString();
             api.await("/volumes/" + copy, "/volume/status", "available");
             assertThat(read(nbdPort, copy, 8 * MIB)).isEqualTo(original);
 
-            assertThat(api.post("/volumes/" + volume + "/action", "{\"revert\":{\"snapshot_id\":\"" + snapshot + "\"}}").status()).isEqualTo(202);
+            assertThat(api.post("/volumes/" + volume + "/action", "{\"revert\":{\"snapshot_id\":\"" + snapshot + "\"}}")
+                            .status())
+                    .isEqualTo(202);
             api.await("/volumes/" + volume, "/volume/status", "available");
             assertThat(read(nbdPort, volume, 8 * MIB)).isEqualTo(original);
 
             assertThat(api.delete("/volumes/" + copy).status()).isEqualTo(202);
             api.awaitGone("/volumes/" + copy);
-            assertThatThrownBy(() -> NbdClient.connect("127.0.0.1", nbdPort, copy)).isInstanceOf(NbdClient.NbdException.class);
+            assertThatThrownBy(() -> NbdClient.connect("127.0.0.1", nbdPort, copy))
+                    .isInstanceOf(NbdClient.NbdException.class);
         }
     }
 

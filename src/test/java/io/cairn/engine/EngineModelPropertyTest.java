@@ -30,7 +30,18 @@ class EngineModelPropertyTest {
     private static final int CHUNK = 4096;
     private static final int SIZE = 12 * CHUNK;
 
-    enum Kind { WRITE, TRIM, SNAPSHOT, REVERT, FROM_SNAPSHOT, CLONE, DELETE_SNAPSHOT, DELETE_VOLUME, RESTART, CRASH_AFTER_FLUSH }
+    enum Kind {
+        WRITE,
+        TRIM,
+        SNAPSHOT,
+        REVERT,
+        FROM_SNAPSHOT,
+        CLONE,
+        DELETE_SNAPSHOT,
+        DELETE_VOLUME,
+        RESTART,
+        CRASH_AFTER_FLUSH
+    }
 
     /** One step; {@code a}, {@code b}, {@code c} pick targets, offsets and lengths modulo what exists. */
     record Step(Kind kind, int a, int b, int c) {}
@@ -38,9 +49,11 @@ class EngineModelPropertyTest {
     @Provide
     Arbitrary<List<Step>> steps() {
         Arbitrary<Step> step = Combinators.combine(
-                Arbitraries.of(Kind.class).edgeCases(edges -> edges.includeOnly(Kind.WRITE)),
-                Arbitraries.integers().between(0, 1000), Arbitraries.integers().between(0, SIZE - 1),
-                Arbitraries.integers().between(1, 3 * CHUNK)).as(Step::new);
+                        Arbitraries.of(Kind.class).edgeCases(edges -> edges.includeOnly(Kind.WRITE)),
+                        Arbitraries.integers().between(0, 1000),
+                        Arbitraries.integers().between(0, SIZE - 1),
+                        Arbitraries.integers().between(1, 3 * CHUNK))
+                .as(Step::new);
         Arbitrary<Step> weighted = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, step.filter(s -> s.kind() == Kind.WRITE || s.kind() == Kind.TRIM)),
                 net.jqwik.api.Tuple.of(4, step));
@@ -86,7 +99,7 @@ class EngineModelPropertyTest {
                     }
                     case SNAPSHOT -> {
                         if (volume != null) {
-                            engine.createSnapshot(volume, "s" + counter, fraction -> { });
+                            engine.createSnapshot(volume, "s" + counter, fraction -> {});
                             snapshots.put("s" + counter, volumes.get(volume).clone());
                         }
                     }
@@ -142,12 +155,14 @@ class EngineModelPropertyTest {
         } finally {
             engine.close();
             try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             }
         }
     }
 
-    private static void assertReadsLike(LocalChunkEngine engine, Map<String, byte[]> model, Step after) throws IOException {
+    private static void assertReadsLike(LocalChunkEngine engine, Map<String, byte[]> model, Step after)
+            throws IOException {
         for (Map.Entry<String, byte[]> entry : model.entrySet()) {
             ByteBuffer content = ByteBuffer.allocate(SIZE);
             try (BlockDevice device = engine.open(entry.getKey(), false)) {

@@ -29,17 +29,46 @@ class ImportExportCommandTest {
         new Random(3).nextBytes(image);
         Arrays.fill(image, 1 << 20, 2 << 20, (byte) 0); // a zero block the import skips
         Path imageFile = Files.write(directory.resolve("disk.raw"), image);
-        try (TestServer server = TestServer.start(directory.resolve("data"), Map.of("quota-volumes", "-1",
-                "quota-snapshots", "-1", "quota-gigabytes", "-1", "nbd-port", Integer.toString(nbdPort)))) {
-            String volume = run("volume", "import", imageFile.toString(), "--name", "imported", "--url", server.baseUrl(),
-                    "--project", PROJECT, "--nbd-port", Integer.toString(nbdPort));
+        try (TestServer server = TestServer.start(
+                directory.resolve("data"),
+                Map.of(
+                        "quota-volumes",
+                        "-1",
+                        "quota-snapshots",
+                        "-1",
+                        "quota-gigabytes",
+                        "-1",
+                        "nbd-port",
+                        Integer.toString(nbdPort)))) {
+            String volume = run(
+                    "volume",
+                    "import",
+                    imageFile.toString(),
+                    "--name",
+                    "imported",
+                    "--url",
+                    server.baseUrl(),
+                    "--project",
+                    PROJECT,
+                    "--nbd-port",
+                    Integer.toString(nbdPort));
             TestServer.Client api = server.as("alice", PROJECT);
-            assertThat(api.get("/volumes/" + volume).json().at("/volume/name").asString()).isEqualTo("imported");
-            String snapshot = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}").json().at("/snapshot/id").asString();
+            assertThat(api.get("/volumes/" + volume).json().at("/volume/name").asString())
+                    .isEqualTo("imported");
+            String snapshot = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}")
+                    .json()
+                    .at("/snapshot/id")
+                    .asString();
             api.await("/snapshots/" + snapshot, "/snapshot/status", "available");
 
             Path exported = directory.resolve("export.raw");
-            assertThat(run("snapshot", "export", snapshot, exported.toString(), "--nbd-port", Integer.toString(nbdPort)))
+            assertThat(run(
+                            "snapshot",
+                            "export",
+                            snapshot,
+                            exported.toString(),
+                            "--nbd-port",
+                            Integer.toString(nbdPort)))
                     .isEqualTo(exported.toString());
             assertThat(Files.size(exported)).isEqualTo(1L << 30);
             byte[] head = new byte[image.length + 4096];
@@ -62,7 +91,9 @@ class ImportExportCommandTest {
         } finally {
             System.setOut(original);
         }
-        assertThat(exit).as("cairn %s printed %s", String.join(" ", args), printed).isZero();
+        assertThat(exit)
+                .as("cairn %s printed %s", String.join(" ", args), printed)
+                .isZero();
         return printed.toString(StandardCharsets.UTF_8).trim();
     }
 }

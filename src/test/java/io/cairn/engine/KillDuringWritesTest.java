@@ -51,7 +51,9 @@ class KillDuringWritesTest {
         byte[] flushed = pattern(FLUSHED, 42);
         Map<Integer, List<Integer>> versions = new ConcurrentHashMap<>();
         try (ServerProcess server = ServerProcess.start(dataDir, "--nbd-port", Integer.toString(nbdPort))) {
-            volume = post(server, "/volumes", "{\"volume\":{\"size\":1}}").at("/volume/id").asString();
+            volume = post(server, "/volumes", "{\"volume\":{\"size\":1}}")
+                    .at("/volume/id")
+                    .asString();
             await(server, "/volumes/" + volume, "/volume/status", "available");
             try (NbdClient client = NbdClient.connect("127.0.0.1", nbdPort, volume)) {
                 for (int offset = 0; offset < FLUSHED; offset += MIB) {
@@ -59,7 +61,9 @@ class KillDuringWritesTest {
                 }
                 client.flush();
             }
-            snapshot = post(server, "/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}").at("/snapshot/id").asString();
+            snapshot = post(server, "/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}")
+                    .at("/snapshot/id")
+                    .asString();
             await(server, "/snapshots/" + snapshot, "/snapshot/status", "available");
 
             AtomicBoolean stop = new AtomicBoolean();
@@ -81,9 +85,15 @@ class KillDuringWritesTest {
             await(restarted, "/volumes/" + volume, "/volume/status", "available");
             byte[] volumeNow = read(nbdPort, volume, BURST_END);
             byte[] snapshotNow = read(nbdPort, snapshot, BURST_END);
-            assertThat(Arrays.equals(volumeNow, 0, BURST_START, flushed, 0, BURST_START)).as("flushed bytes outside the burst").isTrue();
-            assertThat(Arrays.equals(snapshotNow, 0, FLUSHED, flushed, 0, FLUSHED)).as("the snapshot").isTrue();
-            assertThat(Arrays.equals(snapshotNow, FLUSHED, BURST_END, new byte[BURST_END - FLUSHED], 0, BURST_END - FLUSHED)).isTrue();
+            assertThat(Arrays.equals(volumeNow, 0, BURST_START, flushed, 0, BURST_START))
+                    .as("flushed bytes outside the burst")
+                    .isTrue();
+            assertThat(Arrays.equals(snapshotNow, 0, FLUSHED, flushed, 0, FLUSHED))
+                    .as("the snapshot")
+                    .isTrue();
+            assertThat(Arrays.equals(
+                            snapshotNow, FLUSHED, BURST_END, new byte[BURST_END - FLUSHED], 0, BURST_END - FLUSHED))
+                    .isTrue();
             for (int offset = BURST_START; offset < BURST_END; offset += 4096) {
                 int page = offset;
                 int block = offset / BLOCK;
@@ -94,11 +104,14 @@ class KillDuringWritesTest {
                             int within = page - block * BLOCK;
                             return Arrays.equals(volumeNow, page, page + 4096, written, within, within + 4096);
                         });
-                assertThat(matches).as("page at %d holds its old content or one written to it", page).isTrue();
+                assertThat(matches)
+                        .as("page at %d holds its old content or one written to it", page)
+                        .isTrue();
             }
         }
 
-        try (LocalChunkEngine engine = LocalChunkEngine.open(dataDir.resolve("engine"), LocalChunkEngine.DEFAULT_CHUNK_SIZE)) {
+        try (LocalChunkEngine engine =
+                LocalChunkEngine.open(dataDir.resolve("engine"), LocalChunkEngine.DEFAULT_CHUNK_SIZE)) {
             engine.collect();
             LocalChunkEngine.Audit audit = engine.audit();
             assertThat(audit.memoryMatchesDisk()).isTrue();
@@ -108,18 +121,22 @@ class KillDuringWritesTest {
             engine.deleteVolume(volume);
             engine.collect();
             assertThat(engine.audit().referencedChunks()).isZero();
-            assertThat(Files.size(dataDir.resolve("engine").resolve("chunks"))).as("chunks left after deleting everything").isZero();
+            assertThat(Files.size(dataDir.resolve("engine").resolve("chunks")))
+                    .as("chunks left after deleting everything")
+                    .isZero();
         }
     }
 
     /** Writes whole 64 KiB blocks at random in the burst range, recording each version before it is sent. */
-    private static void burst(int port, String volume, int seed, Map<Integer, List<Integer>> versions, AtomicBoolean stop) {
+    private static void burst(
+            int port, String volume, int seed, Map<Integer, List<Integer>> versions, AtomicBoolean stop) {
         Random random = new Random(seed);
         try (NbdClient client = NbdClient.connect("127.0.0.1", port, volume)) {
             for (int i = 0; !stop.get(); i++) {
                 int block = BURST_START / BLOCK + random.nextInt((BURST_END - BURST_START) / BLOCK);
                 int version = 1000 + seed * 1_000_000 + i;
-                versions.computeIfAbsent(block, b -> java.util.Collections.synchronizedList(new ArrayList<>())).add(version);
+                versions.computeIfAbsent(block, b -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                        .add(version);
                 client.write((long) block * BLOCK, pattern(BLOCK, version));
                 if (i % 50 == 0) {
                     client.flush();
@@ -141,9 +158,13 @@ class KillDuringWritesTest {
     }
 
     private JsonNode post(ServerProcess server, String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/" + PROJECT + path))
-                .header("X-Auth-Token", "admin:" + PROJECT).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/" + PROJECT + path))
+                        .header("X-Auth-Token", "admin:" + PROJECT)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body());
     }
@@ -152,10 +173,14 @@ class KillDuringWritesTest {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         String last = null;
         while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/" + PROJECT + path))
-                    .header("X-Auth-Token", "admin:" + PROJECT).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/" + PROJECT + path))
+                            .header("X-Auth-Token", "admin:" + PROJECT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             last = response.body();
-            if (response.statusCode() == 200 && expected.equals(JSON.readTree(last).at(pointer).asString())) {
+            if (response.statusCode() == 200
+                    && expected.equals(JSON.readTree(last).at(pointer).asString())) {
                 return;
             }
             Thread.sleep(20);

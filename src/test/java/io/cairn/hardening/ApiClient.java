@@ -20,7 +20,8 @@ final class ApiClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String project;
 
@@ -48,10 +49,13 @@ final class ApiClient {
     /** {@code path} below {@code /v3/<project>}, or from the root when it starts with "//". */
     Reply send(String method, String path, String body) throws IOException, InterruptedException {
         String url = path.startsWith("//") ? baseUrl + path.substring(1) : baseUrl + "/v3/" + project + path;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
                 .header("X-Auth-Token", "operator:" + project)
                 .header("OpenStack-API-Version", "volume 3.66")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

@@ -33,12 +33,15 @@ import tools.jackson.databind.json.JsonMapper;
 class BrokenRequestTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PROJECT = "8c7b6a5f4e3d40c2b1a0f9e8d7c6b5a4";
-    private static final String GENERIC_400 = "The server could not comply with the request since it is either malformed or otherwise incorrect.";
+    private static final String GENERIC_400 =
+            "The server could not comply with the request since it is either malformed or otherwise incorrect.";
 
     @TempDir
     static Path cinderDir;
+
     @TempDir
     static Path evsDir;
+
     static TestServer cinder;
     static TestServer evs;
 
@@ -75,7 +78,8 @@ class BrokenRequestTest {
     private static byte[] post(String path, String framing, String rest) {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: u:" + PROJECT
-                + "\r\nContent-Type: application/json\r\n" + framing + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "\r\nContent-Type: application/json\r\n" + framing + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         request.writeBytes(rest.getBytes(StandardCharsets.US_ASCII));
         return request.toByteArray();
     }
@@ -89,26 +93,43 @@ class BrokenRequestTest {
                 Arguments.of("a chunk size that is not hex", CHUNKED, "zz\r\n" + volume + "\r\n0\r\n\r\n", false),
                 Arguments.of("a chunk shorter than announced", CHUNKED, "ff\r\n" + volume + "\r\n0\r\n\r\n", true),
                 Arguments.of("a chunk longer than announced", CHUNKED, "3\r\n" + volume + "\r\n0\r\n\r\n", false),
-                Arguments.of("a flood of chunk extensions", CHUNKED, hex + ";a=b".repeat(5_000) + "\r\n" + volume + "\r\n0\r\n\r\n", false),
-                Arguments.of("a flood of trailers", CHUNKED, hex + "\r\n" + volume + "\r\n0\r\n" + "X-Trailer: v\r\n".repeat(5_000) + "\r\n",
+                Arguments.of(
+                        "a flood of chunk extensions",
+                        CHUNKED,
+                        hex + ";a=b".repeat(5_000) + "\r\n" + volume + "\r\n0\r\n\r\n",
                         false),
-                Arguments.of("a Content-Length longer than the body, then a half-close", "Content-Length: 100\r\n", volume, true));
+                Arguments.of(
+                        "a flood of trailers",
+                        CHUNKED,
+                        hex + "\r\n" + volume + "\r\n0\r\n" + "X-Trailer: v\r\n".repeat(5_000) + "\r\n",
+                        false),
+                Arguments.of(
+                        "a Content-Length longer than the body, then a half-close",
+                        "Content-Length: 100\r\n",
+                        volume,
+                        true));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenBodies")
-    void aBrokenBodyIsCindersMalformedBody(String described, String framing, String rest, boolean halfClose) throws Exception {
-        RawHttp.Response response = RawHttp.exchange(port(cinder), post("/v3/" + PROJECT + "/volumes", framing, rest), halfClose);
+    void aBrokenBodyIsCindersMalformedBody(String described, String framing, String rest, boolean halfClose)
+            throws Exception {
+        RawHttp.Response response =
+                RawHttp.exchange(port(cinder), post("/v3/" + PROJECT + "/volumes", framing, rest), halfClose);
 
         assertFault(response, "badRequest", 400, "Malformed request body");
         assertOneAccessLineAndNoTrace(response, 400);
-        assertThat(cinder.as("u", PROJECT).get("/volumes").json().get("volumes")).as("nothing was created").isEmpty();
+        assertThat(cinder.as("u", PROJECT).get("/volumes").json().get("volumes"))
+                .as("nothing was created")
+                .isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenBodies")
-    void aBrokenBodyIsEvssMalformedBodyInItsDialect(String described, String framing, String rest, boolean halfClose) throws Exception {
-        RawHttp.Response response = RawHttp.exchange(port(evs), post("/v2/" + PROJECT + "/cloudsnapshots", framing, rest), halfClose);
+    void aBrokenBodyIsEvssMalformedBodyInItsDialect(String described, String framing, String rest, boolean halfClose)
+            throws Exception {
+        RawHttp.Response response =
+                RawHttp.exchange(port(evs), post("/v2/" + PROJECT + "/cloudsnapshots", framing, rest), halfClose);
 
         assertFault(response, "error", "EVS.5400", "Malformed request body.");
         assertOneAccessLineAndNoTrace(response, 400);
@@ -120,7 +141,8 @@ class BrokenRequestTest {
     void aNulInThePathIsAFault(String path) throws Exception {
         for (String method : List.of("GET", "PUT", "DELETE")) {
             byte[] request = (method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: u:" + PROJECT
-                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                            + "\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
 
             RawHttp.Response response = RawHttp.exchange(port(cinder), request, false);
             assertFault(response, "badRequest", 400, GENERIC_400);
@@ -138,19 +160,28 @@ class BrokenRequestTest {
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.propertyNames()).containsExactly(name);
         JsonNode fault = body.get(name);
-        assertThat(code instanceof Integer ? (Object) fault.get("code").intValue() : fault.get("code").asString()).isEqualTo(code);
+        assertThat(
+                        code instanceof Integer
+                                ? (Object) fault.get("code").intValue()
+                                : fault.get("code").asString())
+                .isEqualTo(code);
         assertThat(fault.get("message").asString()).isEqualTo(message);
     }
 
     private void assertOneAccessLineAndNoTrace(RawHttp.Response response, int status) {
         String requestId = response.header("X-Openstack-Request-Id");
         assertThat(requestId).matches("req-[0-9a-f-]{36}");
-        List<String> lines = log.list.stream().filter(event -> event.getLoggerName().equals("cairn.access"))
-                .map(ILoggingEvent::getFormattedMessage).filter(line -> line.contains(requestId)).toList();
+        List<String> lines = log.list.stream()
+                .filter(event -> event.getLoggerName().equals("cairn.access"))
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(line -> line.contains(requestId))
+                .toList();
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).contains(" status=" + status + " ");
         assertThat(log.list).as("log events with a stack trace").noneMatch(event -> event.getThrowableProxy() != null);
-        assertThat(log.list).as("warnings and errors").noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+        assertThat(log.list)
+                .as("warnings and errors")
+                .noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
     }
 
     private static int port(TestServer server) {

@@ -24,12 +24,28 @@ import tools.jackson.databind.JsonNode;
  * hold; after the last, a clean stop leaves a chunk store with no orphaned chunk and no map without its
  * resource. Five cycles in the default run, a hundred in the long one.
  */
-@DisabledIfSystemProperty(named = "cairn.test.db", matches = "postgresql", disabledReason = "runs once, in the SQLite execution")
+@DisabledIfSystemProperty(
+        named = "cairn.test.db",
+        matches = "postgresql",
+        disabledReason = "runs once, in the SQLite execution")
 class CrashRecoveryTest {
     private static final String PROJECT = "d4d4d4d4d4d440d4d4d4d4d4d4d4d4d4";
-    private static final Set<String> TRANSITIONAL = Set.of("creating", "deleting", "extending", "reverting", "attaching",
-            "detaching", "restoring-backup", "backing-up", "downloading", "uploading", "retyping", "managing", "restoring",
-            "rollbacking", "unmanaging");
+    private static final Set<String> TRANSITIONAL = Set.of(
+            "creating",
+            "deleting",
+            "extending",
+            "reverting",
+            "attaching",
+            "detaching",
+            "restoring-backup",
+            "backing-up",
+            "downloading",
+            "uploading",
+            "retyping",
+            "managing",
+            "restoring",
+            "rollbacking",
+            "unmanaging");
 
     @TempDir
     Path dataDir;
@@ -57,17 +73,24 @@ class CrashRecoveryTest {
             ApiClient api = new ApiClient(server, PROJECT);
             listed = assertSettledAndQuotasExact(api, "after the last kill");
             // Unmanaged snapshots keep their data on the engine, where manage can find them again.
-            unmanaged = api.get("/manageable_snapshots?host=any").json().get("manageable-snapshots").size();
+            unmanaged = api.get("/manageable_snapshots?host=any")
+                    .json()
+                    .get("manageable-snapshots")
+                    .size();
         } // close() is SIGTERM: a clean stop, so the engine is audited as the server left it
 
-        try (LocalChunkEngine engine = LocalChunkEngine.open(dataDir.resolve("engine"), LocalChunkEngine.DEFAULT_CHUNK_SIZE)) {
+        try (LocalChunkEngine engine =
+                LocalChunkEngine.open(dataDir.resolve("engine"), LocalChunkEngine.DEFAULT_CHUNK_SIZE)) {
             engine.collect();
             LocalChunkEngine.Audit audit = engine.audit();
             assertThat(audit.orphanSlots()).as("chunks no map references").isZero();
             assertThat(audit.memoryMatchesDisk()).isTrue();
-            assertThat(audit.volumes()).as("volume maps (every available volume has one; no deleted volume keeps one)")
+            assertThat(audit.volumes())
+                    .as("volume maps (every available volume has one; no deleted volume keeps one)")
                     .isBetween(listed.availableVolumes(), listed.volumes());
-            assertThat(audit.snapshots()).as("snapshot maps").isBetween(listed.availableSnapshots(), listed.snapshots() + unmanaged);
+            assertThat(audit.snapshots())
+                    .as("snapshot maps")
+                    .isBetween(listed.availableSnapshots(), listed.snapshots() + unmanaged);
         }
     }
 
@@ -79,9 +102,11 @@ class CrashRecoveryTest {
             StringBuilder logs = new StringBuilder();
             try (Stream<Path> files = Files.list(dataDir)) {
                 Path newest = files.filter(f -> f.getFileName().toString().startsWith("server-"))
-                        .max(Comparator.comparing(f -> f.toFile().lastModified())).orElseThrow();
+                        .max(Comparator.comparing(f -> f.toFile().lastModified()))
+                        .orElseThrow();
                 List<String> lines = Files.readAllLines(newest);
-                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(line -> logs.append(line).append('\n'));
+                lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                        .forEach(line -> logs.append(line).append('\n'));
             }
             throw new AssertionError(e.getMessage() + "; the end of its log:\n" + logs, e);
         }
@@ -99,25 +124,36 @@ class CrashRecoveryTest {
             JsonNode snapshot = snapshots.isEmpty() ? null : snapshots.get(random.nextInt(snapshots.size()));
             switch (volume == null || volumes.size() < 3 ? 0 : random.nextInt(9)) {
                 case 0 -> api.post("/volumes", "{\"volume\":{\"size\":" + (1 + random.nextInt(2)) + "}}");
-                case 1 -> api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume.get("id").asString() + "\"}}");
+                case 1 ->
+                    api.post(
+                            "/snapshots",
+                            "{\"snapshot\":{\"volume_id\":\"" + volume.get("id").asString() + "\"}}");
                 case 2 -> {
                     if (snapshot != null) {
                         api.delete("/snapshots/" + snapshot.get("id").asString());
                     }
                 }
                 case 3 -> api.delete("/volumes/" + volume.get("id").asString() + "?cascade=true");
-                case 4 -> api.post("/volumes/" + volume.get("id").asString() + "/action",
-                        "{\"os-extend\":{\"new_size\":" + (volume.get("size").asInt() + 1) + "}}");
+                case 4 ->
+                    api.post(
+                            "/volumes/" + volume.get("id").asString() + "/action",
+                            "{\"os-extend\":{\"new_size\":"
+                                    + (volume.get("size").asInt() + 1) + "}}");
                 case 5 -> {
                     if (snapshot != null) {
-                        api.post("/volumes/" + snapshot.get("volume_id").asString() + "/action",
-                                "{\"revert\":{\"snapshot_id\":\"" + snapshot.get("id").asString() + "\"}}");
+                        api.post(
+                                "/volumes/" + snapshot.get("volume_id").asString() + "/action",
+                                "{\"revert\":{\"snapshot_id\":\""
+                                        + snapshot.get("id").asString() + "\"}}");
                     }
                 }
                 case 6 -> {
                     if (snapshot != null) {
-                        api.post("//v2/" + PROJECT + "/cloudsnapshots/" + snapshot.get("id").asString() + "/rollback",
-                                "{\"rollback\":{\"volume_id\":\"" + snapshot.get("volume_id").asString() + "\"}}");
+                        api.post(
+                                "//v2/" + PROJECT + "/cloudsnapshots/"
+                                        + snapshot.get("id").asString() + "/rollback",
+                                "{\"rollback\":{\"volume_id\":\""
+                                        + snapshot.get("volume_id").asString() + "\"}}");
                     }
                 }
                 case 7 -> {
@@ -143,27 +179,49 @@ class CrashRecoveryTest {
             volumes = items(api.get("/volumes/detail").json().get("volumes"));
             snapshots = items(api.get("/snapshots/detail").json().get("snapshots"));
             List<String> stuck = new ArrayList<>();
-            volumes.stream().filter(v -> TRANSITIONAL.contains(v.get("status").asString()))
-                    .forEach(v -> stuck.add("volume " + v.get("id").asString() + " " + v.get("status").asString()));
-            snapshots.stream().filter(s -> TRANSITIONAL.contains(s.get("status").asString()))
-                    .forEach(s -> stuck.add("snapshot " + s.get("id").asString() + " " + s.get("status").asString()));
+            volumes.stream()
+                    .filter(v -> TRANSITIONAL.contains(v.get("status").asString()))
+                    .forEach(v -> stuck.add("volume " + v.get("id").asString() + " "
+                            + v.get("status").asString()));
+            snapshots.stream()
+                    .filter(s -> TRANSITIONAL.contains(s.get("status").asString()))
+                    .forEach(s -> stuck.add("snapshot " + s.get("id").asString() + " "
+                            + s.get("status").asString()));
             if (stuck.isEmpty()) {
                 break;
             }
-            assertThat(System.nanoTime()).as("%s, still transitional after 60 s: %s", when, stuck).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%s, still transitional after 60 s: %s", when, stuck)
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
-        JsonNode quota = api.get("/os-quota-sets/" + PROJECT + "?usage=true").json().get("quota_set");
+        JsonNode quota =
+                api.get("/os-quota-sets/" + PROJECT + "?usage=true").json().get("quota_set");
         long gigabytes = volumes.stream().mapToLong(v -> v.get("size").asLong()).sum()
                 + snapshots.stream().mapToLong(s -> s.get("size").asLong()).sum();
-        assertThat(quota.at("/volumes/in_use").asLong()).as("%s: volumes in use", when).isEqualTo(volumes.size());
-        assertThat(quota.at("/snapshots/in_use").asLong()).as("%s: snapshots in use", when).isEqualTo(snapshots.size());
-        assertThat(quota.at("/gigabytes/in_use").asLong()).as("%s: gigabytes in use", when).isEqualTo(gigabytes);
+        assertThat(quota.at("/volumes/in_use").asLong())
+                .as("%s: volumes in use", when)
+                .isEqualTo(volumes.size());
+        assertThat(quota.at("/snapshots/in_use").asLong())
+                .as("%s: snapshots in use", when)
+                .isEqualTo(snapshots.size());
+        assertThat(quota.at("/gigabytes/in_use").asLong())
+                .as("%s: gigabytes in use", when)
+                .isEqualTo(gigabytes);
         for (String resource : List.of("volumes", "snapshots", "gigabytes")) {
-            assertThat(quota.at("/" + resource + "/reserved").asLong()).as("%s: %s reserved", when, resource).isZero();
+            assertThat(quota.at("/" + resource + "/reserved").asLong())
+                    .as("%s: %s reserved", when, resource)
+                    .isZero();
         }
-        return new Counts(volumes.size(), (int) volumes.stream().filter(v -> v.get("status").asString().equals("available")).count(),
-                snapshots.size(), (int) snapshots.stream().filter(s -> s.get("status").asString().equals("available")).count());
+        return new Counts(
+                volumes.size(),
+                (int) volumes.stream()
+                        .filter(v -> v.get("status").asString().equals("available"))
+                        .count(),
+                snapshots.size(),
+                (int) snapshots.stream()
+                        .filter(s -> s.get("status").asString().equals("available"))
+                        .count());
     }
 
     private static List<JsonNode> items(JsonNode array) {

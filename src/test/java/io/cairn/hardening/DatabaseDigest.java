@@ -23,7 +23,8 @@ final class DatabaseDigest implements AutoCloseable {
     DatabaseDigest(Path dataDir) throws SQLException {
         connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cairn.db") + "?open_mode=1");
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+                ResultSet rows =
+                        statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
             while (rows.next()) {
                 tables.add(rows.getString(1));
             }
@@ -45,7 +46,8 @@ final class DatabaseDigest implements AutoCloseable {
                     int columns = rows.getMetaData().getColumnCount();
                     while (rows.next()) {
                         for (int i = 1; i <= columns; i++) {
-                            sha.update(String.valueOf(rows.getObject(i)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            sha.update(String.valueOf(rows.getObject(i))
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                             sha.update((byte) 0);
                         }
                         sha.update((byte) 1);
@@ -58,7 +60,8 @@ final class DatabaseDigest implements AutoCloseable {
 
     int openTasks() throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM tasks WHERE state IN ('pending', 'running')")) {
+                ResultSet rows =
+                        statement.executeQuery("SELECT count(*) FROM tasks WHERE state IN ('pending', 'running')")) {
             rows.next();
             return rows.getInt(1);
         }

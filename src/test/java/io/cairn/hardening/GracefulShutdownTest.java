@@ -34,29 +34,39 @@ class GracefulShutdownTest {
         ServerProcess first = ServerProcess.start(dataDir);
         try {
             ApiClient api = new ApiClient(first, PROJECT);
-            extended = api.post("/volumes", "{\"volume\":{\"size\":1}}").json().at("/volume/id").asString();
+            extended = api.post("/volumes", "{\"volume\":{\"size\":1}}")
+                    .json()
+                    .at("/volume/id")
+                    .asString();
             awaitStatus(api, "/volumes/" + extended, "/volume/status", "available");
             for (int i = 0; i < 20; i++) {
-                ApiClient.Reply created = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + extended + "\",\"name\":\"s" + i + "\"}}");
+                ApiClient.Reply created = api.post(
+                        "/snapshots", "{\"snapshot\":{\"volume_id\":\"" + extended + "\",\"name\":\"s" + i + "\"}}");
                 assertThat(created.status()).as(created.text()).isEqualTo(202);
                 snapshots.add(created.json().at("/snapshot/id").asString());
             }
             for (int i = 0; i < 5; i++) {
-                volumes.add(api.post("/volumes", "{\"volume\":{\"size\":2}}").json().at("/volume/id").asString());
+                volumes.add(api.post("/volumes", "{\"volume\":{\"size\":2}}")
+                        .json()
+                        .at("/volume/id")
+                        .asString());
             }
         } finally {
             first.close(); // SIGTERM, and wait for the process to end
         }
         assertThat(first.isAlive()).isFalse();
-        try (Stream<Path> logs = Files.list(dataDir).filter(p -> p.getFileName().toString().startsWith("server-"))) {
+        try (Stream<Path> logs =
+                Files.list(dataDir).filter(p -> p.getFileName().toString().startsWith("server-"))) {
             String log = Files.readString(logs.findFirst().orElseThrow());
             assertThat(log).contains("cairn stopped cleanly");
         }
         try (Connection database = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cairn.db"));
-             Statement statement = database.createStatement();
-             ResultSet running = statement.executeQuery("SELECT count(*) FROM tasks WHERE state = 'running'")) {
+                Statement statement = database.createStatement();
+                ResultSet running = statement.executeQuery("SELECT count(*) FROM tasks WHERE state = 'running'")) {
             running.next();
-            assertThat(running.getInt(1)).as("tasks still leased to the stopped node").isZero();
+            assertThat(running.getInt(1))
+                    .as("tasks still leased to the stopped node")
+                    .isZero();
         }
 
         try (ServerProcess second = ServerProcess.start(dataDir)) {

@@ -39,7 +39,9 @@ public final class LongRun {
     public static final class SkipInPostgresqlExecution implements SkipExecutionHook {
         @Override
         public SkipResult shouldBeSkipped(LifecycleContext context) {
-            return inPostgresqlExecution() ? SkipResult.skip("runs once, in the SQLite execution") : SkipResult.doNotSkip();
+            return inPostgresqlExecution()
+                    ? SkipResult.skip("runs once, in the SQLite execution")
+                    : SkipResult.doNotSkip();
         }
     }
 
@@ -55,7 +57,8 @@ public final class LongRun {
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
             if (enabled()) {
-                context.findAnnotation(Tries.class).ifPresent(tries -> context.attributes().setTries(tries.value()));
+                context.findAnnotation(Tries.class)
+                        .ifPresent(tries -> context.attributes().setTries(tries.value()));
             }
             return property.execute();
         }

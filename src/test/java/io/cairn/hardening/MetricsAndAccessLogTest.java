@@ -45,7 +45,10 @@ class MetricsAndAccessLogTest {
     @Test
     void metricsCoverRequestsByRouteTasksPoolAndJvm() {
         Client admin = server.as("operator", PROJECT);
-        String volume = admin.post("/volumes", "{\"volume\":{\"size\":1}}").json().at("/volume/id").asString();
+        String volume = admin.post("/volumes", "{\"volume\":{\"size\":1}}")
+                .json()
+                .at("/volume/id")
+                .asString();
         admin.await("/volumes/" + volume, "/volume/status", "available");
         admin.get("/volumes/00000000-0000-4000-8000-000000000000");
         admin.get("/no/such/" + java.util.UUID.randomUUID());
@@ -55,9 +58,12 @@ class MetricsAndAccessLogTest {
         assertThat(metrics.header("Content-Type")).startsWith("text/plain");
         String text = metrics.text();
         assertThat(text)
-                .contains("cairn_http_server_requests_seconds_bucket{method=\"GET\",route=\"/v3/{project_id}/volumes/{id}\",status=\"200\"")
-                .contains("cairn_http_server_requests_seconds_count{method=\"GET\",route=\"/v3/{project_id}/volumes/{id}\",status=\"404\"}")
-                .contains("cairn_http_server_requests_seconds_count{method=\"POST\",route=\"/v3/{project_id}/volumes\",status=\"202\"} 1")
+                .contains(
+                        "cairn_http_server_requests_seconds_bucket{method=\"GET\",route=\"/v3/{project_id}/volumes/{id}\",status=\"200\"")
+                .contains(
+                        "cairn_http_server_requests_seconds_count{method=\"GET\",route=\"/v3/{project_id}/volumes/{id}\",status=\"404\"}")
+                .contains(
+                        "cairn_http_server_requests_seconds_count{method=\"POST\",route=\"/v3/{project_id}/volumes\",status=\"202\"} 1")
                 .contains("cairn_tasks_open{state=\"pending\"}")
                 .contains("cairn_tasks_open{state=\"running\"}")
                 .contains("cairn_tasks_oldest_open_age_seconds")
@@ -66,7 +72,9 @@ class MetricsAndAccessLogTest {
                 .contains("hikaricp_connections_pending{pool=\"cairn-db\"}")
                 .contains("jvm_memory_used_bytes{area=\"heap\"")
                 .contains("jvm_threads_live_threads");
-        assertThat(UUID.matcher(routeLabels(text)).find()).as("route labels are templates, never raw paths").isFalse();
+        assertThat(UUID.matcher(routeLabels(text)).find())
+                .as("route labels are templates, never raw paths")
+                .isFalse();
     }
 
     @Test
@@ -75,12 +83,15 @@ class MetricsAndAccessLogTest {
         Reply reply = member.get("/volumes/00000000-0000-4000-8000-000000000000");
         String requestId = reply.header("X-Openstack-Request-Id");
 
-        List<String> lines = accessLog.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(line -> line.contains(requestId)).toList();
+        List<String> lines = accessLog.list.stream()
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(line -> line.contains(requestId))
+                .toList();
         assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).matches("request_id=" + Pattern.quote(requestId) + " project=" + PROJECT
-                + " method=GET route=/v3/\\{project_id}/volumes/\\{id} path=/v3/" + PROJECT
-                + "/volumes/00000000-0000-4000-8000-000000000000 status=404 duration_ms=\\d+\\.\\d{3}");
+        assertThat(lines.get(0))
+                .matches("request_id=" + Pattern.quote(requestId) + " project=" + PROJECT
+                        + " method=GET route=/v3/\\{project_id}/volumes/\\{id} path=/v3/" + PROJECT
+                        + "/volumes/00000000-0000-4000-8000-000000000000 status=404 duration_ms=\\d+\\.\\d{3}");
     }
 
     @Test
@@ -88,8 +99,11 @@ class MetricsAndAccessLogTest {
         Client odd = server.as("bob", "has space\"quote");
         String requestId = odd.get("//v3/").header("X-Openstack-Request-Id");
 
-        String line = accessLog.list.stream().map(ILoggingEvent::getFormattedMessage).filter(l -> l.contains(requestId))
-                .findFirst().orElseThrow();
+        String line = accessLog.list.stream()
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(l -> l.contains(requestId))
+                .findFirst()
+                .orElseThrow();
         assertThat(line).contains(" project=\"has space\\\"quote\" ").contains(" route=unrouted ");
     }
 

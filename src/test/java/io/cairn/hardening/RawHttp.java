@@ -88,7 +88,9 @@ final class RawHttp {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         byte[] body = java.util.Arrays.copyOfRange(all, end + 4, all.length);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -101,8 +103,11 @@ final class RawHttp {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int at = 0;
         while (at < chunked.length) {
-            int lineEnd = indexOf(java.util.Arrays.copyOfRange(chunked, at, chunked.length), "\r\n".getBytes(StandardCharsets.US_ASCII));
-            int size = Integer.parseInt(new String(chunked, at, lineEnd, StandardCharsets.US_ASCII).split(";")[0].trim(), 16);
+            int lineEnd = indexOf(
+                    java.util.Arrays.copyOfRange(chunked, at, chunked.length),
+                    "\r\n".getBytes(StandardCharsets.US_ASCII));
+            int size = Integer.parseInt(
+                    new String(chunked, at, lineEnd, StandardCharsets.US_ASCII).split(";")[0].trim(), 16);
             at += lineEnd + 2;
             if (size == 0) {
                 break;

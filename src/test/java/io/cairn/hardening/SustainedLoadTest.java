@@ -29,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * warmed up. Ten minutes in the long run ({@code -Dcairn.long=true}); a short smoke run otherwise. The rate
  * is {@code -Dcairn.load.rate} requests per second (default 200); {@code -Dcairn.load.seconds} overrides the length.
  */
-@DisabledIfSystemProperty(named = "cairn.test.db", matches = "postgresql", disabledReason = "runs once, in the SQLite execution")
+@DisabledIfSystemProperty(
+        named = "cairn.test.db",
+        matches = "postgresql",
+        disabledReason = "runs once, in the SQLite execution")
 class SustainedLoadTest {
     private static final String PROJECT = "a7a7a7a7a7a740a7a7a7a7a7a7a7a7a7";
     private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
@@ -44,12 +47,20 @@ class SustainedLoadTest {
         // A bounded heap, as an operator runs it: without one the JVM may grow towards a quarter of the machine.
         try (ServerProcess server = ServerProcess.start(dataDir, Map.of("JAVA_TOOL_OPTIONS", "-Xmx256m"))) {
             ApiClient api = new ApiClient(server, PROJECT);
-            String volume = api.post("/volumes", "{\"volume\":{\"size\":1}}").json().at("/volume/id").asString();
+            String volume = api.post("/volumes", "{\"volume\":{\"size\":1}}")
+                    .json()
+                    .at("/volume/id")
+                    .asString();
             await(api, "/volumes/" + volume, "/volume/status");
             List<String> stable = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
-                stable.add(api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"base-" + i
-                        + "\",\"metadata\":{\"tier\":\"" + (i % 2 == 0 ? "gold" : "silver") + "\"}}}").json().at("/snapshot/id").asString());
+                stable.add(api.post(
+                                "/snapshots",
+                                "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"base-" + i
+                                        + "\",\"metadata\":{\"tier\":\"" + (i % 2 == 0 ? "gold" : "silver") + "\"}}}")
+                        .json()
+                        .at("/snapshot/id")
+                        .asString());
             }
             for (String snapshot : stable) {
                 await(api, "/snapshots/" + snapshot, "/snapshot/status");
@@ -81,11 +92,19 @@ class SustainedLoadTest {
                     sent.incrementAndGet();
                     requests.submit(() -> {
                         String[] request = request(pick, snapshot, volume);
-                        expect(api, request[0], request[1], request[2], Integer.parseInt(request[3]), unexpected, examples);
+                        expect(
+                                api,
+                                request[0],
+                                request[1],
+                                request[2],
+                                Integer.parseInt(request[3]),
+                                unexpected,
+                                examples);
                     });
                 }
             }
-            System.out.printf("load: %d requests in %s at %d/s; RSS samples (KiB): %s%n", sent.get(), duration, rate, rssSamples);
+            System.out.printf(
+                    "load: %d requests in %s at %d/s; RSS samples (KiB): %s%n", sent.get(), duration, rate, rssSamples);
             assertThat(unexpected).as("unexpected answers, e.g. %s", examples).isEmpty();
             if (duration.compareTo(Duration.ofMinutes(2)) >= 0) {
                 assertFlat(rssSamples);
@@ -100,13 +119,16 @@ class SustainedLoadTest {
         } else if (pick < 45) {
             return new String[] {"GET", "/snapshots?limit=1000&sort=name:asc", null, "200"};
         } else if (pick < 55) {
-            return new String[] {"GET", "/snapshots/detail?limit=20&metadata=%7B%22tier%22%3A%22gold%22%7D", null, "200"};
+            return new String[] {"GET", "/snapshots/detail?limit=20&metadata=%7B%22tier%22%3A%22gold%22%7D", null, "200"
+            };
         } else if (pick < 60) {
             return new String[] {"GET", "/snapshots/detail?limit=10&marker=" + snapshot, null, "200"};
         } else if (pick < 80) {
             return new String[] {"GET", "/snapshots/" + snapshot, null, "200"};
         } else if (pick < 88) {
-            return new String[] {"POST", "/snapshots/" + snapshot + "/metadata", "{\"metadata\":{\"touched\":\"" + pick + "\"}}", "200"};
+            return new String[] {
+                "POST", "/snapshots/" + snapshot + "/metadata", "{\"metadata\":{\"touched\":\"" + pick + "\"}}", "200"
+            };
         } else if (pick < 94) {
             return new String[] {"GET", "/volumes/" + volume, null, "200"};
         } else {
@@ -115,11 +137,16 @@ class SustainedLoadTest {
     }
 
     /** One snapshot at a time is created, awaited, deleted and awaited gone, for the whole run. */
-    private static void churnSnapshots(ApiClient api, String volume, long end, Map<String, AtomicLong> unexpected,
-                                       ConcurrentLinkedQueue<String> examples) {
+    private static void churnSnapshots(
+            ApiClient api,
+            String volume,
+            long end,
+            Map<String, AtomicLong> unexpected,
+            ConcurrentLinkedQueue<String> examples) {
         try {
             while (System.nanoTime() < end) {
-                ApiClient.Reply created = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"churn\"}}");
+                ApiClient.Reply created =
+                        api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"churn\"}}");
                 if (created.status() != 202) {
                     record(unexpected, examples, "POST /snapshots", created);
                     continue;
@@ -136,23 +163,37 @@ class SustainedLoadTest {
         }
     }
 
-    private static void expect(ApiClient api, String method, String path, String body, int status, Map<String, AtomicLong> unexpected,
-                               ConcurrentLinkedQueue<String> examples) {
+    private static void expect(
+            ApiClient api,
+            String method,
+            String path,
+            String body,
+            int status,
+            Map<String, AtomicLong> unexpected,
+            ConcurrentLinkedQueue<String> examples) {
         try {
             ApiClient.Reply reply = api.send(method, path, body);
             if (reply.status() != status) {
                 record(unexpected, examples, method + " " + path, reply);
             }
         } catch (Exception e) {
-            unexpected.computeIfAbsent(method + " " + e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+            unexpected
+                    .computeIfAbsent(method + " " + e.getClass().getSimpleName(), k -> new AtomicLong())
+                    .incrementAndGet();
             if (examples.size() < 5) {
                 examples.add(method + " " + path + ": " + e);
             }
         }
     }
 
-    private static void record(Map<String, AtomicLong> unexpected, ConcurrentLinkedQueue<String> examples, String request, ApiClient.Reply reply) {
-        unexpected.computeIfAbsent(request.split(" ")[0] + " " + reply.status(), k -> new AtomicLong()).incrementAndGet();
+    private static void record(
+            Map<String, AtomicLong> unexpected,
+            ConcurrentLinkedQueue<String> examples,
+            String request,
+            ApiClient.Reply reply) {
+        unexpected
+                .computeIfAbsent(request.split(" ")[0] + " " + reply.status(), k -> new AtomicLong())
+                .incrementAndGet();
         if (examples.size() < 5) {
             examples.add(request + " -> " + reply.status() + " " + reply.text());
         }
@@ -163,7 +204,9 @@ class SustainedLoadTest {
         List<Long> warm = samples.subList(samples.size() / 3, samples.size());
         long warmedUp = median(warm.subList(0, warm.size() / 3));
         long last = median(warm.subList(warm.size() * 2 / 3, warm.size()));
-        assertThat(last).as("RSS (KiB) at the end against after warm-up: %s", samples).isLessThanOrEqualTo(warmedUp * 6 / 5 + 32 * 1024);
+        assertThat(last)
+                .as("RSS (KiB) at the end against after warm-up: %s", samples)
+                .isLessThanOrEqualTo(warmedUp * 6 / 5 + 32 * 1024);
     }
 
     private static long median(List<Long> values) {

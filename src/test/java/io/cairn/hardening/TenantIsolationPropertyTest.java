@@ -35,10 +35,11 @@ import tools.jackson.databind.JsonNode;
  */
 @AddLifecycleHook(LongRun.SkipInPostgresqlExecution.class)
 class TenantIsolationPropertyTest {
-    private static final List<String> PROJECTS = List.of("a1a1a1a1a1a140a1a1a1a1a1a1a1a1a1", "b2b2b2b2b2b240b2b2b2b2b2b2b2b2b2",
-            "c3c3c3c3c3c340c3c3c3c3c3c3c3c3c3");
+    private static final List<String> PROJECTS = List.of(
+            "a1a1a1a1a1a140a1a1a1a1a1a1a1a1a1", "b2b2b2b2b2b240b2b2b2b2b2b2b2b2b2", "c3c3c3c3c3c340c3c3c3c3c3c3c3c3c3");
     /** Names and metadata shared by every project, so that filters match in all of them. */
     private static final List<String> NAMES = List.of("db", "web", "cache");
+
     private static final List<String> TIERS = List.of("gold", "silver");
 
     private static TestServer server;
@@ -66,9 +67,13 @@ class TenantIsolationPropertyTest {
             for (String volume : volumes) {
                 owner.await("/volumes/" + volume, "/volume/status", "available");
                 for (int s = random.nextInt(3); s > 0; s--) {
-                    String body = "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"" + NAMES.get(random.nextInt(NAMES.size()))
-                            + "\",\"metadata\":{\"tier\":\"" + TIERS.get(random.nextInt(TIERS.size())) + "\"}}}";
-                    String snapshot = owner.post("/snapshots", body).json().at("/snapshot/id").asString();
+                    String body = "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\""
+                            + NAMES.get(random.nextInt(NAMES.size())) + "\",\"metadata\":{\"tier\":\""
+                            + TIERS.get(random.nextInt(TIERS.size())) + "\"}}}";
+                    String snapshot = owner.post("/snapshots", body)
+                            .json()
+                            .at("/snapshot/id")
+                            .asString();
                     owner.await("/snapshots/" + snapshot, "/snapshot/status", "available");
                     snapshots.add(snapshot);
                 }
@@ -92,65 +97,100 @@ class TenantIsolationPropertyTest {
     @LongRun.Tries(5_000)
     void listsHoldAndCountOnlyTheCallersOwnResources(@ForAll("listRequests") ListRequest request) {
         Client caller = server.as("user", request.project(), request.role()).version(request.version());
-        String path = "/" + request.kind() + (request.detail() ? "/detail" : "") + "?" + String.join("&", request.params());
+        String path =
+                "/" + request.kind() + (request.detail() ? "/detail" : "") + "?" + String.join("&", request.params());
         Reply reply = caller.get(path);
         if (reply.status() != 200) { // a filter this microversion does not know, say: an error is no leak
             assertThat(reply.status()).as(path).isBetween(400, 499);
             return;
         }
-        Set<String> own = new HashSet<>((request.kind().equals("volumes") ? volumesByProject : snapshotsByProject).get(request.project()));
+        Set<String> own = new HashSet<>(
+                (request.kind().equals("volumes") ? volumesByProject : snapshotsByProject).get(request.project()));
         JsonNode items = reply.json().get(request.kind());
         for (JsonNode item : items) {
-            assertThat(own).as("%s as %s of %s", path, request.role(), request.project()).contains(item.get("id").asString());
+            assertThat(own)
+                    .as("%s as %s of %s", path, request.role(), request.project())
+                    .contains(item.get("id").asString());
         }
         JsonNode count = reply.json().get("count");
         if (count != null) {
             assertThat(count.asInt()).as("count of %s", path).isLessThanOrEqualTo(own.size());
-            List<String> unpaged = request.params().stream().filter(p -> !p.startsWith("limit=") && !p.startsWith("offset=")
-                    && !p.startsWith("marker=")).toList();
+            List<String> unpaged = request.params().stream()
+                    .filter(p -> !p.startsWith("limit=") && !p.startsWith("offset=") && !p.startsWith("marker="))
+                    .toList();
             Reply all = caller.get("/" + request.kind() + "?" + String.join("&", unpaged));
-            assertThat(count.asInt()).as("count of %s against its unpaged list", path).isEqualTo(all.json().get(request.kind()).size());
+            assertThat(count.asInt())
+                    .as("count of %s against its unpaged list", path)
+                    .isEqualTo(all.json().get(request.kind()).size());
         }
     }
 
     @Provide
     Arbitrary<ListRequest> listRequests() {
         Arbitrary<String> param = Arbitraries.oneOf(
-                Arbitraries.of("all_tenants=1", "all_tenants=true", "with_count=true", "with_count=1", "limit=1", "limit=2",
-                        "offset=1", "sort=name:asc", "sort_key=created_at", "sort_dir=desc", "status=available",
-                        "metadata=%7B%22tier%22%3A%22gold%22%7D", "metadata=%7B%27tier%27%3A%20%27silver%27%7D"),
+                Arbitraries.of(
+                        "all_tenants=1",
+                        "all_tenants=true",
+                        "with_count=true",
+                        "with_count=1",
+                        "limit=1",
+                        "limit=2",
+                        "offset=1",
+                        "sort=name:asc",
+                        "sort_key=created_at",
+                        "sort_dir=desc",
+                        "status=available",
+                        "metadata=%7B%22tier%22%3A%22gold%22%7D",
+                        "metadata=%7B%27tier%27%3A%20%27silver%27%7D"),
                 Arbitraries.of(NAMES).map(name -> "name=" + name),
                 Arbitraries.of(PROJECTS).map(project -> "project_id=" + project),
                 Arbitraries.of(PROJECTS).map(project -> "tenant_id=" + project));
-        return Combinators.combine(Arbitraries.of(PROJECTS), Arbitraries.of("member", "reader"), Arbitraries.of("volumes", "snapshots"),
-                        Arbitraries.of(true, false), Arbitraries.of("3.0", "3.31", "3.45", "3.59", "3.66"), param.list().ofMaxSize(4))
+        return Combinators.combine(
+                        Arbitraries.of(PROJECTS),
+                        Arbitraries.of("member", "reader"),
+                        Arbitraries.of("volumes", "snapshots"),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of("3.0", "3.31", "3.45", "3.59", "3.66"),
+                        param.list().ofMaxSize(4))
                 .as(ListRequest::new);
     }
 
-    record ForeignRequest(String project, String role, String victim, String method, String pathTemplate, String body, String version) {}
+    record ForeignRequest(
+            String project,
+            String role,
+            String victim,
+            String method,
+            String pathTemplate,
+            String body,
+            String version) {}
 
     @Property(tries = 300, shrinking = ShrinkingMode.OFF)
     @AddLifecycleHook(LongRun.TriesHook.class)
     @LongRun.Tries(5_000)
-    void foreignIdsAndMarkersAreAnsweredAsIdsThatDoNotExist(@ForAll("foreignRequests") ForeignRequest request) throws Exception {
+    void foreignIdsAndMarkersAreAnsweredAsIdsThatDoNotExist(@ForAll("foreignRequests") ForeignRequest request)
+            throws Exception {
         Client caller = server.as("user", request.project(), request.role()).version(request.version());
         String absent = UUID.randomUUID().toString();
         String before = database.digest();
 
         Reply foreign = send(caller, request, request.victim());
         Reply missing = send(caller, request, absent);
-        String described = request.method() + " " + request.pathTemplate() + " as " + request.role() + " of " + request.project()
-                + " -> " + foreign.status() + " " + foreign.text();
+        String described = request.method() + " " + request.pathTemplate() + " as " + request.role() + " of "
+                + request.project() + " -> " + foreign.status() + " " + foreign.text();
 
         assertThat(database.digest()).as("rows after %s", described).isEqualTo(before);
         assertThat(foreign.status()).as(described).isEqualTo(missing.status());
         // A reader's write may be refused by policy before any lookup (403 for foreign and missing alike); else 404.
-        boolean policyMayRefuseFirst = request.role().equals("reader") && !request.method().equals("GET");
-        boolean loose = request.pathTemplate().contains("marker=") || request.pathTemplate().endsWith(LOOSE);
+        boolean policyMayRefuseFirst =
+                request.role().equals("reader") && !request.method().equals("GET");
+        boolean loose = request.pathTemplate().contains("marker=")
+                || request.pathTemplate().endsWith(LOOSE);
         if (!loose && !policyMayRefuseFirst) {
             assertThat(foreign.status()).as(described).isEqualTo(404);
         }
-        assertThat(foreign.text().replace(request.victim(), "ID")).as(described).isEqualTo(missing.text().replace(absent, "ID"));
+        assertThat(foreign.text().replace(request.victim(), "ID"))
+                .as(described)
+                .isEqualTo(missing.text().replace(absent, "ID"));
     }
 
     private static Reply send(Client caller, ForeignRequest request, String id) {
@@ -162,10 +202,13 @@ class TenantIsolationPropertyTest {
     @Provide
     Arbitrary<ForeignRequest> foreignRequests() {
         Arbitrary<String[]> operation = Arbitraries.of(
-                op("GET", "/volumes/{id}", null), op("PUT", "/volumes/{id}", "{\"volume\":{\"name\":\"taken\"}}"),
-                op("DELETE", "/volumes/{id}", null), op("GET", "/volumes/{id}/metadata", null),
+                op("GET", "/volumes/{id}", null),
+                op("PUT", "/volumes/{id}", "{\"volume\":{\"name\":\"taken\"}}"),
+                op("DELETE", "/volumes/{id}", null),
+                op("GET", "/volumes/{id}/metadata", null),
                 op("POST", "/volumes/{id}/metadata", "{\"metadata\":{\"k\":\"v\"}}"),
-                op("PUT", "/volumes/{id}/metadata", "{\"metadata\":{}}"), op("GET", "/volumes/{id}/metadata/tier", null),
+                op("PUT", "/volumes/{id}/metadata", "{\"metadata\":{}}"),
+                op("GET", "/volumes/{id}/metadata/tier", null),
                 op("PUT", "/volumes/{id}/metadata/tier", "{\"meta\":{\"tier\":\"bronze\"}}"),
                 op("DELETE", "/volumes/{id}/metadata/tier", null),
                 op("POST", "/volumes/{id}/action", "{\"os-extend\":{\"new_size\":2}}"),
@@ -173,13 +216,19 @@ class TenantIsolationPropertyTest {
                 op("POST", "/volumes/{id}/action", "{\"os-force_delete\":{}}"),
                 op("POST", "/volumes/{id}/action", "{\"os-set_bootable\":{\"bootable\":true}}"),
                 op("POST", "/volumes/{id}/action", "{\"os-update_readonly_flag\":{\"readonly\":true}}"),
-                op("POST", "/volumes/{id}/action", "{\"revert\":{\"snapshot_id\":\"00000000-0000-4000-8000-000000000000\"}}"),
+                op(
+                        "POST",
+                        "/volumes/{id}/action",
+                        "{\"revert\":{\"snapshot_id\":\"00000000-0000-4000-8000-000000000000\"}}"),
                 op("POST", "/snapshots", "{\"snapshot\":{\"volume_id\":\"{id}\",\"force\":true}}"),
                 op("POST", "/volumes", "{\"volume\":{\"size\":1,\"source_volid\":\"{id}\"}}"),
-                op("GET", "/volumes?marker={id}", null), op("GET", "/volumes/detail?marker={id}&with_count=true", null));
+                op("GET", "/volumes?marker={id}", null),
+                op("GET", "/volumes/detail?marker={id}&with_count=true", null));
         Arbitrary<String[]> snapshotOperation = Arbitraries.of(
-                op("GET", "/snapshots/{id}", null), op("PUT", "/snapshots/{id}", "{\"snapshot\":{\"name\":\"taken\"}}"),
-                op("DELETE", "/snapshots/{id}", null), op("GET", "/snapshots/{id}/metadata", null),
+                op("GET", "/snapshots/{id}", null),
+                op("PUT", "/snapshots/{id}", "{\"snapshot\":{\"name\":\"taken\"}}"),
+                op("DELETE", "/snapshots/{id}", null),
+                op("GET", "/snapshots/{id}/metadata", null),
                 op("POST", "/snapshots/{id}/metadata", "{\"metadata\":{\"k\":\"v\"}}"),
                 op("PUT", "/snapshots/{id}/metadata/tier", "{\"meta\":{\"tier\":\"bronze\"}}"),
                 op("DELETE", "/snapshots/{id}/metadata/tier", null),
@@ -191,18 +240,21 @@ class TenantIsolationPropertyTest {
                 op("PUT", "//v2/{project}/cloudsnapshots/{id}", "{\"snapshot\":{\"name\":\"taken\"}}"),
                 op("DELETE", "//v2/{project}/cloudsnapshots/{id}", null),
                 loose("POST", "//v2/{project}/cloudsnapshots/{id}/rollback", "{\"rollback\":{}}"),
-                op("GET", "/snapshots?marker={id}", null), op("GET", "/snapshots/detail?marker={id}&with_count=true", null));
+                op("GET", "/snapshots?marker={id}", null),
+                op("GET", "/snapshots/detail?marker={id}&with_count=true", null));
         Arbitrary<String> role = Arbitraries.of("member", "reader");
         Arbitrary<String> version = Arbitraries.of("3.0", "3.40", "3.59", "3.66");
         return Arbitraries.of(PROJECTS).flatMap(project -> {
             List<String> foreignVolumes = others(volumesByProject, project);
             List<String> foreignSnapshots = others(snapshotsByProject, project);
-            Arbitrary<ForeignRequest> onVolumes = Combinators.combine(role, Arbitraries.of(foreignVolumes), operation, version)
+            Arbitrary<ForeignRequest> onVolumes = Combinators.combine(
+                            role, Arbitraries.of(foreignVolumes), operation, version)
                     .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
             if (foreignSnapshots.isEmpty()) {
                 return onVolumes;
             }
-            Arbitrary<ForeignRequest> onSnapshots = Combinators.combine(role, Arbitraries.of(foreignSnapshots), snapshotOperation, version)
+            Arbitrary<ForeignRequest> onSnapshots = Combinators.combine(
+                            role, Arbitraries.of(foreignSnapshots), snapshotOperation, version)
                     .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
             return Arbitraries.oneOf(onVolumes, onSnapshots);
         });

@@ -54,16 +54,19 @@ import tools.jackson.databind.node.StringNode;
  * for EVS's fault bodies.
  */
 class GoldenSampleTest {
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final JsonMapper COMPACT = JsonMapper.builder().build();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Path SAMPLES = Path.of("src/test/resources/samples");
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final Map<String, Pattern> PLACEHOLDERS = Map.of(
             "<uuid>", Pattern.compile(UUID),
             "<timestamp>", Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}"),
             "<request-id>", Pattern.compile("req-" + UUID));
-    private static final List<String> REQUIRED_HEADERS = List.of("x-openstack-request-id", "OpenStack-API-Version", "Vary");
+    private static final List<String> REQUIRED_HEADERS =
+            List.of("x-openstack-request-id", "OpenStack-API-Version", "Vary");
 
     private record Replay(String baseUrl, HttpResponse<String> response) {}
 
@@ -72,7 +75,10 @@ class GoldenSampleTest {
 
     static List<String> samples() throws IOException {
         try (Stream<Path> files = Files.list(SAMPLES)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -99,26 +105,35 @@ class GoldenSampleTest {
         Replay replay = REPLAYS.get(file).get();
         HttpResponse<String> reply = replay.response();
         JsonNode expected = read(file, replay.baseUrl()).get("response");
-        assertThat(expected.path("headers").propertyNames()).as("%s states the headers every response has", file)
+        assertThat(expected.path("headers").propertyNames())
+                .as("%s states the headers every response has", file)
                 .containsAll(REQUIRED_HEADERS);
 
-        assertThat(reply.statusCode()).as("%s status; body %s", file, reply.body()).isEqualTo(expected.get("status").intValue());
+        assertThat(reply.statusCode())
+                .as("%s status; body %s", file, reply.body())
+                .isEqualTo(expected.get("status").intValue());
         for (Map.Entry<String, JsonNode> header : expected.get("headers").properties()) {
             String actual = reply.headers().firstValue(header.getKey()).orElse(null);
             if (header.getValue().isNull()) {
-                assertThat(actual).as("%s header %s is absent", file, header.getKey()).isNull();
+                assertThat(actual)
+                        .as("%s header %s is absent", file, header.getKey())
+                        .isNull();
             } else {
-                assertThat(mask(actual, header.getValue().asString())).as("%s header %s", file, header.getKey())
+                assertThat(mask(actual, header.getValue().asString()))
+                        .as("%s header %s", file, header.getKey())
                         .isEqualTo(header.getValue().asString());
             }
         }
         if (expected.has("body_text")) {
-            assertThat(reply.body()).as("%s body", file).isEqualTo(expected.get("body_text").asString());
+            assertThat(reply.body())
+                    .as("%s body", file)
+                    .isEqualTo(expected.get("body_text").asString());
         } else if (expected.path("body").isNull() || expected.path("body").isMissingNode()) {
             assertThat(reply.body()).as("%s body is empty", file).isEmpty();
         } else {
             // Compared as indented text, so that key order counts and a failure shows a readable diff.
-            assertThat(JSON.writeValueAsString(mask(JSON.readTree(reply.body()), expected.get("body")))).as("%s body", file)
+            assertThat(JSON.writeValueAsString(mask(JSON.readTree(reply.body()), expected.get("body"))))
+                    .as("%s body", file)
                     .isEqualTo(JSON.writeValueAsString(expected.get("body")));
         }
     }
@@ -129,25 +144,31 @@ class GoldenSampleTest {
 
     private static Replay replay(String file) throws Exception {
         Path dataDir = Files.createTempDirectory("cairn-sample-");
-        Map<String, String> settings = new HashMap<>(Map.of("quota-snapshots", "-1", "quota-volumes", "-1",
-                "quota-gigabytes", "-1", "nbd-port", "0"));
-        read(file, "").path("settings").properties().forEach(e -> settings.put(e.getKey(), e.getValue().asString()));
+        Map<String, String> settings = new HashMap<>(
+                Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1", "nbd-port", "0"));
+        read(file, "")
+                .path("settings")
+                .properties()
+                .forEach(e -> settings.put(e.getKey(), e.getValue().asString()));
         try (TestServer server = TestServer.start(dataDir, settings)) {
             SampleData.seed(dataDir);
-            return new Replay(server.baseUrl(), send(server, read(file, server.baseUrl()).get("request")));
+            return new Replay(
+                    server.baseUrl(), send(server, read(file, server.baseUrl()).get("request")));
         } finally {
             deleteTree(dataDir);
         }
     }
 
-    private static HttpResponse<String> send(TestServer server, JsonNode request) throws IOException, InterruptedException {
+    private static HttpResponse<String> send(TestServer server, JsonNode request)
+            throws IOException, InterruptedException {
         JsonNode headers = request.path("headers");
         String url;
         if (request.has("url")) {
             url = server.baseUrl() + request.get("url").asString();
         } else {
             String[] token = headers.path("X-Auth-Token").asString("").split(":");
-            url = server.baseUrl() + "/v3/" + (token.length > 1 ? token[1] : token[0]) + request.get("path").asString();
+            url = server.baseUrl() + "/v3/" + (token.length > 1 ? token[1] : token[0])
+                    + request.get("path").asString();
         }
         String body = null;
         if (request.has("body_text")) {
@@ -155,10 +176,13 @@ class GoldenSampleTest {
         } else if (request.has("body") && !request.get("body").isNull()) {
             body = COMPACT.writeValueAsString(request.get("body"));
         }
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).method(
-                request.get("method").asString(),
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        headers.properties().forEach(h -> builder.header(h.getKey(), h.getValue().asString()));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        request.get("method").asString(),
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.properties()
+                .forEach(h -> builder.header(h.getKey(), h.getValue().asString()));
         if (body != null && !headers.has("Content-Type")) {
             builder.header("Content-Type", "application/json");
         }
@@ -172,8 +196,10 @@ class GoldenSampleTest {
         }
         if (actual.isObject() && expected.isObject()) {
             ObjectNode masked = JSON.createObjectNode();
-            actual.properties().forEach(e -> masked.set(e.getKey(),
-                    expected.has(e.getKey()) ? mask(e.getValue(), expected.get(e.getKey())) : e.getValue()));
+            actual.properties()
+                    .forEach(e -> masked.set(
+                            e.getKey(),
+                            expected.has(e.getKey()) ? mask(e.getValue(), expected.get(e.getKey())) : e.getValue()));
             return masked;
         }
         if (actual.isArray() && expected.isArray()) {
@@ -202,7 +228,8 @@ class GoldenSampleTest {
             regex.append(Pattern.quote(expected.substring(from, at))).append(UUID);
             from = at + "<uuid>".length();
         }
-        return Pattern.compile(regex.append(Pattern.quote(expected.substring(from))).toString());
+        return Pattern.compile(
+                regex.append(Pattern.quote(expected.substring(from))).toString());
     }
 
     private static void deleteTree(Path root) {

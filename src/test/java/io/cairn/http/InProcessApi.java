@@ -44,10 +44,17 @@ public final class InProcessApi {
         return request(caller, version, Map.of(), pathAndQuery);
     }
 
-    private static ApiRequest request(Caller caller, ApiVersion version, Map<String, String> params, String pathAndQuery) {
+    private static ApiRequest request(
+            Caller caller, ApiVersion version, Map<String, String> params, String pathAndQuery) {
         int query = pathAndQuery.indexOf('?');
-        return new ApiRequest(caller, version, Optional.of(caller.projectId()), params,
-                QueryString.parse(query < 0 ? null : pathAndQuery.substring(query + 1)), name -> null, new byte[0],
+        return new ApiRequest(
+                caller,
+                version,
+                Optional.of(caller.projectId()),
+                params,
+                QueryString.parse(query < 0 ? null : pathAndQuery.substring(query + 1)),
+                name -> null,
+                new byte[0],
                 APPLICATION_URL);
     }
 }

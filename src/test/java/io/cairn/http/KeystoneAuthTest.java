@@ -34,6 +34,7 @@ class KeystoneAuthTest {
     class OverHttp {
         @TempDir
         Path dataDir;
+
         TinyKeystone keystone;
         TestServer server;
 
@@ -64,14 +65,17 @@ class KeystoneAuthTest {
             TestServer.Reply created = alice.post("/volumes", "{\"volume\": {\"size\": 1, \"name\": \"v1\"}}");
 
             assertThat(created.status()).isEqualTo(202);
-            JsonNode volume = alice.await("/volumes/" + created.json().at("/volume/id").asString(), "/volume/status", "available");
+            JsonNode volume = alice.await(
+                    "/volumes/" + created.json().at("/volume/id").asString(), "/volume/status", "available");
             assertThat(volume.at("/volume/user_id").asString()).isEqualTo("alice");
-            assertThat(alice.get("/volumes/detail").json().at("/volumes/0/name").asString()).isEqualTo("v1");
+            assertThat(alice.get("/volumes/detail").json().at("/volumes/0/name").asString())
+                    .isEqualTo("v1");
         }
 
         @Test
         void keystoneRolesDecideWhatTheCallerMayDo() {
-            TestServer.Client reader = withToken(keystone.issue("rita", PROJECT, Instant.now().plusSeconds(3600), "reader"));
+            TestServer.Client reader =
+                    withToken(keystone.issue("rita", PROJECT, Instant.now().plusSeconds(3600), "reader"));
 
             assertThat(reader.get("/snapshots/detail").status()).isEqualTo(200);
             TestServer.Reply refused = reader.post("/volumes", "{\"volume\": {\"size\": 1}}");
@@ -81,11 +85,15 @@ class KeystoneAuthTest {
 
         @Test
         void roleNamesAreMatchedWithoutRegardToCase() {
-            TestServer.Client admin = withToken(keystone.issue("root", PROJECT, Instant.now().plusSeconds(3600), "Admin"));
+            TestServer.Client admin =
+                    withToken(keystone.issue("root", PROJECT, Instant.now().plusSeconds(3600), "Admin"));
 
             assertThat(admin.get("/snapshots/detail?all_tenants=1").status()).isEqualTo(200);
-            assertThat(admin.put("//v3/" + PROJECT + "/os-quota-sets/" + OTHER_PROJECT,
-                    "{\"quota_set\": {\"snapshots\": 5}}").status()).isEqualTo(200);
+            assertThat(admin.put(
+                                    "//v3/" + PROJECT + "/os-quota-sets/" + OTHER_PROJECT,
+                                    "{\"quota_set\": {\"snapshots\": 5}}")
+                            .status())
+                    .isEqualTo(200);
         }
 
         @Test
@@ -124,7 +132,8 @@ class KeystoneAuthTest {
 
         @Test
         void aTokenOfAnotherProjectCannotUseThisProjectsUrl() {
-            String elsewhere = keystone.issue("alice", OTHER_PROJECT, Instant.now().plusSeconds(3600), "member");
+            String elsewhere =
+                    keystone.issue("alice", OTHER_PROJECT, Instant.now().plusSeconds(3600), "member");
 
             TestServer.Reply reply = withToken(elsewhere).get("/snapshots");
 
@@ -169,7 +178,8 @@ class KeystoneAuthTest {
 
         private void assertUnauthorized(TestServer.Reply reply) {
             assertThat(reply.status()).isEqualTo(401);
-            assertThat(reply.header("WWW-Authenticate")).isEqualTo("Keystone uri=\"" + keystone.url().replace("/v3", "") + "\"");
+            assertThat(reply.header("WWW-Authenticate"))
+                    .isEqualTo("Keystone uri=\"" + keystone.url().replace("/v3", "") + "\"");
             JsonNode error = reply.json().get("error");
             assertThat(error.get("code").asInt()).isEqualTo(401);
             assertThat(error.get("title").asString()).isEqualTo("Unauthorized");
@@ -210,13 +220,24 @@ class KeystoneAuthTest {
         }
 
         private KeystoneAuth auth(int cacheSize) {
-            KeystoneClient client = new KeystoneClient(URI.create(keystone.url()), new KeystoneClient.ServiceCredential(
-                    TinyKeystone.SERVICE_USER, TinyKeystone.SERVICE_PASSWORD, TinyKeystone.SERVICE_PROJECT, "Default"), clock);
+            KeystoneClient client = new KeystoneClient(
+                    URI.create(keystone.url()),
+                    new KeystoneClient.ServiceCredential(
+                            TinyKeystone.SERVICE_USER,
+                            TinyKeystone.SERVICE_PASSWORD,
+                            TinyKeystone.SERVICE_PROJECT,
+                            "Default"),
+                    clock);
             return new KeystoneAuth(client, clock, cacheSize, Duration.ofSeconds(10));
         }
 
         private static AuthRequest token(String token) {
-            return new AuthRequest("GET", "http://127.0.0.1:8776", "/v3/", null, name -> name.equals("X-Auth-Token") ? token : null,
+            return new AuthRequest(
+                    "GET",
+                    "http://127.0.0.1:8776",
+                    "/v3/",
+                    null,
+                    name -> name.equals("X-Auth-Token") ? token : null,
                     new byte[0]);
         }
 
@@ -280,8 +301,9 @@ class KeystoneAuthTest {
             String token = keystone.issue("alice", PROJECT, Instant.now().plusSeconds(3600), "member");
             keystone.answerValidationsWith(503);
 
-            assertThatThrownBy(() -> auth.authenticate(token(token))).isInstanceOfSatisfying(CairnException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+            assertThatThrownBy(() -> auth.authenticate(token(token)))
+                    .isInstanceOfSatisfying(
+                            CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
 
             keystone.answerValidationsWith(0);
             assertThat(auth.authenticate(token(token)).userId()).isEqualTo("alice");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KeystoneLiveTest {
     @TempDir
     Path dataDir;
+
     RealKeystone keystone;
     TestServer server;
 
@@ -40,7 +41,8 @@ class KeystoneLiveTest {
         TestServer.Reply created = demo.post("/volumes", "{\"volume\": {\"size\": 1, \"name\": \"live\"}}");
 
         assertThat(created.status()).isEqualTo(202);
-        assertThat(demo.get("/volumes/detail").json().at("/volumes/0/name").asString()).isEqualTo("live");
+        assertThat(demo.get("/volumes/detail").json().at("/volumes/0/name").asString())
+                .isEqualTo("live");
     }
 
     @Test
@@ -48,7 +50,8 @@ class KeystoneLiveTest {
         TestServer.Client admin = as(keystone.login("admin"));
 
         assertThat(admin.get("/snapshots/detail?all_tenants=1").status()).isEqualTo(200);
-        TestServer.Reply quota = admin.put("/os-quota-sets/" + keystone.login("demo").projectId(), "{\"quota_set\": {\"snapshots\": 20}}");
+        TestServer.Reply quota = admin.put(
+                "/os-quota-sets/" + keystone.login("demo").projectId(), "{\"quota_set\": {\"snapshots\": 20}}");
         assertThat(quota.status()).isEqualTo(200);
     }
 
@@ -56,7 +59,8 @@ class KeystoneLiveTest {
     void aMemberIsNotAnAdmin() {
         RealKeystone.IssuedToken demo = keystone.login("demo");
 
-        TestServer.Reply reply = as(demo).put("/os-quota-sets/" + demo.projectId(), "{\"quota_set\": {\"snapshots\": 20}}");
+        TestServer.Reply reply =
+                as(demo).put("/os-quota-sets/" + demo.projectId(), "{\"quota_set\": {\"snapshots\": 20}}");
 
         assertThat(reply.status()).isEqualTo(403);
     }
@@ -67,12 +71,14 @@ class KeystoneLiveTest {
         RealKeystone.IssuedToken revoked = keystone.login("demo");
         keystone.revoke(revoked.value());
 
-        TestServer.Reply madeUp = new TestServer.Client(server, demo.projectId(), "gAAAAABnot-a-fernet-token", null).get("/snapshots");
+        TestServer.Reply madeUp =
+                new TestServer.Client(server, demo.projectId(), "gAAAAABnot-a-fernet-token", null).get("/snapshots");
         TestServer.Reply afterRevocation = as(revoked).get("/snapshots");
 
         for (TestServer.Reply reply : new TestServer.Reply[] {madeUp, afterRevocation}) {
             assertThat(reply.status()).isEqualTo(401);
-            assertThat(reply.json().at("/error/message").asString()).isEqualTo("The request you have made requires authentication.");
+            assertThat(reply.json().at("/error/message").asString())
+                    .isEqualTo("The request you have made requires authentication.");
             assertThat(reply.header("WWW-Authenticate")).startsWith("Keystone uri=");
         }
     }

@@ -17,13 +17,22 @@ import tools.jackson.databind.JsonNode;
 
 /** GET /limits: no rate limits, the five absolute limits of the project's quotas and, for readers, their usage. */
 class LimitsTest {
-    private static final List<String> LIMIT_KEYS = List.of("maxTotalVolumes", "maxTotalSnapshots", "maxTotalVolumeGigabytes",
-            "maxTotalBackups", "maxTotalBackupGigabytes");
-    private static final List<String> USED_KEYS = List.of("totalVolumesUsed", "totalGigabytesUsed", "totalSnapshotsUsed",
-            "totalBackupsUsed", "totalBackupGigabytesUsed");
+    private static final List<String> LIMIT_KEYS = List.of(
+            "maxTotalVolumes",
+            "maxTotalSnapshots",
+            "maxTotalVolumeGigabytes",
+            "maxTotalBackups",
+            "maxTotalBackupGigabytes");
+    private static final List<String> USED_KEYS = List.of(
+            "totalVolumesUsed",
+            "totalGigabytesUsed",
+            "totalSnapshotsUsed",
+            "totalBackupsUsed",
+            "totalBackupGigabytesUsed");
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -50,7 +59,8 @@ class LimitsTest {
 
     @Test
     void aNewProjectHasCindersDefaultLimitsAndNoUsage() {
-        TestServer.Reply reply = server.as("u", "4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a", "reader").get("/limits");
+        TestServer.Reply reply =
+                server.as("u", "4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a", "reader").get("/limits");
         assertThat(reply.status()).isEqualTo(200);
         JsonNode limits = reply.json().get("limits");
         assertThat(keys(reply.json())).containsExactly("limits");
@@ -96,15 +106,32 @@ class LimitsTest {
         String project = "4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d";
         setQuota(server, project, "\"volumes\": 3");
         TestServer.Client admin = server.as("admin", "4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e");
-        assertThat(absolute(admin.version("3.39")).get("maxTotalVolumes").asLong()).isEqualTo(10);
-        assertThat(admin.version("3.39").get("/limits?project_id=" + project).json().at("/limits/absolute/maxTotalVolumes").asLong())
+        assertThat(absolute(admin.version("3.39")).get("maxTotalVolumes").asLong())
+                .isEqualTo(10);
+        assertThat(admin.version("3.39")
+                        .get("/limits?project_id=" + project)
+                        .json()
+                        .at("/limits/absolute/maxTotalVolumes")
+                        .asLong())
                 .isEqualTo(3);
-        assertThat(admin.version("3.39").get("/limits?tenant_id=" + project).json().at("/limits/absolute/maxTotalVolumes").asLong())
+        assertThat(admin.version("3.39")
+                        .get("/limits?tenant_id=" + project)
+                        .json()
+                        .at("/limits/absolute/maxTotalVolumes")
+                        .asLong())
                 .isEqualTo(3);
-        assertThat(admin.version("3.38").get("/limits?project_id=" + project).json().at("/limits/absolute/maxTotalVolumes").asLong())
+        assertThat(admin.version("3.38")
+                        .get("/limits?project_id=" + project)
+                        .json()
+                        .at("/limits/absolute/maxTotalVolumes")
+                        .asLong())
                 .isEqualTo(10);
         TestServer.Client member = server.as("u", "4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e", "member");
-        assertThat(member.version("3.39").get("/limits?project_id=" + project).json().at("/limits/absolute/maxTotalVolumes").asLong())
+        assertThat(member.version("3.39")
+                        .get("/limits?project_id=" + project)
+                        .json()
+                        .at("/limits/absolute/maxTotalVolumes")
+                        .asLong())
                 .isEqualTo(10);
     }
 }

@@ -26,6 +26,7 @@ class NoAuthTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -47,7 +48,9 @@ class NoAuthTest {
         assertThat(reply.header("X-Auth-Token")).isEqualTo(token);
         assertThat(reply.header("X-Server-Management-Url")).isEqualTo(url);
         assertThat(reply.text()).isEmpty();
-        assertThat(reply.header("OpenStack-API-Version")).as("answered in front of the versioned API").isNull();
+        assertThat(reply.header("OpenStack-API-Version"))
+                .as("answered in front of the versioned API")
+                .isNull();
     }
 
     @ParameterizedTest
@@ -58,16 +61,29 @@ class NoAuthTest {
 
     @Test
     void anyPathWithoutATokenGetsTheUrlItAskedForWithoutTrailingSlashes() {
-        assertTokenAnswer(tokenless("/v3/" + PROJECT + "/snapshots/detail?limit=1"), "admin:admin",
+        assertTokenAnswer(
+                tokenless("/v3/" + PROJECT + "/snapshots/detail?limit=1"),
+                "admin:admin",
                 server.baseUrl() + "/v3/" + PROJECT + "/snapshots/detail?limit=1");
-        assertTokenAnswer(tokenless("/v3/" + PROJECT + "/volumes//"), "admin:admin", server.baseUrl() + "/v3/" + PROJECT + "/volumes");
+        assertTokenAnswer(
+                tokenless("/v3/" + PROJECT + "/volumes//"),
+                "admin:admin",
+                server.baseUrl() + "/v3/" + PROJECT + "/volumes");
     }
 
     @Test
     void theTokenNamesTheUserAndProjectTheClientSent() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/"))
-                .header("X-Auth-User", "alice").header("X-Auth-Project-Id", PROJECT).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertTokenAnswer(new Reply(response.statusCode(), response.headers().map(), response.body()), "alice:" + PROJECT,
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/"))
+                                .header("X-Auth-User", "alice")
+                                .header("X-Auth-Project-Id", PROJECT)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertTokenAnswer(
+                new Reply(response.statusCode(), response.headers().map(), response.body()),
+                "alice:" + PROJECT,
                 server.baseUrl() + "/v3");
     }
 

@@ -40,6 +40,7 @@ class Openstack4jKeystoneTest {
 
     @TempDir
     Path dataDir;
+
     TestServer server;
     OSClient.OSClientV3 client;
 
@@ -89,14 +90,19 @@ class Openstack4jKeystoneTest {
 
     @Test
     void snapshotLifecycle() {
-        Volume volume = client.blockStorage().volumes().create(Builders.volume().name("o4j-volume").size(1).build());
+        Volume volume = client.blockStorage()
+                .volumes()
+                .create(Builders.volume().name("o4j-volume").size(1).build());
         awaitTrue(() -> client.blockStorage().volumes().get(volume.getId()).getStatus() == Volume.Status.AVAILABLE);
         BlockVolumeSnapshotService snapshots = client.blockStorage().snapshots();
 
         // No description here: openstack4j sends it as display_description, which Cinder's create schema refuses
         // (update accepts it, and sets it below).
-        VolumeSnapshot first = snapshots.create(Builders.volumeSnapshot().volume(volume.getId()).name("o4j-snap")
-                .metadata(Map.of("purpose", "lifecycle")).build());
+        VolumeSnapshot first = snapshots.create(Builders.volumeSnapshot()
+                .volume(volume.getId())
+                .name("o4j-snap")
+                .metadata(Map.of("purpose", "lifecycle"))
+                .build());
         awaitTrue(() -> snapshots.get(first.getId()).getStatus() == Volume.Status.AVAILABLE);
 
         List<? extends VolumeSnapshot> filtered = snapshots.list(Map.of("name", "o4j-snap", "status", "available"));
@@ -108,13 +114,19 @@ class Openstack4jKeystoneTest {
         assertThat(shown.getSize()).isEqualTo(1);
         assertThat(shown.getMetaData()).containsEntry("purpose", "lifecycle");
 
-        assertThat(snapshots.update(first.getId(), "o4j-renamed", "second").isSuccess()).isTrue();
+        assertThat(snapshots.update(first.getId(), "o4j-renamed", "second").isSuccess())
+                .isTrue();
         assertThat(snapshots.get(first.getId()).getName()).isEqualTo("o4j-renamed");
         assertThat(snapshots.get(first.getId()).getDescription()).isEqualTo("second");
 
         Set<String> created = new LinkedHashSet<>(List.of(first.getId()));
         for (int i = 1; i < SNAPSHOTS_TO_PAGE; i++) {
-            created.add(snapshots.create(Builders.volumeSnapshot().volume(volume.getId()).name("page-" + i).build()).getId());
+            created.add(snapshots
+                    .create(Builders.volumeSnapshot()
+                            .volume(volume.getId())
+                            .name("page-" + i)
+                            .build())
+                    .getId());
         }
         assertThat(pageThrough(snapshots)).containsExactlyInAnyOrderElementsOf(created);
 
@@ -124,7 +136,8 @@ class Openstack4jKeystoneTest {
         }
         awaitTrue(() -> snapshots.list().isEmpty());
         assertThat(snapshots.get(first.getId())).isNull();
-        assertThat(client.blockStorage().volumes().delete(volume.getId()).isSuccess()).isTrue();
+        assertThat(client.blockStorage().volumes().delete(volume.getId()).isSuccess())
+                .isTrue();
     }
 
     /** Every snapshot id, fetched {@value #PAGE_SIZE} at a time with markers, as a paging client does. */

@@ -19,11 +19,13 @@ class QuotaDefaultsConfigTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dataDir, Map.of("quota-snapshots", "1", "quota-per-volume-gigabytes", "4", "quota-groups", "3"));
+        server = TestServer.start(
+                dataDir, Map.of("quota-snapshots", "1", "quota-per-volume-gigabytes", "4", "quota-groups", "3"));
     }
 
     @AfterAll
@@ -34,20 +36,27 @@ class QuotaDefaultsConfigTest {
     @Test
     void configuredDefaultsAreShownAndEnforced() {
         TestServer.Client client = server.as("admin", PROJECT);
-        JsonNode defaults = client.get("/os-quota-sets/" + PROJECT + "/defaults").json().get("quota_set");
+        JsonNode defaults =
+                client.get("/os-quota-sets/" + PROJECT + "/defaults").json().get("quota_set");
         assertThat(defaults.get("snapshots").asLong()).isEqualTo(1);
         assertThat(defaults.get("per_volume_gigabytes").asLong()).isEqualTo(4);
         assertThat(defaults.get("groups").asLong()).isEqualTo(3);
         assertThat(defaults.get("volumes").asLong()).isEqualTo(10);
-        assertThat(client.get("/os-quota-sets/" + PROJECT).json().at("/quota_set/snapshots").asLong()).isEqualTo(1);
+        assertThat(client.get("/os-quota-sets/" + PROJECT)
+                        .json()
+                        .at("/quota_set/snapshots")
+                        .asLong())
+                .isEqualTo(1);
 
         TestServer.Reply tooLarge = client.post("/volumes", "{\"volume\":{\"size\":5}}");
         assertThat(tooLarge.status()).isEqualTo(413);
-        assertThat(tooLarge.message()).isEqualTo("VolumeSizeExceedsLimit: Requested volume size 5G is larger than maximum allowed limit 4G.");
+        assertThat(tooLarge.message())
+                .isEqualTo("VolumeSizeExceedsLimit: Requested volume size 5G is larger than maximum allowed limit 4G.");
         String volume = availableVolume(client, 4);
         availableSnapshot(client, volume);
         TestServer.Reply second = client.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}");
         assertThat(second.status()).isEqualTo(413);
-        assertThat(second.message()).isEqualTo("SnapshotLimitExceeded: Maximum number of snapshots allowed (1) exceeded");
+        assertThat(second.message())
+                .isEqualTo("SnapshotLimitExceeded: Maximum number of snapshots allowed (1) exceeded");
     }
 }

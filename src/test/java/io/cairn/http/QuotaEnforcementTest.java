@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 class QuotaEnforcementTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -51,7 +52,8 @@ class QuotaEnforcementTest {
         availableVolume(server.as("admin", project), 1);
         setQuota(server, project, "\"volumes\": 1");
         TestServer.Reply reply = createVolume(project, 1);
-        assertOverLimit(reply, "VolumeLimitExceeded: Maximum number of volumes allowed (1) exceeded for quota 'volumes'.");
+        assertOverLimit(
+                reply, "VolumeLimitExceeded: Maximum number of volumes allowed (1) exceeded for quota 'volumes'.");
         assertThat(reply.message()).contains("exceed");
         assertThat(inUse(server, project, "volumes")).isEqualTo(1);
     }
@@ -61,8 +63,10 @@ class QuotaEnforcementTest {
         String project = "1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b";
         availableVolume(server.as("admin", project), 1);
         setQuota(server, project, "\"gigabytes\": 2, \"volumes\": -1");
-        assertOverLimit(createVolume(project, 2), "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
-                + "gigabytes quota. Requested 2G, quota is 2G and 1G has been consumed.");
+        assertOverLimit(
+                createVolume(project, 2),
+                "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+                        + "gigabytes quota. Requested 2G, quota is 2G and 1G has been consumed.");
         assertThat(inUse(server, project, "gigabytes")).isEqualTo(1);
         assertThat(inUse(server, project, "volumes")).isEqualTo(1);
         assertThat(createVolume(project, 1).status()).isEqualTo(202);
@@ -75,7 +79,8 @@ class QuotaEnforcementTest {
         String volume = availableVolume(client, 2);
         setQuota(server, project, "\"snapshots\": 1");
         availableSnapshot(client, volume);
-        assertOverLimit(client.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"),
+        assertOverLimit(
+                client.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"),
                 "SnapshotLimitExceeded: Maximum number of snapshots allowed (1) exceeded");
         JsonNode usage = QuotaTestSupport.usage(server, project);
         assertThat(usage.at("/snapshots/in_use").asLong()).isEqualTo(1);
@@ -91,7 +96,8 @@ class QuotaEnforcementTest {
         TestServer.Client client = server.as("admin", project);
         String volume = availableVolume(client, 3);
         setQuota(server, project, "\"gigabytes\": 5");
-        assertOverLimit(client.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"),
+        assertOverLimit(
+                client.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"),
                 "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. "
                         + "Requested 3G, quota is 5G and 3G has been consumed.");
     }
@@ -101,25 +107,37 @@ class QuotaEnforcementTest {
         String project = "1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e";
         availableVolume(server.as("admin", project), 1);
         setQuota(server, project, "\"volumes___DEFAULT__\": 1");
-        assertOverLimit(createVolume(project, 1),
+        assertOverLimit(
+                createVolume(project, 1),
                 "VolumeLimitExceeded: Maximum number of volumes allowed (1) exceeded for quota 'volumes___DEFAULT__'.");
         setQuota(server, project, "\"volumes___DEFAULT__\": -1, \"gigabytes___DEFAULT__\": 1");
-        assertOverLimit(createVolume(project, 1), "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
-                + "gigabytes___DEFAULT__ quota. Requested 1G, quota is 1G and 1G has been consumed.");
+        assertOverLimit(
+                createVolume(project, 1),
+                "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+                        + "gigabytes___DEFAULT__ quota. Requested 1G, quota is 1G and 1G has been consumed.");
     }
 
     @Test
     void theFirstResourceOverItsLimitInNameOrderIsReported() {
         String project = "1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f";
         setQuota(server, project, "\"volumes\": 0, \"gigabytes___DEFAULT__\": 0");
-        assertOverLimit(createVolume(project, 1), "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
-                + "gigabytes___DEFAULT__ quota. Requested 1G, quota is 0G and 0G has been consumed.");
+        assertOverLimit(
+                createVolume(project, 1),
+                "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+                        + "gigabytes___DEFAULT__ quota. Requested 1G, quota is 0G and 0G has been consumed.");
         setQuota(server, project, "\"gigabytes\": 0");
-        assertOverLimit(createVolume(project, 1), "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
-                + "gigabytes quota. Requested 1G, quota is 0G and 0G has been consumed.");
+        assertOverLimit(
+                createVolume(project, 1),
+                "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+                        + "gigabytes quota. Requested 1G, quota is 0G and 0G has been consumed.");
         setQuota(server, project, "\"gigabytes\": -1, \"gigabytes___DEFAULT__\": -1, \"volumes___DEFAULT__\": 0");
-        assertOverLimit(createVolume(project, 1), "VolumeLimitExceeded: Maximum number of volumes allowed (0) exceeded for quota 'volumes'.");
-        assertThat(QuotaTestSupport.usage(server, project).at("/volumes___DEFAULT__/in_use").asLong()).isZero();
+        assertOverLimit(
+                createVolume(project, 1),
+                "VolumeLimitExceeded: Maximum number of volumes allowed (0) exceeded for quota 'volumes'.");
+        assertThat(QuotaTestSupport.usage(server, project)
+                        .at("/volumes___DEFAULT__/in_use")
+                        .asLong())
+                .isZero();
     }
 
     @Test
@@ -127,10 +145,13 @@ class QuotaEnforcementTest {
         String project = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
         setQuota(server, project, "\"per_volume_gigabytes\": 1, \"gigabytes\": 0, \"volumes\": 0");
         TestServer.Reply reply = createVolume(project, 2);
-        assertOverLimit(reply, "VolumeSizeExceedsLimit: Requested volume size 2G is larger than maximum allowed limit 1G.");
+        assertOverLimit(
+                reply, "VolumeSizeExceedsLimit: Requested volume size 2G is larger than maximum allowed limit 1G.");
         assertThat(reply.json().at("/overLimit/message").asString()).doesNotContain("exceed");
-        assertOverLimit(createVolume(project, 1), "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
-                + "gigabytes quota. Requested 1G, quota is 0G and 0G has been consumed.");
+        assertOverLimit(
+                createVolume(project, 1),
+                "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+                        + "gigabytes quota. Requested 1G, quota is 0G and 0G has been consumed.");
         setQuota(server, project, "\"gigabytes\": -1, \"volumes\": -1");
         assertThat(createVolume(project, 1).status()).isEqualTo(202);
     }
@@ -149,8 +170,9 @@ class QuotaEnforcementTest {
         assertThat(usage.at("/gigabytes___DEFAULT__/in_use").asLong()).isEqualTo(2);
         deleteAndWait(client, "/volumes/" + volume);
         usage = QuotaTestSupport.usage(server, project);
-        for (String resource : new String[] {"volumes", "gigabytes", "snapshots", "volumes___DEFAULT__", "gigabytes___DEFAULT__",
-                "snapshots___DEFAULT__"}) {
+        for (String resource : new String[] {
+            "volumes", "gigabytes", "snapshots", "volumes___DEFAULT__", "gigabytes___DEFAULT__", "snapshots___DEFAULT__"
+        }) {
             assertThat(usage.get(resource).get("in_use").asLong()).as(resource).isZero();
         }
     }

@@ -28,6 +28,7 @@ class QuotaRaceTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -77,8 +78,12 @@ class QuotaRaceTest {
 
         assertThat(count(replies, 202)).isEqualTo(LIMIT);
         assertThat(count(replies, 413)).isEqualTo(CREATORS - LIMIT);
-        replies.stream().filter(r -> r.status() == 413).forEach(r -> assertThat(r.message())
-                .isEqualTo("VolumeLimitExceeded: Maximum number of volumes allowed (10) exceeded for quota 'volumes'."));
+        replies.stream()
+                .filter(r -> r.status() == 413)
+                .forEach(
+                        r -> assertThat(r.message())
+                                .isEqualTo(
+                                        "VolumeLimitExceeded: Maximum number of volumes allowed (10) exceeded for quota 'volumes'."));
         JsonNode volumes = client.get("/volumes").json().get("volumes");
         assertThat(volumes.size()).isEqualTo(LIMIT);
         JsonNode usage = QuotaTestSupport.usage(server, project);
@@ -88,7 +93,9 @@ class QuotaRaceTest {
         assertThat(usage.at("/gigabytes___DEFAULT__/in_use").asLong()).isEqualTo(LIMIT);
 
         for (JsonNode volume : volumes) {
-            QuotaTestSupport.await(client, "/volumes/" + volume.get("id").asString(),
+            QuotaTestSupport.await(
+                    client,
+                    "/volumes/" + volume.get("id").asString(),
                     r -> r.json().at("/volume/status").asString().equals("available"));
             deleteAndWait(client, "/volumes/" + volume.get("id").asString());
         }
@@ -105,12 +112,15 @@ class QuotaRaceTest {
         String volume = availableVolume(client, 1);
         setQuota(server, project, "\"snapshots\": " + LIMIT);
 
-        List<TestServer.Reply> replies = race(() -> client.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"));
+        List<TestServer.Reply> replies =
+                race(() -> client.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"));
 
         assertThat(count(replies, 202)).isEqualTo(LIMIT);
         assertThat(count(replies, 413)).isEqualTo(CREATORS - LIMIT);
-        replies.stream().filter(r -> r.status() == 413).forEach(r -> assertThat(r.message())
-                .isEqualTo("SnapshotLimitExceeded: Maximum number of snapshots allowed (10) exceeded"));
+        replies.stream()
+                .filter(r -> r.status() == 413)
+                .forEach(r -> assertThat(r.message())
+                        .isEqualTo("SnapshotLimitExceeded: Maximum number of snapshots allowed (10) exceeded"));
         JsonNode snapshots = client.get("/snapshots").json().get("snapshots");
         assertThat(snapshots.size()).isEqualTo(LIMIT);
         JsonNode usage = QuotaTestSupport.usage(server, project);
@@ -120,7 +130,10 @@ class QuotaRaceTest {
 
         for (JsonNode snapshot : snapshots) {
             String path = "/snapshots/" + snapshot.get("id").asString();
-            QuotaTestSupport.await(client, path, r -> r.json().at("/snapshot/status").asString().equals("available"));
+            QuotaTestSupport.await(
+                    client,
+                    path,
+                    r -> r.json().at("/snapshot/status").asString().equals("available"));
             deleteAndWait(client, path);
         }
         usage = QuotaTestSupport.usage(server, project);

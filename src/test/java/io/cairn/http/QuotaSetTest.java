@@ -17,14 +17,24 @@ import tools.jackson.databind.JsonNode;
 
 /** The os-quota-sets API with Cinder's defaults: shapes, key order, policies and every validation message. */
 class QuotaSetTest {
-    private static final List<String> RESOURCES = List.of("volumes", "per_volume_gigabytes", "snapshots", "gigabytes", "backups",
-            "backup_gigabytes", "volumes___DEFAULT__", "gigabytes___DEFAULT__", "snapshots___DEFAULT__", "groups");
+    private static final List<String> RESOURCES = List.of(
+            "volumes",
+            "per_volume_gigabytes",
+            "snapshots",
+            "gigabytes",
+            "backups",
+            "backup_gigabytes",
+            "volumes___DEFAULT__",
+            "gigabytes___DEFAULT__",
+            "snapshots___DEFAULT__",
+            "groups");
     private static final List<Long> CINDER_DEFAULTS = List.of(10L, -1L, 10L, 1000L, 10L, 1000L, -1L, -1L, -1L, 10L);
     private static final String OWN = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
     private static final String OTHER = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2";
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -56,7 +66,9 @@ class QuotaSetTest {
     private static void assertDefaults(JsonNode quotaSet, String projectId) {
         assertThat(keys(quotaSet)).containsExactlyElementsOf(withId(RESOURCES));
         for (int i = 0; i < RESOURCES.size(); i++) {
-            assertThat(quotaSet.get(RESOURCES.get(i)).asLong()).as(RESOURCES.get(i)).isEqualTo(CINDER_DEFAULTS.get(i));
+            assertThat(quotaSet.get(RESOURCES.get(i)).asLong())
+                    .as(RESOURCES.get(i))
+                    .isEqualTo(CINDER_DEFAULTS.get(i));
         }
         assertThat(quotaSet.get("id").asString()).isEqualTo(projectId);
     }
@@ -90,7 +102,10 @@ class QuotaSetTest {
     void usageShowsLimitInUseAndReservedForEveryResource() {
         String project = "d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4";
         availableVolume(admin(project), 2);
-        JsonNode quotaSet = admin(project).get("/os-quota-sets/" + project + "?usage=True").json().get("quota_set");
+        JsonNode quotaSet = admin(project)
+                .get("/os-quota-sets/" + project + "?usage=True")
+                .json()
+                .get("quota_set");
         assertThat(keys(quotaSet)).containsExactlyElementsOf(withId(RESOURCES));
         for (String resource : RESOURCES) {
             assertThat(keys(quotaSet.get(resource))).as(resource).containsExactly("limit", "in_use", "reserved");
@@ -108,18 +123,25 @@ class QuotaSetTest {
 
     @Test
     void usageFalseShowsPlainLimits() {
-        assertDefaults(admin(OWN).get("/os-quota-sets/" + OWN + "?usage=0").json().get("quota_set"), OWN);
+        assertDefaults(
+                admin(OWN).get("/os-quota-sets/" + OWN + "?usage=0").json().get("quota_set"), OWN);
     }
 
     @Test
     void usageMustBeABoolean() {
-        assertBadRequest(admin(OWN).get("/os-quota-sets/" + OWN + "?usage=maybe"), "Value 'maybe' for 'usage' is not a boolean.");
+        assertBadRequest(
+                admin(OWN).get("/os-quota-sets/" + OWN + "?usage=maybe"),
+                "Value 'maybe' for 'usage' is not a boolean.");
     }
 
     @Test
     void readerOfTheProjectMayShowItsQuotas() {
-        assertThat(server.as("u", OWN, "reader").get("/os-quota-sets/" + OWN).status()).isEqualTo(200);
-        assertThat(server.as("u", OWN, "member").get("/os-quota-sets/" + OWN + "/defaults").status()).isEqualTo(200);
+        assertThat(server.as("u", OWN, "reader").get("/os-quota-sets/" + OWN).status())
+                .isEqualTo(200);
+        assertThat(server.as("u", OWN, "member")
+                        .get("/os-quota-sets/" + OWN + "/defaults")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -151,9 +173,11 @@ class QuotaSetTest {
     @Test
     void updateAnswersEveryLimitWithoutTheId() {
         String project = "f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6";
-        TestServer.Reply reply = put(project, "{\"quota_set\":{\"gigabytes\":1001,\"volumes\":\"11\",\"snapshots\":12,\"backups\":13,"
-                + "\"backup_gigabytes\":1002,\"per_volume_gigabytes\":5,\"volumes___DEFAULT__\":7,\"groups\":-1,\"id\":\"ignored\","
-                + "\"tenant_id\":\"ignored\"}}");
+        TestServer.Reply reply = put(
+                project,
+                "{\"quota_set\":{\"gigabytes\":1001,\"volumes\":\"11\",\"snapshots\":12,\"backups\":13,"
+                        + "\"backup_gigabytes\":1002,\"per_volume_gigabytes\":5,\"volumes___DEFAULT__\":7,\"groups\":-1,\"id\":\"ignored\","
+                        + "\"tenant_id\":\"ignored\"}}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         JsonNode quotaSet = reply.json().get("quota_set");
         assertThat(keys(quotaSet)).containsExactlyElementsOf(RESOURCES);
@@ -185,7 +209,8 @@ class QuotaSetTest {
 
     @Test
     void bodyIsValidatedBeforeThePolicy() {
-        TestServer.Reply reply = server.as("u", OWN, "member").put("/os-quota-sets/" + OWN, "{\"quota_set\":{\"volumes\":\"x\"}}");
+        TestServer.Reply reply =
+                server.as("u", OWN, "member").put("/os-quota-sets/" + OWN, "{\"quota_set\":{\"volumes\":\"x\"}}");
         assertBadRequest(reply, "volumes must be an integer");
     }
 
@@ -199,26 +224,39 @@ class QuotaSetTest {
         assertBadRequest(put(OWN, "{\"quota_set\":{\"volumes\":[1]}}"), "volumes must be an integer");
         assertBadRequest(put(OWN, "{\"quota_set\":{\"gigabytes\":-2}}"), "gigabytes must be >= -1");
         assertBadRequest(put(OWN, "{\"quota_set\":{\"gigabytes\":2147483648}}"), "gigabytes must be <= 2147483647");
-        assertThat(put(OWN, "{\"quota_set\":{\"gigabytes\":2147483647}}").status()).isEqualTo(200);
-        assertThat(put(OWN, "{\"quota_set\":{\"gigabytes\":\" +1_000 \"}}").json().at("/quota_set/gigabytes").asLong()).isEqualTo(1000);
+        assertThat(put(OWN, "{\"quota_set\":{\"gigabytes\":2147483647}}").status())
+                .isEqualTo(200);
+        assertThat(put(OWN, "{\"quota_set\":{\"gigabytes\":\" +1_000 \"}}")
+                        .json()
+                        .at("/quota_set/gigabytes")
+                        .asLong())
+                .isEqualTo(1000);
     }
 
     @Test
     void theFirstBadValueInBodyOrderWinsAndUnknownKeysComeLast() {
         assertBadRequest(put(OWN, "{\"quota_set\":{\"snapshots\":-5,\"volumes\":\"x\"}}"), "snapshots must be >= -1");
         assertBadRequest(put(OWN, "{\"quota_set\":{\"foo\":1,\"volumes\":\"x\"}}"), "volumes must be an integer");
-        assertBadRequest(put(OWN, "{\"quota_set\":{\"foo\":1,\"volumes\":1,\"bar\":\"x\"}}"),
+        assertBadRequest(
+                put(OWN, "{\"quota_set\":{\"foo\":1,\"volumes\":1,\"bar\":\"x\"}}"),
                 "Invalid input received: Bad key(s) in quota set: foo, bar");
-        assertBadRequest(put(OWN, "{\"quota_set\":{\"volumes_fast\":1}}"), "Invalid input received: Bad key(s) in quota set: volumes_fast");
+        assertBadRequest(
+                put(OWN, "{\"quota_set\":{\"volumes_fast\":1}}"),
+                "Invalid input received: Bad key(s) in quota set: volumes_fast");
     }
 
     @Test
     void bodyShapeErrorsUseCindersSchemaMessages() {
         assertBadRequest(put(OWN, "{}"), "'quota_set' is a required property");
-        assertBadRequest(put(OWN, "{\"quota_set\":{}}"),
+        assertBadRequest(
+                put(OWN, "{\"quota_set\":{}}"),
                 "Invalid input for field/attribute quota_set. Value: {}. {} does not have enough properties");
-        assertBadRequest(put(OWN, "{\"quota_set\":[]}"), "Invalid input for field/attribute quota_set. Value: []. [] is not of type 'object'");
-        assertBadRequest(put(OWN, "{\"quota_set\":{\"volumes\":1},\"x\":1}"), "Additional properties are not allowed ('x' was unexpected)");
+        assertBadRequest(
+                put(OWN, "{\"quota_set\":[]}"),
+                "Invalid input for field/attribute quota_set. Value: []. [] is not of type 'object'");
+        assertBadRequest(
+                put(OWN, "{\"quota_set\":{\"volumes\":1},\"x\":1}"),
+                "Additional properties are not allowed ('x' was unexpected)");
         assertBadRequest(put(OWN, "{\"quota_set\":{\"volumes\":\"y\"},\"x\":1}"), "volumes must be an integer");
         assertBadRequest(put(OWN, "[]"), "[] is not of type 'object'");
         assertBadRequest(put(OWN, "{"), "Malformed request body");
@@ -226,9 +264,11 @@ class QuotaSetTest {
 
     @Test
     void projectIdLongerThan255CharactersIsRefused() {
-        assertBadRequest(put("a".repeat(256), "{\"quota_set\":{\"volumes\":1}}"),
+        assertBadRequest(
+                put("a".repeat(256), "{\"quota_set\":{\"volumes\":1}}"),
                 "Invalid input received: quota_set_name has 256 characters, more than 255.");
-        assertThat(put("a".repeat(255), "{\"quota_set\":{\"volumes\":1}}").status()).isEqualTo(200);
+        assertThat(put("a".repeat(255), "{\"quota_set\":{\"volumes\":1}}").status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -238,12 +278,15 @@ class QuotaSetTest {
         availableVolume(client, 1);
         availableVolume(client, 1);
         assertThat(put(project, "{\"quota_set\":{\"volumes\":0}}").status()).isEqualTo(200);
-        assertBadRequest(put(project, "{\"quota_set\":{\"volumes\":1}}"),
+        assertBadRequest(
+                put(project, "{\"quota_set\":{\"volumes\":1}}"),
                 "Quota volumes limit must be equal or greater than existing resources. Current usage is 2 and the requested limit is 1.");
         assertThat(put(project, "{\"quota_set\":{\"volumes\":2}}").status()).isEqualTo(200);
         assertThat(put(project, "{\"quota_set\":{\"volumes\":-1}}").status()).isEqualTo(200);
-        assertThat(put(project, "{\"quota_set\":{\"per_volume_gigabytes\":0}}").status()).isEqualTo(200);
-        assertThat(put(project, "{\"quota_set\":{\"per_volume_gigabytes\":0}}").status()).isEqualTo(200);
+        assertThat(put(project, "{\"quota_set\":{\"per_volume_gigabytes\":0}}").status())
+                .isEqualTo(200);
+        assertThat(put(project, "{\"quota_set\":{\"per_volume_gigabytes\":0}}").status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -268,6 +311,7 @@ class QuotaSetTest {
         assertThat(reply.text()).isEmpty();
         assertDefaults(admin(OWN).get("/os-quota-sets/" + project).json().get("quota_set"), project);
         assertThat(QuotaTestSupport.inUse(server, project, "gigabytes")).isEqualTo(3);
-        assertThat(QuotaTestSupport.inUse(server, project, "volumes___DEFAULT__")).isEqualTo(1);
+        assertThat(QuotaTestSupport.inUse(server, project, "volumes___DEFAULT__"))
+                .isEqualTo(1);
     }
 }

@@ -19,7 +19,11 @@ final class QuotaTestSupport {
         TestServer.Reply reply = client.post("/volumes", "{\"volume\":{\"size\":" + size + "}}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(202);
         String id = reply.json().at("/volume/id").asString();
-        await(client, "/volumes/" + id, r -> r.status() == 200 && r.json().at("/volume/status").asString().equals("available"));
+        await(
+                client,
+                "/volumes/" + id,
+                r -> r.status() == 200
+                        && r.json().at("/volume/status").asString().equals("available"));
         return id;
     }
 
@@ -28,7 +32,11 @@ final class QuotaTestSupport {
         TestServer.Reply reply = client.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volumeId + "\"}}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(202);
         String id = reply.json().at("/snapshot/id").asString();
-        await(client, "/snapshots/" + id, r -> r.status() == 200 && r.json().at("/snapshot/status").asString().equals("available"));
+        await(
+                client,
+                "/snapshots/" + id,
+                r -> r.status() == 200
+                        && r.json().at("/snapshot/status").asString().equals("available"));
         return id;
     }
 
@@ -43,7 +51,9 @@ final class QuotaTestSupport {
         Instant deadline = Instant.now().plus(PATIENCE);
         TestServer.Reply reply = client.get(path);
         while (!done.test(reply)) {
-            assertThat(Instant.now()).as("waiting on %s, last reply %s", path, reply.text()).isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("waiting on %s, last reply %s", path, reply.text())
+                    .isBefore(deadline);
             sleep();
             reply = client.get(path);
         }
@@ -51,7 +61,8 @@ final class QuotaTestSupport {
 
     /** Sets limits of {@code project} as an admin of it; {@code limits} is the inside of a quota_set object. */
     static void setQuota(TestServer server, String project, String limits) {
-        TestServer.Reply reply = server.as("admin", project).put("/os-quota-sets/" + project, "{\"quota_set\":{" + limits + "}}");
+        TestServer.Reply reply =
+                server.as("admin", project).put("/os-quota-sets/" + project, "{\"quota_set\":{" + limits + "}}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     }
 

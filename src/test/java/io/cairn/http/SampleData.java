@@ -33,15 +33,18 @@ final class SampleData {
     static final String OTHER_PROJECT_VOLUME = "fdac1e93-83d4-4327-810b-9464d9b4ef39";
     /** Another project's volume with no snapshots (deletable) and one in maintenance, so that the own project's lists stay short. */
     static final String OTHER_PROJECT_SPARE_VOLUME = "4b6f0d2e-8c1a-4e3b-9f5d-7a2c6e1b0d94";
+
     static final String OTHER_PROJECT_MAINTENANCE_VOLUME = "c7e2a9d4-5b3f-4a1e-8d6c-2f9b0e4a7c15";
     /** A volume whose manage failed: Cinder shows error_managing as error. */
     static final String OTHER_PROJECT_ERROR_MANAGING_VOLUME = "e1d4b7a0-6c3f-4f2e-a9b8-3d5c7e9f1a26";
     /** VOLUME_IN_USE's one attachment, as a legacy os-attach leaves it (no connection_info). */
     static final String ATTACHMENT = "5a1f3c7e-2b9d-4e6a-8c0f-1d3b5e7a9c24";
+
     static final String ATTACHED_SERVER = "0f6a2c8e-4d1b-4b7f-9e3a-6c5d8b2a1f70";
 
     /** Newest first, the default list order. */
     static final String SNAPSHOT_AVAILABLE = "9d43b4f5-e603-4260-84c4-59457e2f59b6";
+
     static final String SNAPSHOT_WITH_METADATA = "7a2e6ab1-83f6-4208-b25f-184b929c56ad";
     static final String SNAPSHOT_CREATING = "ac6fb1e1-a091-4e12-8c82-a996e46bb34e";
     static final String SNAPSHOT_DELETING = "e87d6858-905a-4ff1-9fe4-9b8fa8f9a9e3";
@@ -58,41 +61,200 @@ final class SampleData {
     static void seed(Path dataDir) {
         try (Connection db = TestServer.connect(dataDir)) {
             db.setAutoCommit(false);
-            volume(db, VOLUME_AVAILABLE, PROJECT, USER, "available", "detached", 10, "vol-a", "2024-01-10T08:00:00.000000");
-            volume(db, VOLUME_IN_USE, PROJECT, USER, "in-use", "attached", 20, "vol-attached", "2024-01-11T08:00:00.000000");
-            volume(db, OTHER_PROJECT_VOLUME, OTHER_PROJECT, OTHER_USER, "available", "detached", 10, null, "2023-07-01T08:00:00.000000");
-            volume(db, OTHER_PROJECT_SPARE_VOLUME, OTHER_PROJECT, OTHER_USER, "available", "detached", 5, "scratch", "2023-06-01T08:00:00.000000");
-            volume(db, OTHER_PROJECT_MAINTENANCE_VOLUME, OTHER_PROJECT, OTHER_USER, "maintenance", "detached", 10, "vol-maint",
+            volume(
+                    db,
+                    VOLUME_AVAILABLE,
+                    PROJECT,
+                    USER,
+                    "available",
+                    "detached",
+                    10,
+                    "vol-a",
+                    "2024-01-10T08:00:00.000000");
+            volume(
+                    db,
+                    VOLUME_IN_USE,
+                    PROJECT,
+                    USER,
+                    "in-use",
+                    "attached",
+                    20,
+                    "vol-attached",
+                    "2024-01-11T08:00:00.000000");
+            volume(
+                    db,
+                    OTHER_PROJECT_VOLUME,
+                    OTHER_PROJECT,
+                    OTHER_USER,
+                    "available",
+                    "detached",
+                    10,
+                    null,
+                    "2023-07-01T08:00:00.000000");
+            volume(
+                    db,
+                    OTHER_PROJECT_SPARE_VOLUME,
+                    OTHER_PROJECT,
+                    OTHER_USER,
+                    "available",
+                    "detached",
+                    5,
+                    "scratch",
+                    "2023-06-01T08:00:00.000000");
+            volume(
+                    db,
+                    OTHER_PROJECT_MAINTENANCE_VOLUME,
+                    OTHER_PROJECT,
+                    OTHER_USER,
+                    "maintenance",
+                    "detached",
+                    10,
+                    "vol-maint",
                     "2023-05-01T08:00:00.000000");
-            volume(db, OTHER_PROJECT_ERROR_MANAGING_VOLUME, OTHER_PROJECT, OTHER_USER, "error_managing", "detached", 1, "managed",
+            volume(
+                    db,
+                    OTHER_PROJECT_ERROR_MANAGING_VOLUME,
+                    OTHER_PROJECT,
+                    OTHER_USER,
+                    "error_managing",
+                    "detached",
+                    1,
+                    "managed",
                     "2023-04-01T08:00:00.000000");
             // Metadata rows in the order the volumes were created, as Cinder writes them (its summary lists them so).
             volumeMetadata(db, OTHER_PROJECT_MAINTENANCE_VOLUME, ordered("tier", "gold"));
             volumeMetadata(db, VOLUME_AVAILABLE, ordered("purpose", "database", "tier", "gold"));
             volumeMetadata(db, VOLUME_IN_USE, ordered("tier", "silver"));
-            attachment(db, ATTACHMENT, VOLUME_IN_USE, ATTACHED_SERVER, "compute-1", "/dev/vdb", "2024-01-11T08:01:00.000000");
+            attachment(
+                    db,
+                    ATTACHMENT,
+                    VOLUME_IN_USE,
+                    ATTACHED_SERVER,
+                    "compute-1",
+                    "/dev/vdb",
+                    "2024-01-11T08:01:00.000000");
             // What os-attach leaves: readonly first (set before the attach if absent), then attached_mode.
             adminMetadata(db, VOLUME_IN_USE, "readonly", "False");
             adminMetadata(db, VOLUME_IN_USE, "attached_mode", "rw");
-            snapshot(db, new Row(SNAPSHOT_AVAILABLE, PROJECT, USER, VOLUME_IN_USE, null, "available", "100%", 20,
-                    "snap-1f0c-0075", "app-consistent snapshot (fsfreeze)", true,
-                    "2024-06-23T17:40:56.707240", "2024-06-23T17:47:06.707240", Map.of()));
-            snapshot(db, new Row(SNAPSHOT_WITH_METADATA, PROJECT, USER, VOLUME_AVAILABLE, null, "available", "100%", 10,
-                    "daily-backup", "", true, "2024-06-23T03:20:37.218721", "2024-06-23T03:30:05.218721",
-                    ordered("owner", "carol", "tier", "silver")));
-            snapshot(db, new Row(SNAPSHOT_CREATING, PROJECT, USER, VOLUME_AVAILABLE, null, "creating", "0%", 10,
-                    "snap-1f0c-0082", null, true, "2024-06-18T22:44:06.636190", null, Map.of()));
-            snapshot(db, new Row(SNAPSHOT_DELETING, PROJECT, USER, VOLUME_AVAILABLE, null, "deleting", "100%", 10,
-                    "db-consistent", "created by cron", true, "2024-05-30T12:43:09.137274", "2024-05-30T12:43:46.137274",
-                    ordered("owner", "bob")));
-            snapshot(db, new Row(SNAPSHOT_ERROR, PROJECT, USER, VOLUME_IN_USE, null, "error", "0%", 20,
-                    null, "app-consistent snapshot (fsfreeze)", false, "2024-05-23T04:40:01.199761", "2024-05-23T04:41:01.199761",
-                    Map.of()));
-            snapshot(db, new Row(SNAPSHOT_IN_GROUP, PROJECT, USER, VOLUME_AVAILABLE, GROUP_SNAPSHOT, "available", "100%", 10,
-                    "grouped", null, true, "2024-02-24T20:40:50.392659", "2024-02-24T20:41:50.392659", Map.of()));
-            snapshot(db, new Row(OTHER_PROJECT_SNAPSHOT, OTHER_PROJECT, OTHER_USER, OTHER_PROJECT_VOLUME, null, "available",
-                    "100%", 10, "snap-3c8e-0002", "taken before kernel update", true,
-                    "2023-07-14T07:08:22.173225", "2023-07-14T07:14:00.173225", Map.of()));
+            snapshot(
+                    db,
+                    new Row(
+                            SNAPSHOT_AVAILABLE,
+                            PROJECT,
+                            USER,
+                            VOLUME_IN_USE,
+                            null,
+                            "available",
+                            "100%",
+                            20,
+                            "snap-1f0c-0075",
+                            "app-consistent snapshot (fsfreeze)",
+                            true,
+                            "2024-06-23T17:40:56.707240",
+                            "2024-06-23T17:47:06.707240",
+                            Map.of()));
+            snapshot(
+                    db,
+                    new Row(
+                            SNAPSHOT_WITH_METADATA,
+                            PROJECT,
+                            USER,
+                            VOLUME_AVAILABLE,
+                            null,
+                            "available",
+                            "100%",
+                            10,
+                            "daily-backup",
+                            "",
+                            true,
+                            "2024-06-23T03:20:37.218721",
+                            "2024-06-23T03:30:05.218721",
+                            ordered("owner", "carol", "tier", "silver")));
+            snapshot(
+                    db,
+                    new Row(
+                            SNAPSHOT_CREATING,
+                            PROJECT,
+                            USER,
+                            VOLUME_AVAILABLE,
+                            null,
+                            "creating",
+                            "0%",
+                            10,
+                            "snap-1f0c-0082",
+                            null,
+                            true,
+                            "2024-06-18T22:44:06.636190",
+                            null,
+                            Map.of()));
+            snapshot(
+                    db,
+                    new Row(
+                            SNAPSHOT_DELETING,
+                            PROJECT,
+                            USER,
+                            VOLUME_AVAILABLE,
+                            null,
+                            "deleting",
+                            "100%",
+                            10,
+                            "db-consistent",
+                            "created by cron",
+                            true,
+                            "2024-05-30T12:43:09.137274",
+                            "2024-05-30T12:43:46.137274",
+                            ordered("owner", "bob")));
+            snapshot(
+                    db,
+                    new Row(
+                            SNAPSHOT_ERROR,
+                            PROJECT,
+                            USER,
+                            VOLUME_IN_USE,
+                            null,
+                            "error",
+                            "0%",
+                            20,
+                            null,
+                            "app-consistent snapshot (fsfreeze)",
+                            false,
+                            "2024-05-23T04:40:01.199761",
+                            "2024-05-23T04:41:01.199761",
+                            Map.of()));
+            snapshot(
+                    db,
+                    new Row(
+                            SNAPSHOT_IN_GROUP,
+                            PROJECT,
+                            USER,
+                            VOLUME_AVAILABLE,
+                            GROUP_SNAPSHOT,
+                            "available",
+                            "100%",
+                            10,
+                            "grouped",
+                            null,
+                            true,
+                            "2024-02-24T20:40:50.392659",
+                            "2024-02-24T20:41:50.392659",
+                            Map.of()));
+            snapshot(
+                    db,
+                    new Row(
+                            OTHER_PROJECT_SNAPSHOT,
+                            OTHER_PROJECT,
+                            OTHER_USER,
+                            OTHER_PROJECT_VOLUME,
+                            null,
+                            "available",
+                            "100%",
+                            10,
+                            "snap-3c8e-0002",
+                            "taken before kernel update",
+                            true,
+                            "2023-07-14T07:08:22.173225",
+                            "2023-07-14T07:14:00.173225",
+                            Map.of()));
             db.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("could not seed " + dataDir, e);
@@ -112,15 +274,37 @@ final class SampleData {
         }
     }
 
-    private record Row(String id, String project, String user, String volume, String groupSnapshot, String status,
-                       String progress, int size, String name, String description, boolean useQuota, String createdAt,
-                       String updatedAt, Map<String, String> metadata) {}
+    private record Row(
+            String id,
+            String project,
+            String user,
+            String volume,
+            String groupSnapshot,
+            String status,
+            String progress,
+            int size,
+            String name,
+            String description,
+            boolean useQuota,
+            String createdAt,
+            String updatedAt,
+            Map<String, String> metadata) {}
 
-    private static void volume(Connection db, String id, String project, String user, String status, String attachStatus,
-                               int size, String name, String createdAt) throws SQLException {
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO volumes (id, project_id, user_id, status, attach_status,"
-                + " size, availability_zone, host, display_name, volume_type_id, bootable, multiattach, use_quota, created_at,"
-                + " updated_at, launched_at, deleted) VALUES (?, ?, ?, ?, ?, ?, 'nova', ?, ?, ?, FALSE, FALSE, TRUE, ?, ?, ?, FALSE)")) {
+    private static void volume(
+            Connection db,
+            String id,
+            String project,
+            String user,
+            String status,
+            String attachStatus,
+            int size,
+            String name,
+            String createdAt)
+            throws SQLException {
+        try (PreparedStatement insert = db.prepareStatement(
+                "INSERT INTO volumes (id, project_id, user_id, status, attach_status,"
+                        + " size, availability_zone, host, display_name, volume_type_id, bootable, multiattach, use_quota, created_at,"
+                        + " updated_at, launched_at, deleted) VALUES (?, ?, ?, ?, ?, ?, 'nova', ?, ?, ?, FALSE, FALSE, TRUE, ?, ?, ?, FALSE)")) {
             insert.setString(1, id);
             insert.setString(2, project);
             insert.setString(3, user);
@@ -151,10 +335,12 @@ final class SampleData {
         }
     }
 
-    private static void attachment(Connection db, String id, String volume, String server, String host, String mountpoint,
-                                   String attachedAt) throws SQLException {
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO volume_attachments (id, volume_id, instance_uuid,"
-                + " attached_host, mountpoint, attach_mode, attach_status, attached_at) VALUES (?, ?, ?, ?, ?, 'rw', 'attached', ?)")) {
+    private static void attachment(
+            Connection db, String id, String volume, String server, String host, String mountpoint, String attachedAt)
+            throws SQLException {
+        try (PreparedStatement insert = db.prepareStatement(
+                "INSERT INTO volume_attachments (id, volume_id, instance_uuid,"
+                        + " attached_host, mountpoint, attach_mode, attach_status, attached_at) VALUES (?, ?, ?, ?, ?, 'rw', 'attached', ?)")) {
             insert.setString(1, id);
             insert.setString(2, volume);
             insert.setString(3, server);
@@ -176,9 +362,10 @@ final class SampleData {
     }
 
     private static void snapshot(Connection db, Row row) throws SQLException {
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO snapshots (id, project_id, user_id, volume_id,"
-                + " group_snapshot_id, status, progress, volume_size, display_name, display_description, use_quota,"
-                + " created_at, scheduled_at, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)")) {
+        try (PreparedStatement insert = db.prepareStatement(
+                "INSERT INTO snapshots (id, project_id, user_id, volume_id,"
+                        + " group_snapshot_id, status, progress, volume_size, display_name, display_description, use_quota,"
+                        + " created_at, scheduled_at, updated_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)")) {
             insert.setString(1, row.id());
             insert.setString(2, row.project());
             insert.setString(3, row.user());

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class SnapshotApiTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Client admin;
     static Client member;

@@ -27,8 +27,8 @@ final class SnapshotFixture {
 
     /** A server with unlimited quotas unless {@code settings} say otherwise. */
     static TestServer start(Path dataDir, Map<String, String> settings) {
-        Map<String, String> all = new HashMap<>(Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1",
-                "nbd-port", "0"));
+        Map<String, String> all = new HashMap<>(
+                Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1", "nbd-port", "0"));
         all.putAll(settings);
         return TestServer.start(dataDir, all);
     }
@@ -65,7 +65,8 @@ final class SnapshotFixture {
 
     /** Attaches the volume (os-attach), the one way the API makes a volume in-use. */
     static void attach(Client client, String volumeId) {
-        Reply reply = client.post("/volumes/" + volumeId + "/action",
+        Reply reply = client.post(
+                "/volumes/" + volumeId + "/action",
                 json("{'os-attach':{'instance_uuid':'%s','mountpoint':'/dev/vdb'}}", UUID.randomUUID()));
         assertThat(reply.status()).as(reply.text()).isEqualTo(202);
         await(client, "/volumes/" + volumeId, "/volume/status", "in-use");
@@ -94,7 +95,8 @@ final class SnapshotFixture {
     }
 
     static void resetStatus(Client admin, String snapshotId, String status) {
-        Reply reply = admin.post("/snapshots/" + snapshotId + "/action", json("{'os-reset_status':{'status':'%s'}}", status));
+        Reply reply =
+                admin.post("/snapshots/" + snapshotId + "/action", json("{'os-reset_status':{'status':'%s'}}", status));
         assertThat(reply.status()).as(reply.text()).isEqualTo(202);
     }
 
@@ -110,12 +112,14 @@ final class SnapshotFixture {
         Reply reply = null;
         while (System.nanoTime() < deadline) {
             reply = client.get(path);
-            if (reply.status() == 200 && expected.equals(reply.json().at(pointer).asString())) {
+            if (reply.status() == 200
+                    && expected.equals(reply.json().at(pointer).asString())) {
                 return reply.json();
             }
             pause();
         }
-        throw new AssertionError(path + " never had " + pointer + " = " + expected + "; last: " + (reply == null ? null : reply.text()));
+        throw new AssertionError(
+                path + " never had " + pointer + " = " + expected + "; last: " + (reply == null ? null : reply.text()));
     }
 
     static void awaitGone(Client client, String path) {

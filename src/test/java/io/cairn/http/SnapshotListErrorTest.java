@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * several problems gets.
  */
 class SnapshotListErrorTest {
-    private static final String BOTH_SORTS = "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.";
+    private static final String BOTH_SORTS =
+            "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.";
     private static final String DIRECTION = "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'.";
     private static final String SORT_KEY = "Invalid input received: Invalid sort key";
     private static final String LIMIT_NOT_INTEGER = "limit param must be an integer";
@@ -38,6 +39,7 @@ class SnapshotListErrorTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Client admin;
     static Client member;
@@ -64,8 +66,9 @@ class SnapshotListErrorTest {
 
     private static void assertFault(Reply reply, int status, String name, String message) {
         assertThat(reply.status()).as(reply.text()).isEqualTo(status);
-        assertThat(reply.json()).isEqualTo(JSON.readTree("{\"" + name + "\": {\"code\": " + status + ", \"message\": "
-                + JSON.writeValueAsString(message) + "}}"));
+        assertThat(reply.json())
+                .isEqualTo(JSON.readTree("{\"" + name + "\": {\"code\": " + status + ", \"message\": "
+                        + JSON.writeValueAsString(message) + "}}"));
     }
 
     private static void assertBadRequest(Reply reply, String message) {
@@ -80,13 +83,27 @@ class SnapshotListErrorTest {
     // Sort parameters.
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sort=status&sort_key=id", "sort=id:asc&sort_dir=asc", "sort=&sort_key=id", "sort_dir=asc&sort=id"})
+    @ValueSource(
+            strings = {
+                "sort=status&sort_key=id",
+                "sort=id:asc&sort_dir=asc",
+                "sort=&sort_key=id",
+                "sort_dir=asc&sort=id"
+            })
     void sortCannotBeCombinedWithTheDeprecatedParameters(String query) {
         assertBadRequest(admin.get("/snapshots/detail?" + query), BOTH_SORTS);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sort_dir=sideways", "sort=id:sideways", "sort=id:ASC", "sort=id:asc,status:up", "sort_dir=", "sort=id:%20,status:asc"})
+    @ValueSource(
+            strings = {
+                "sort_dir=sideways",
+                "sort=id:sideways",
+                "sort=id:ASC",
+                "sort=id:asc,status:up",
+                "sort_dir=",
+                "sort=id:%20,status:asc"
+            })
     void aDirectionMustBeExactlyAscOrDesc(String query) {
         assertBadRequest(admin.get("/snapshots?" + query), DIRECTION);
     }
@@ -100,8 +117,18 @@ class SnapshotListErrorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sort=size", "sort=description:asc", "sort_key=size", "sort_key=description", "sort=foo", "sort=",
-            "sort_key=", "sort=id,,created_at", "sort=name:asc"})
+    @ValueSource(
+            strings = {
+                "sort=size",
+                "sort=description:asc",
+                "sort_key=size",
+                "sort_key=description",
+                "sort=foo",
+                "sort=",
+                "sort_key=",
+                "sort=id,,created_at",
+                "sort=name:asc"
+            })
     void anUnknownSortKeyIsRefused(String query) {
         assertBadRequest(admin.get("/snapshots?" + query), SORT_KEY);
     }
@@ -109,16 +136,28 @@ class SnapshotListErrorTest {
     @Test
     void nameIsASortKeyOnlyFrom3_30AndOnlyOnce() {
         assertBadRequest(admin.version("3.29").get("/snapshots?sort=name:asc"), SORT_KEY);
-        assertThat(listed(admin.version("3.30").get("/snapshots?sort=name:asc"))).hasSize(3);
+        assertThat(listed(admin.version("3.30").get("/snapshots?sort=name:asc")))
+                .hasSize(3);
         // Cinder maps the first "name" to display_name; a second one stays unknown.
         assertBadRequest(admin.version("3.30").get("/snapshots?sort=name:asc,name:desc"), SORT_KEY);
     }
 
     @Test
     void everyColumnIsASortKey() {
-        for (String column : List.of("deleted", "deleted_at", "cgsnapshot_id", "scheduled_at", "encryption_key_id", "volume_type_id",
-                "provider_location", "provider_id", "provider_auth", "use_quota")) {
-            assertThat(listed(admin.get("/snapshots?sort=" + column + ":asc"))).as(column).hasSize(3);
+        for (String column : List.of(
+                "deleted",
+                "deleted_at",
+                "cgsnapshot_id",
+                "scheduled_at",
+                "encryption_key_id",
+                "volume_type_id",
+                "provider_location",
+                "provider_id",
+                "provider_auth",
+                "use_quota")) {
+            assertThat(listed(admin.get("/snapshots?sort=" + column + ":asc")))
+                    .as(column)
+                    .hasSize(3);
         }
     }
 
@@ -145,7 +184,8 @@ class SnapshotListErrorTest {
     @ParameterizedTest(name = "limit={0}")
     @ValueSource(strings = {"2", "%2B2", "+2+", "%202%20", "%0A2%09", "0_2", "02", "%C2%A02", "%D9%A2"})
     void aLimitIsReadAsPythonsIntDoes(String limit) {
-        // Whitespace (no-break spaces included), a plus sign, underscores between digits, leading zeros, any script's digits.
+        // Whitespace (no-break spaces included), a plus sign, underscores between digits, leading zeros, any script's
+        // digits.
         assertThat(listed(admin.get("/snapshots?limit=" + limit))).isEqualTo(newestFirst.subList(0, 2));
     }
 
@@ -163,15 +203,21 @@ class SnapshotListErrorTest {
 
     @Test
     void anUnknownMarkerIsNotFound() {
-        assertFault(admin.get("/snapshots/detail?marker=" + UNKNOWN), 404, "itemNotFound", "Snapshot " + UNKNOWN + " could not be found.");
+        assertFault(
+                admin.get("/snapshots/detail?marker=" + UNKNOWN),
+                404,
+                "itemNotFound",
+                "Snapshot " + UNKNOWN + " could not be found.");
         // An empty marker is still a marker: Cinder looks it up ("marker is not None") and finds nothing.
         assertFault(member.get("/snapshots?marker="), 404, "itemNotFound", "Snapshot  could not be found.");
     }
 
     @Test
     void aMarkerExcludesItselfAndEverythingBefore() {
-        assertThat(listed(member.get("/snapshots?marker=" + newestFirst.get(0)))).isEqualTo(newestFirst.subList(1, 3));
-        assertThat(listed(member.get("/snapshots?marker=" + newestFirst.get(2)))).isEmpty();
+        assertThat(listed(member.get("/snapshots?marker=" + newestFirst.get(0))))
+                .isEqualTo(newestFirst.subList(1, 3));
+        assertThat(listed(member.get("/snapshots?marker=" + newestFirst.get(2))))
+                .isEmpty();
     }
 
     // with_count.
@@ -179,14 +225,20 @@ class SnapshotListErrorTest {
     @ParameterizedTest(name = "with_count={0}")
     @ValueSource(strings = {"maybe", "+true", "2", ""})
     void withCountMustBeABooleanWordAsSent(String value) {
-        assertBadRequest(admin.version("3.45").get("/snapshots?with_count=" + value),
+        assertBadRequest(
+                admin.version("3.45").get("/snapshots?with_count=" + value),
                 "Value '" + value.replace('+', ' ') + "' for 'with_count' is not a boolean.");
     }
 
     @ParameterizedTest(name = "with_count={0}")
     @ValueSource(strings = {"true", "TRUE", "1", "on", "Yes", "t", "y"})
     void withCountAcceptsOslosTrueWords(String value) {
-        assertThat(member.version("3.45").get("/snapshots?with_count=" + value).json().get("count").asInt()).isEqualTo(3);
+        assertThat(member.version("3.45")
+                        .get("/snapshots?with_count=" + value)
+                        .json()
+                        .get("count")
+                        .asInt())
+                .isEqualTo(3);
     }
 
     // Evaluation order.
@@ -199,9 +251,15 @@ class SnapshotListErrorTest {
     @Test
     void aBadDirectionIsOnlyNoticedAfterLimitMarkerOffsetAndFilters() {
         assertBadRequest(admin.get("/snapshots?sort_dir=sideways&limit=abc"), LIMIT_NOT_INTEGER);
-        assertBadRequest(admin.version("3.45").get("/snapshots?sort_dir=sideways&with_count=maybe"), "Value 'maybe' for 'with_count' is not a boolean.");
-        assertBadRequest(member.version("3.31").get("/snapshots?sort_dir=sideways&foo=1"), "Invalid filters foo are found in query options.");
-        assertBadRequest(member.version("3.65").get("/snapshots?sort_dir=sideways&consumes_quota=maybe"), "Value 'maybe' for 'use_quota' is not a boolean.");
+        assertBadRequest(
+                admin.version("3.45").get("/snapshots?sort_dir=sideways&with_count=maybe"),
+                "Value 'maybe' for 'with_count' is not a boolean.");
+        assertBadRequest(
+                member.version("3.31").get("/snapshots?sort_dir=sideways&foo=1"),
+                "Invalid filters foo are found in query options.");
+        assertBadRequest(
+                member.version("3.65").get("/snapshots?sort_dir=sideways&consumes_quota=maybe"),
+                "Value 'maybe' for 'use_quota' is not a boolean.");
     }
 
     @Test
@@ -212,19 +270,28 @@ class SnapshotListErrorTest {
 
     @Test
     void withCountComesBeforeFilterValidation() {
-        assertBadRequest(member.version("3.45").get("/snapshots?foo=1&with_count=maybe"), "Value 'maybe' for 'with_count' is not a boolean.");
+        assertBadRequest(
+                member.version("3.45").get("/snapshots?foo=1&with_count=maybe"),
+                "Value 'maybe' for 'with_count' is not a boolean.");
     }
 
     @Test
     void nonAsciiKeysAreReportedBeforeUnknownOnes() {
-        assertBadRequest(member.version("3.31").get("/snapshots?foo=1&" + encode("ключ") + "=1"), "Filter keys can only contain ASCII characters.");
+        assertBadRequest(
+                member.version("3.31").get("/snapshots?foo=1&" + encode("ключ") + "=1"),
+                "Filter keys can only contain ASCII characters.");
     }
 
     @Test
     void filterValidationComesBeforeThePolicyAndThePolicyBeforeDirections() {
         Client observer = server.as("oscar", PROJECT, "observer");
-        assertBadRequest(observer.version("3.31").get("/snapshots?foo=1"), "Invalid filters foo are found in query options.");
-        assertFault(observer.get("/snapshots?sort_dir=sideways"), 403, "forbidden", "Policy doesn't allow volume:get_all_snapshots to be performed.");
+        assertBadRequest(
+                observer.version("3.31").get("/snapshots?foo=1"), "Invalid filters foo are found in query options.");
+        assertFault(
+                observer.get("/snapshots?sort_dir=sideways"),
+                403,
+                "forbidden",
+                "Policy doesn't allow volume:get_all_snapshots to be performed.");
     }
 
     @Test
@@ -235,7 +302,9 @@ class SnapshotListErrorTest {
 
     @Test
     void anInvalidAdminFilterEmptiesTheListBeforeTheMarkerOrSortKeyIsChecked() {
-        assertThat(admin.get("/snapshots?foo=1&marker=" + UNKNOWN + "&sort=size").json()).isEqualTo(JSON.readTree("{\"snapshots\": []}"));
+        assertThat(admin.get("/snapshots?foo=1&marker=" + UNKNOWN + "&sort=size")
+                        .json())
+                .isEqualTo(JSON.readTree("{\"snapshots\": []}"));
         assertThat(admin.get("/snapshots?foo=1&sort_key=size").json()).isEqualTo(JSON.readTree("{\"snapshots\": []}"));
     }
 
@@ -247,7 +316,11 @@ class SnapshotListErrorTest {
 
     @Test
     void anUnknownMarkerComesBeforeAnUnknownSortKey() {
-        assertFault(admin.get("/snapshots?marker=" + UNKNOWN + "&sort_key=size"), 404, "itemNotFound", "Snapshot " + UNKNOWN + " could not be found.");
+        assertFault(
+                admin.get("/snapshots?marker=" + UNKNOWN + "&sort_key=size"),
+                404,
+                "itemNotFound",
+                "Snapshot " + UNKNOWN + " could not be found.");
         assertBadRequest(admin.get("/snapshots?marker=" + newestFirst.get(0) + "&sort_key=size"), SORT_KEY);
     }
 }

@@ -35,6 +35,7 @@ class SnapshotListFilterTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Client admin;
     static Client member;
@@ -48,16 +49,36 @@ class SnapshotListFilterTest {
         member = server.as("mia", PROJECT, "member", "reader");
         String a = createVolume(admin, 1);
         String b = createVolume(admin, 2);
-        label("s1", createSnapshot(admin, a, "alpha", "first", Map.of("k", "v", "team", "red")).get("id").asString());
-        label("s2", createSnapshot(admin, b, "alpha", Map.of("k", "v")).get("id").asString());
-        label("s3", createSnapshot(admin, a, "beta", Map.of("team", "blue")).get("id").asString());
+        label(
+                "s1",
+                createSnapshot(admin, a, "alpha", "first", Map.of("k", "v", "team", "red"))
+                        .get("id")
+                        .asString());
+        label(
+                "s2",
+                createSnapshot(admin, b, "alpha", Map.of("k", "v")).get("id").asString());
+        label(
+                "s3",
+                createSnapshot(admin, a, "beta", Map.of("team", "blue"))
+                        .get("id")
+                        .asString());
         label("s4", createSnapshot(admin, b, null, Map.of()).get("id").asString());
-        label("s5", createSnapshot(admin, a, "alphabet", Map.of("note", "it's \"hi\"")).get("id").asString());
+        label(
+                "s5",
+                createSnapshot(admin, a, "alphabet", Map.of("note", "it's \"hi\""))
+                        .get("id")
+                        .asString());
         label("s6", createSnapshot(admin, b, "gamma", Map.of()).get("id").asString());
         Client otherAdmin = server.as("olga", OTHER_PROJECT);
         String other = createVolume(otherAdmin, 1);
-        label("o1", createSnapshot(otherAdmin, other, "alpha", Map.of("k", "v")).get("id").asString());
-        label("o2", createSnapshot(otherAdmin, other, "delta", Map.of()).get("id").asString());
+        label(
+                "o1",
+                createSnapshot(otherAdmin, other, "alpha", Map.of("k", "v"))
+                        .get("id")
+                        .asString());
+        label(
+                "o2",
+                createSnapshot(otherAdmin, other, "delta", Map.of()).get("id").asString());
         awaitSnapshotsAvailable(admin);
         resetStatus(admin, idOf.get("s6"), "error");
     }
@@ -81,7 +102,9 @@ class SnapshotListFilterTest {
 
     private static void assertBadRequest(Reply reply, String message) {
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.json()).isEqualTo(JSON.readTree("{\"badRequest\": {\"code\": 400, \"message\": " + JSON.writeValueAsString(message) + "}}"));
+        assertThat(reply.json())
+                .isEqualTo(JSON.readTree(
+                        "{\"badRequest\": {\"code\": 400, \"message\": " + JSON.writeValueAsString(message) + "}}"));
     }
 
     @Test
@@ -90,32 +113,46 @@ class SnapshotListFilterTest {
             assertThat(listed(client, "/snapshots?name=alpha")).containsExactlyInAnyOrder("s1", "s2");
             assertThat(listed(client, "/snapshots?name=alph")).isEmpty();
             assertThat(listed(client, "/snapshots?status=error")).containsExactly("s6");
-            assertThat(listed(client, "/snapshots/detail?volume_id=" + admin.get("/snapshots/" + idOf.get("s3")).json()
-                    .at("/snapshot/volume_id").asString())).containsExactlyInAnyOrder("s1", "s3", "s5");
+            assertThat(listed(
+                            client,
+                            "/snapshots/detail?volume_id="
+                                    + admin.get("/snapshots/" + idOf.get("s3"))
+                                            .json()
+                                            .at("/snapshot/volume_id")
+                                            .asString()))
+                    .containsExactlyInAnyOrder("s1", "s3", "s5");
         }
     }
 
     @Test
     void metadataTakesCinderclientsDictReprOrJsonAndEveryPairMustMatch() {
         Client client = member.version("3.22");
-        assertThat(listed(client, "/snapshots" + query("metadata", "{'k': 'v'}"))).containsExactlyInAnyOrder("s1", "s2");
-        assertThat(listed(client, "/snapshots" + query("metadata", "{'k': 'v', 'team': 'red'}"))).containsExactly("s1");
-        assertThat(listed(client, "/snapshots" + query("metadata", "{\"team\": \"blue\"}"))).containsExactly("s3");
+        assertThat(listed(client, "/snapshots" + query("metadata", "{'k': 'v'}")))
+                .containsExactlyInAnyOrder("s1", "s2");
+        assertThat(listed(client, "/snapshots" + query("metadata", "{'k': 'v', 'team': 'red'}")))
+                .containsExactly("s1");
+        assertThat(listed(client, "/snapshots" + query("metadata", "{\"team\": \"blue\"}")))
+                .containsExactly("s3");
         // Python's repr escapes the single quote when a value holds both kinds.
-        assertThat(listed(client, "/snapshots" + query("metadata", "{'note': 'it\\'s \"hi\"'}"))).containsExactly("s5");
-        assertThat(listed(client, "/snapshots" + query("metadata", "{'k': 'x'}"))).isEmpty();
+        assertThat(listed(client, "/snapshots" + query("metadata", "{'note': 'it\\'s \"hi\"'}")))
+                .containsExactly("s5");
+        assertThat(listed(client, "/snapshots" + query("metadata", "{'k': 'x'}")))
+                .isEmpty();
     }
 
     @Test
     void metadataIsDroppedBefore3_22EvenForAdmins() {
-        assertThat(listed(member.version("3.21"), "/snapshots" + query("metadata", "{'team': 'red'}"))).containsExactlyInAnyOrder(OWN);
-        assertThat(listed(admin.version("3.21"), "/snapshots" + query("metadata", "{'team': 'red'}"))).containsExactlyInAnyOrder(OWN);
+        assertThat(listed(member.version("3.21"), "/snapshots" + query("metadata", "{'team': 'red'}")))
+                .containsExactlyInAnyOrder(OWN);
+        assertThat(listed(admin.version("3.21"), "/snapshots" + query("metadata", "{'team': 'red'}")))
+                .containsExactlyInAnyOrder(OWN);
     }
 
     @Test
     void metadataThatIsNotADictMatchesNothing() {
         assertThat(listed(member.version("3.22"), "/snapshots?metadata=k")).isEmpty();
-        assertThat(listed(admin.version("3.31"), "/snapshots" + query("metadata", "['k']"))).isEmpty();
+        assertThat(listed(admin.version("3.31"), "/snapshots" + query("metadata", "['k']")))
+                .isEmpty();
     }
 
     @Test
@@ -127,7 +164,8 @@ class SnapshotListFilterTest {
         assertThat(listed(client, "/snapshots?availability_zone=")).containsExactlyInAnyOrder(OWN);
         assertThat(listed(admin, "/snapshots?availability_zone=elsewhere")).isEmpty();
         // Not one of the filters a non-admin may use before 3.31, so it is dropped.
-        assertThat(listed(member.version("3.30"), "/snapshots?availability_zone=elsewhere")).containsExactlyInAnyOrder(OWN);
+        assertThat(listed(member.version("3.30"), "/snapshots?availability_zone=elsewhere"))
+                .containsExactlyInAnyOrder(OWN);
     }
 
     @Test
@@ -135,28 +173,41 @@ class SnapshotListFilterTest {
         Client client = member.version("3.65");
         assertThat(listed(client, "/snapshots?consumes_quota=true")).containsExactlyInAnyOrder(OWN);
         assertThat(listed(client, "/snapshots?consumes_quota=False")).isEmpty();
-        assertBadRequest(client.get("/snapshots?consumes_quota=maybe"), "Value 'maybe' for 'use_quota' is not a boolean.");
+        assertBadRequest(
+                client.get("/snapshots?consumes_quota=maybe"), "Value 'maybe' for 'use_quota' is not a boolean.");
         // oslo's is_valid_boolstr does not strip.
-        assertBadRequest(client.get("/snapshots?consumes_quota=+true"), "Value ' true' for 'use_quota' is not a boolean.");
-        assertBadRequest(admin.version("3.31").get("/snapshots?use_quota=maybe"), "Value 'maybe' for 'use_quota' is not a boolean.");
+        assertBadRequest(
+                client.get("/snapshots?consumes_quota=+true"), "Value ' true' for 'use_quota' is not a boolean.");
+        assertBadRequest(
+                admin.version("3.31").get("/snapshots?use_quota=maybe"),
+                "Value 'maybe' for 'use_quota' is not a boolean.");
     }
 
     @Test
     void unknownFiltersAreSilentlyDroppedForNonAdminsBefore3_31() {
-        assertThat(listed(member.version("3.30"), "/snapshots?foo=1&name=alpha&bar=2")).containsExactlyInAnyOrder("s1", "s2");
+        assertThat(listed(member.version("3.30"), "/snapshots?foo=1&name=alpha&bar=2"))
+                .containsExactlyInAnyOrder("s1", "s2");
     }
 
     @Test
     void unknownFiltersAreRefusedForNonAdminsFrom3_31InTheOrderSent() {
-        assertBadRequest(member.version("3.31").get("/snapshots?foo=1&name=alpha&bar=2"), "Invalid filters foo,bar are found in query options.");
-        assertBadRequest(member.version("3.71").get("/snapshots?project_id=" + OTHER_PROJECT), "Invalid filters project_id are found in query options.");
+        assertBadRequest(
+                member.version("3.31").get("/snapshots?foo=1&name=alpha&bar=2"),
+                "Invalid filters foo,bar are found in query options.");
+        assertBadRequest(
+                member.version("3.71").get("/snapshots?project_id=" + OTHER_PROJECT),
+                "Invalid filters project_id are found in query options.");
     }
 
     @Test
     void nonAsciiFilterKeysAreRefusedFrom3_31EvenForAdmins() {
         String key = SnapshotListFixture.encode("näme");
-        assertBadRequest(member.version("3.31").get("/snapshots?" + key + "=x"), "Filter keys can only contain ASCII characters.");
-        assertBadRequest(admin.version("3.31").get("/snapshots?" + key + "=x"), "Filter keys can only contain ASCII characters.");
+        assertBadRequest(
+                member.version("3.31").get("/snapshots?" + key + "=x"),
+                "Filter keys can only contain ASCII characters.");
+        assertBadRequest(
+                admin.version("3.31").get("/snapshots?" + key + "=x"),
+                "Filter keys can only contain ASCII characters.");
         assertThat(listed(member.version("3.30"), "/snapshots?" + key + "=x")).containsExactlyInAnyOrder(OWN);
     }
 
@@ -171,14 +222,19 @@ class SnapshotListFilterTest {
 
     @Test
     void likeFiltersAreRefusedForNonAdminsBecauseNoneAreConfigured() {
-        assertBadRequest(member.version("3.34").get("/snapshots?name~=lph"), "Invalid filters name~ are found in query options.");
-        assertBadRequest(member.version("3.31").get("/snapshots?name~=lph"), "Invalid filters name~ are found in query options.");
+        assertBadRequest(
+                member.version("3.34").get("/snapshots?name~=lph"),
+                "Invalid filters name~ are found in query options.");
+        assertBadRequest(
+                member.version("3.31").get("/snapshots?name~=lph"),
+                "Invalid filters name~ are found in query options.");
     }
 
     @Test
     void anAdminFilterThatIsNotAColumnGivesAnEmptyList() {
         assertThat(admin.get("/snapshots?foo=1").json()).isEqualTo(JSON.readTree("{\"snapshots\": []}"));
-        assertThat(admin.version("3.71").get("/snapshots/detail?foo=1").json()).isEqualTo(JSON.readTree("{\"snapshots\": []}"));
+        assertThat(admin.version("3.71").get("/snapshots/detail?foo=1").json())
+                .isEqualTo(JSON.readTree("{\"snapshots\": []}"));
         assertThat(admin.version("3.45").get("/snapshots?foo=1&with_count=true").json())
                 .isEqualTo(JSON.readTree("{\"snapshots\": [], \"count\": 0}"));
     }
@@ -192,8 +248,11 @@ class SnapshotListFilterTest {
 
     @Test
     void withCountBefore3_45IsJustAFilter() {
-        assertBadRequest(member.version("3.44").get("/snapshots?with_count=true"), "Invalid filters with_count are found in query options.");
-        assertThat(admin.version("3.44").get("/snapshots?with_count=true").json()).isEqualTo(JSON.readTree("{\"snapshots\": []}"));
+        assertBadRequest(
+                member.version("3.44").get("/snapshots?with_count=true"),
+                "Invalid filters with_count are found in query options.");
+        assertThat(admin.version("3.44").get("/snapshots?with_count=true").json())
+                .isEqualTo(JSON.readTree("{\"snapshots\": []}"));
         Reply dropped = member.version("3.30").get("/snapshots?with_count=true");
         assertThat(ids(dropped.json())).hasSize(OWN.length);
         assertThat(dropped.json().has("count")).isFalse();
@@ -205,24 +264,33 @@ class SnapshotListFilterTest {
         assertThat(ids(reply.json())).hasSize(1);
         assertThat(reply.json().get("count").asInt()).isEqualTo(2);
 
-        Reply afterMarker = member.version("3.45").get("/snapshots?marker=" + idOf.get("s6") + "&limit=1&with_count=true");
+        Reply afterMarker =
+                member.version("3.45").get("/snapshots?marker=" + idOf.get("s6") + "&limit=1&with_count=true");
         assertThat(afterMarker.json().get("count").asInt()).isEqualTo(OWN.length);
-        assertThat(admin.version("3.45").get("/snapshots?all_tenants=1&name=alpha&with_count=true").json().get("count").asInt()).isEqualTo(3);
+        assertThat(admin.version("3.45")
+                        .get("/snapshots?all_tenants=1&name=alpha&with_count=true")
+                        .json()
+                        .get("count")
+                        .asInt())
+                .isEqualTo(3);
     }
 
     @Test
     void nonAdminsSeeOnlyTheirOwnProjectWhateverTheyAskFor() {
         assertThat(listed(member, "/snapshots")).containsExactlyInAnyOrder(OWN);
-        assertThat(listed(member, "/snapshots?all_tenants=1&project_id=" + OTHER_PROJECT)).containsExactlyInAnyOrder(OWN);
+        assertThat(listed(member, "/snapshots?all_tenants=1&project_id=" + OTHER_PROJECT))
+                .containsExactlyInAnyOrder(OWN);
         // From 3.31 all_tenants is silently removed (cinderclient always sends it), not refused.
         assertThat(listed(member.version("3.31"), "/snapshots?all_tenants=1")).containsExactlyInAnyOrder(OWN);
-        assertThat(listed(server.as("rita", PROJECT, "reader"), "/snapshots/detail")).containsExactlyInAnyOrder(OWN);
+        assertThat(listed(server.as("rita", PROJECT, "reader"), "/snapshots/detail"))
+                .containsExactlyInAnyOrder(OWN);
     }
 
     @ParameterizedTest(name = "all_tenants={0}")
     @ValueSource(strings = {"1", "t", "true", "True", "on", "y", "yes", "YES", "+yes"})
     void adminsSeeEveryProjectWhenAllTenantsIsTrue(String value) {
-        assertThat(listed(admin, "/snapshots?all_tenants=" + value)).containsExactlyInAnyOrder("s1", "s2", "s3", "s4", "s5", "s6", "o1", "o2");
+        assertThat(listed(admin, "/snapshots?all_tenants=" + value))
+                .containsExactlyInAnyOrder("s1", "s2", "s3", "s4", "s5", "s6", "o1", "o2");
     }
 
     @ParameterizedTest(name = "all_tenants={0}")
@@ -234,7 +302,8 @@ class SnapshotListFilterTest {
     @Test
     void aProjectIdFilterOnlyCountsTogetherWithAllTenants() {
         assertThat(listed(admin, "/snapshots?project_id=" + OTHER_PROJECT)).containsExactlyInAnyOrder(OWN);
-        assertThat(listed(admin, "/snapshots?all_tenants=1&project_id=" + OTHER_PROJECT)).containsExactlyInAnyOrder("o1", "o2");
+        assertThat(listed(admin, "/snapshots?all_tenants=1&project_id=" + OTHER_PROJECT))
+                .containsExactlyInAnyOrder("o1", "o2");
     }
 
     @Test
@@ -242,8 +311,9 @@ class SnapshotListFilterTest {
         String marker = idOf.get("o1");
         Reply reply = member.get("/snapshots?marker=" + marker);
         assertThat(reply.status()).isEqualTo(404);
-        assertThat(reply.json()).isEqualTo(JSON.readTree(
-                "{\"itemNotFound\": {\"code\": 404, \"message\": \"Snapshot " + marker + " could not be found.\"}}"));
+        assertThat(reply.json())
+                .isEqualTo(JSON.readTree("{\"itemNotFound\": {\"code\": 404, \"message\": \"Snapshot " + marker
+                        + " could not be found.\"}}"));
         // o1 is newer than all of the project's snapshots, so all of them come after it.
         assertThat(listed(admin, "/snapshots?marker=" + marker)).containsExactlyInAnyOrder(OWN);
     }
@@ -252,7 +322,9 @@ class SnapshotListFilterTest {
     void listingNeedsAReaderRole() {
         Reply reply = server.as("oscar", PROJECT, "observer").get("/snapshots");
         assertThat(reply.status()).isEqualTo(403);
-        assertThat(reply.json()).isEqualTo(JSON.readTree(
-                "{\"forbidden\": {\"code\": 403, \"message\": \"Policy doesn't allow volume:get_all_snapshots to be performed.\"}}"));
+        assertThat(reply.json())
+                .isEqualTo(
+                        JSON.readTree(
+                                "{\"forbidden\": {\"code\": 403, \"message\": \"Policy doesn't allow volume:get_all_snapshots to be performed.\"}}"));
     }
 }

@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class SnapshotListFixture {
     /** Project ids are hex, as Cinder's routes require of the URL's project segment. */
     static final String PROJECT = "5c0ffee05c0ffee05c0ffee05c0ffee0";
+
     static final String OTHER_PROJECT = "0ddba110ddba110ddba110ddba110dd0";
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -45,7 +46,8 @@ final class SnapshotListFixture {
         return createSnapshot(client, volumeId, name, null, metadata);
     }
 
-    static JsonNode createSnapshot(Client client, String volumeId, String name, String description, Map<String, String> metadata) {
+    static JsonNode createSnapshot(
+            Client client, String volumeId, String name, String description, Map<String, String> metadata) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("volume_id", volumeId);
         snapshot.put("name", name);
@@ -82,7 +84,10 @@ final class SnapshotListFixture {
     /** Puts an available snapshot back to creating at the given progress (reset, then a member's status update). */
     static void setProgress(Client admin, String snapshotId, String progress) {
         resetStatus(admin, snapshotId, "creating");
-        action(admin, snapshotId, "{\"os-update_snapshot_status\":{\"status\":\"creating\",\"progress\":\"" + progress + "\"}}");
+        action(
+                admin,
+                snapshotId,
+                "{\"os-update_snapshot_status\":{\"status\":\"creating\",\"progress\":\"" + progress + "\"}}");
     }
 
     private static void action(Client client, String snapshotId, String body) {
@@ -91,7 +96,8 @@ final class SnapshotListFixture {
     }
 
     static void rename(Client client, String snapshotId, String name) {
-        Reply reply = client.put("/snapshots/" + snapshotId, JSON.writeValueAsString(Map.of("snapshot", Map.of("name", name))));
+        Reply reply = client.put(
+                "/snapshots/" + snapshotId, JSON.writeValueAsString(Map.of("snapshot", Map.of("name", name))));
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     }
 
@@ -99,7 +105,10 @@ final class SnapshotListFixture {
     static String query(String... namesAndValues) {
         StringBuilder query = new StringBuilder();
         for (int i = 0; i < namesAndValues.length; i += 2) {
-            query.append(i == 0 ? "?" : "&").append(encode(namesAndValues[i])).append('=').append(encode(namesAndValues[i + 1]));
+            query.append(i == 0 ? "?" : "&")
+                    .append(encode(namesAndValues[i]))
+                    .append('=')
+                    .append(encode(namesAndValues[i + 1]));
         }
         return query.toString();
     }
@@ -148,7 +157,9 @@ final class SnapshotListFixture {
     }
 
     static List<String> ids(JsonNode body) {
-        return StreamSupport.stream(body.get("snapshots").spliterator(), false).map(s -> s.get("id").asString()).toList();
+        return StreamSupport.stream(body.get("snapshots").spliterator(), false)
+                .map(s -> s.get("id").asString())
+                .toList();
     }
 
     static List<String> allIds(List<Page> pages) {
@@ -184,7 +195,8 @@ final class SnapshotListFixture {
         }
         List<Comparator<JsonNode>> comparators = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
-            Comparator<JsonNode> byKey = Comparator.comparing(valueOf(all.get(i)), Comparator.nullsFirst(Comparator.naturalOrder()));
+            Comparator<JsonNode> byKey =
+                    Comparator.comparing(valueOf(all.get(i)), Comparator.nullsFirst(Comparator.naturalOrder()));
             comparators.add(directions.get(i) ? byKey : byKey.reversed());
         }
         return comparators.stream().reduce(Comparator::thenComparing).orElseThrow();

@@ -64,11 +64,13 @@ class SnapshotListSortTest {
             Map.entry("user_id", new Key("user_id", false)),
             Map.entry("progress", new Key("os-extended-snapshot-attributes:progress", false)),
             Map.entry("group_snapshot_id", new Key("group_snapshot_id", false)));
+
     private static final String[] NAMES = {"db", "web", null, "", "db", "app", "web", null, "cache"};
     private static final String[] DESCRIPTIONS = {null, "nightly", "", "before upgrade"};
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Client admin;
     /** Every snapshot of both projects as the detail list shows it at 3.41. */
@@ -79,12 +81,22 @@ class SnapshotListSortTest {
         server = TestServer.start(dataDir);
         admin = server.as("ada", PROJECT);
         // Three users, four volumes of three sizes, repeated names and descriptions: ties on every key.
-        List<Client> members = Stream.of("ann", "bob", "cy").map(user -> server.as(user, PROJECT, "member", "reader")).toList();
-        List<String> volumes = IntStream.of(2, 1, 2, 3).mapToObj(size -> createVolume(admin, size)).toList();
+        List<Client> members = Stream.of("ann", "bob", "cy")
+                .map(user -> server.as(user, PROJECT, "member", "reader"))
+                .toList();
+        List<String> volumes = IntStream.of(2, 1, 2, 3)
+                .mapToObj(size -> createVolume(admin, size))
+                .toList();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 42; i++) {
-            ids.add(createSnapshot(members.get(i % 3), volumes.get(i % 4), NAMES[i % NAMES.length], DESCRIPTIONS[i % 4], Map.of())
-                    .get("id").asString());
+            ids.add(createSnapshot(
+                            members.get(i % 3),
+                            volumes.get(i % 4),
+                            NAMES[i % NAMES.length],
+                            DESCRIPTIONS[i % 4],
+                            Map.of())
+                    .get("id")
+                    .asString());
         }
         Client otherMember = server.as("dee", OTHER_PROJECT, "member", "reader");
         String otherVolume = createVolume(otherMember, 1);
@@ -96,12 +108,14 @@ class SnapshotListSortTest {
             switch (i % 7) {
                 case 2 -> resetStatus(admin, ids.get(i), "error");
                 case 4 -> resetStatus(admin, ids.get(i), "backing-up");
-                case 6 -> setProgress(admin, ids.get(i), List.of("5%", "37%", "0%").get(i % 3)); // progress sorts as text
+                case 6 ->
+                    setProgress(admin, ids.get(i), List.of("5%", "37%", "0%").get(i % 3)); // progress sorts as text
                 case 1 -> rename(members.get(0), ids.get(i), i % 2 == 0 ? "db" : "zeta");
-                default -> { }
+                default -> {}
             }
         }
-        JsonNode body = admin.version("3.41").get("/snapshots/detail?all_tenants=1").json();
+        JsonNode body =
+                admin.version("3.41").get("/snapshots/detail?all_tenants=1").json();
         all = StreamSupport.stream(body.get("snapshots").spliterator(), false).toList();
         assertThat(all).hasSize(48);
     }
@@ -112,16 +126,22 @@ class SnapshotListSortTest {
     }
 
     static Stream<Arguments> keysDirectionsAndForms() {
-        return KEYS.keySet().stream().sorted().flatMap(key -> Stream.of("asc", "desc")
-                .flatMap(direction -> Stream.of("sort", "sort_key").map(form -> arguments(key, direction, form))));
+        return KEYS.keySet().stream()
+                .sorted()
+                .flatMap(key -> Stream.of("asc", "desc")
+                        .flatMap(direction ->
+                                Stream.of("sort", "sort_key").map(form -> arguments(key, direction, form))));
     }
 
     @ParameterizedTest(name = "{0} {1} via {2}")
     @MethodSource("keysDirectionsAndForms")
     void everySortKeyOrdersAsComputedInBothDirectionsAndBothSyntaxes(String key, String direction, String form) {
-        String sort = form.equals("sort") ? "sort=" + key + ":" + direction : "sort_key=" + key + "&sort_dir=" + direction;
+        String sort =
+                form.equals("sort") ? "sort=" + key + ":" + direction : "sort_key=" + key + "&sort_dir=" + direction;
 
-        List<String> listed = ids(admin.version("3.41").get("/snapshots/detail?all_tenants=1&" + sort).json());
+        List<String> listed = ids(admin.version("3.41")
+                .get("/snapshots/detail?all_tenants=1&" + sort)
+                .json());
 
         assertThat(listed).isEqualTo(expected(key + ":" + direction));
     }
@@ -133,18 +153,23 @@ class SnapshotListSortTest {
 
     @Test
     void aSortKeyWithoutADirectionSortsDescending() {
-        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort_key=volume_size").json())).isEqualTo(expected("volume_size:desc"));
-        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort=volume_size").json())).isEqualTo(expected("volume_size:desc"));
+        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort_key=volume_size")
+                        .json()))
+                .isEqualTo(expected("volume_size:desc"));
+        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort=volume_size").json()))
+                .isEqualTo(expected("volume_size:desc"));
     }
 
     @Test
     void aSortDirectionAloneOrdersByCreatedAtAndId() {
-        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort_dir=asc").json())).isEqualTo(expected("created_at:asc"));
+        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort_dir=asc").json()))
+                .isEqualTo(expected("created_at:asc"));
     }
 
     @Test
     void eachItemWithoutADirectionIsDescendingAndTheAppendedKeysFollowTheFirstDirection() {
-        List<String> listed = ids(admin.get("/snapshots?all_tenants=1&sort=display_name:asc,status").json());
+        List<String> listed = ids(admin.get("/snapshots?all_tenants=1&sort=display_name:asc,status")
+                .json());
 
         // display_name asc, status desc, then created_at asc and id asc: the first direction, not the default.
         assertThat(listed).isEqualTo(sortedIds(all, order(List.of(NAME, STATUS), List.of(true, false))));
@@ -152,39 +177,61 @@ class SnapshotListSortTest {
 
     @Test
     void sortItemsAndTheDeprecatedParametersAreStripped() {
-        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort=" + encode(" volume_size : asc , display_name ")).json()))
+        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort=" + encode(" volume_size : asc , display_name "))
+                        .json()))
                 .isEqualTo(expected("volume_size:asc,display_name:desc"));
-        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort_key=" + encode(" status ") + "&sort_dir=" + encode("asc ")).json()))
+        assertThat(ids(admin.get("/snapshots?all_tenants=1&sort_key=" + encode(" status ") + "&sort_dir="
+                                + encode("asc "))
+                        .json()))
                 .isEqualTo(expected("status:asc"));
     }
 
     @Test
     void nameSortsByDisplayNameFrom3_30() {
-        assertThat(ids(admin.version("3.30").get("/snapshots?all_tenants=1&sort=name:asc").json())).isEqualTo(expected("display_name:asc"));
+        assertThat(ids(admin.version("3.30")
+                        .get("/snapshots?all_tenants=1&sort=name:asc")
+                        .json()))
+                .isEqualTo(expected("display_name:asc"));
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"display_name:asc", "display_name:desc", "status:asc,display_name:desc", "volume_size:desc",
-            "progress:asc", "updated_at:asc", "group_snapshot_id:asc", "user_id:desc,volume_id:asc,display_description:asc"})
+    @ValueSource(
+            strings = {
+                "display_name:asc",
+                "display_name:desc",
+                "status:asc,display_name:desc",
+                "volume_size:desc",
+                "progress:asc",
+                "updated_at:asc",
+                "group_snapshot_id:asc",
+                "user_id:desc,volume_id:asc,display_description:asc"
+            })
     void markerPagingUnderAnySortVisitsEveryRowOnceInOrder(String sort) {
         List<Page> pages = walk(admin.version("3.41"), "/snapshots/detail?all_tenants=1&limit=5&sort=" + sort);
 
         assertThat(allIds(pages)).isEqualTo(expected(sort));
-        assertThat(pages.subList(0, pages.size() - 1)).allSatisfy(page -> assertThat(page.ids()).hasSize(5));
+        assertThat(pages.subList(0, pages.size() - 1))
+                .allSatisfy(page -> assertThat(page.ids()).hasSize(5));
     }
 
     @Test
     void markerPagingWithTheDeprecatedParametersKeepsThemInTheLink() {
-        List<Page> pages = walk(admin.version("3.41"), "/snapshots/detail?all_tenants=1&sort_key=display_name&sort_dir=asc&limit=4");
+        List<Page> pages = walk(
+                admin.version("3.41"), "/snapshots/detail?all_tenants=1&sort_key=display_name&sort_dir=asc&limit=4");
 
         assertThat(allIds(pages)).isEqualTo(expected("display_name:asc"));
-        assertThat(pages.getFirst().next().orElseThrow()).contains("/snapshots/detail?all_tenants=1&sort_key=display_name&sort_dir=asc&limit=4&marker=");
+        assertThat(pages.getFirst().next().orElseThrow())
+                .contains("/snapshots/detail?all_tenants=1&sort_key=display_name&sort_dir=asc&limit=4&marker=");
     }
 
     @Test
     void aMemberPagesThroughItsOwnProjectUnderASort() {
         Client member = server.as("ann", PROJECT, "member", "reader").version("3.41");
-        List<JsonNode> own = all.stream().filter(s -> s.get("os-extended-snapshot-attributes:project_id").asString().equals(PROJECT)).toList();
+        List<JsonNode> own = all.stream()
+                .filter(s -> s.get("os-extended-snapshot-attributes:project_id")
+                        .asString()
+                        .equals(PROJECT))
+                .toList();
 
         List<Page> pages = walk(member, "/snapshots/detail?limit=4&sort=status:asc,display_name:asc");
 

@@ -43,6 +43,7 @@ class SnapshotListTest {
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
     static Client admin;
     static String base;
@@ -50,6 +51,7 @@ class SnapshotListTest {
     static List<String> newestFirst;
     /** Both projects' snapshots, newest first. */
     static List<String> allProjectsNewestFirst;
+
     static List<JsonNode> created;
 
     @BeforeAll
@@ -57,10 +59,13 @@ class SnapshotListTest {
         server = TestServer.start(dataDir);
         base = server.baseUrl() + "/v3/" + PROJECT;
         admin = server.as("ada", PROJECT);
-        List<String> volumes = IntStream.of(1, 2, 3, 1, 2).mapToObj(size -> createVolume(admin, size)).toList();
+        List<String> volumes = IntStream.of(1, 2, 3, 1, 2)
+                .mapToObj(size -> createVolume(admin, size))
+                .toList();
         created = new ArrayList<>();
         for (int i = 0; i < TOTAL; i++) {
-            created.add(createSnapshot(admin, volumes.get(i % volumes.size()), name(i), i % 3 == 0 ? Map.of("k", "v") : Map.of()));
+            created.add(createSnapshot(
+                    admin, volumes.get(i % volumes.size()), name(i), i % 3 == 0 ? Map.of("k", "v") : Map.of()));
         }
         Client otherAdmin = server.as("olga", OTHER_PROJECT);
         String otherVolume = createVolume(otherAdmin, 1);
@@ -97,9 +102,13 @@ class SnapshotListTest {
         assertThat(pages).hasSize(TOTAL / limit + 1);
         for (Page page : pages) {
             if (page.ids().size() == limit) {
-                assertThat(page.next()).contains(base + collection + "?limit=" + limit + "&marker=" + page.ids().getLast());
+                assertThat(page.next())
+                        .contains(base + collection + "?limit=" + limit + "&marker="
+                                + page.ids().getLast());
             } else {
-                assertThat(page.next()).as("a short or empty page has no next link").isEmpty();
+                assertThat(page.next())
+                        .as("a short or empty page has no next link")
+                        .isEmpty();
                 assertThat(page.body().has("snapshots_links")).isFalse();
             }
         }
@@ -112,15 +121,18 @@ class SnapshotListTest {
 
         assertThat(pages).extracting(page -> page.ids().size()).containsExactly(1000, 1000, 500, 0);
         assertThat(pages).extracting(page -> page.next().isPresent()).containsExactly(true, true, true, false);
-        assertThat(pages).allSatisfy(page -> assertThat(page.body().get("count").asInt()).isEqualTo(TOTAL));
+        assertThat(pages)
+                .allSatisfy(page -> assertThat(page.body().get("count").asInt()).isEqualTo(TOTAL));
         assertThat(allIds(pages)).isEqualTo(newestFirst);
-        assertThat(pages.get(2).next()).contains(base + "/snapshots?limit=1000&with_count=true&marker=" + newestFirst.getLast());
+        assertThat(pages.get(2).next())
+                .contains(base + "/snapshots?limit=1000&with_count=true&marker=" + newestFirst.getLast());
         assertThat(pages.getFirst().body().propertyNames()).containsExactly("snapshots", "snapshots_links", "count");
     }
 
     @Test
     void withCountFalseAddsNoCount() {
-        JsonNode body = admin.version("3.45").get("/snapshots?limit=1&with_count=false").json();
+        JsonNode body =
+                admin.version("3.45").get("/snapshots?limit=1&with_count=false").json();
         assertThat(body.has("count")).isFalse();
     }
 
@@ -148,7 +160,8 @@ class SnapshotListTest {
 
     @Test
     void offsetSkipsRowsAfterTheMarkerAndStaysInTheLink() {
-        Page page = page(admin.get("/snapshots?marker=" + newestFirst.get(99) + "&offset=10&limit=5").json());
+        Page page = page(admin.get("/snapshots?marker=" + newestFirst.get(99) + "&offset=10&limit=5")
+                .json());
 
         assertThat(page.ids()).isEqualTo(newestFirst.subList(110, 115));
         assertThat(page.next()).contains(base + "/snapshots?offset=10&limit=5&marker=" + newestFirst.get(114));
@@ -169,23 +182,29 @@ class SnapshotListTest {
         List<Page> pages = walk(admin, "/snapshots?all_tenants=1&limit=1000");
 
         assertThat(allIds(pages)).isEqualTo(allProjectsNewestFirst);
-        assertThat(pages.getFirst().next()).contains(base + "/snapshots?all_tenants=1&limit=1000&marker=" + allProjectsNewestFirst.get(999));
+        assertThat(pages.getFirst().next())
+                .contains(base + "/snapshots?all_tenants=1&limit=1000&marker=" + allProjectsNewestFirst.get(999));
     }
 
     @Test
     void theNextHrefIsTheQueryInOrderWithoutTheOldMarkerAndTheNewMarkerLast() {
         String marker = newestFirst.get(4);
-        Page page = page(admin.get("/snapshots/detail?sort=created_at:desc&marker=" + marker + "&limit=2&status=available&all_tenants=0").json());
+        Page page = page(admin.get("/snapshots/detail?sort=created_at:desc&marker=" + marker
+                        + "&limit=2&status=available&all_tenants=0")
+                .json());
 
         assertThat(page.ids()).isEqualTo(newestFirst.subList(5, 7));
-        assertThat(page.next()).contains(base + "/snapshots/detail?sort=created_at%3Adesc&limit=2&status=available&all_tenants=0&marker="
-                + newestFirst.get(6));
+        assertThat(page.next())
+                .contains(
+                        base + "/snapshots/detail?sort=created_at%3Adesc&limit=2&status=available&all_tenants=0&marker="
+                                + newestFirst.get(6));
     }
 
     @Test
     void hrefValuesAreQuotePlusEncoded() {
         String odd = created.get(7).get("id").asString();
-        Page page = page(admin.get("/snapshots" + query("name", ODD_NAME, "limit", "1")).json());
+        Page page = page(
+                admin.get("/snapshots" + query("name", ODD_NAME, "limit", "1")).json());
 
         assertThat(page.ids()).containsExactly(odd);
         assertThat(page.next()).contains(base + "/snapshots?name=a+b%2Fc~%C3%BC%2B%25%26%3D&limit=1&marker=" + odd);
@@ -196,20 +215,32 @@ class SnapshotListTest {
 
     @Test
     void aMetadataFilterComesBackEncodedAsCinderclientSentIt() {
-        List<String> withMetadata = newestFirst.stream().filter(id -> created.stream()
-                .anyMatch(s -> s.get("id").asString().equals(id) && s.get("metadata").has("k"))).limit(3).toList();
+        List<String> withMetadata = newestFirst.stream()
+                .filter(id -> created.stream()
+                        .anyMatch(s -> s.get("id").asString().equals(id)
+                                && s.get("metadata").has("k")))
+                .limit(3)
+                .toList();
         // The metadata filter counts from 3.22; earlier it is dropped, for admins too.
-        Page page = page(admin.version("3.22").get("/snapshots" + query("metadata", "{'k': 'v'}", "limit", "3")).json());
+        Page page = page(admin.version("3.22")
+                .get("/snapshots" + query("metadata", "{'k': 'v'}", "limit", "3"))
+                .json());
 
         assertThat(page.ids()).isEqualTo(withMetadata);
-        assertThat(page.next()).contains(base + "/snapshots?metadata=%7B%27k%27%3A+%27v%27%7D&limit=3&marker=" + withMetadata.getLast());
+        assertThat(page.next())
+                .contains(
+                        base + "/snapshots?metadata=%7B%27k%27%3A+%27v%27%7D&limit=3&marker=" + withMetadata.getLast());
     }
 
     @Test
     void blankValuesAndSemicolonSeparatedPairsComeBackAsAmpersandPairs() {
         // webob splits the query on ';' as well as '&' and keeps blank values.
-        String newestUnnamed = newestFirst.stream().filter(id -> created.stream()
-                .anyMatch(s -> s.get("id").asString().equals(id) && "".equals(s.get("name").asString(null)))).findFirst().orElseThrow();
+        String newestUnnamed = newestFirst.stream()
+                .filter(id -> created.stream()
+                        .anyMatch(s -> s.get("id").asString().equals(id)
+                                && "".equals(s.get("name").asString(null))))
+                .findFirst()
+                .orElseThrow();
         Page page = page(admin.get("/snapshots?name=;limit=1").json());
 
         assertThat(page.ids()).containsExactly(newestUnnamed);
@@ -218,13 +249,16 @@ class SnapshotListTest {
 
     @Test
     void aProjectlessUrlGetsProjectlessLinks() {
-        Page first = page(admin.send("GET", "//v3/snapshots/detail?limit=1", null, null).json());
+        Page first = page(
+                admin.send("GET", "//v3/snapshots/detail?limit=1", null, null).json());
         assertThat(first.ids()).containsExactly(newestFirst.getFirst());
-        assertThat(first.next()).contains(server.baseUrl() + "/v3/snapshots/detail?limit=1&marker=" + newestFirst.getFirst());
+        assertThat(first.next())
+                .contains(server.baseUrl() + "/v3/snapshots/detail?limit=1&marker=" + newestFirst.getFirst());
 
         Page second = page(follow(admin, first.next().orElseThrow()).json());
         assertThat(second.ids()).containsExactly(newestFirst.get(1));
-        assertThat(second.next()).contains(server.baseUrl() + "/v3/snapshots/detail?limit=1&marker=" + newestFirst.get(1));
+        assertThat(second.next())
+                .contains(server.baseUrl() + "/v3/snapshots/detail?limit=1&marker=" + newestFirst.get(1));
     }
 
     @Test
@@ -239,7 +273,10 @@ class SnapshotListTest {
         Page detail = page(admin.get("/snapshots/detail?limit=3").json());
 
         assertThat(detail.ids()).isEqualTo(summary.ids());
-        assertThat(summary.next()).contains(base + "/snapshots?limit=3&marker=" + summary.ids().getLast());
-        assertThat(detail.next()).contains(base + "/snapshots/detail?limit=3&marker=" + summary.ids().getLast());
+        assertThat(summary.next())
+                .contains(base + "/snapshots?limit=3&marker=" + summary.ids().getLast());
+        assertThat(detail.next())
+                .contains(base + "/snapshots/detail?limit=3&marker="
+                        + summary.ids().getLast());
     }
 }

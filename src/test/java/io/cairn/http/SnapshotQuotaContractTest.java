@@ -17,11 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotQuotaContractTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = SnapshotFixture.start(dataDir, Map.of("quota-snapshots", "1", "quota-gigabytes", "3", "quota-volumes", "10"));
+        server = SnapshotFixture.start(
+                dataDir, Map.of("quota-snapshots", "1", "quota-gigabytes", "3", "quota-volumes", "10"));
     }
 
     @AfterAll
@@ -33,15 +35,20 @@ class SnapshotQuotaContractTest {
     void aSnapshotOverTheSnapshotsQuotaIs413WithRetryAfter() {
         Client member = server.as("a1", "aaaa0000aaaa0000aaaa0000aaaa0001", "member", "reader");
         String volume = SnapshotFixture.volume(member, 1);
-        assertThat(member.post("/snapshots", json("{'snapshot':{'volume_id':'%s'}}", volume)).status()).isEqualTo(202);
+        assertThat(member.post("/snapshots", json("{'snapshot':{'volume_id':'%s'}}", volume))
+                        .status())
+                .isEqualTo(202);
 
         Reply reply = member.post("/snapshots", json("{'snapshot':{'volume_id':'%s'}}", volume));
 
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.header("Retry-After")).isEqualTo("0");
         // The whole body, key order included; the message names the exception class, as Cinder's does.
-        assertThat(reply.json().toString()).isEqualTo(json("{'overLimit':{'code':413,"
-                + "'message':'SnapshotLimitExceeded: Maximum number of snapshots allowed (1) exceeded','retryAfter':'0'}}"));
+        assertThat(reply.json().toString())
+                .isEqualTo(
+                        json(
+                                "{'overLimit':{'code':413,"
+                                        + "'message':'SnapshotLimitExceeded: Maximum number of snapshots allowed (1) exceeded','retryAfter':'0'}}"));
     }
 
     @Test
@@ -54,8 +61,9 @@ class SnapshotQuotaContractTest {
 
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.header("Retry-After")).isEqualTo("0");
-        assertThat(reply.json().toString()).isEqualTo(json("{'overLimit':{'code':413,"
-                + "'message':'VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. "
-                + "Requested 2G, quota is 3G and 2G has been consumed.','retryAfter':'0'}}"));
+        assertThat(reply.json().toString())
+                .isEqualTo(json("{'overLimit':{'code':413,"
+                        + "'message':'VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. "
+                        + "Requested 2G, quota is 3G and 2G has been consumed.','retryAfter':'0'}}"));
     }
 }

@@ -51,8 +51,19 @@ final class TinyKeystone implements AutoCloseable {
 
     /** Settings that make a Cairn validate its tokens here (and keep its NBD port out of other servers' way). */
     Map<String, String> cairnSettings() {
-        return Map.of("auth", "keystone", "keystone-url", url(), "keystone-username", SERVICE_USER,
-                "keystone-password", SERVICE_PASSWORD, "keystone-project", SERVICE_PROJECT, "nbd-port", "0");
+        return Map.of(
+                "auth",
+                "keystone",
+                "keystone-url",
+                url(),
+                "keystone-username",
+                SERVICE_USER,
+                "keystone-password",
+                SERVICE_PASSWORD,
+                "keystone-project",
+                SERVICE_PROJECT,
+                "nbd-port",
+                "0");
     }
 
     /** Registers a project-scoped token as Keystone would issue it after a password login. */
@@ -106,9 +117,13 @@ final class TinyKeystone implements AutoCloseable {
         boolean valid = SERVICE_USER.equals(user.path("name").asString(""))
                 && SERVICE_PASSWORD.equals(user.path("password").asString(""))
                 && "Default".equals(user.path("domain").path("name").asString(""))
-                && SERVICE_PROJECT.equals(auth.path("scope").path("project").path("name").asString(""));
+                && SERVICE_PROJECT.equals(
+                        auth.path("scope").path("project").path("name").asString(""));
         if (!valid) {
-            respond(exchange, 401, "{\"error\": {\"code\": 401, \"title\": \"Unauthorized\", \"message\": \"The request you have made requires authentication.\"}}");
+            respond(
+                    exchange,
+                    401,
+                    "{\"error\": {\"code\": 401, \"title\": \"Unauthorized\", \"message\": \"The request you have made requires authentication.\"}}");
             return;
         }
         String token = "service-" + UUID.randomUUID();
@@ -131,7 +146,10 @@ final class TinyKeystone implements AutoCloseable {
         }
         IssuedToken token = userTokens.get(exchange.getRequestHeaders().getFirst("X-Subject-Token"));
         if (token == null || !Instant.now().isBefore(token.expiresAt())) {
-            respond(exchange, 404, "{\"error\": {\"code\": 404, \"title\": \"Not Found\", \"message\": \"Could not find token.\"}}");
+            respond(
+                    exchange,
+                    404,
+                    "{\"error\": {\"code\": 404, \"title\": \"Not Found\", \"message\": \"Could not find token.\"}}");
             return;
         }
         respond(exchange, 200, tokenBody(token.userId(), token.projectId(), token.roles(), token.expiresAt()));
@@ -141,8 +159,18 @@ final class TinyKeystone implements AutoCloseable {
         Map<String, Object> token = Map.of(
                 "methods", List.of("password"),
                 "user", Map.of("id", userId, "name", userId, "domain", Map.of("id", "default", "name", "Default")),
-                "project", Map.of("id", projectId, "name", projectId, "domain", Map.of("id", "default", "name", "Default")),
-                "roles", roles.stream().map(role -> Map.of("id", role + "-id", "name", role)).toList(),
+                "project",
+                        Map.of(
+                                "id",
+                                projectId,
+                                "name",
+                                projectId,
+                                "domain",
+                                Map.of("id", "default", "name", "Default")),
+                "roles",
+                        roles.stream()
+                                .map(role -> Map.of("id", role + "-id", "name", role))
+                                .toList(),
                 "expires_at", expiresAt.toString(),
                 "issued_at", Instant.now().toString());
         return Json.MAPPER.writeValueAsString(Map.of("token", token));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VersionDocumentTest {
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -38,6 +39,7 @@ class VersionDocumentTest {
 
     @Test
     void healthzAnswersOnceReady() {
-        assertThat(server.as(null, "x").send("GET", "//healthz", null, null).status()).isEqualTo(200);
+        assertThat(server.as(null, "x").send("GET", "//healthz", null, null).status())
+                .isEqualTo(200);
     }
 }

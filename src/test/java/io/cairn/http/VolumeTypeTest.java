@@ -16,12 +16,15 @@ class VolumeTypeTest {
     private static final String ID = VolumeTypes.DEFAULT_ID;
     private static final String COMMON = "\"id\":\"" + ID + "\",\"name\":\"__DEFAULT__\",\"is_public\":true,"
             + "\"description\":\"Default Volume Type\"";
-    private static final String AS_MEMBER = "{" + COMMON + ",\"extra_specs\":{},\"os-volume-type-access:is_public\":true}";
-    private static final String AS_ADMIN = "{" + COMMON + ",\"extra_specs\":{},\"qos_specs_id\":null,\"os-volume-type-access:is_public\":true}";
+    private static final String AS_MEMBER =
+            "{" + COMMON + ",\"extra_specs\":{},\"os-volume-type-access:is_public\":true}";
+    private static final String AS_ADMIN =
+            "{" + COMMON + ",\"extra_specs\":{},\"qos_specs_id\":null,\"os-volume-type-access:is_public\":true}";
     private static final String AS_READER = "{" + COMMON + ",\"extra_specs\":{}}";
 
     @TempDir
     static Path dataDir;
+
     static TestServer server;
 
     @BeforeAll
@@ -66,7 +69,8 @@ class VolumeTypeTest {
 
     @Test
     void theDefaultTypeLeavesOutTheTypeAccessFlagAndWorksAtEveryMicroversion() {
-        assertThat(body(member().version("3.0").get("/types/default"))).isEqualTo("{\"volume_type\":{" + COMMON + ",\"extra_specs\":{}}}");
+        assertThat(body(member().version("3.0").get("/types/default")))
+                .isEqualTo("{\"volume_type\":{" + COMMON + ",\"extra_specs\":{}}}");
         assertThat(body(admin().version("3.71").get("/types/default")))
                 .isEqualTo("{\"volume_type\":{" + COMMON + ",\"extra_specs\":{},\"qos_specs_id\":null}}");
     }
@@ -77,14 +81,23 @@ class VolumeTypeTest {
         assertThat(reply.status()).isEqualTo(404);
         assertThat(reply.json().has("itemNotFound")).isTrue();
         assertThat(reply.message()).isEqualTo("Volume type 8a3f0b53-3c2e-4b8a-9d44-7a0f1f0e2a11 could not be found.");
-        assertThat(member().get("/types/__DEFAULT__").message()).isEqualTo("Volume type __DEFAULT__ could not be found.");
+        assertThat(member().get("/types/__DEFAULT__").message())
+                .isEqualTo("Volume type __DEFAULT__ could not be found.");
     }
 
     @Test
     void adminsFilterOnIsPublic() {
         assertThat(body(admin().get("/types?is_public=false"))).isEqualTo("{\"volume_types\":[]}");
-        assertThat(admin().get("/types?is_public=None").json().get("volume_types").size()).isEqualTo(1);
-        assertThat(admin().get("/types?is_public=YES").json().get("volume_types").size()).isEqualTo(1);
+        assertThat(admin().get("/types?is_public=None")
+                        .json()
+                        .get("volume_types")
+                        .size())
+                .isEqualTo(1);
+        assertThat(admin().get("/types?is_public=YES")
+                        .json()
+                        .get("volume_types")
+                        .size())
+                .isEqualTo(1);
         TestServer.Reply invalid = admin().get("/types?is_public=maybe");
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.message()).isEqualTo("Invalid is_public filter [maybe]");
@@ -92,7 +105,11 @@ class VolumeTypeTest {
 
     @Test
     void nonAdminsAlwaysSeePublicTypes() {
-        assertThat(member().get("/types?is_public=false").json().get("volume_types").size()).isEqualTo(1);
+        assertThat(member().get("/types?is_public=false")
+                        .json()
+                        .get("volume_types")
+                        .size())
+                .isEqualTo(1);
         assertThat(member().get("/types?is_public=maybe").status()).isEqualTo(200);
     }
 
@@ -102,7 +119,8 @@ class VolumeTypeTest {
         TestServer.Reply list = outsider.get("/types");
         assertThat(list.status()).isEqualTo(403);
         assertThat(list.message()).isEqualTo("Policy doesn't allow volume_extension:type_get_all to be performed.");
-        assertThat(outsider.get("/types/" + ID).message()).isEqualTo("Policy doesn't allow volume_extension:type_get to be performed.");
+        assertThat(outsider.get("/types/" + ID).message())
+                .isEqualTo("Policy doesn't allow volume_extension:type_get to be performed.");
         assertThat(outsider.get("/types/default").status()).isEqualTo(403);
         assertThat(outsider.get("/types/unknown").status()).isEqualTo(404);
     }

@@ -71,12 +71,17 @@ class ConcurrentRequestsTest {
         List<Client> nodes = start(cluster, Map.of());
         for (int round = 0; round < ROUNDS; round++) {
             String volume = availableVolume(nodes.get(0));
-            List<Reply> replies = race(3, i -> i == 0
-                    ? () -> nodes.get(0).delete("/volumes/" + volume)
-                    : () -> nodes.get(i % nodes.size()).post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"));
+            List<Reply> replies = race(
+                    3,
+                    i -> i == 0
+                            ? () -> nodes.get(0).delete("/volumes/" + volume)
+                            : () -> nodes.get(i % nodes.size())
+                                    .post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"));
             long accepted = replies.stream().filter(r -> r.status() == 202).count();
             boolean deleteAccepted = replies.get(0).status() == 202;
-            assertThat(deleteAccepted ? accepted : 1).as("a delete shares its acceptance with no snapshot: %s", replies).isEqualTo(1);
+            assertThat(deleteAccepted ? accepted : 1)
+                    .as("a delete shares its acceptance with no snapshot: %s", replies)
+                    .isEqualTo(1);
             settle();
             if (deleteAccepted) {
                 assertThat(nodes.get(0).get("/volumes/" + volume).status()).isEqualTo(404);
@@ -91,11 +96,18 @@ class ConcurrentRequestsTest {
         List<Client> nodes = start(cluster, Map.of());
         for (int round = 0; round < ROUNDS; round++) {
             String volume = availableVolume(nodes.get(0));
-            List<Reply> replies = race(2, i -> i == 0
-                    ? () -> nodes.get(0).delete("/volumes/" + volume)
-                    : () -> nodes.get(nodes.size() - 1).post("/volumes/" + volume + "/action",
-                            "{\"os-attach\":{\"instance_uuid\":\"" + UUID.randomUUID() + "\",\"mountpoint\":\"/dev/vdb\"}}"));
-            assertThat(replies.stream().filter(r -> r.status() == 202).count()).as("%s", replies).isEqualTo(1);
+            List<Reply> replies = race(
+                    2,
+                    i -> i == 0
+                            ? () -> nodes.get(0).delete("/volumes/" + volume)
+                            : () -> nodes.get(nodes.size() - 1)
+                                    .post(
+                                            "/volumes/" + volume + "/action",
+                                            "{\"os-attach\":{\"instance_uuid\":\"" + UUID.randomUUID()
+                                                    + "\",\"mountpoint\":\"/dev/vdb\"}}"));
+            assertThat(replies.stream().filter(r -> r.status() == 202).count())
+                    .as("%s", replies)
+                    .isEqualTo(1);
             settle();
             Reply after = nodes.get(0).get("/volumes/" + volume);
             if (replies.get(0).status() == 202) {
@@ -115,15 +127,30 @@ class ConcurrentRequestsTest {
             String older = availableSnapshot(nodes.get(0), volume);
             String latest = availableSnapshot(nodes.get(0), volume);
             List<Reply> replies = race(3, i -> switch (i) {
-                case 0, 1 -> () -> nodes.get(i % nodes.size()).version("3.40").post("/volumes/" + volume + "/action",
-                        "{\"revert\":{\"snapshot_id\":\"" + latest + "\"}}");
-                default -> () -> nodes.get(nodes.size() - 1).post("//v2/" + PROJECT + "/cloudsnapshots/" + older + "/rollback",
-                        "{\"rollback\":{\"volume_id\":\"" + volume + "\"}}");
+                case 0, 1 ->
+                    () -> nodes.get(i % nodes.size())
+                            .version("3.40")
+                            .post(
+                                    "/volumes/" + volume + "/action",
+                                    "{\"revert\":{\"snapshot_id\":\"" + latest + "\"}}");
+                default ->
+                    () -> nodes.get(nodes.size() - 1)
+                            .post(
+                                    "//v2/" + PROJECT + "/cloudsnapshots/" + older + "/rollback",
+                                    "{\"rollback\":{\"volume_id\":\"" + volume + "\"}}");
             });
-            assertThat(replies.stream().filter(r -> r.status() == 202).count()).as("%s", replies).isGreaterThanOrEqualTo(1);
+            assertThat(replies.stream().filter(r -> r.status() == 202).count())
+                    .as("%s", replies)
+                    .isGreaterThanOrEqualTo(1);
             settle();
-            assertThat(overlappingTasks(volume, Set.of("REVERT_VOLUME", "ROLLBACK_VOLUME"))).isEmpty();
-            assertThat(nodes.get(0).get("/volumes/" + volume).json().at("/volume/status").asString()).isEqualTo("available");
+            assertThat(overlappingTasks(volume, Set.of("REVERT_VOLUME", "ROLLBACK_VOLUME")))
+                    .isEmpty();
+            assertThat(nodes.get(0)
+                            .get("/volumes/" + volume)
+                            .json()
+                            .at("/volume/status")
+                            .asString())
+                    .isEqualTo("available");
         }
     }
 
@@ -134,15 +161,27 @@ class ConcurrentRequestsTest {
         for (int round = 0; round < ROUNDS; round++) {
             String volume = availableVolume(nodes.get(0));
             String snapshot = availableSnapshot(nodes.get(0), volume);
-            List<Reply> replies = race(2, i -> i == 0
-                    ? () -> nodes.get(0).delete("/snapshots/" + snapshot)
-                    : () -> nodes.get(nodes.size() - 1).version("3.40").post("/volumes/" + volume + "/action",
-                            "{\"revert\":{\"snapshot_id\":\"" + snapshot + "\"}}"));
-            assertThat(replies.stream().filter(r -> r.status() == 202).count()).as("%s", replies).isGreaterThanOrEqualTo(1);
+            List<Reply> replies = race(
+                    2,
+                    i -> i == 0
+                            ? () -> nodes.get(0).delete("/snapshots/" + snapshot)
+                            : () -> nodes.get(nodes.size() - 1)
+                                    .version("3.40")
+                                    .post(
+                                            "/volumes/" + volume + "/action",
+                                            "{\"revert\":{\"snapshot_id\":\"" + snapshot + "\"}}"));
+            assertThat(replies.stream().filter(r -> r.status() == 202).count())
+                    .as("%s", replies)
+                    .isGreaterThanOrEqualTo(1);
             settle();
             List<String> overlaps = overlappingTasks(volume, snapshot, "REVERT_VOLUME", "DELETE_SNAPSHOT");
             assertThat(overlaps).isEmpty();
-            assertThat(nodes.get(0).get("/volumes/" + volume).json().at("/volume/status").asString()).isEqualTo("available");
+            assertThat(nodes.get(0)
+                            .get("/volumes/" + volume)
+                            .json()
+                            .at("/volume/status")
+                            .asString())
+                    .isEqualTo("available");
         }
     }
 
@@ -153,14 +192,21 @@ class ConcurrentRequestsTest {
         String volume = availableVolume(nodes.get(0));
         String snapshot = availableSnapshot(nodes.get(0), volume);
         for (String resource : List.of("/snapshots/" + snapshot, "/volumes/" + volume)) {
-            List<Reply> replies = race(30, i -> i < 20
-                    ? () -> nodes.get(i % nodes.size()).put(resource + "/metadata/k" + i, "{\"meta\":{\"k" + i + "\":\"v" + i + "\"}}")
-                    : () -> nodes.get(i % nodes.size()).post(resource + "/metadata", "{\"metadata\":{\"m" + i + "\":\"w" + i + "\"}}"));
-            assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
+            List<Reply> replies = race(
+                    30,
+                    i -> i < 20
+                            ? () -> nodes.get(i % nodes.size())
+                                    .put(resource + "/metadata/k" + i, "{\"meta\":{\"k" + i + "\":\"v" + i + "\"}}")
+                            : () -> nodes.get(i % nodes.size())
+                                    .post(resource + "/metadata", "{\"metadata\":{\"m" + i + "\":\"w" + i + "\"}}"));
+            assertThat(replies)
+                    .allSatisfy(r -> assertThat(r.status()).as(r.text()).isEqualTo(200));
             JsonNode stored = nodes.get(0).get(resource + "/metadata").json().get("metadata");
             for (int i = 0; i < 30; i++) {
                 String key = i < 20 ? "k" + i : "m" + i;
-                assertThat(stored.path(key).asString()).as("%s of %s", key, resource).isEqualTo((i < 20 ? "v" : "w") + i);
+                assertThat(stored.path(key).asString())
+                        .as("%s of %s", key, resource)
+                        .isEqualTo((i < 20 ? "v" : "w") + i);
             }
         }
     }
@@ -168,16 +214,22 @@ class ConcurrentRequestsTest {
     @ParameterizedTest
     @EnumSource(Cluster.class)
     void fiftyParallelCreatorsNeverOverrunTheQuota(Cluster cluster) throws Exception {
-        List<Client> nodes = start(cluster, Map.of("quota-volumes", "10", "quota-gigabytes", "-1", "quota-snapshots", "-1"));
-        List<Reply> replies = race(50, i -> () -> nodes.get(i % nodes.size()).post("/volumes", "{\"volume\":{\"size\":1}}"));
+        List<Client> nodes =
+                start(cluster, Map.of("quota-volumes", "10", "quota-gigabytes", "-1", "quota-snapshots", "-1"));
+        List<Reply> replies =
+                race(50, i -> () -> nodes.get(i % nodes.size()).post("/volumes", "{\"volume\":{\"size\":1}}"));
         assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.text()).isIn(202, 413));
         assertThat(replies.stream().filter(r -> r.status() == 202).count()).isEqualTo(10);
-        JsonNode usage = nodes.get(0).get("/os-quota-sets/" + PROJECT + "?usage=True").json().at("/quota_set/volumes");
+        JsonNode usage = nodes.get(0)
+                .get("/os-quota-sets/" + PROJECT + "?usage=True")
+                .json()
+                .at("/quota_set/volumes");
         assertThat(usage.get("in_use").asInt() + usage.get("reserved").asInt()).isEqualTo(10);
     }
 
     private List<Client> start(Cluster cluster, Map<String, String> quotas) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1"));
+        Map<String, String> settings =
+                new HashMap<>(Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1"));
         settings.putAll(quotas);
         int count = cluster == Cluster.POSTGRESQL_TWO_NODES ? 2 : 1;
         if (cluster != Cluster.SQLITE_ONE_NODE) {
@@ -257,8 +309,8 @@ class ConcurrentRequestsTest {
         List<long[]> spans = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try (Connection db = connect();
-             PreparedStatement query = db.prepareStatement(
-                     "select kind, created_at, updated_at from tasks where resource_id = ? order by created_at")) {
+                PreparedStatement query = db.prepareStatement(
+                        "select kind, created_at, updated_at from tasks where resource_id = ? order by created_at")) {
             query.setString(1, volume);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -279,11 +331,13 @@ class ConcurrentRequestsTest {
     }
 
     /** Whether a task of {@code first} on {@code firstResource} was open while one of {@code second} on {@code secondResource} was. */
-    private List<String> overlappingTasks(String firstResource, String secondResource, String first, String second) throws SQLException {
+    private List<String> overlappingTasks(String firstResource, String secondResource, String first, String second)
+            throws SQLException {
         List<String> overlaps = new ArrayList<>();
         try (Connection db = connect();
-             PreparedStatement query = db.prepareStatement("select a.id from tasks a join tasks b on a.created_at < b.updated_at "
-                     + "and b.created_at < a.updated_at where a.resource_id = ? and a.kind = ? and b.resource_id = ? and b.kind = ?")) {
+                PreparedStatement query = db.prepareStatement(
+                        "select a.id from tasks a join tasks b on a.created_at < b.updated_at "
+                                + "and b.created_at < a.updated_at where a.resource_id = ? and a.kind = ? and b.resource_id = ? and b.kind = ?")) {
             query.setString(1, firstResource);
             query.setString(2, first);
             query.setString(3, secondResource);
@@ -298,14 +352,16 @@ class ConcurrentRequestsTest {
     }
 
     private int count(String sql) throws SQLException {
-        try (Connection db = connect(); ResultSet rows = db.createStatement().executeQuery(sql)) {
+        try (Connection db = connect();
+                ResultSet rows = db.createStatement().executeQuery(sql)) {
             rows.next();
             return rows.getInt(1);
         }
     }
 
     private Connection connect() throws SQLException {
-        return databaseUrl.startsWith("jdbc:postgresql") ? DriverManager.getConnection(databaseUrl, TestPostgres.USER, null)
+        return databaseUrl.startsWith("jdbc:postgresql")
+                ? DriverManager.getConnection(databaseUrl, TestPostgres.USER, null)
                 : DriverManager.getConnection(databaseUrl);
     }
 }

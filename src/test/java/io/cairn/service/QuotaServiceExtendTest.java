@@ -26,6 +26,7 @@ class QuotaServiceExtendTest {
 
     @TempDir
     Path dataDir;
+
     Database database;
     QuotaService quotas;
 
@@ -41,11 +42,15 @@ class QuotaServiceExtendTest {
     }
 
     private long inUse(String resource) {
-        return quotas.show(ADMIN, PROJECT, Optional.of("true")).quotas().get(resource).inUse();
+        return quotas.show(ADMIN, PROJECT, Optional.of("true"))
+                .quotas()
+                .get(resource)
+                .inUse();
     }
 
     private void createVolume(long size) {
-        database.execute(tx -> quotas.reserve(tx, PROJECT, Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, size)));
+        database.execute(
+                tx -> quotas.reserve(tx, PROJECT, Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, size)));
     }
 
     private void extend(String callerProject, long currentSize, long newSize) {
@@ -69,9 +74,11 @@ class QuotaServiceExtendTest {
         createVolume(2);
         quotas.update(ADMIN, PROJECT, Map.of("gigabytes", 4L));
         assertThatThrownBy(() -> extend(PROJECT, 2, 5))
-                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.GIGABYTES_QUOTA_EXCEEDED))
-                .hasMessage("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. "
-                        + "Requested 3G, quota is 4G and 2G has been consumed.");
+                .isInstanceOfSatisfying(
+                        CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.GIGABYTES_QUOTA_EXCEEDED))
+                .hasMessage(
+                        "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. "
+                                + "Requested 3G, quota is 4G and 2G has been consumed.");
         assertThat(inUse("gigabytes")).isEqualTo(2);
         assertThat(inUse("gigabytes___DEFAULT__")).isEqualTo(2);
     }
@@ -81,8 +88,9 @@ class QuotaServiceExtendTest {
         createVolume(2);
         quotas.update(ADMIN, PROJECT, Map.of("gigabytes___DEFAULT__", 3L));
         assertThatThrownBy(() -> extend(PROJECT, 2, 5))
-                .hasMessage("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. "
-                        + "Requested 3G, quota is 1000G and 2G has been consumed.");
+                .hasMessage(
+                        "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. "
+                                + "Requested 3G, quota is 1000G and 2G has been consumed.");
         assertThat(inUse("gigabytes")).isEqualTo(2);
     }
 
@@ -91,8 +99,10 @@ class QuotaServiceExtendTest {
         createVolume(2);
         quotas.update(ADMIN, ADMIN_PROJECT, Map.of("per_volume_gigabytes", 4L));
         assertThatThrownBy(() -> extend(ADMIN_PROJECT, 2, 5))
-                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VOLUME_SIZE_EXCEEDS_LIMIT))
-                .hasMessage("VolumeSizeExceedsLimit: Requested volume size 5G is larger than maximum allowed limit 4G.");
+                .isInstanceOfSatisfying(
+                        CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VOLUME_SIZE_EXCEEDS_LIMIT))
+                .hasMessage(
+                        "VolumeSizeExceedsLimit: Requested volume size 5G is larger than maximum allowed limit 4G.");
         extend(PROJECT, 2, 5);
         assertThat(inUse("gigabytes")).isEqualTo(5);
     }

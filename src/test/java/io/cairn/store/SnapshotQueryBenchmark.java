@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 4, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx256m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx256m"})
 public class SnapshotQueryBenchmark {
     private static final List<Map.Entry<String, String>> LIMIT_50 = List.of(new SimpleImmutableEntry<>("limit", "50"));
 
@@ -46,9 +48,15 @@ public class SnapshotQueryBenchmark {
         data = BenchData.open();
         // As the list rules build them for ?limit=50&marker=...: the page in the project, the marker looked
         // up as a show would (an admin's, in every project).
-        deepPage = new ListQuery(Optional.of(BenchData.PROJECT), List.of(), BenchData.DEFAULT_SORT,
-                Optional.of(data.deepMarkerId), 0, 50);
-        markerLookup = new ListQuery(Optional.empty(), List.of(), BenchData.DEFAULT_SORT, Optional.of(data.deepMarkerId), 0, 1);
+        deepPage = new ListQuery(
+                Optional.of(BenchData.PROJECT),
+                List.of(),
+                BenchData.DEFAULT_SORT,
+                Optional.of(data.deepMarkerId),
+                0,
+                50);
+        markerLookup = new ListQuery(
+                Optional.empty(), List.of(), BenchData.DEFAULT_SORT, Optional.of(data.deepMarkerId), 0, 1);
     }
 
     @TearDown
@@ -59,7 +67,12 @@ public class SnapshotQueryBenchmark {
     /** {@code ?limit=50} to the plan the store is asked with: parsing, validation, policy, default sort. */
     @Benchmark
     public ListRules.Plan planLimit50() {
-        return ListRules.plan(SnapshotService.LIST_SPEC, data.snapshots, BenchData.CALLER, ApiVersion.MIN, LIMIT_50,
+        return ListRules.plan(
+                SnapshotService.LIST_SPEC,
+                data.snapshots,
+                BenchData.CALLER,
+                ApiVersion.MIN,
+                LIMIT_50,
                 Policy.GET_ALL_SNAPSHOTS);
     }
 
@@ -76,7 +89,8 @@ public class SnapshotQueryBenchmark {
     /** Both statements of a deep page: the marker's sort values, then the 50 rows after it. */
     @Benchmark
     public List<Snapshot> listDeepMarker() {
-        ListQuery.Marker marker = data.snapshots.markerRow(markerLookup, data.deepMarkerId).orElseThrow();
+        ListQuery.Marker marker =
+                data.snapshots.markerRow(markerLookup, data.deepMarkerId).orElseThrow();
         return data.snapshots.list(deepPage, Optional.of(marker));
     }
 

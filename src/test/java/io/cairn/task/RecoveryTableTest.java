@@ -90,18 +90,26 @@ class RecoveryTableTest {
         }
         try (Connection db = TestServer.connect(dataDir)) {
             assertThat(doneTasks(db, revertingVolume)).containsExactly("REVERT_VOLUME");
-            assertThat(doneTasks(db, rollingBackVolume)).as("an EVS rollback resumes as one").containsExactly("ROLLBACK_VOLUME");
+            assertThat(doneTasks(db, rollingBackVolume))
+                    .as("an EVS rollback resumes as one")
+                    .containsExactly("ROLLBACK_VOLUME");
         }
     }
 
     private static String volume(Client api) {
-        String id = api.post("/volumes", "{\"volume\":{\"size\":1}}").json().at("/volume/id").asString();
+        String id = api.post("/volumes", "{\"volume\":{\"size\":1}}")
+                .json()
+                .at("/volume/id")
+                .asString();
         api.await("/volumes/" + id, "/volume/status", "available");
         return id;
     }
 
     private static String snapshot(Client api, String volume) {
-        String id = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}").json().at("/snapshot/id").asString();
+        String id = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}")
+                .json()
+                .at("/snapshot/id")
+                .asString();
         api.await("/snapshots/" + id, "/snapshot/status", "available");
         return id;
     }
@@ -116,7 +124,8 @@ class RecoveryTableTest {
 
     private static List<String> doneTasks(Connection db, String resource) throws SQLException {
         List<String> kinds = new ArrayList<>();
-        try (PreparedStatement query = db.prepareStatement("select kind from tasks where resource_id = ? and state = 'done'")) {
+        try (PreparedStatement query =
+                db.prepareStatement("select kind from tasks where resource_id = ? and state = 'done'")) {
             query.setString(1, resource);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {

@@ -31,11 +31,17 @@ class RestartTest {
         List<String> snapshots = new ArrayList<>();
         String volume;
         try (ServerProcess first = ServerProcess.start(dataDir)) {
-            volume = post(first, "/volumes", "{\"volume\":{\"size\":1}}").at("/volume/id").asString();
+            volume = post(first, "/volumes", "{\"volume\":{\"size\":1}}")
+                    .at("/volume/id")
+                    .asString();
             awaitStatus(first, "/volumes/" + volume, "/volume/status", "available");
             for (int i = 0; i < 30; i++) {
-                snapshots.add(post(first, "/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"s" + i + "\"}}")
-                        .at("/snapshot/id").asString());
+                snapshots.add(post(
+                                first,
+                                "/snapshots",
+                                "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"s" + i + "\"}}")
+                        .at("/snapshot/id")
+                        .asString());
             }
             first.kill();
         }
@@ -45,7 +51,10 @@ class RestartTest {
             }
             JsonNode list = get(second, "/snapshots/detail");
             assertThat(list.get("snapshots").size()).isEqualTo(snapshots.size());
-            list.get("snapshots").forEach(s -> assertThat(s.get("os-extended-snapshot-attributes:progress").asString()).isEqualTo("100%"));
+            list.get("snapshots")
+                    .forEach(s -> assertThat(s.get("os-extended-snapshot-attributes:progress")
+                                    .asString())
+                            .isEqualTo("100%"));
         }
     }
 
@@ -54,19 +63,23 @@ class RestartTest {
         List<String> volumes = new ArrayList<>();
         try (ServerProcess first = ServerProcess.start(dataDir)) {
             for (int i = 0; i < 10; i++) {
-                volumes.add(post(first, "/volumes", "{\"volume\":{\"size\":1}}").at("/volume/id").asString());
+                volumes.add(post(first, "/volumes", "{\"volume\":{\"size\":1}}")
+                        .at("/volume/id")
+                        .asString());
             }
             for (String volume : volumes) {
                 awaitStatus(first, "/volumes/" + volume, "/volume/status", "available");
             }
             for (String volume : volumes) {
-                assertThat(send(first, "DELETE", "/volumes/" + volume, null).statusCode()).isEqualTo(202);
+                assertThat(send(first, "DELETE", "/volumes/" + volume, null).statusCode())
+                        .isEqualTo(202);
             }
             first.kill();
         }
         try (ServerProcess second = ServerProcess.start(dataDir)) {
             Instant deadline = Instant.now().plusSeconds(30);
-            while (get(second, "/volumes").get("volumes").size() > 0 && Instant.now().isBefore(deadline)) {
+            while (get(second, "/volumes").get("volumes").size() > 0
+                    && Instant.now().isBefore(deadline)) {
                 Thread.sleep(50);
             }
             assertThat(get(second, "/volumes").get("volumes").size()).isZero();
@@ -86,7 +99,9 @@ class RestartTest {
     private HttpResponse<String> send(ServerProcess server, String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/" + PROJECT + path))
                 .header("X-Auth-Token", "tester:" + PROJECT)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

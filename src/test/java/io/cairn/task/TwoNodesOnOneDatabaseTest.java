@@ -39,7 +39,8 @@ class TwoNodesOnOneDatabaseTest {
     private static final int REQUESTS = 500;
     private static final int KILL_AFTER = 250;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, String> hostOfVolume = new ConcurrentHashMap<>();
     private final Set<String> deleteRequested = ConcurrentHashMap.newKeySet();
 
@@ -64,10 +65,13 @@ class TwoNodesOnOneDatabaseTest {
                 String deletable = request % 5 >= 3 ? availableUndeleted(nodes[target], created) : null;
                 if (deletable != null) {
                     // Sent to either node: the delete task is pinned to the node holding the data, whoever accepts it.
-                    assertThat(send(nodes[target], "DELETE", "/volumes/" + deletable, null).statusCode()).isEqualTo(202);
+                    assertThat(send(nodes[target], "DELETE", "/volumes/" + deletable, null)
+                                    .statusCode())
+                            .isEqualTo(202);
                     deleteRequested.add(deletable);
                 } else {
-                    HttpResponse<String> response = send(nodes[target], "POST", "/volumes", "{\"volume\":{\"size\":1}}");
+                    HttpResponse<String> response =
+                            send(nodes[target], "POST", "/volumes", "{\"volume\":{\"size\":1}}");
                     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
                     String id = JSON.readTree(response.body()).at("/volume/id").asString();
                     created.add(id);
@@ -96,15 +100,27 @@ class TwoNodesOnOneDatabaseTest {
     }
 
     private ServerProcess start(Path dataDir, String node, String url) throws IOException, InterruptedException {
-        return ServerProcess.start(dataDir, Map.of("CAIRN_NODE", node, "CAIRN_DB_URL", url, "CAIRN_DB_USER", TestPostgres.USER,
-                "CAIRN_DB_POOL_SIZE", "8"));
+        return ServerProcess.start(
+                dataDir,
+                Map.of(
+                        "CAIRN_NODE",
+                        node,
+                        "CAIRN_DB_URL",
+                        url,
+                        "CAIRN_DB_USER",
+                        TestPostgres.USER,
+                        "CAIRN_DB_POOL_SIZE",
+                        "8"));
     }
 
     /** The oldest created volume not yet deleted that is available now, asked of {@code node}; null when none is. */
     private String availableUndeleted(ServerProcess node, List<String> created) throws Exception {
         for (String id : created) {
             if (!deleteRequested.contains(id)
-                    && JSON.readTree(send(node, "GET", "/volumes/" + id, null).body()).at("/volume/status").asString().equals("available")) {
+                    && JSON.readTree(send(node, "GET", "/volumes/" + id, null).body())
+                            .at("/volume/status")
+                            .asString()
+                            .equals("available")) {
                 return id;
             }
         }
@@ -113,7 +129,8 @@ class TwoNodesOnOneDatabaseTest {
 
     private static int openTasksPinnedTo(Connection db, String node) throws SQLException {
         try (Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT count(*) FROM tasks WHERE state IN ('pending', 'running') AND node = '" + node + "'")) {
+                ResultSet rows = statement.executeQuery(
+                        "SELECT count(*) FROM tasks WHERE state IN ('pending', 'running') AND node = '" + node + "'")) {
             rows.next();
             return rows.getInt(1);
         }
@@ -123,8 +140,9 @@ class TwoNodesOnOneDatabaseTest {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             try (Statement statement = db.createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT (SELECT count(*) FROM tasks WHERE state IN ('pending', 'running'))"
-                         + " + (SELECT count(*) FROM volumes WHERE status IN ('creating', 'deleting'))")) {
+                    ResultSet rows = statement.executeQuery(
+                            "SELECT (SELECT count(*) FROM tasks WHERE state IN ('pending', 'running'))"
+                                    + " + (SELECT count(*) FROM volumes WHERE status IN ('creating', 'deleting'))")) {
                 rows.next();
                 if (rows.getInt(1) == 0) {
                     return;
@@ -139,22 +157,28 @@ class TwoNodesOnOneDatabaseTest {
         Map<String, String> finalState = new HashMap<>();
         Map<String, String> host = new HashMap<>();
         try (Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT id, status, deleted, host FROM volumes")) {
+                ResultSet rows = statement.executeQuery("SELECT id, status, deleted, host FROM volumes")) {
             while (rows.next()) {
-                String previous = finalState.put(rows.getString(1), rows.getString(2) + (rows.getBoolean(3) ? "/soft-deleted" : ""));
+                String previous = finalState.put(
+                        rows.getString(1), rows.getString(2) + (rows.getBoolean(3) ? "/soft-deleted" : ""));
                 assertThat(previous).as("one row per volume").isNull();
                 host.put(rows.getString(1), rows.getString(4));
             }
         }
         assertThat(finalState.keySet()).containsExactlyInAnyOrderElementsOf(created);
         for (String id : created) {
-            assertThat(finalState.get(id)).as(id).isEqualTo(deleteRequested.contains(id) ? "deleted/soft-deleted" : "available");
-            assertThat(host.get(id)).as("the node that accepted the create holds the data").isEqualTo(hostOfVolume.get(id));
+            assertThat(finalState.get(id))
+                    .as(id)
+                    .isEqualTo(deleteRequested.contains(id) ? "deleted/soft-deleted" : "available");
+            assertThat(host.get(id))
+                    .as("the node that accepted the create holds the data")
+                    .isEqualTo(hostOfVolume.get(id));
         }
         // Each piece of work ran to completion once: one finished task per volume and kind, on the volume's node.
         try (Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT resource_id, kind, count(*), min(state), max(state), min(node), max(node)"
-                     + " FROM tasks GROUP BY resource_id, kind")) {
+                ResultSet rows = statement.executeQuery(
+                        "SELECT resource_id, kind, count(*), min(state), max(state), min(node), max(node)"
+                                + " FROM tasks GROUP BY resource_id, kind")) {
             int groups = 0;
             while (rows.next()) {
                 groups++;
@@ -168,7 +192,8 @@ class TwoNodesOnOneDatabaseTest {
         }
         // Quota follows the rows exactly: a delete counted twice (or not at all) would show here.
         try (Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT in_use FROM quota_usages WHERE project_id = '" + PROJECT + "' AND resource = 'volumes'")) {
+                ResultSet rows = statement.executeQuery("SELECT in_use FROM quota_usages WHERE project_id = '" + PROJECT
+                        + "' AND resource = 'volumes'")) {
             rows.next();
             assertThat(rows.getLong(1)).isEqualTo(created.size() - deleteRequested.size());
         }
@@ -176,8 +201,11 @@ class TwoNodesOnOneDatabaseTest {
 
     private HttpResponse<String> send(ServerProcess server, String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/" + PROJECT + path))
-                .header("X-Auth-Token", "tester:" + PROJECT).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .header("X-Auth-Token", "tester:" + PROJECT)
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

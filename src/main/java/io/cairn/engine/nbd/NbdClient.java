@@ -81,7 +81,10 @@ public final class NbdClient implements AutoCloseable {
                     break;
                 }
                 if (type < 0) {
-                    throw new NbdException(type, "NBD server refused export '" + exportName + "': " + new String(data, StandardCharsets.UTF_8));
+                    throw new NbdException(
+                            type,
+                            "NBD server refused export '" + exportName + "': "
+                                    + new String(data, StandardCharsets.UTF_8));
                 }
                 if (type == Nbd.REP_INFO && length >= 12 && ((data[0] << 8) | (data[1] & 0xff)) == Nbd.INFO_EXPORT) {
                     java.nio.ByteBuffer info = java.nio.ByteBuffer.wrap(data, 2, 10);
@@ -143,7 +146,8 @@ public final class NbdClient implements AutoCloseable {
         awaitReply();
     }
 
-    private void request(int type, int commandFlags, long offset, int length, byte[] data, int dataOffset) throws IOException {
+    private void request(int type, int commandFlags, long offset, int length, byte[] data, int dataOffset)
+            throws IOException {
         out.writeInt(Nbd.REQUEST_MAGIC);
         out.writeShort(commandFlags);
         out.writeShort(type);

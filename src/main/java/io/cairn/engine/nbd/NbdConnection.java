@@ -31,6 +31,7 @@ final class NbdConnection {
     private static final int MAX_NAME_LENGTH = 4096;
     /** Bytes of requests in flight per connection, so that a client cannot make the server buffer without bound. */
     private static final int IN_FLIGHT_BYTES = 64 << 20;
+
     private static final int PREFERRED_BLOCK_SIZE = 4096;
 
     private final Socket socket;
@@ -133,7 +134,11 @@ final class NbdConnection {
                         device.close();
                     }
                 }
-                case Nbd.OPT_STARTTLS -> optionError(option, Nbd.REP_ERR_POLICY, "TLS is not offered; the NBD server listens on a trusted network only");
+                case Nbd.OPT_STARTTLS ->
+                    optionError(
+                            option,
+                            Nbd.REP_ERR_POLICY,
+                            "TLS is not offered; the NBD server listens on a trusted network only");
                 default -> optionError(option, Nbd.REP_ERR_UNSUP, "option " + option + " is not supported");
             }
         }
@@ -147,7 +152,13 @@ final class NbdConnection {
         List<String> names = policy.list();
         for (String name : names) {
             byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-            optionReply(option, Nbd.REP_SERVER, ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array());
+            optionReply(
+                    option,
+                    Nbd.REP_SERVER,
+                    ByteBuffer.allocate(4 + bytes.length)
+                            .putInt(bytes.length)
+                            .put(bytes)
+                            .array());
         }
         optionReply(option, Nbd.REP_ACK, new byte[0]);
     }
@@ -177,20 +188,40 @@ final class NbdConnection {
         }
         Optional<String> name = decodeName(nameBytes);
         if (name.isEmpty()) {
-            optionError(option, Nbd.REP_ERR_INVALID, "the export name is not valid UTF-8 of at most " + MAX_NAME_LENGTH + " bytes");
+            optionError(
+                    option,
+                    Nbd.REP_ERR_INVALID,
+                    "the export name is not valid UTF-8 of at most " + MAX_NAME_LENGTH + " bytes");
             return null;
         }
         Optional<BlockDevice> opened = openExport(name.get());
         if (opened.isEmpty()) {
-            optionError(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + name.get() + "' (volumes are exported while available or in-use, snapshots while available)");
+            optionError(
+                    option,
+                    Nbd.REP_ERR_UNKNOWN,
+                    "no export named '" + name.get()
+                            + "' (volumes are exported while available or in-use, snapshots while available)");
             return null;
         }
         BlockDevice device = opened.get();
-        optionReply(option, Nbd.REP_INFO, ByteBuffer.allocate(12).putShort((short) Nbd.INFO_EXPORT)
-                .putLong(device.sizeBytes()).putShort((short) transmissionFlags(device)).array());
+        optionReply(
+                option,
+                Nbd.REP_INFO,
+                ByteBuffer.allocate(12)
+                        .putShort((short) Nbd.INFO_EXPORT)
+                        .putLong(device.sizeBytes())
+                        .putShort((short) transmissionFlags(device))
+                        .array());
         if (blockSizeWanted) {
-            optionReply(option, Nbd.REP_INFO, ByteBuffer.allocate(14).putShort((short) Nbd.INFO_BLOCK_SIZE)
-                    .putInt(1).putInt(PREFERRED_BLOCK_SIZE).putInt(Nbd.MAX_PAYLOAD).array());
+            optionReply(
+                    option,
+                    Nbd.REP_INFO,
+                    ByteBuffer.allocate(14)
+                            .putShort((short) Nbd.INFO_BLOCK_SIZE)
+                            .putInt(1)
+                            .putInt(PREFERRED_BLOCK_SIZE)
+                            .putInt(Nbd.MAX_PAYLOAD)
+                            .array());
         }
         optionReply(option, Nbd.REP_ACK, new byte[0]);
         return device;
@@ -219,8 +250,12 @@ final class NbdConnection {
             return Optional.empty();
         }
         try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }

@@ -68,13 +68,15 @@ public final class NbdServer implements AutoCloseable {
             }
             NbdConnection connection = new NbdConnection(client, store, policy);
             connections.add(connection);
-            Thread.ofVirtual().name("cairn-nbd-" + client.getRemoteSocketAddress()).start(() -> {
-                try {
-                    connection.serve();
-                } finally {
-                    connections.remove(connection);
-                }
-            });
+            Thread.ofVirtual()
+                    .name("cairn-nbd-" + client.getRemoteSocketAddress())
+                    .start(() -> {
+                        try {
+                            connection.serve();
+                        } finally {
+                            connections.remove(connection);
+                        }
+                    });
         }
     }
 

@@ -56,8 +56,9 @@ public final class AkSkAuth implements Authenticator {
     /** Whether a request carries an AK/SK signature (and so belongs to this authenticator). */
     public static boolean isSigned(Function<String, String> headers) {
         String authorization = headers.apply("Authorization");
-        return authorization != null && authorization.regionMatches(true, 0, SdkHmacSha256.ALGORITHM + " ", 0,
-                SdkHmacSha256.ALGORITHM.length() + 1);
+        return authorization != null
+                && authorization.regionMatches(
+                        true, 0, SdkHmacSha256.ALGORITHM + " ", 0, SdkHmacSha256.ALGORITHM.length() + 1);
     }
 
     @Override
@@ -65,10 +66,12 @@ public final class AkSkAuth implements Authenticator {
         String authorization = request.header("Authorization");
         Matcher parts = authorization == null ? null : AUTHORIZATION.matcher(authorization);
         if (parts == null || !parts.matches()) {
-            throw rejected("The Authorization header is not SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=....");
+            throw rejected(
+                    "The Authorization header is not SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=....");
         }
         String accessKey = parts.group(1);
-        List<String> signedHeaders = Arrays.asList(parts.group(2).toLowerCase(Locale.ROOT).split(";"));
+        List<String> signedHeaders =
+                Arrays.asList(parts.group(2).toLowerCase(Locale.ROOT).split(";"));
         String signature = parts.group(3).toLowerCase(Locale.ROOT);
         // The date must be signed, or the clock window and the replay record would protect nothing.
         if (!signedHeaders.contains("x-sdk-date") || !signedHeaders.contains("host")) {
@@ -78,8 +81,10 @@ public final class AkSkAuth implements Authenticator {
         Instant signedAt = parseDate(sdkDate);
         Instant now = clock.instant();
         if (Duration.between(signedAt, now).abs().compareTo(CLOCK_WINDOW) > 0) {
-            throw new CairnException(ErrorCode.SIGNATURE_EXPIRED, "Signature expired: X-Sdk-Date " + sdkDate
-                    + " is more than 15 minutes from the server's time " + SDK_DATE.format(now.atOffset(ZoneOffset.UTC)) + ".");
+            throw new CairnException(
+                    ErrorCode.SIGNATURE_EXPIRED,
+                    "Signature expired: X-Sdk-Date " + sdkDate + " is more than 15 minutes from the server's time "
+                            + SDK_DATE.format(now.atOffset(ZoneOffset.UTC)) + ".");
         }
         AccessKeyService.Credential credential = accessKeys.find(accessKey).orElseThrow(() -> rejected(REJECTED));
         String payloadHash = payloadHash(request);
@@ -87,22 +92,30 @@ public final class AkSkAuth implements Authenticator {
         Set<String> canonicals = new LinkedHashSet<>();
         try {
             for (SdkHmacSha256.RepeatedValues order : SdkHmacSha256.RepeatedValues.values()) {
-                canonicals.add(SdkHmacSha256.canonicalRequest(request.method(), request.rawPath(), request.rawQuery(), order,
-                        signedHeaders, request.headers(), payloadHash));
+                canonicals.add(SdkHmacSha256.canonicalRequest(
+                        request.method(),
+                        request.rawPath(),
+                        request.rawQuery(),
+                        order,
+                        signedHeaders,
+                        request.headers(),
+                        payloadHash));
             }
         } catch (IllegalArgumentException e) {
             throw rejected(e.getMessage() + ".");
         }
-        boolean verified = canonicals.stream().map(canonical -> SdkHmacSha256.signature(credential.secret(),
-                        SdkHmacSha256.stringToSign(sdkDate, canonical)))
-                .anyMatch(expected -> MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                        signature.getBytes(StandardCharsets.US_ASCII)));
+        boolean verified = canonicals.stream()
+                .map(canonical ->
+                        SdkHmacSha256.signature(credential.secret(), SdkHmacSha256.stringToSign(sdkDate, canonical)))
+                .anyMatch(expected -> MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII)));
         if (!verified) {
             throw rejected(REJECTED);
         }
         String projectHeader = request.header("X-Project-Id");
         if (projectHeader != null && !projectHeader.equals(credential.key().projectId())) {
-            throw new CairnException(ErrorCode.PROJECT_MISMATCH, "X-Project-Id " + projectHeader + " is not the access key's project.");
+            throw new CairnException(
+                    ErrorCode.PROJECT_MISMATCH, "X-Project-Id " + projectHeader + " is not the access key's project.");
         }
         // Recorded only once verified, so unsigned noise cannot fill the record; kept while the date is acceptable.
         if (!SAFE_METHODS.contains(request.method()) && !accessKeys.firstUse(signature, signedAt.plus(CLOCK_WINDOW))) {
@@ -113,13 +126,15 @@ public final class AkSkAuth implements Authenticator {
 
     /** The SDK's payload hash: X-Sdk-Content-Sha256 when sent (checked against the body), else the body's SHA-256. */
     private static String payloadHash(AuthRequest request) {
-        String actual = request.body().length == 0 ? SdkHmacSha256.EMPTY_BODY_SHA256 : SdkHmacSha256.sha256Hex(request.body());
+        String actual =
+                request.body().length == 0 ? SdkHmacSha256.EMPTY_BODY_SHA256 : SdkHmacSha256.sha256Hex(request.body());
         String declared = request.header("X-Sdk-Content-Sha256");
         if (declared == null) {
             return actual;
         }
         // UNSIGNED-PAYLOAD leaves the body unprotected, so it is accepted only where there is no body to protect.
-        boolean honest = declared.equals("UNSIGNED-PAYLOAD") ? request.body().length == 0 : declared.equalsIgnoreCase(actual);
+        boolean honest =
+                declared.equals("UNSIGNED-PAYLOAD") ? request.body().length == 0 : declared.equalsIgnoreCase(actual);
         if (!honest) {
             throw rejected("X-Sdk-Content-Sha256 does not match the body.");
         }

@@ -27,7 +27,8 @@ public final class SdkHmacSha256 {
     public static final String EMPTY_BODY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /** Python's and Go's order of strings: by code point (Java's compareTo orders UTF-16 units). */
-    private static final Comparator<String> CODE_POINT_ORDER = (a, b) -> Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
+    private static final Comparator<String> CODE_POINT_ORDER =
+            (a, b) -> Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
 
     private SdkHmacSha256() {}
 
@@ -48,8 +49,14 @@ public final class SdkHmacSha256 {
      * @param signedHeaders lowercase header names, in the client's order (which the SDK sorts)
      * @param headers the request's headers by name; every signed header must be present
      */
-    public static String canonicalRequest(String method, String rawPath, String rawQuery, RepeatedValues repeatedValues,
-                                          List<String> signedHeaders, Function<String, String> headers, String payloadHash) {
+    public static String canonicalRequest(
+            String method,
+            String rawPath,
+            String rawQuery,
+            RepeatedValues repeatedValues,
+            List<String> signedHeaders,
+            Function<String, String> headers,
+            String payloadHash) {
         StringBuilder canonicalHeaders = new StringBuilder();
         for (String name : signedHeaders) {
             String value = headers.apply(name);
@@ -58,8 +65,14 @@ public final class SdkHmacSha256 {
             }
             canonicalHeaders.append(name).append(':').append(value).append('\n');
         }
-        return String.join("\n", method, canonicalUri(rawPath), canonicalQuery(rawQuery, repeatedValues), canonicalHeaders,
-                String.join(";", signedHeaders), payloadHash);
+        return String.join(
+                "\n",
+                method,
+                canonicalUri(rawPath),
+                canonicalQuery(rawQuery, repeatedValues),
+                canonicalHeaders,
+                String.join(";", signedHeaders),
+                payloadHash);
     }
 
     /** Each segment encoded and followed by "/", so the result always ends with "/"; "/" stays "/". */
@@ -108,7 +121,10 @@ public final class SdkHmacSha256 {
 
     /** {@code URLEncoder} with '+' as %20, '*' as %2A and '~' left bare, as the SDK's {@code SignUtils}. */
     static String urlEncode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        return URLEncoder.encode(value, StandardCharsets.UTF_8)
+                .replace("+", "%20")
+                .replace("*", "%2A")
+                .replace("%7E", "~");
     }
 
     public static String stringToSign(String sdkDate, String canonicalRequest) {

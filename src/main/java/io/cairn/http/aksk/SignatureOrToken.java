@@ -30,8 +30,9 @@ public final class SignatureOrToken implements Authenticator {
     /** Signed requests only. */
     public static Authenticator signaturesOnly(AkSkAuth signatures) {
         return new SignatureOrToken(signatures, request -> {
-            throw new CairnException(ErrorCode.UNAUTHORIZED, "Authentication required: sign requests with an access key ("
-                    + SdkHmacSha256.ALGORITHM + ").");
+            throw new CairnException(
+                    ErrorCode.UNAUTHORIZED,
+                    "Authentication required: sign requests with an access key (" + SdkHmacSha256.ALGORITHM + ").");
         });
     }
 

@@ -22,7 +22,8 @@ public final class AvailabilityZoneResource {
     }
 
     private ApiResponse list(ApiRequest request) {
-        List<Map<String, Object>> items = zones.list().stream().map(AvailabilityZoneResource::view).toList();
+        List<Map<String, Object>> items =
+                zones.list().stream().map(AvailabilityZoneResource::view).toList();
         return ApiResponse.ok(ApiResponse.wrap("availabilityZoneInfo", items));
     }
 

@@ -6,8 +6,6 @@ import io.cairn.http.ApiResponse;
 import io.cairn.http.Router;
 import io.cairn.service.EvsService;
 import io.cairn.service.Page;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The Cinder-compatible API under {@code /v2/{project_id}} as EVS serves it: the v3 resources at 3.0,
@@ -38,7 +36,8 @@ public final class CinderV2Resource {
 
     /** Cinder's create, with EVS's rule for the snapshot it starts from. */
     private ApiResponse createVolume(ApiRequest request) {
-        return VolumeResource.created(request, evs.createVolume(request.caller(), VolumeResource.createRequest(request)));
+        return VolumeResource.created(
+                request, evs.createVolume(request.caller(), VolumeResource.createRequest(request)));
     }
 
     /** On EVS a disk's snapshots go with it, and a disk whose rollback failed may be deleted. */

@@ -18,8 +18,8 @@ public final class LimitsResource {
     }
 
     private ApiResponse show(ApiRequest request) {
-        QuotaService.QuotaSet set = quotas.limits(request.caller(), request.version(), request.queryValue("project_id"),
-                request.queryValue("tenant_id"));
+        QuotaService.QuotaSet set = quotas.limits(
+                request.caller(), request.version(), request.queryValue("project_id"), request.queryValue("tenant_id"));
         return ApiResponse.ok(ApiResponse.wrap("limits", LimitsView.of(set)));
     }
 }

@@ -32,7 +32,8 @@ final class LimitsView {
             }
         });
         if (set.withUsage()) {
-            USED_NAMES.forEach(used -> absolute.put(used.getKey(), set.quotas().get(used.getValue()).inUse()));
+            USED_NAMES.forEach(used -> absolute.put(
+                    used.getKey(), set.quotas().get(used.getValue()).inUse()));
         }
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("rate", List.of());

@@ -18,16 +18,20 @@ final class Links {
      *
      * @param collection the path of the list, such as {@code snapshots/detail}
      */
-    static Map<String, Object> collection(ApiRequest request, String name, String collection, List<?> items,
-                                          Page<?> page, String lastId) {
+    static Map<String, Object> collection(
+            ApiRequest request, String name, String collection, List<?> items, Page<?> page, String lastId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(name, items);
-        int total = page.count().isPresent() && page.count().getAsInt() > 0 ? page.count().getAsInt() : items.size();
+        int total = page.count().isPresent() && page.count().getAsInt() > 0
+                ? page.count().getAsInt()
+                : items.size();
         if (!items.isEmpty() && page.limit() <= total) {
             List<Map.Entry<String, String>> params = new ArrayList<>();
             request.query().stream().filter(e -> !e.getKey().equals("marker")).forEach(params::add);
             params.add(new SimpleImmutableEntry<>("marker", lastId));
-            body.put(name + "_links", List.of(link("next", request.collectionUrl(collection) + "?" + QueryString.encode(params))));
+            body.put(
+                    name + "_links",
+                    List.of(link("next", request.collectionUrl(collection) + "?" + QueryString.encode(params))));
         }
         page.count().ifPresent(count -> body.put("count", count));
         return body;

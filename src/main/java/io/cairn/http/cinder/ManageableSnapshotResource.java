@@ -1,5 +1,6 @@
 package io.cairn.http.cinder;
 
+import io.cairn.domain.Snapshot;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.Router;
@@ -7,7 +8,6 @@ import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.SnapshotManage;
 import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotManagement.Manageable;
-import io.cairn.domain.Snapshot;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +34,10 @@ public final class ManageableSnapshotResource {
     }
 
     private ApiResponse list(ApiRequest request, boolean detail) {
-        List<Map<String, Object>> items = snapshots.manageable(request.caller(), request.version(), request.query()).stream()
-                .map(m -> view(m, detail)).toList();
+        List<Map<String, Object>> items =
+                snapshots.manageable(request.caller(), request.version(), request.query()).stream()
+                        .map(m -> view(m, detail))
+                        .toList();
         return ApiResponse.ok(ApiResponse.wrap("manageable-snapshots", items));
     }
 
@@ -57,9 +59,16 @@ public final class ManageableSnapshotResource {
     private ApiResponse manage(ApiRequest request) {
         JsonNode body = request.body(MANAGE).get("snapshot");
         JsonNode ref = body.get("ref");
-        Optional<String> sourceName = ref.path("source-name").isString() ? Optional.of(ref.get("source-name").asString()) : Optional.empty();
-        SnapshotManage manage = new SnapshotManage(body.get("volume_id").asString(), pythonRepr(ref), sourceName,
-                text(body, "name"), text(body, "description"), Bodies.metadata(body.get("metadata")));
+        Optional<String> sourceName = ref.path("source-name").isString()
+                ? Optional.of(ref.get("source-name").asString())
+                : Optional.empty();
+        SnapshotManage manage = new SnapshotManage(
+                body.get("volume_id").asString(),
+                pythonRepr(ref),
+                sourceName,
+                text(body, "name"),
+                text(body, "description"),
+                Bodies.metadata(body.get("metadata")));
         Snapshot snapshot = snapshots.manage(request.caller(), manage);
         // Cinder answers a manage with the summary keys at any microversion.
         return ApiResponse.accepted(ApiResponse.wrap("snapshot", SnapshotView.summary(snapshot)));
@@ -75,7 +84,10 @@ public final class ManageableSnapshotResource {
             return "None";
         }
         return ref.properties().stream()
-                .map(e -> "'" + e.getKey() + "': " + (e.getValue().isString() ? "'" + e.getValue().asString() + "'" : e.getValue().toString()))
+                .map(e -> "'" + e.getKey() + "': "
+                        + (e.getValue().isString()
+                                ? "'" + e.getValue().asString() + "'"
+                                : e.getValue().toString()))
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 }

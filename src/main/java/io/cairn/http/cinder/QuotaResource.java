@@ -36,7 +36,8 @@ public final class QuotaResource {
     private ApiResponse defaults(ApiRequest request) {
         String projectId = request.param("project_id");
         Map<String, Long> defaults = quotas.defaults(request.caller(), projectId);
-        return ApiResponse.ok(ApiResponse.wrap("quota_set", QuotaSetView.withId(new LinkedHashMap<String, Object>(defaults), projectId)));
+        return ApiResponse.ok(ApiResponse.wrap(
+                "quota_set", QuotaSetView.withId(new LinkedHashMap<String, Object>(defaults), projectId)));
     }
 
     private ApiResponse update(ApiRequest request) {

@@ -14,9 +14,22 @@ public final class ResourceFilterResource {
 
     private static Map<String, List<String>> orderedFilters() {
         Map<String, List<String>> filters = new LinkedHashMap<>();
-        filters.put("volume", List.of("name", "status", "metadata", "bootable", "migration_status", "availability_zone",
-                "group_id", "size", "created_at", "updated_at", "consumes_quota"));
-        filters.put("snapshot", List.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"));
+        filters.put(
+                "volume",
+                List.of(
+                        "name",
+                        "status",
+                        "metadata",
+                        "bootable",
+                        "migration_status",
+                        "availability_zone",
+                        "group_id",
+                        "size",
+                        "created_at",
+                        "updated_at",
+                        "consumes_quota"));
+        filters.put(
+                "snapshot", List.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"));
         return filters;
     }
 
@@ -25,8 +38,11 @@ public final class ResourceFilterResource {
     }
 
     private ApiResponse list(ApiRequest request) {
-        String resource = request.query().stream().filter(e -> e.getKey().equals("resource"))
-                .map(Map.Entry::getValue).reduce((first, second) -> second).orElse(null);
+        String resource = request.query().stream()
+                .filter(e -> e.getKey().equals("resource"))
+                .map(Map.Entry::getValue)
+                .reduce((first, second) -> second)
+                .orElse(null);
         List<Map<String, Object>> items = FILTERS.entrySet().stream()
                 .filter(e -> resource == null || e.getKey().equals(resource))
                 .map(e -> {
@@ -34,7 +50,8 @@ public final class ResourceFilterResource {
                     item.put("resource", e.getKey());
                     item.put("filters", e.getValue());
                     return item;
-                }).toList();
+                })
+                .toList();
         return ApiResponse.ok(ApiResponse.wrap("resource_filters", items));
     }
 }

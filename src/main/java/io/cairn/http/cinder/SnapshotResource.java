@@ -9,12 +9,11 @@ import io.cairn.http.Faults;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.ListRules;
+import io.cairn.service.MetadataService;
 import io.cairn.service.Page;
 import io.cairn.service.SnapshotCreate;
-import io.cairn.service.MetadataService;
 import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -64,29 +63,42 @@ public final class SnapshotResource {
 
     private ApiResponse show(ApiRequest request) {
         Snapshot snapshot = snapshots.get(request.caller(), request.param("id"));
-        return ApiResponse.ok(ApiResponse.wrap("snapshot",
+        return ApiResponse.ok(ApiResponse.wrap(
+                "snapshot",
                 SnapshotView.detail(snapshot, request.version(), snapshots.showsExtendedAttributes(request.caller()))));
     }
 
     private ApiResponse create(ApiRequest request) {
         JsonNode body = request.body(CREATE).get("snapshot");
         // A present "name" wins over "display_name" even when it is null, as Cinder pops one into the other.
-        String name = field(body, "name").or(() -> field(body, "display_name")).flatMap(v -> v).orElse(null);
+        String name = field(body, "name")
+                .or(() -> field(body, "display_name"))
+                .flatMap(v -> v)
+                .orElse(null);
         Optional<Boolean> force = body.has("force")
                 ? Optional.of(ListRules.parseBoolean("force", body.get("force").asString()))
                 : Optional.empty();
-        SnapshotCreate create = new SnapshotCreate(body.path("volume_id").isString() ? body.get("volume_id").asString() : null,
-                Bodies.strip(name), Bodies.strip(text(body, "description").orElse(null)), force, Bodies.metadata(body.get("metadata")));
+        SnapshotCreate create = new SnapshotCreate(
+                body.path("volume_id").isString() ? body.get("volume_id").asString() : null,
+                Bodies.strip(name),
+                Bodies.strip(text(body, "description").orElse(null)),
+                force,
+                Bodies.metadata(body.get("metadata")));
         Snapshot snapshot = snapshots.create(request.caller(), request.version(), create);
-        return ApiResponse.accepted(ApiResponse.wrap("snapshot", SnapshotView.detail(snapshot, request.version(), false)));
+        return ApiResponse.accepted(
+                ApiResponse.wrap("snapshot", SnapshotView.detail(snapshot, request.version(), false)));
     }
 
     private ApiResponse update(ApiRequest request) {
         JsonNode body = request.body(UPDATE).get("snapshot");
         Optional<Optional<String>> name = field(body, "name").or(() -> field(body, "display_name"));
-        Optional<Optional<String>> description = field(body, "description").or(() -> field(body, "display_description"));
-        Snapshot snapshot = snapshots.update(request.caller(), request.param("id"),
-                name.map(v -> v.map(Bodies::strip)), description.map(v -> v.map(Bodies::strip)));
+        Optional<Optional<String>> description =
+                field(body, "description").or(() -> field(body, "display_description"));
+        Snapshot snapshot = snapshots.update(
+                request.caller(),
+                request.param("id"),
+                name.map(v -> v.map(Bodies::strip)),
+                description.map(v -> v.map(Bodies::strip)));
         return ApiResponse.ok(ApiResponse.wrap("snapshot", SnapshotView.detail(snapshot, request.version(), false)));
     }
 
@@ -105,18 +117,27 @@ public final class SnapshotResource {
         switch (action) {
             case "os-reset_status" -> {
                 RESET_STATUS.validate(body);
-                snapshots.resetStatus(request.caller(), id, body.get(action).get("status").asString());
+                snapshots.resetStatus(
+                        request.caller(), id, body.get(action).get("status").asString());
             }
             case "os-update_snapshot_status" -> {
                 UPDATE_STATUS.validate(body);
                 JsonNode update = body.get(action);
-                snapshots.updateStatus(request.caller(), id, update.get("status").asString(),
-                        update.path("progress").isString() ? update.get("progress").asString() : null);
+                snapshots.updateStatus(
+                        request.caller(),
+                        id,
+                        update.get("status").asString(),
+                        update.path("progress").isString()
+                                ? update.get("progress").asString()
+                                : null);
             }
             case "os-force_delete" -> snapshots.forceDelete(request.caller(), id);
             case "os-unmanage" -> management.unmanage(request.caller(), id);
-            default -> throw new CairnException(ErrorCode.UNKNOWN_ACTION, "There is no such action: " + action
-                    + ". Verify the request body and Content-Type header and try again.");
+            default ->
+                throw new CairnException(
+                        ErrorCode.UNKNOWN_ACTION,
+                        "There is no such action: " + action
+                                + ". Verify the request body and Content-Type header and try again.");
         }
         return ApiResponse.empty(202);
     }
@@ -127,8 +148,8 @@ public final class SnapshotResource {
 
     private ApiResponse updateMetadata(ApiRequest request, boolean replace) {
         Map<String, String> changes = Bodies.metadata(request.body(METADATA).get("metadata"));
-        return ApiResponse.ok(ApiResponse.wrap("metadata",
-                metadata.update(request.caller(), request.param("id"), changes, replace)));
+        return ApiResponse.ok(
+                ApiResponse.wrap("metadata", metadata.update(request.caller(), request.param("id"), changes, replace)));
     }
 
     private ApiResponse metadataItem(ApiRequest request) {

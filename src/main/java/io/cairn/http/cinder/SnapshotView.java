@@ -21,6 +21,7 @@ final class SnapshotView implements JacksonSerializable {
     private final Snapshot snapshot;
     /** The detail view's microversion; null for the summary view. */
     private final ApiVersion version;
+
     private final boolean extended;
 
     private SnapshotView(Snapshot snapshot, ApiVersion version, boolean extended) {

@@ -9,12 +9,12 @@ import io.cairn.http.Faults;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.ListRules;
-import io.cairn.service.Page;
-import io.cairn.service.VolumeAttach;
-import io.cairn.service.VolumeCreate;
 import io.cairn.service.MetadataService;
+import io.cairn.service.Page;
 import io.cairn.service.VolumeActions;
+import io.cairn.service.VolumeAttach;
 import io.cairn.service.VolumeAttachments;
+import io.cairn.service.VolumeCreate;
 import io.cairn.service.VolumeService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,7 +55,8 @@ public final class VolumeResource {
     private final VolumeAttachments attachments;
     private final MetadataService metadata;
 
-    public VolumeResource(VolumeService volumes, VolumeActions actions, VolumeAttachments attachments, MetadataService metadata) {
+    public VolumeResource(
+            VolumeService volumes, VolumeActions actions, VolumeAttachments attachments, MetadataService metadata) {
         this.volumes = volumes;
         this.actions = actions;
         this.attachments = attachments;
@@ -82,15 +83,20 @@ public final class VolumeResource {
     private ApiResponse list(ApiRequest request, boolean detail) {
         Page<Volume> page = volumes.list(request.caller(), request.version(), request.query());
         List<Map<String, Object>> items = page.items().stream()
-                .map(v -> detail ? VolumeView.detail(request, v, VolumeView.Extras.SHOWN) : VolumeView.summary(request, v))
+                .map(v -> detail
+                        ? VolumeView.detail(request, v, VolumeView.Extras.SHOWN)
+                        : VolumeView.summary(request, v))
                 .toList();
         String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
-        return ApiResponse.ok(Links.collection(request, "volumes", detail ? "volumes/detail" : "volumes", items, page, lastId));
+        return ApiResponse.ok(
+                Links.collection(request, "volumes", detail ? "volumes/detail" : "volumes", items, page, lastId));
     }
 
     private ApiResponse summary(ApiRequest request) {
         boolean allTenants = request.queryValue("all_tenants")
-                .map(v -> List.of("1", "t", "true", "on", "y", "yes").contains(v.strip().toLowerCase(java.util.Locale.ROOT))).orElse(false);
+                .map(v -> List.of("1", "t", "true", "on", "y", "yes")
+                        .contains(v.strip().toLowerCase(java.util.Locale.ROOT)))
+                .orElse(false);
         VolumeService.Summary summary = volumes.summary(request.caller(), allTenants);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total_count", summary.totalCount());
@@ -123,17 +129,24 @@ public final class VolumeResource {
         JsonNode body = root.get("volume");
         String name = Bodies.text(body, "name", "display_name");
         String description = Bodies.text(body, "description", "display_description");
-        boolean multiattach = body.has("multiattach") && !body.get("multiattach").isNull()
+        boolean multiattach = body.has("multiattach")
+                && !body.get("multiattach").isNull()
                 && ListRules.parseBoolean("multiattach", body.get("multiattach").asString());
-        return new VolumeCreate(body.path("size").isIntegralNumber() ? body.get("size").intValue() : null,
-                Bodies.strip(name), Bodies.strip(description),
-                Bodies.text(body, "availability_zone", "availability_zone"), Bodies.metadata(body.get("metadata")),
-                Bodies.text(body, "snapshot_id", "snapshot_id"), Bodies.text(body, "source_volid", "source_volid"),
-                Bodies.text(body, "volume_type", "volume_type"), multiattach);
+        return new VolumeCreate(
+                body.path("size").isIntegralNumber() ? body.get("size").intValue() : null,
+                Bodies.strip(name),
+                Bodies.strip(description),
+                Bodies.text(body, "availability_zone", "availability_zone"),
+                Bodies.metadata(body.get("metadata")),
+                Bodies.text(body, "snapshot_id", "snapshot_id"),
+                Bodies.text(body, "source_volid", "source_volid"),
+                Bodies.text(body, "volume_type", "volume_type"),
+                multiattach);
     }
 
     static ApiResponse created(ApiRequest request, Volume volume) {
-        return ApiResponse.accepted(ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.NONE)));
+        return ApiResponse.accepted(
+                ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.NONE)));
     }
 
     private ApiResponse update(ApiRequest request) {
@@ -142,18 +155,29 @@ public final class VolumeResource {
         (request.version().atLeast(53) ? UPDATE_STRICT : UPDATE).validate(root);
         JsonNode body = root.get("volume");
         Optional<Optional<String>> name = field(body, "name").or(() -> field(body, "display_name"));
-        Optional<Optional<String>> description = field(body, "description").or(() -> field(body, "display_description"));
-        Optional<Map<String, String>> metadata = body.has("metadata") ? Optional.of(Bodies.metadata(body.get("metadata"))) : Optional.empty();
-        Volume volume = volumes.update(request.caller(), request.param("id"), name.map(v -> v.map(Bodies::strip)),
-                description.map(v -> v.map(Bodies::strip)), metadata);
-        return ApiResponse.ok(ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.ADMIN_METADATA)));
+        Optional<Optional<String>> description =
+                field(body, "description").or(() -> field(body, "display_description"));
+        Optional<Map<String, String>> metadata =
+                body.has("metadata") ? Optional.of(Bodies.metadata(body.get("metadata"))) : Optional.empty();
+        Volume volume = volumes.update(
+                request.caller(),
+                request.param("id"),
+                name.map(v -> v.map(Bodies::strip)),
+                description.map(v -> v.map(Bodies::strip)),
+                metadata);
+        return ApiResponse.ok(
+                ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.ADMIN_METADATA)));
     }
 
     private ApiResponse delete(ApiRequest request) {
         // Cinder's get_bool_param: oslo's is_valid_boolstr does not strip, so " true" is not a boolean here.
-        boolean cascade = request.queryValue("cascade").map(v -> ListRules.parseBoolParam("cascade", v)).orElse(false);
+        boolean cascade = request.queryValue("cascade")
+                .map(v -> ListRules.parseBoolParam("cascade", v))
+                .orElse(false);
         boolean force = request.version().atLeast(23)
-                && request.queryValue("force").map(v -> ListRules.parseBoolParam("force", v)).orElse(false);
+                && request.queryValue("force")
+                        .map(v -> ListRules.parseBoolParam("force", v))
+                        .orElse(false);
         volumes.delete(request.caller(), request.param("id"), cascade, force);
         return ApiResponse.empty(202);
     }
@@ -173,7 +197,11 @@ public final class VolumeResource {
                     ((ObjectNode) argument).put("new_size", Long.parseLong(size.asString()));
                 }
                 EXTEND.validate(body);
-                actions.extend(request.caller(), request.version(), id, argument.get("new_size").intValue());
+                actions.extend(
+                        request.caller(),
+                        request.version(),
+                        id,
+                        argument.get("new_size").intValue());
             }
             case "revert" -> {
                 if (!request.version().atLeast(40)) {
@@ -184,35 +212,59 @@ public final class VolumeResource {
             }
             case "os-reset_status" -> {
                 RESET_STATUS.validate(body);
-                actions.resetStatus(request.caller(), id, nonEmpty(argument, "status"), nonEmpty(argument, "attach_status"),
+                actions.resetStatus(
+                        request.caller(),
+                        id,
+                        nonEmpty(argument, "status"),
+                        nonEmpty(argument, "attach_status"),
                         nonEmpty(argument, "migration_status"));
             }
             case "os-force_delete" -> volumes.forceDelete(request.caller(), id);
             case "os-set_bootable" -> {
                 SET_BOOTABLE.validate(body);
-                actions.setBootable(request.caller(), id, ListRules.parseBoolean("bootable", argument.get("bootable").asString()));
+                actions.setBootable(
+                        request.caller(),
+                        id,
+                        ListRules.parseBoolean(
+                                "bootable", argument.get("bootable").asString()));
                 return ApiResponse.empty(200);
             }
             case "os-update_readonly_flag" -> {
                 READONLY.validate(body);
-                actions.updateReadonlyFlag(request.caller(), id, ListRules.parseBoolean("readonly", argument.get("readonly").asString()));
+                actions.updateReadonlyFlag(
+                        request.caller(),
+                        id,
+                        ListRules.parseBoolean(
+                                "readonly", argument.get("readonly").asString()));
             }
             case "os-attach" -> {
                 ATTACH.validate(body);
-                attachments.attach(request.caller(), id, new VolumeAttach(Bodies.text(argument, "instance_uuid", "instance_uuid"),
-                        Bodies.text(argument, "host_name", "host_name"), argument.get("mountpoint").asString(),
-                        Optional.ofNullable(Bodies.text(argument, "mode", "mode")).orElse("rw")));
+                attachments.attach(
+                        request.caller(),
+                        id,
+                        new VolumeAttach(
+                                Bodies.text(argument, "instance_uuid", "instance_uuid"),
+                                Bodies.text(argument, "host_name", "host_name"),
+                                argument.get("mountpoint").asString(),
+                                Optional.ofNullable(Bodies.text(argument, "mode", "mode"))
+                                        .orElse("rw")));
             }
             case "os-detach" -> {
                 DETACH.validate(body);
-                attachments.detach(request.caller(), id, Optional.ofNullable(Bodies.text(argument, "attachment_id", "attachment_id")));
+                attachments.detach(
+                        request.caller(),
+                        id,
+                        Optional.ofNullable(Bodies.text(argument, "attachment_id", "attachment_id")));
             }
             case "os-reserve" -> attachments.reserve(request.caller(), id);
             case "os-unreserve" -> attachments.unreserve(request.caller(), id);
             case "os-begin_detaching" -> attachments.beginDetaching(request.caller(), id);
             case "os-roll_detaching" -> attachments.rollDetaching(request.caller(), id);
-            default -> throw new CairnException(ErrorCode.UNKNOWN_ACTION, "There is no such action: " + action
-                    + ". Verify the request body and Content-Type header and try again.");
+            default ->
+                throw new CairnException(
+                        ErrorCode.UNKNOWN_ACTION,
+                        "There is no such action: " + action
+                                + ". Verify the request body and Content-Type header and try again.");
         }
         return ApiResponse.empty(202);
     }
@@ -228,12 +280,14 @@ public final class VolumeResource {
         if (replace && !ifMatch(request)) {
             return ApiResponse.empty(412);
         }
-        return ApiResponse.ok(ApiResponse.wrap("metadata", metadata.update(request.caller(), request.param("id"), changes, replace)));
+        return ApiResponse.ok(
+                ApiResponse.wrap("metadata", metadata.update(request.caller(), request.param("id"), changes, replace)));
     }
 
     private ApiResponse metadataItem(ApiRequest request) {
         String key = request.param("key");
-        return ApiResponse.ok(ApiResponse.wrap("meta", ApiResponse.wrap(key, metadata.item(request.caller(), request.param("id"), key))));
+        return ApiResponse.ok(ApiResponse.wrap(
+                "meta", ApiResponse.wrap(key, metadata.item(request.caller(), request.param("id"), key))));
     }
 
     private ApiResponse updateMetadataItem(ApiRequest request) {
@@ -296,7 +350,9 @@ public final class VolumeResource {
         }
         json.append("}}");
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(json.toString().getBytes(StandardCharsets.US_ASCII)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5")
+                            .digest(json.toString().getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

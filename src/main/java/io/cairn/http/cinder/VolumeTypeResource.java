@@ -25,18 +25,22 @@ public final class VolumeTypeResource {
     private ApiResponse list(ApiRequest request) {
         List<VolumeType> found = types.list(request.caller(), request.queryValue("is_public"));
         VolumeTypeService.Visibility visibility = types.visibility(request.caller());
-        List<Map<String, Object>> items = found.stream().map(type -> VolumeTypeView.of(type, visibility, true)).toList();
+        List<Map<String, Object>> items = found.stream()
+                .map(type -> VolumeTypeView.of(type, visibility, true))
+                .toList();
         return ApiResponse.ok(ApiResponse.wrap("volume_types", items));
     }
 
     private ApiResponse show(ApiRequest request) {
         VolumeType type = types.get(request.caller(), request.param("id"));
-        return ApiResponse.ok(ApiResponse.wrap("volume_type", VolumeTypeView.of(type, types.visibility(request.caller()), true)));
+        return ApiResponse.ok(
+                ApiResponse.wrap("volume_type", VolumeTypeView.of(type, types.visibility(request.caller()), true)));
     }
 
     /** Cinder looks the access flag up under the literal id "default", finds nothing, and so leaves it out. */
     private ApiResponse showDefault(ApiRequest request) {
         VolumeType type = types.getDefault(request.caller());
-        return ApiResponse.ok(ApiResponse.wrap("volume_type", VolumeTypeView.of(type, types.visibility(request.caller()), false)));
+        return ApiResponse.ok(
+                ApiResponse.wrap("volume_type", VolumeTypeView.of(type, types.visibility(request.caller()), false)));
     }
 }

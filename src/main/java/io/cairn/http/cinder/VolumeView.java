@@ -46,7 +46,11 @@ final class VolumeView {
         view.put("updated_at", Json.timestamp(volume.updatedAt()));
         view.put("name", volume.displayName());
         view.put("description", volume.displayDescription());
-        view.put("volume_type", VolumeTypes.DEFAULT_ID.equals(volume.volumeTypeId()) ? VolumeTypes.DEFAULT_NAME : volume.volumeTypeId());
+        view.put(
+                "volume_type",
+                VolumeTypes.DEFAULT_ID.equals(volume.volumeTypeId())
+                        ? VolumeTypes.DEFAULT_NAME
+                        : volume.volumeTypeId());
         view.put("snapshot_id", volume.snapshotId());
         view.put("source_volid", volume.sourceVolid());
         Map<String, String> metadata = new LinkedHashMap<>(volume.metadata());
@@ -65,7 +69,9 @@ final class VolumeView {
         view.put("replication_status", null);
         view.put("consistencygroup_id", null);
         view.put("multiattach", volume.multiattach());
-        view.put("attachments", volume.attachments().stream().map(a -> attachment(a, caller)).toList());
+        view.put(
+                "attachments",
+                volume.attachments().stream().map(a -> attachment(a, caller)).toList());
         if (caller.isAdmin()) {
             view.put("migration_status", volume.migrationStatus());
         }

@@ -54,8 +54,14 @@ public final class CloudSnapshotResource {
         if (body.has("force") && !body.get("force").isBoolean()) {
             throw CairnException.invalidInput("force must be a boolean.");
         }
-        Snapshot snapshot = evs.createSnapshot(request.caller(), new SnapshotCreate(volumeId, text(body, "name").orElse(null),
-                text(body, "description").orElse(null), Optional.empty(), metadata(body.get("metadata"))));
+        Snapshot snapshot = evs.createSnapshot(
+                request.caller(),
+                new SnapshotCreate(
+                        volumeId,
+                        text(body, "name").orElse(null),
+                        text(body, "description").orElse(null),
+                        Optional.empty(),
+                        metadata(body.get("metadata"))));
         return ApiResponse.accepted(ApiResponse.wrap("snapshot", CloudSnapshotView.details(snapshot)));
     }
 
@@ -63,14 +69,19 @@ public final class CloudSnapshotResource {
         EvsService.SnapshotPage page = evs.listSnapshots(request.caller(), request.query());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", page.count());
-        body.put("snapshots", page.items().stream().map(CloudSnapshotView::listItem).toList());
+        body.put(
+                "snapshots",
+                page.items().stream().map(CloudSnapshotView::listItem).toList());
         List<Object> links = new ArrayList<>();
         if (page.hasMore() && !page.items().isEmpty()) {
             // EVS pages by offset (no marker): the next page is the same request further on.
             List<Map.Entry<String, String>> params = new ArrayList<>();
-            request.query().stream().filter(e -> !e.getKey().equals("offset") && !e.getKey().equals("limit")).forEach(params::add);
+            request.query().stream()
+                    .filter(e -> !e.getKey().equals("offset") && !e.getKey().equals("limit"))
+                    .forEach(params::add);
             params.add(new SimpleImmutableEntry<>("limit", Integer.toString(page.limit())));
-            params.add(new SimpleImmutableEntry<>("offset", Integer.toString(page.offset() + page.items().size())));
+            params.add(new SimpleImmutableEntry<>(
+                    "offset", Integer.toString(page.offset() + page.items().size())));
             Map<String, Object> next = new LinkedHashMap<>();
             next.put("href", request.collectionUrl("cloudsnapshots/detail") + "?" + QueryString.encode(params));
             next.put("rel", "next");
@@ -81,13 +92,15 @@ public final class CloudSnapshotResource {
     }
 
     private ApiResponse show(ApiRequest request) {
-        return ApiResponse.ok(ApiResponse.wrap("snapshot", CloudSnapshotView.details(snapshots.get(request.caller(), request.param("id")))));
+        return ApiResponse.ok(ApiResponse.wrap(
+                "snapshot", CloudSnapshotView.details(snapshots.get(request.caller(), request.param("id")))));
     }
 
     private ApiResponse update(ApiRequest request) {
         JsonNode body = object(request.body(), "snapshot");
         Optional<Optional<String>> name = field(body, "name").or(() -> field(body, "display_name"));
-        Optional<Optional<String>> description = field(body, "description").or(() -> field(body, "display_description"));
+        Optional<Optional<String>> description =
+                field(body, "description").or(() -> field(body, "display_description"));
         if (name.isEmpty() && description.isEmpty()) {
             throw CairnException.invalidInput("Request body and URI mismatch.");
         }

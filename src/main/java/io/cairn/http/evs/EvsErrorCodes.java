@@ -27,26 +27,37 @@ public final class EvsErrorCodes {
 
     public static EvsError of(ErrorCode code) {
         return switch (code) {
-            case INVALID_INPUT, INVALID_VERSION, INVALID_FILTER, INVALID_SORT, INVALID_SNAPSHOT, INVALID_VOLUME, UNKNOWN_ACTION,
-                 VOLUME_STATUS_CONFLICT, SNAPSHOT_STATUS_CONFLICT, UNSUPPORTED_MEDIA_TYPE, MALFORMED_REQUEST -> EvsError.own(400, "EVS.5400");
+            case INVALID_INPUT,
+                    INVALID_VERSION,
+                    INVALID_FILTER,
+                    INVALID_SORT,
+                    INVALID_SNAPSHOT,
+                    INVALID_VOLUME,
+                    UNKNOWN_ACTION,
+                    VOLUME_STATUS_CONFLICT,
+                    SNAPSHOT_STATUS_CONFLICT,
+                    UNSUPPORTED_MEDIA_TYPE,
+                    MALFORMED_REQUEST -> EvsError.own(400, "EVS.5400");
             case MALFORMED_REQUEST_BODY -> EvsError.fixed(400, "EVS.5400", "Malformed request body.");
             case MALFORMED_REQUEST_URL -> EvsError.fixed(400, "EVS.5400", "Malformed request url.");
             case PROJECT_MISMATCH -> EvsError.fixed(400, "EVS.0001", "invalid tenant id!");
-            case SNAPSHOT_NOT_DELETABLE -> EvsError.fixed(400, "EVS.1047", "snapshot status must be available or error when delete snapshot!");
+            case SNAPSHOT_NOT_DELETABLE ->
+                EvsError.fixed(400, "EVS.1047", "snapshot status must be available or error when delete snapshot!");
             case METADATA_TOO_LARGE -> EvsError.fixed(400, "EVS.1005", "size of metadata is too large!");
             // These refusals keep their own message: the Cinder and EVS paths allow different statuses.
             case SNAPSHOT_NOT_CLONEABLE -> EvsError.own(400, "EVS.2043");
             case VOLUME_NOT_DELETABLE -> EvsError.own(400, "EVS.1046");
             // EVS answers a second delete of a snapshot whose deletion failed with a 500.
             case SNAPSHOT_ERROR_DELETING -> EvsError.fixed(500, "EVS.2019", "snapshot is error_deleting!");
-            case LIST_LIMIT_TOO_LARGE -> EvsError.fixed(400, "EVS.2142", "invalid filter limit, can not greater than 1000.");
+            case LIST_LIMIT_TOO_LARGE ->
+                EvsError.fixed(400, "EVS.2142", "invalid filter limit, can not greater than 1000.");
             case UNAUTHORIZED -> EvsError.fixed(401, "EVS.5401", "Authentication required.");
             // Signature failures are the API gateway's in Huawei Cloud, so they carry its codes.
             case SIGNATURE_REJECTED -> EvsError.own(401, "APIGW.0301");
             case SIGNATURE_EXPIRED -> EvsError.own(401, "APIGW.0303");
             case POLICY_NOT_AUTHORIZED -> EvsError.fixed(403, "EVS.5403", "Policy check failed.");
             case RESOURCE_NOT_FOUND, SNAPSHOT_NOT_FOUND, VOLUME_NOT_FOUND, VOLUME_TYPE_NOT_FOUND, METADATA_NOT_FOUND ->
-                    EvsError.fixed(404, "EVS.5404", NOT_FOUND);
+                EvsError.fixed(404, "EVS.5404", NOT_FOUND);
             case VERSION_NOT_SUPPORTED -> EvsError.own(406, "EVS.5400");
             case SNAPSHOT_LIMIT_EXCEEDED -> EvsError.fixed(413, "EVS.5413", "Insufficient volume quota.");
             case VOLUME_SIZE_EXCEEDS_LIMIT -> EvsError.own(413, "EVS.5413");

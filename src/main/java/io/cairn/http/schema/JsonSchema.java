@@ -61,7 +61,8 @@ public final class JsonSchema {
             if (path.isEmpty()) {
                 return text;
             }
-            return "Invalid input for field/attribute " + path.peekLast() + ". Value: " + PythonRepr.str(instance) + ". " + text;
+            return "Invalid input for field/attribute " + path.peekLast() + ". Value: " + PythonRepr.str(instance)
+                    + ". " + text;
         }
     }
 
@@ -77,7 +78,8 @@ public final class JsonSchema {
         return Optional.empty();
     }
 
-    private Optional<Violation> checkKeyword(String keyword, JsonNode value, JsonNode schema, JsonNode instance, Deque<String> path) {
+    private Optional<Violation> checkKeyword(
+            String keyword, JsonNode value, JsonNode schema, JsonNode instance, Deque<String> path) {
         String repr = PythonRepr.repr(instance);
         switch (keyword) {
             case "type" -> {
@@ -88,8 +90,11 @@ public final class JsonSchema {
                     types.add(value.asString());
                 }
                 if (types.stream().noneMatch(t -> isType(instance, t))) {
-                    return fail(path, instance, repr + " is not of type "
-                            + types.stream().map(PythonRepr::repr).collect(Collectors.joining(", ")));
+                    return fail(
+                            path,
+                            instance,
+                            repr + " is not of type "
+                                    + types.stream().map(PythonRepr::repr).collect(Collectors.joining(", ")));
                 }
             }
             case "enum" -> {
@@ -104,11 +109,13 @@ public final class JsonSchema {
                 if (!instance.isObject()) {
                     return Optional.empty();
                 }
-                Iterator<Map.Entry<String, JsonNode>> properties = value.properties().iterator();
+                Iterator<Map.Entry<String, JsonNode>> properties =
+                        value.properties().iterator();
                 while (properties.hasNext()) {
                     Map.Entry<String, JsonNode> property = properties.next();
                     if (instance.has(property.getKey())) {
-                        Optional<Violation> found = descend(property.getValue(), instance.get(property.getKey()), path, property.getKey());
+                        Optional<Violation> found =
+                                descend(property.getValue(), instance.get(property.getKey()), path, property.getKey());
                         if (found.isPresent()) {
                             return found;
                         }
@@ -119,7 +126,8 @@ public final class JsonSchema {
                 if (!instance.isObject()) {
                     return Optional.empty();
                 }
-                Iterator<Map.Entry<String, JsonNode>> properties = value.properties().iterator();
+                Iterator<Map.Entry<String, JsonNode>> properties =
+                        value.properties().iterator();
                 while (properties.hasNext()) {
                     Map.Entry<String, JsonNode> property = properties.next();
                     for (String name : instance.propertyNames()) {
@@ -142,8 +150,11 @@ public final class JsonSchema {
                     }
                     if (!extras.isEmpty()) {
                         String names = extras.stream().map(PythonRepr::repr).collect(Collectors.joining(", "));
-                        return fail(path, instance, "Additional properties are not allowed ("
-                                + names + (extras.size() == 1 ? " was" : " were") + " unexpected)");
+                        return fail(
+                                path,
+                                instance,
+                                "Additional properties are not allowed (" + names
+                                        + (extras.size() == 1 ? " was" : " were") + " unexpected)");
                     }
                 }
             }
@@ -167,7 +178,10 @@ public final class JsonSchema {
                 }
             }
             case "pattern" -> {
-                if (instance.isString() && !pattern(value.asString()).matcher(instance.asString()).find()) {
+                if (instance.isString()
+                        && !pattern(value.asString())
+                                .matcher(instance.asString())
+                                .find()) {
                     return fail(path, instance, repr + " does not match " + PythonRepr.repr(value.asString()));
                 }
             }
@@ -272,8 +286,12 @@ public final class JsonSchema {
 
     /** oslo's is_uuid_like: a UUID with or without dashes, braces or a urn prefix, in any case. */
     public static boolean isUuidLike(String text) {
-        String hex = text.toLowerCase(java.util.Locale.ROOT).replace("urn:", "").replace("uuid:", "")
-                .replace("{", "").replace("}", "").replace("-", "");
+        String hex = text.toLowerCase(java.util.Locale.ROOT)
+                .replace("urn:", "")
+                .replace("uuid:", "")
+                .replace("{", "")
+                .replace("}", "")
+                .replace("-", "");
         if (!hex.matches("[0-9a-f]{32}")) {
             return false;
         }

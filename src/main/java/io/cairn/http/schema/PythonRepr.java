@@ -71,8 +71,10 @@ public final class PythonRepr {
                     } else if (cp < 0x20 || cp == 0x7f) {
                         out.append(String.format("\\x%02x", cp));
                     } else if (!isPrintable(cp)) {
-                        out.append(cp <= 0xff ? String.format("\\x%02x", cp)
-                                : cp <= 0xffff ? String.format("\\u%04x", cp) : String.format("\\U%08x", cp));
+                        out.append(
+                                cp <= 0xff
+                                        ? String.format("\\x%02x", cp)
+                                        : cp <= 0xffff ? String.format("\\u%04x", cp) : String.format("\\U%08x", cp));
                     } else {
                         out.appendCodePoint(cp);
                     }
@@ -84,9 +86,15 @@ public final class PythonRepr {
 
     private static boolean isPrintable(int cp) {
         int type = Character.getType(cp);
-        return cp == ' ' || !(type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
-                || type == Character.PRIVATE_USE || type == Character.UNASSIGNED || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR || type == Character.SPACE_SEPARATOR);
+        return cp == ' '
+                || !(type == Character.CONTROL
+                        || type == Character.FORMAT
+                        || type == Character.SURROGATE
+                        || type == Character.PRIVATE_USE
+                        || type == Character.UNASSIGNED
+                        || type == Character.LINE_SEPARATOR
+                        || type == Character.PARAGRAPH_SEPARATOR
+                        || type == Character.SPACE_SEPARATOR);
     }
 
     private static String floatRepr(double value) {

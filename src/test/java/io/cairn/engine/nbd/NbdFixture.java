@@ -22,21 +22,22 @@ final class NbdFixture implements AutoCloseable {
     NbdFixture(Path directory, int chunkSize) throws IOException {
         engine = LocalChunkEngine.open(directory, chunkSize);
         server = new NbdServer(engine, new ExportPolicy() {
-            @Override
-            public Optional<Export> resolve(String name) {
-                if (volumes.contains(name)) {
-                    return Optional.of(new Export(name, true));
-                }
-                return snapshots.contains(name) ? Optional.of(new Export(name, false)) : Optional.empty();
-            }
+                    @Override
+                    public Optional<Export> resolve(String name) {
+                        if (volumes.contains(name)) {
+                            return Optional.of(new Export(name, true));
+                        }
+                        return snapshots.contains(name) ? Optional.of(new Export(name, false)) : Optional.empty();
+                    }
 
-            @Override
-            public List<String> list() {
-                List<String> names = new ArrayList<>(volumes);
-                names.addAll(snapshots);
-                return names;
-            }
-        }).start("127.0.0.1", 0);
+                    @Override
+                    public List<String> list() {
+                        List<String> names = new ArrayList<>(volumes);
+                        names.addAll(snapshots);
+                        return names;
+                    }
+                })
+                .start("127.0.0.1", 0);
     }
 
     void createVolume(String id, long sizeBytes) throws IOException {
@@ -45,7 +46,7 @@ final class NbdFixture implements AutoCloseable {
     }
 
     void snapshot(String volumeId, String snapshotId) throws IOException {
-        engine.createSnapshot(volumeId, snapshotId, fraction -> { });
+        engine.createSnapshot(volumeId, snapshotId, fraction -> {});
         snapshots.add(snapshotId);
     }
 

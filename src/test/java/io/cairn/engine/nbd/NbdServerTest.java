@@ -28,6 +28,7 @@ class NbdServerTest {
 
     @TempDir
     Path directory;
+
     private NbdFixture nbd;
 
     @BeforeEach
@@ -87,7 +88,8 @@ class NbdServerTest {
 
     @Test
     void badRequestsGetErrorsAndTheConnectionGoesOn() throws Exception {
-        try (NbdClient volume = nbd.connect("vol"); NbdClient snapshot = nbd.connect("snap")) {
+        try (NbdClient volume = nbd.connect("vol");
+                NbdClient snapshot = nbd.connect("snap")) {
             assertThat(snapshot.readOnly()).isTrue();
             assertErrno(() -> volume.read(4L * MIB - 10, 11), Nbd.EINVAL);
             assertErrno(() -> volume.write(4L * MIB, new byte[1]), Nbd.ENOSPC);
@@ -161,7 +163,9 @@ class NbdServerTest {
     }
 
     private static void assertErrno(ThrowingCall call, int errno) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(NbdClient.NbdException.class, e -> assertThat(e.code()).isEqualTo(errno));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        NbdClient.NbdException.class, e -> assertThat(e.code()).isEqualTo(errno));
     }
 
     private interface ThrowingCall {
@@ -170,7 +174,11 @@ class NbdServerTest {
 
     private static byte[] goPayload(String name) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        return java.nio.ByteBuffer.allocate(4 + bytes.length + 2).putInt(bytes.length).put(bytes).putShort((short) 0).array();
+        return java.nio.ByteBuffer.allocate(4 + bytes.length + 2)
+                .putInt(bytes.length)
+                .put(bytes)
+                .putShort((short) 0)
+                .array();
     }
 
     private record OptionReply(int option, int type, byte[] data) {}
@@ -179,7 +187,10 @@ class NbdServerTest {
     private record RawClient(Socket socket, DataInputStream in, DataOutputStream out) implements AutoCloseable {
         static RawClient handshake(int port) throws IOException {
             Socket socket = new Socket("127.0.0.1", port);
-            RawClient client = new RawClient(socket, new DataInputStream(socket.getInputStream()), new DataOutputStream(socket.getOutputStream()));
+            RawClient client = new RawClient(
+                    socket,
+                    new DataInputStream(socket.getInputStream()),
+                    new DataOutputStream(socket.getOutputStream()));
             assertThat(client.in.readLong()).isEqualTo(Nbd.NBDMAGIC);
             assertThat(client.in.readLong()).isEqualTo(Nbd.IHAVEOPT);
             assertThat(client.in.readUnsignedShort() & Nbd.FLAG_FIXED_NEWSTYLE).isNotZero();

@@ -24,6 +24,7 @@ class NbdToolsTest {
 
     @TempDir
     Path directory;
+
     private NbdFixture nbd;
 
     @BeforeEach
@@ -98,7 +99,9 @@ class NbdToolsTest {
             expected.add(sha256(model));
         }
         for (int point = 0; point < 20; point++) {
-            assertThat(sha256(readAll(nbd.uri("snap-" + point)))).as("snapshot %d", point).isEqualTo(expected.get(point));
+            assertThat(sha256(readAll(nbd.uri("snap-" + point))))
+                    .as("snapshot %d", point)
+                    .isEqualTo(expected.get(point));
         }
         assertThat(sha256(readAll(nbd.uri("vol")))).isEqualTo(expected.get(19));
     }

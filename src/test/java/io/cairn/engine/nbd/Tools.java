@@ -22,7 +22,8 @@ final class Tools {
     private Tools() {}
 
     /** Why the tests that need the tools are skipped without them: the rest of {@code ./cairn test} needs only a JDK and Maven. */
-    static final String MISSING = "needs qemu-io and nbdcopy on the PATH: install the Debian packages qemu-utils and libnbd-bin";
+    static final String MISSING =
+            "needs qemu-io and nbdcopy on the PATH: install the Debian packages qemu-utils and libnbd-bin";
 
     /** Whether both tools are on the PATH. */
     static boolean installed() {
@@ -31,8 +32,11 @@ final class Tools {
 
     private static boolean onPath(String tool) {
         String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(File.pathSeparator)).filter(directory -> !directory.isEmpty())
-                .map(directory -> Path.of(directory, tool)).anyMatch(Files::isExecutable);
+        return path != null
+                && Arrays.stream(path.split(File.pathSeparator))
+                        .filter(directory -> !directory.isEmpty())
+                        .map(directory -> Path.of(directory, tool))
+                        .anyMatch(Files::isExecutable);
     }
 
     /** Runs {@code qemu-io} commands (e.g. {@code "write -P 0xab 0 1M"}) against an NBD URI. */
@@ -78,7 +82,8 @@ final class Tools {
         }
         errors.join();
         if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": " + stderr.toString(StandardCharsets.UTF_8));
+            throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": "
+                    + stderr.toString(StandardCharsets.UTF_8));
         }
         return stdout.toByteArray();
     }

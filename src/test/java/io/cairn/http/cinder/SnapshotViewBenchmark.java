@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 4, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx256m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx256m"})
 public class SnapshotViewBenchmark {
     private ApiRequest request50;
     private ApiRequest request1000;
@@ -43,7 +45,8 @@ public class SnapshotViewBenchmark {
     public void load() throws IOException {
         try (BenchData data = BenchData.open()) {
             page50 = new Page<>(data.snapshots.list(BenchData.query(0, 50), Optional.empty()), OptionalInt.empty(), 50);
-            page1000 = new Page<>(data.snapshots.list(BenchData.query(0, 1000), Optional.empty()), OptionalInt.empty(), 1000);
+            page1000 = new Page<>(
+                    data.snapshots.list(BenchData.query(0, 1000), Optional.empty()), OptionalInt.empty(), 1000);
             extended = data.snapshotService.showsExtendedAttributes(BenchData.CALLER);
         }
         request50 = InProcessApi.request(BenchData.CALLER, ApiVersion.MIN, "snapshots/detail?limit=50");

@@ -38,8 +38,19 @@ final class EvsFixture {
     }
 
     static TestServer start(Path dir, Map<String, String> extra) {
-        Map<String, String> settings = new HashMap<>(Map.of("faults", "evs", "auth", "noauth,aksk", "secret-key", SECRET_KEY,
-                "quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "faults",
+                "evs",
+                "auth",
+                "noauth,aksk",
+                "secret-key",
+                SECRET_KEY,
+                "quota-snapshots",
+                "-1",
+                "quota-volumes",
+                "-1",
+                "quota-gigabytes",
+                "-1"));
         settings.putAll(extra);
         return TestServer.start(dir, settings);
     }
@@ -83,7 +94,10 @@ final class EvsFixture {
 
     /** Creates an available volume with noauth, returning its id. */
     static String availableVolume(TestServer.Client client, int size) {
-        String id = client.post("/volumes", "{\"volume\":{\"size\":" + size + "}}").json().at("/volume/id").asString();
+        String id = client.post("/volumes", "{\"volume\":{\"size\":" + size + "}}")
+                .json()
+                .at("/volume/id")
+                .asString();
         client.await("/volumes/" + id, "/volume/status", "available");
         return id;
     }

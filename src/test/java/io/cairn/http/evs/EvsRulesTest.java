@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,8 +28,10 @@ import tools.jackson.databind.node.ObjectNode;
 class EvsRulesTest {
     private static final String PROJECT = "6e5d4c3b2a1908f7e6d5c4b3a2910f8e";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
     @TempDir
     static Path dir;
+
     static TestServer server;
     static int nbdPort;
     static TestServer.Client member;
@@ -64,7 +65,8 @@ class EvsRulesTest {
     }
 
     private static void resetSnapshot(String id, String status) {
-        Reply reset = admin.post(v2("/snapshots/" + id + "/action"), "{\"os-reset_status\":{\"status\":\"" + status + "\"}}");
+        Reply reset =
+                admin.post(v2("/snapshots/" + id + "/action"), "{\"os-reset_status\":{\"status\":\"" + status + "\"}}");
         assertThat(reset.status()).as(reset.text()).isEqualTo(202);
     }
 
@@ -77,14 +79,20 @@ class EvsRulesTest {
         String snapshot = snapshotOf(EvsFixture.availableVolume(member, 1));
         resetSnapshot(snapshot, "backing-up");
 
-        assertFault(member.post("/volumes", volumeFrom(snapshot)), 400, "EVS.2043",
+        assertFault(
+                member.post("/volumes", volumeFrom(snapshot)),
+                400,
+                "EVS.2043",
                 "Invalid snapshot: Originating snapshot status must be one of 'available' values");
         Reply created = member.post(v2("/volumes"), volumeFrom(snapshot));
         assertThat(created.status()).as(created.text()).isEqualTo(202);
         member.await("/volumes/" + created.json().at("/volume/id").asString(), "/volume/status", "available");
 
         resetSnapshot(snapshot, "error");
-        assertFault(member.post(v2("/volumes"), volumeFrom(snapshot)), 400, "EVS.2043",
+        assertFault(
+                member.post(v2("/volumes"), volumeFrom(snapshot)),
+                400,
+                "EVS.2043",
                 "The status of snapshot is not available or backing-up.");
     }
 
@@ -103,8 +111,12 @@ class EvsRulesTest {
         Path retriedObstacle = Files.createDirectory(mapWrittenAside(retried));
         Path deletedObstacle = Files.createDirectory(mapWrittenAside(deleted));
 
-        assertThat(member.post(v2("/cloudsnapshots/" + retriedSnapshot + "/rollback"), rollbackOnto(retried)).status()).isEqualTo(202);
-        assertThat(member.post(v2("/cloudsnapshots/" + deletedSnapshot + "/rollback"), rollbackOnto(deleted)).status()).isEqualTo(202);
+        assertThat(member.post(v2("/cloudsnapshots/" + retriedSnapshot + "/rollback"), rollbackOnto(retried))
+                        .status())
+                .isEqualTo(202);
+        assertThat(member.post(v2("/cloudsnapshots/" + deletedSnapshot + "/rollback"), rollbackOnto(deleted))
+                        .status())
+                .isEqualTo(202);
         member.await("/volumes/" + retried, "/volume/status", "error_rollbacking");
         member.await("/volumes/" + deleted, "/volume/status", "error_rollbacking");
         member.await(v2("/cloudsnapshots/" + retriedSnapshot), "/snapshot/status", "available");
@@ -129,9 +141,16 @@ class EvsRulesTest {
         String snapshot = snapshotOf(volume);
         admin.post("/volumes/" + volume + "/action", "{\"os-reset_status\":{\"status\":\"error\"}}");
 
-        assertFault(member.post(v2("/cloudsnapshots/" + snapshot + "/rollback"), rollbackOnto(volume)), 400, "EVS.5400",
+        assertFault(
+                member.post(v2("/cloudsnapshots/" + snapshot + "/rollback"), rollbackOnto(volume)),
+                400,
+                "EVS.5400",
                 "Invalid volume: Volume's status must be 'available' or 'error_rollbacking' to roll back, currently error.");
-        assertThat(member.get(v2("/cloudsnapshots/" + snapshot)).json().at("/snapshot/status").asString()).isEqualTo("available");
+        assertThat(member.get(v2("/cloudsnapshots/" + snapshot))
+                        .json()
+                        .at("/snapshot/status")
+                        .asString())
+                .isEqualTo("available");
     }
 
     @Test
@@ -144,35 +163,62 @@ class EvsRulesTest {
         assertThat(created.status()).as(created.text()).isEqualTo(202);
         assertThat(created.json().at("/snapshot/name").asString()).isEqualTo(fits);
         String id = created.json().at("/snapshot/id").asString();
-        assertFault(member.post(v2("/cloudsnapshots"), snapshotBody(volume, tooLong, null, Map.of())), 400, "EVS.5400",
+        assertFault(
+                member.post(v2("/cloudsnapshots"), snapshotBody(volume, tooLong, null, Map.of())),
+                400,
+                "EVS.5400",
                 "name is longer than 255 bytes.");
-        assertFault(member.post(v2("/cloudsnapshots"), snapshotBody(volume, null, tooLong, Map.of())), 400, "EVS.5400",
+        assertFault(
+                member.post(v2("/cloudsnapshots"), snapshotBody(volume, null, tooLong, Map.of())),
+                400,
+                "EVS.5400",
                 "description is longer than 255 bytes.");
 
-        assertFault(member.put(v2("/cloudsnapshots/" + id), "{\"snapshot\":{\"name\":\"" + tooLong + "\"}}"), 400, "EVS.5400",
+        assertFault(
+                member.put(v2("/cloudsnapshots/" + id), "{\"snapshot\":{\"name\":\"" + tooLong + "\"}}"),
+                400,
+                "EVS.5400",
                 "name is longer than 255 bytes.");
-        assertFault(member.put(v2("/cloudsnapshots/" + id), "{\"snapshot\":{\"description\":\"" + tooLong + "\"}}"), 400,
-                "EVS.5400", "description is longer than 255 bytes.");
-        assertThat(member.put(v2("/cloudsnapshots/" + id), "{\"snapshot\":{\"name\":\"" + fits + "\"}}").status()).isEqualTo(200);
+        assertFault(
+                member.put(v2("/cloudsnapshots/" + id), "{\"snapshot\":{\"description\":\"" + tooLong + "\"}}"),
+                400,
+                "EVS.5400",
+                "description is longer than 255 bytes.");
+        assertThat(member.put(v2("/cloudsnapshots/" + id), "{\"snapshot\":{\"name\":\"" + fits + "\"}}")
+                        .status())
+                .isEqualTo(200);
         member.await(v2("/cloudsnapshots/" + id), "/snapshot/status", "available");
-        assertFault(member.post(v2("/cloudsnapshots/" + id + "/rollback"),
-                "{\"rollback\":{\"volume_id\":\"" + volume + "\",\"name\":\"" + tooLong + "\"}}"), 400, "EVS.5400",
+        assertFault(
+                member.post(
+                        v2("/cloudsnapshots/" + id + "/rollback"),
+                        "{\"rollback\":{\"volume_id\":\"" + volume + "\",\"name\":\"" + tooLong + "\"}}"),
+                400,
+                "EVS.5400",
                 "name is longer than 255 bytes.");
-        assertThat(member.get("/volumes/" + volume).json().at("/volume/status").asString()).isEqualTo("available");
+        assertThat(member.get("/volumes/" + volume).json().at("/volume/status").asString())
+                .isEqualTo("available");
     }
 
     @Test
     void metadataMustStayUnderOneMebibyte() {
         String volume = EvsFixture.availableVolume(member, 1);
 
-        assertFault(member.post(v2("/cloudsnapshots"), snapshotBody(volume, null, null, metadataOf(1 << 20))), 400, "EVS.1005",
+        assertFault(
+                member.post(v2("/cloudsnapshots"), snapshotBody(volume, null, null, metadataOf(1 << 20))),
+                400,
+                "EVS.1005",
                 "size of metadata is too large!");
-        Reply justUnder = member.post(v2("/cloudsnapshots"), snapshotBody(volume, null, null, metadataOf((1 << 20) - 1)));
+        Reply justUnder =
+                member.post(v2("/cloudsnapshots"), snapshotBody(volume, null, null, metadataOf((1 << 20) - 1)));
         assertThat(justUnder.status()).as(justUnder.text()).isEqualTo(202);
-        assertThat(justUnder.json().at("/snapshot/metadata").size()).isEqualTo(metadataOf((1 << 20) - 1).size());
+        assertThat(justUnder.json().at("/snapshot/metadata").size())
+                .isEqualTo(metadataOf((1 << 20) - 1).size());
 
-        assertFault(member.post(v2("/cloudsnapshots"), snapshotBody(volume, null, null, Map.of("k", "v".repeat(256)))), 400,
-                "EVS.5400", "metadata keys and values must have at most 255 characters.");
+        assertFault(
+                member.post(v2("/cloudsnapshots"), snapshotBody(volume, null, null, Map.of("k", "v".repeat(256)))),
+                400,
+                "EVS.5400",
+                "metadata keys and values must have at most 255 characters.");
         // The Cinder paths keep their own, smaller limit on the whole body.
         Reply cinder = member.post("/snapshots", snapshotBody(volume, null, null, metadataOf(1 << 20)));
         assertThat(cinder.status()).isEqualTo(413);

@@ -44,8 +44,10 @@ import tools.jackson.databind.json.JsonMapper;
 /** Huawei Cloud's Java SDK, signing with AK/SK, drives Cairn's EVS API as it would drive EVS. */
 class HuaweiSdkTest {
     private static final String PROJECT = "5d6c7b8a99e0f1a2b3c4d5e6f7a8b9c0";
+
     @TempDir
     static Path dir;
+
     static TestServer server;
     static EvsFixture.Credential credential;
     static EvsClient evs;
@@ -55,7 +57,10 @@ class HuaweiSdkTest {
         server = EvsFixture.start(dir, Map.of());
         credential = EvsFixture.createAccessKey(dir, PROJECT);
         evs = EvsClient.newBuilder()
-                .withCredential(new BasicCredentials().withAk(credential.access()).withSk(credential.secret()).withProjectId(PROJECT))
+                .withCredential(new BasicCredentials()
+                        .withAk(credential.access())
+                        .withSk(credential.secret())
+                        .withProjectId(PROJECT))
                 .withHttpConfig(HttpConfig.getDefaultHttpConfig())
                 .withEndpoint(server.baseUrl())
                 .build();
@@ -70,35 +75,56 @@ class HuaweiSdkTest {
     void theSdkManagesSnapshotsEndToEnd() {
         String volume = EvsFixture.availableVolume(server.as("setup", PROJECT), 1);
 
-        SnapshotDetails created = evs.createSnapshot(new CreateSnapshotRequest().withBody(new CreateSnapshotRequestBody()
-                .withSnapshot(new CreateSnapshotOption().withVolumeId(volume).withName("sdk-a").withDescription("first")
-                        .withMetadata(Map.of("__system__enableActive", "true"))))).getSnapshot();
+        SnapshotDetails created = evs.createSnapshot(new CreateSnapshotRequest()
+                        .withBody(new CreateSnapshotRequestBody()
+                                .withSnapshot(new CreateSnapshotOption()
+                                        .withVolumeId(volume)
+                                        .withName("sdk-a")
+                                        .withDescription("first")
+                                        .withMetadata(Map.of("__system__enableActive", "true")))))
+                .getSnapshot();
         assertThat(created.getStatus()).isEqualTo("creating");
         awaitStatus(created.getId(), "available");
-        String second = evs.createSnapshot(new CreateSnapshotRequest().withBody(new CreateSnapshotRequestBody()
-                .withSnapshot(new CreateSnapshotOption().withVolumeId(volume).withName("sdk-b")))).getSnapshot().getId();
+        String second = evs.createSnapshot(new CreateSnapshotRequest()
+                        .withBody(new CreateSnapshotRequestBody()
+                                .withSnapshot(new CreateSnapshotOption()
+                                        .withVolumeId(volume)
+                                        .withName("sdk-b"))))
+                .getSnapshot()
+                .getId();
         awaitStatus(second, "available");
 
-        ListSnapshotsResponse firstPage = evs.listSnapshots(new ListSnapshotsRequest().withVolumeId(volume).withLimit(1));
+        ListSnapshotsResponse firstPage = evs.listSnapshots(
+                new ListSnapshotsRequest().withVolumeId(volume).withLimit(1));
         assertThat(firstPage.getCount()).isEqualTo(2);
         assertThat(firstPage.getSnapshots()).extracting(SnapshotList::getId).containsExactly(second);
         assertThat(firstPage.getSnapshotsLinks()).hasSize(1);
-        ListSnapshotsResponse secondPage = evs.listSnapshots(new ListSnapshotsRequest().withVolumeId(volume).withLimit(1).withOffset(1));
+        ListSnapshotsResponse secondPage = evs.listSnapshots(
+                new ListSnapshotsRequest().withVolumeId(volume).withLimit(1).withOffset(1));
         assertThat(secondPage.getSnapshots()).extracting(SnapshotList::getId).containsExactly(created.getId());
-        assertThat(evs.listSnapshots(new ListSnapshotsRequest().withName("sdk-a").withStatus("available")).getSnapshots())
-                .extracting(SnapshotList::getId).containsExactly(created.getId());
+        assertThat(evs.listSnapshots(
+                                new ListSnapshotsRequest().withName("sdk-a").withStatus("available"))
+                        .getSnapshots())
+                .extracting(SnapshotList::getId)
+                .containsExactly(created.getId());
 
-        SnapshotDetails shown = evs.showSnapshot(new ShowSnapshotRequest().withSnapshotId(created.getId())).getSnapshot();
+        SnapshotDetails shown = evs.showSnapshot(new ShowSnapshotRequest().withSnapshotId(created.getId()))
+                .getSnapshot();
         assertThat(shown.getName()).isEqualTo("sdk-a");
         assertThat(shown.getMetadata()).isEqualTo(Map.of("__system__enableActive", "true"));
         assertThat(shown.getOsExtendedSnapshotAttributesProjectId()).isEqualTo(PROJECT);
 
-        SnapshotDetails renamed = evs.updateSnapshot(new UpdateSnapshotRequest().withSnapshotId(created.getId())
-                .withBody(new UpdateSnapshotRequestBody().withSnapshot(new UpdateSnapshotOption().withName("sdk-renamed")))).getSnapshot();
+        SnapshotDetails renamed = evs.updateSnapshot(new UpdateSnapshotRequest()
+                        .withSnapshotId(created.getId())
+                        .withBody(new UpdateSnapshotRequestBody()
+                                .withSnapshot(new UpdateSnapshotOption().withName("sdk-renamed"))))
+                .getSnapshot();
         assertThat(renamed.getName()).isEqualTo("sdk-renamed");
 
-        RollbackSnapshotResponse rollback = evs.rollbackSnapshot(new RollbackSnapshotRequest().withSnapshotId(created.getId())
-                .withBody(new RollbackSnapshotRequestBody().withRollback(new RollbackSnapshotOption().withVolumeId(volume))));
+        RollbackSnapshotResponse rollback = evs.rollbackSnapshot(new RollbackSnapshotRequest()
+                .withSnapshotId(created.getId())
+                .withBody(new RollbackSnapshotRequestBody()
+                        .withRollback(new RollbackSnapshotOption().withVolumeId(volume))));
         assertThat(rollback.getRollback().getVolumeId()).isEqualTo(volume);
         awaitStatus(created.getId(), "available");
         server.as("setup", PROJECT).await("/volumes/" + volume, "/volume/status", "available");
@@ -109,7 +135,8 @@ class HuaweiSdkTest {
 
     @Test
     void theSdkSeesEvsErrorCodes() {
-        assertThatThrownBy(() -> evs.showSnapshot(new ShowSnapshotRequest().withSnapshotId("6cd26877-3ca3-4f4e-ae2a-38cc3d6183fa")))
+        assertThatThrownBy(() -> evs.showSnapshot(
+                        new ShowSnapshotRequest().withSnapshotId("6cd26877-3ca3-4f4e-ae2a-38cc3d6183fa")))
                 .isInstanceOfSatisfying(ClientRequestException.class, e -> {
                     assertThat(e.getHttpStatusCode()).isEqualTo(404);
                     assertThat(e.getErrorCode()).isEqualTo("EVS.5404");
@@ -120,26 +147,42 @@ class HuaweiSdkTest {
     @Test
     void theSdkCoreSignsACinderStyleRequest() throws Exception {
         String volume = EvsFixture.availableVolume(server.as("setup", PROJECT), 1);
-        server.as("setup", PROJECT).post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"cinder-style\"}}");
+        server.as("setup", PROJECT)
+                .post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"name\":\"cinder-style\"}}");
         com.huaweicloud.sdk.core.http.HttpRequest request = com.huaweicloud.sdk.core.http.HttpRequest.newBuilder()
-                .withMethod(HttpMethod.GET).withEndpoint(server.baseUrl()).withPath("/v3/" + PROJECT + "/snapshots/detail")
+                .withMethod(HttpMethod.GET)
+                .withEndpoint(server.baseUrl())
+                .withPath("/v3/" + PROJECT + "/snapshots/detail")
                 .addQueryParam("name", List.of("cinder-style"))
-                .addHeader("X-Project-Id", PROJECT).withContentType("application/json").build();
+                .addHeader("X-Project-Id", PROJECT)
+                .withContentType("application/json")
+                .build();
         Map<String, String> signed = AKSKSigner.getInstance()
-                .sign(request, new BasicCredentials().withAk(credential.access()).withSk(credential.secret()).withProjectId(PROJECT));
+                .sign(
+                        request,
+                        new BasicCredentials()
+                                .withAk(credential.access())
+                                .withSk(credential.secret())
+                                .withProjectId(PROJECT));
 
-        HttpRequest.Builder send = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v3/" + PROJECT + "/snapshots/detail?name=cinder-style"))
-                .header("X-Project-Id", PROJECT).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder send = HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/v3/" + PROJECT + "/snapshots/detail?name=cinder-style"))
+                .header("X-Project-Id", PROJECT)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30));
         signed.forEach((name, value) -> {
             if (!name.equalsIgnoreCase("Host")) { // the HTTP client sends the same Host itself
                 send.header(name, value);
             }
         });
-        HttpResponse<String> response = HttpClient.newHttpClient().send(send.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(send.build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = JsonMapper.builder().build().readTree(response.body());
-        assertThat(body.get("snapshots")).extracting(s -> s.get("name").asString()).containsExactly("cinder-style");
+        assertThat(body.get("snapshots"))
+                .extracting(s -> s.get("name").asString())
+                .containsExactly("cinder-style");
     }
 
     /** Polls through the SDK a second apart: the same signed request within one second would be a replay. */
@@ -147,7 +190,9 @@ class HuaweiSdkTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
-            last = evs.showSnapshot(new ShowSnapshotRequest().withSnapshotId(id)).getSnapshot().getStatus();
+            last = evs.showSnapshot(new ShowSnapshotRequest().withSnapshotId(id))
+                    .getSnapshot()
+                    .getStatus();
             if (status.equals(last)) {
                 return;
             }

@@ -42,10 +42,14 @@ public abstract class AbstractQuotaStoreTest extends StoreContract {
 
     @Test
     void reservationsStopAtTheLimitAndReleasesNeverGoBelowZero() {
-        assertThat(committed(tx -> quotas.reserve(tx, PROJECT, "volumes", 3, 4))).isTrue();
-        assertThat(committed(tx -> quotas.reserve(tx, PROJECT, "volumes", 2, 4))).isFalse();
-        assertThat(committed(tx -> quotas.reserve(tx, PROJECT, "volumes", 1, 4))).isTrue();
-        assertThat(committed(tx -> quotas.reserve(tx, PROJECT, "volumes", 100, -1))).isTrue();
+        assertThat(committed(tx -> quotas.reserve(tx, PROJECT, "volumes", 3, 4)))
+                .isTrue();
+        assertThat(committed(tx -> quotas.reserve(tx, PROJECT, "volumes", 2, 4)))
+                .isFalse();
+        assertThat(committed(tx -> quotas.reserve(tx, PROJECT, "volumes", 1, 4)))
+                .isTrue();
+        assertThat(committed(tx -> quotas.reserve(tx, PROJECT, "volumes", 100, -1)))
+                .isTrue();
         assertThat(quotas.usages(PROJECT)).containsEntry("volumes", 104L);
 
         database.execute(tx -> quotas.release(tx, PROJECT, "volumes", 1000));

@@ -17,21 +17,25 @@ public abstract class AbstractSchemaMigrationsTest extends StoreContract {
     void everyMigrationIsAppliedAndNothingIsPending() {
         SchemaMigrations migrations = SchemaMigrations.of(database);
 
-        assertThat(migrations.status()).isNotEmpty().allSatisfy(m -> assertThat(m.state()).isEqualTo("Success"));
+        assertThat(migrations.status())
+                .isNotEmpty()
+                .allSatisfy(m -> assertThat(m.state()).isEqualTo("Success"));
         assertThat(migrations.migrate()).isZero();
         assertThat(migrations.currentVersion()).isNotEmpty();
     }
 
     @Test
     void aSchemaNewerThanThisBuildIsRefusedWithAClearMessage() {
-        database.execute(tx -> tx.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
-                + " checksum, installed_by, execution_time, success) VALUES (999, '999', 'from the future', 'SQL',"
-                + " 'V999__from_the_future.sql', 0, 'test', 0, TRUE)"));
+        database.execute(tx ->
+                tx.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+                        + " checksum, installed_by, execution_time, success) VALUES (999, '999', 'from the future', 'SQL',"
+                        + " 'V999__from_the_future.sql', 0, 'test', 0, TRUE)"));
         database.close();
 
         assertThatThrownBy(() -> Database.open(config).close())
                 .isInstanceOf(SchemaMigrations.SchemaTooNewException.class)
-                .hasMessageContaining("newer than this Cairn").hasMessageContaining("999");
+                .hasMessageContaining("newer than this Cairn")
+                .hasMessageContaining("999");
         database = Database.openWithoutMigrating(config);
     }
 }

@@ -15,13 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The snapshot store's contract, the same on every database: rows, lists and paging, compare-and-set, soft delete. */
 public abstract class AbstractSnapshotStoreTest extends StoreContract {
-    private static final List<SortKey> NEWEST_FIRST = List.of(new SortKey("created_at", false), new SortKey("id", false));
+    private static final List<SortKey> NEWEST_FIRST =
+            List.of(new SortKey("created_at", false), new SortKey("id", false));
 
     SnapshotStore snapshots;
     String volumeId;
@@ -101,12 +101,15 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
 
         assertThat(paged).hasSize(23).doesNotHaveDuplicates();
         List<Snapshot> oneQuery = snapshots.list(query(List.of(), NEWEST_FIRST, 100), Optional.empty());
-        assertThat(paged).containsExactlyElementsOf(oneQuery.stream().map(Snapshot::id).toList());
+        assertThat(paged)
+                .containsExactlyElementsOf(oneQuery.stream().map(Snapshot::id).toList());
         for (int i = 1; i < oneQuery.size(); i++) {
             Snapshot newer = oneQuery.get(i - 1);
             Snapshot older = oneQuery.get(i);
             assertThat(newer.createdAt().isAfter(older.createdAt())
-                    || newer.createdAt().equals(older.createdAt()) && newer.id().compareTo(older.id()) > 0).isTrue();
+                            || newer.createdAt().equals(older.createdAt())
+                                    && newer.id().compareTo(older.id()) > 0)
+                    .isTrue();
         }
         assertThat(snapshots.count(query(List.of(), NEWEST_FIRST, 5))).isEqualTo(23);
     }
@@ -123,8 +126,10 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
         List<SortKey> descending = List.of(new SortKey("display_name", false), new SortKey("id", false));
 
         // Byte order, as SQLite compares: upper case before lower case, on every database.
-        assertThat(names(snapshots.list(query(List.of(), ascending, 10), Optional.empty()))).containsExactly(null, null, "A", "a", "b");
-        assertThat(names(snapshots.list(query(List.of(), descending, 10), Optional.empty()))).containsExactly("b", "a", "A", null, null);
+        assertThat(names(snapshots.list(query(List.of(), ascending, 10), Optional.empty())))
+                .containsExactly(null, null, "A", "a", "b");
+        assertThat(names(snapshots.list(query(List.of(), descending, 10), Optional.empty())))
+                .containsExactly("b", "a", "A", null, null);
         assertThat(allPages(query(List.of(), ascending, 2))).hasSize(5).doesNotHaveDuplicates();
         assertThat(allPages(query(List.of(), descending, 2))).hasSize(5).doesNotHaveDuplicates();
     }
@@ -143,14 +148,20 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
         assertThat(ids(List.of(new Filter.Equals("use_quota", "true")))).hasSize(3);
         assertThat(ids(List.of(new Filter.Equals("use_quota", "no")))).isEmpty();
         assertThat(ids(List.of(new Filter.Equals("volume_size", "1")))).hasSize(3);
-        assertThat(ids(List.of(new Filter.Equals("volume_size", "not a number")))).isEmpty();
+        assertThat(ids(List.of(new Filter.Equals("volume_size", "not a number"))))
+                .isEmpty();
         assertThat(ids(List.of(new Filter.Contains("display_name", "ALPHA")))).containsExactly(alpha.id());
-        assertThat(ids(List.of(new Filter.Contains("display_name", "a_th")))).containsExactly(gamma.id()); // _ is a wildcard, as in Cinder
-        assertThat(ids(List.of(new Filter.AnyOf("id", List.of(alpha.id(), gamma.id()))))).containsExactlyInAnyOrder(alpha.id(), gamma.id());
-        assertThat(ids(List.of(new Filter.Metadata(Map.of("tier", "gold"))))).containsExactlyInAnyOrder(alpha.id(), gamma.id());
-        assertThat(ids(List.of(new Filter.Metadata(Map.of("tier", "gold", "zone", "a"))))).containsExactly(alpha.id());
+        assertThat(ids(List.of(new Filter.Contains("display_name", "a_th"))))
+                .containsExactly(gamma.id()); // _ is a wildcard, as in Cinder
+        assertThat(ids(List.of(new Filter.AnyOf("id", List.of(alpha.id(), gamma.id())))))
+                .containsExactlyInAnyOrder(alpha.id(), gamma.id());
+        assertThat(ids(List.of(new Filter.Metadata(Map.of("tier", "gold")))))
+                .containsExactlyInAnyOrder(alpha.id(), gamma.id());
+        assertThat(ids(List.of(new Filter.Metadata(Map.of("tier", "gold", "zone", "a")))))
+                .containsExactly(alpha.id());
         assertThat(ids(List.of(new Filter.Equals("no_such_column", "x")))).isEmpty();
-        assertThat(snapshots.count(query(List.of(new Filter.Metadata(Map.of("tier", "gold"))), NEWEST_FIRST, 1))).isEqualTo(2);
+        assertThat(snapshots.count(query(List.of(new Filter.Metadata(Map.of("tier", "gold"))), NEWEST_FIRST, 1)))
+                .isEqualTo(2);
     }
 
     @Test
@@ -158,19 +169,24 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
         insert("one", 1, Map.of());
 
         assertThat(ids(List.of(new Filter.Equals("availability_zone", "nova")))).hasSize(1);
-        assertThat(ids(List.of(new Filter.Equals("availability_zone", "elsewhere")))).isEmpty();
+        assertThat(ids(List.of(new Filter.Equals("availability_zone", "elsewhere"))))
+                .isEmpty();
     }
 
     private List<String> ids(List<Filter> filters) {
-        return snapshots.list(query(filters, NEWEST_FIRST, 100), Optional.empty()).stream().map(Snapshot::id).toList();
+        return snapshots.list(query(filters, NEWEST_FIRST, 100), Optional.empty()).stream()
+                .map(Snapshot::id)
+                .toList();
     }
 
     @Test
     void finishingWorkChangesTheStatusOnlyFromItsRunningOne() {
         Snapshot s = insert("one", 1, Map.of());
 
-        boolean first = database.transaction(tx -> snapshots.finish(tx, s.id(), SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, at(10)));
-        boolean second = database.transaction(tx -> snapshots.finish(tx, s.id(), SnapshotStatus.CREATING, SnapshotStatus.ERROR, at(11)));
+        boolean first = database.transaction(
+                tx -> snapshots.finish(tx, s.id(), SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, at(10)));
+        boolean second = database.transaction(
+                tx -> snapshots.finish(tx, s.id(), SnapshotStatus.CREATING, SnapshotStatus.ERROR, at(11)));
 
         assertThat(first).isTrue();
         assertThat(second).isFalse();
@@ -187,8 +203,11 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
         java.util.concurrent.atomic.AtomicInteger wins = new java.util.concurrent.atomic.AtomicInteger();
         for (int i = 0; i < 8; i++) {
             threads.add(Thread.ofPlatform().start(() -> {
-                if (database.transaction(tx -> snapshots.apply(tx, SnapshotTransitions.report(SnapshotStatus.CREATING,
-                        SnapshotStatus.AVAILABLE), s.id(), at(2)))) {
+                if (database.transaction(tx -> snapshots.apply(
+                        tx,
+                        SnapshotTransitions.report(SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE),
+                        s.id(),
+                        at(2)))) {
                     wins.incrementAndGet();
                 }
             }));
@@ -204,14 +223,20 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
         Snapshot kept = insert("kept", 1, Map.of());
         Snapshot gone = insert("gone", 2, Map.of());
 
-        assertThat(committed(tx -> snapshots.finish(tx, gone.id(), SnapshotStatus.AVAILABLE, SnapshotStatus.DELETED, at(3)))).isFalse();
-        assertThat(committed(tx -> snapshots.finish(tx, gone.id(), SnapshotStatus.CREATING, SnapshotStatus.DELETED, at(3)))).isTrue();
+        assertThat(committed(
+                        tx -> snapshots.finish(tx, gone.id(), SnapshotStatus.AVAILABLE, SnapshotStatus.DELETED, at(3))))
+                .isFalse();
+        assertThat(committed(
+                        tx -> snapshots.finish(tx, gone.id(), SnapshotStatus.CREATING, SnapshotStatus.DELETED, at(3))))
+                .isTrue();
 
         assertThat(snapshots.find(gone.id(), Optional.empty())).isEmpty();
         assertThat(ids(List.of())).containsExactly(kept.id());
-        assertThat(snapshots.markerRow(query(List.of(), NEWEST_FIRST, 10), gone.id())).isEmpty();
+        assertThat(snapshots.markerRow(query(List.of(), NEWEST_FIRST, 10), gone.id()))
+                .isEmpty();
         assertThat(snapshots.count(query(List.of(), NEWEST_FIRST, 10))).isEqualTo(1);
-        assertThat(committed(tx -> snapshots.lockIfInStatus(tx, gone.id(), SnapshotStatus.DELETED))).isFalse();
+        assertThat(committed(tx -> snapshots.lockIfInStatus(tx, gone.id(), SnapshotStatus.DELETED)))
+                .isFalse();
     }
 
     @Test
@@ -223,7 +248,8 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
 
         database.execute(tx -> snapshots.replaceMetadata(tx, s.id(), replacement));
 
-        assertThat(snapshots.find(s.id(), Optional.empty()).orElseThrow().metadata()).containsExactly(Map.entry("b", "2"), Map.entry("a", "1"));
+        assertThat(snapshots.find(s.id(), Optional.empty()).orElseThrow().metadata())
+                .containsExactly(Map.entry("b", "2"), Map.entry("a", "1"));
     }
 
     @Test
@@ -235,10 +261,12 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
             snapshots.updateProgress(tx, s.id(), "42%");
         });
 
-        Snapshot found = database.transaction(tx -> snapshots.findByVolume(tx, volumeId)).get(0);
+        Snapshot found =
+                database.transaction(tx -> snapshots.findByVolume(tx, volumeId)).get(0);
         assertThat(found.displayName()).isEqualTo("renamed");
         assertThat(found.displayDescription()).isEqualTo("described");
         assertThat(found.progress()).isEqualTo("42%");
-        assertThat(committed(tx -> snapshots.lockIfInStatus(tx, s.id(), SnapshotStatus.CREATING))).isTrue();
+        assertThat(committed(tx -> snapshots.lockIfInStatus(tx, s.id(), SnapshotStatus.CREATING)))
+                .isTrue();
     }
 }

@@ -85,8 +85,9 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                for (Optional<Task> task = tasks.claim(owner, owner, LONG_LEASE); task.isPresent();
-                     task = tasks.claim(owner, owner, LONG_LEASE)) {
+                for (Optional<Task> task = tasks.claim(owner, owner, LONG_LEASE);
+                        task.isPresent();
+                        task = tasks.claim(owner, owner, LONG_LEASE)) {
                     if (!claimed.add(task.get().id())) {
                         duplicates.add(task.get().id());
                     }
@@ -106,7 +107,8 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
     @Test
     void aTaskWhoseLeaseExpiredIsTakenOverAndTheOldHolderCanNoLongerFinishIt() throws Exception {
         String id = enqueue("r1", 1, Optional.empty());
-        assertThat(tasks.claim("dead-node", "dead-node", Duration.ofMillis(200))).isPresent();
+        assertThat(tasks.claim("dead-node", "dead-node", Duration.ofMillis(200)))
+                .isPresent();
         assertThat(tasks.claim("node2", "node2", LONG_LEASE)).isEmpty();
 
         Thread.sleep(300);
@@ -150,7 +152,9 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
         assertThat(tasks.hasOpenTask("r1")).isTrue();
         Thread.sleep(400);
 
-        assertThat(tasks.claim("node1", "node1", LONG_LEASE)).map(Task::attempts).contains(2);
+        assertThat(tasks.claim("node1", "node1", LONG_LEASE))
+                .map(Task::attempts)
+                .contains(2);
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.cairn.store.VolumeStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +55,10 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
     void becomingAvailableSetsLaunchedAtOnceAndFinishingRespectsTheRunningStatus() {
         Volume v = insert(1);
 
-        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.AVAILABLE, at(5)))).isTrue();
-        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.ERROR, at(6)))).isFalse();
+        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.AVAILABLE, at(5))))
+                .isTrue();
+        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.ERROR, at(6))))
+                .isFalse();
 
         Volume found = volumes.find(v.id(), Optional.empty()).orElseThrow();
         assertThat(found.status()).isEqualTo(VolumeStatus.AVAILABLE);
@@ -70,8 +71,10 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
         Volume v = insert(1);
         database.execute(tx -> volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.AVAILABLE, at(2)));
 
-        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.EXTEND_ATTACHED, v.id(), at(3)))).isFalse();
-        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.EXTEND, v.id(), at(3)))).isTrue();
+        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.EXTEND_ATTACHED, v.id(), at(3))))
+                .isFalse();
+        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.EXTEND, v.id(), at(3))))
+                .isTrue();
         assertThat(status(v.id())).isEqualTo(VolumeStatus.EXTENDING);
         database.execute(tx -> {
             volumes.setSize(tx, v.id(), 7);
@@ -79,9 +82,13 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
         });
         assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().size()).isEqualTo(7);
 
-        database.execute(tx -> volumes.addAttachment(tx, new VolumeAttachment(newId(), v.id(), newId(), "compute1", "/dev/vdb", "rw", at(5))));
-        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.DELETE, v.id(), at(6)))).as("attached").isFalse();
-        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.SNAPSHOT_SOURCE, v.id(), at(6)))).isTrue();
+        database.execute(tx -> volumes.addAttachment(
+                tx, new VolumeAttachment(newId(), v.id(), newId(), "compute1", "/dev/vdb", "rw", at(5))));
+        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.DELETE, v.id(), at(6))))
+                .as("attached")
+                .isFalse();
+        assertThat(committed(tx -> volumes.apply(tx, VolumeTransitions.SNAPSHOT_SOURCE, v.id(), at(6))))
+                .isTrue();
         assertThat(status(v.id())).as("a holding transition changes nothing").isEqualTo(VolumeStatus.AVAILABLE);
     }
 
@@ -93,16 +100,19 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
             volumes.setAdminMetadata(tx, v.id(), "readonly", "False");
             volumes.setAdminMetadata(tx, v.id(), "readonly", "True");
         });
-        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().adminMetadata()).containsExactly(Map.entry("readonly", "True"));
+        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().adminMetadata())
+                .containsExactly(Map.entry("readonly", "True"));
 
         database.execute(tx -> volumes.deleteAdminMetadata(tx, v.id(), "readonly"));
-        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().adminMetadata()).isEmpty();
+        assertThat(volumes.find(v.id(), Optional.empty()).orElseThrow().adminMetadata())
+                .isEmpty();
     }
 
     @Test
     void attachAndDetachTrackAttachmentsAndStatus() {
         Volume v = insert(1);
-        VolumeAttachment attachment = new VolumeAttachment(newId(), v.id(), newId(), "compute1", "/dev/vdb", "rw", at(2));
+        VolumeAttachment attachment =
+                new VolumeAttachment(newId(), v.id(), newId(), "compute1", "/dev/vdb", "rw", at(2));
 
         database.execute(tx -> {
             volumes.finish(tx, v.id(), VolumeStatus.CREATING, VolumeStatus.AVAILABLE, at(2));
@@ -115,7 +125,8 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
 
         database.execute(tx -> {
             volumes.endAttachments(tx, v.id(), Optional.of(attachment.id()), at(3));
-            assertThat(volumes.apply(tx, VolumeTransitions.DETACH_LAST, v.id(), at(3))).isTrue();
+            assertThat(volumes.apply(tx, VolumeTransitions.DETACH_LAST, v.id(), at(3)))
+                    .isTrue();
             volumes.markDetached(tx, v.id());
         });
         Volume detached = volumes.find(v.id(), Optional.empty()).orElseThrow();
@@ -130,13 +141,24 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
         Volume bootable = insert(2);
         database.execute(tx -> volumes.setBootable(tx, bootable.id(), true, at(3)));
         List<SortKey> newestFirst = List.of(new SortKey("created_at", false), new SortKey("id", false));
-        ListQuery bootables = new ListQuery(Optional.of(PROJECT), List.of(new Filter.Equals("bootable", "True")), newestFirst,
-                Optional.empty(), 0, 10);
+        ListQuery bootables = new ListQuery(
+                Optional.of(PROJECT),
+                List.of(new Filter.Equals("bootable", "True")),
+                newestFirst,
+                Optional.empty(),
+                0,
+                10);
         ListQuery firstPage = new ListQuery(Optional.of(PROJECT), List.of(), newestFirst, Optional.empty(), 0, 1);
 
-        assertThat(volumes.list(bootables, Optional.empty())).extracting(Volume::id).containsExactly(bootable.id());
-        assertThat(volumes.list(firstPage, Optional.empty())).extracting(Volume::id).containsExactly(bootable.id());
-        assertThat(volumes.list(firstPage, volumes.markerRow(firstPage, bootable.id()))).extracting(Volume::id).containsExactly(plain.id());
+        assertThat(volumes.list(bootables, Optional.empty()))
+                .extracting(Volume::id)
+                .containsExactly(bootable.id());
+        assertThat(volumes.list(firstPage, Optional.empty()))
+                .extracting(Volume::id)
+                .containsExactly(bootable.id());
+        assertThat(volumes.list(firstPage, volumes.markerRow(firstPage, bootable.id())))
+                .extracting(Volume::id)
+                .containsExactly(plain.id());
         assertThat(volumes.count(firstPage)).isEqualTo(2);
     }
 
@@ -144,10 +166,13 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
     void aSoftDeletedVolumeIsGoneOnlyFromAnExpectedStatus() {
         Volume v = insert(1);
 
-        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.DELETING, VolumeStatus.DELETED, at(2)))).isFalse();
+        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.DELETING, VolumeStatus.DELETED, at(2))))
+                .isFalse();
         database.execute(tx -> volumes.apply(tx, VolumeTransitions.FORCE_DELETE, v.id(), at(2)));
-        assertThat(committed(tx -> volumes.lockIfInStatus(tx, v.id(), VolumeStatus.DELETING))).isTrue();
-        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.DELETING, VolumeStatus.DELETED, at(3)))).isTrue();
+        assertThat(committed(tx -> volumes.lockIfInStatus(tx, v.id(), VolumeStatus.DELETING)))
+                .isTrue();
+        assertThat(committed(tx -> volumes.finish(tx, v.id(), VolumeStatus.DELETING, VolumeStatus.DELETED, at(3))))
+                .isTrue();
 
         assertThat(volumes.find(v.id(), Optional.empty())).isEmpty();
         assertThat(volumes.idsInStatus(VolumeStatus.DELETING)).isEmpty();

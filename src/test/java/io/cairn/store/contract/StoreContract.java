@@ -28,6 +28,7 @@ abstract class StoreContract {
 
     @TempDir
     Path dataDir;
+
     DatabaseConfig config;
     Database database;
 
@@ -56,13 +57,51 @@ abstract class StoreContract {
     }
 
     static Volume volume(String id, String project, Instant createdAt, String host) {
-        return new Volume(id, project, "user", VolumeStatus.CREATING, "detached", null, 1, "nova", host, "vol-" + id.substring(0, 4),
-                null, null, null, "type", null, false, false, true, createdAt, null, null, null, Map.of(), Map.of(), List.of());
+        return new Volume(
+                id,
+                project,
+                "user",
+                VolumeStatus.CREATING,
+                "detached",
+                null,
+                1,
+                "nova",
+                host,
+                "vol-" + id.substring(0, 4),
+                null,
+                null,
+                null,
+                "type",
+                null,
+                false,
+                false,
+                true,
+                createdAt,
+                null,
+                null,
+                null,
+                Map.of(),
+                Map.of(),
+                List.of());
     }
 
-    static Snapshot snapshot(String id, String project, String volumeId, String name, Instant createdAt, Map<String, String> metadata) {
-        return new Snapshot(id, project, "user", volumeId, null, SnapshotStatus.CREATING, "0%", 1, name, "about " + name, true,
-                createdAt, null, metadata);
+    static Snapshot snapshot(
+            String id, String project, String volumeId, String name, Instant createdAt, Map<String, String> metadata) {
+        return new Snapshot(
+                id,
+                project,
+                "user",
+                volumeId,
+                null,
+                SnapshotStatus.CREATING,
+                "0%",
+                1,
+                name,
+                "about " + name,
+                true,
+                createdAt,
+                null,
+                metadata);
     }
 
     static String newId() {
