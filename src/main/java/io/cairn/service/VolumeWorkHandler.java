@@ -59,6 +59,8 @@ public final class VolumeWorkHandler implements TaskHandler {
                     work,
                     task.resourceId(),
                     work.running().wire());
+            // Nothing of the volume's changes (it left the running status), but a held snapshot is given back.
+            finish(task, work, work.success());
             return;
         }
         Volume volume = found.get();
