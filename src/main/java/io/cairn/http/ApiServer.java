@@ -317,7 +317,7 @@ public final class ApiServer implements AutoCloseable {
         state.route = prefix
                 + (project.isPresent() ? "/{project_id}/" : "/")
                 + match.get().route().template();
-        if (!version.atLeast(match.get().route().sinceMinor())) {
+        if (!version.atLeast(match.get().route().since())) {
             throw Faults.notFound();
         }
         ApiRequest request = new ApiRequest(

@@ -1,5 +1,6 @@
 package io.cairn.http;
 
+import io.cairn.domain.ApiVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,19 +19,19 @@ public final class Router {
     }
 
     /** One route; {@code template} (such as {@code snapshots/{id}}) names it in logs and metrics. */
-    record Route(String method, String template, List<String> segments, int sinceMinor, Handler handler) {}
+    record Route(String method, String template, List<String> segments, ApiVersion since, Handler handler) {}
 
     record Match(Route route, Map<String, String> params) {}
 
     private final List<Route> routes = new ArrayList<>();
 
     public void add(String method, String template, Handler handler) {
-        add(method, template, 0, handler);
+        add(method, template, ApiVersion.MIN, handler);
     }
 
-    /** Adds a route that exists from microversion {@code 3.sinceMinor}; older requests get a plain 404. */
-    public void add(String method, String template, int sinceMinor, Handler handler) {
-        routes.add(new Route(method, template, List.of(template.split("/")), sinceMinor, handler));
+    /** Adds a route that exists from microversion {@code since}; older requests get a plain 404. */
+    public void add(String method, String template, ApiVersion since, Handler handler) {
+        routes.add(new Route(method, template, List.of(template.split("/")), since, handler));
     }
 
     Optional<Match> match(String method, List<String> segments) {

@@ -38,8 +38,6 @@ public final class EvsService {
     static final int MAX_METADATA_BYTES = 1 << 20;
     /** What the metadata tables hold per key and per value, as on Cinder's paths. */
     private static final int MAX_METADATA_ITEM = 255;
-    /** From 3.66 Cinder snapshots in-use volumes without force, as EVS always does. */
-    private static final ApiVersion IN_USE_WITHOUT_FORCE = new ApiVersion(3, 66);
     /** Cinder's v2 snapshot list also accepts availability_zone from non-admins. */
     private static final ListSpec V2_LIST_SPEC = v2ListSpec();
     /** Cairn has no enterprise projects: everything is in the default one, "0". */
@@ -128,20 +126,20 @@ public final class EvsService {
         return ListRules.execute(V2_LIST_SPEC, plan, snapshotStore);
     }
 
-    /** EVS snapshots an in-use disk without {@code force}; {@code force} itself changes nothing here. */
+    /** EVS snapshots an in-use disk without {@code force} (Cinder's 3.66 rule); {@code force} itself changes nothing here. */
     public Snapshot createSnapshot(Caller caller, SnapshotCreate request) {
         checkText("name", request.name());
         checkText("description", request.description());
         checkMetadata(request.metadata());
         return snapshots.create(
                 caller,
-                IN_USE_WITHOUT_FORCE,
                 new SnapshotCreate(
                         request.volumeId(),
                         request.name(),
                         request.description(),
                         Optional.empty(),
-                        request.metadata()));
+                        request.metadata()),
+                true);
     }
 
     /** The native update: Cinder's, within the native API's size limits. */

@@ -104,12 +104,12 @@ public final class ListRules {
         int offset = parseOffset(params.remove("offset"));
 
         boolean withCount = false;
-        if (version.atLeast(45) && params.containsKey("with_count")) {
+        if (version.atLeast(ApiVersion.LIST_COUNT) && params.containsKey("with_count")) {
             withCount = parseBoolParam("with_count", params.remove("with_count"));
         }
 
         Map<String, Object> filters = new LinkedHashMap<>(params);
-        if (version.atLeast(31)) {
+        if (version.atLeast(ApiVersion.RESOURCE_FILTERS)) {
             rejectInvalidFilters(spec, caller, version, filters);
             for (String from : List.copyOf(filters.keySet())) {
                 String to = ATTRIBUTE_CONVERTERS.get(from);
@@ -154,7 +154,7 @@ public final class ListRules {
 
         // Cinder maps only the first "name" (sort_keys.index); a second one stays an invalid key.
         int name = sortKeys.indexOf("name");
-        if (version.atLeast(30) && name >= 0) {
+        if (version.atLeast(ApiVersion.SORT_BY_NAME) && name >= 0) {
             sortKeys.set(name, "display_name");
         }
         List<Boolean> ascending = new ArrayList<>();
@@ -229,7 +229,7 @@ public final class ListRules {
         if (caller.isAdmin()) {
             return;
         }
-        boolean likeAllowed = version.atLeast(34);
+        boolean likeAllowed = version.atLeast(ApiVersion.LIKE_FILTERS);
         List<String> invalid = new ArrayList<>();
         for (String key : filters.keySet()) {
             boolean configured = spec.resourceFilters().contains(key)

@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.domain.ApiVersion;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,7 +11,7 @@ import java.util.Set;
  *
  * @param resourceName the name in "... could not be found." messages, e.g. {@code Snapshot}
  * @param legacyFilters filters kept for non-admins before 3.31 (others are silently dropped)
- * @param metadataFilterSince the minor version from which {@code metadata} is a legacy filter
+ * @param metadataFilterSince the microversion from which {@code metadata} is a legacy filter
  * @param resourceFilters filters non-admins may use from 3.31 (others are a 400)
  * @param renamed request filter names that map to another column ({@code name} to {@code display_name})
  * @param extraFilters filter names that are not columns but are valid (joined or computed)
@@ -18,7 +19,7 @@ import java.util.Set;
 public record ListSpec(
         String resourceName,
         Set<String> legacyFilters,
-        int metadataFilterSince,
+        ApiVersion metadataFilterSince,
         Set<String> resourceFilters,
         Map<String, String> renamed,
         Set<String> extraFilters) {}

@@ -2,7 +2,6 @@ package io.cairn.service;
 
 import static java.util.Objects.requireNonNull;
 
-import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
@@ -169,17 +168,13 @@ public final class QuotaService {
     }
 
     /**
-     * The quotas behind {@code GET /limits}: the caller's project, or from 3.39 on an admin's
-     * {@code project_id} (else {@code tenant_id}) parameter. Usage is shown to project readers only.
+     * The quotas behind {@code GET /limits}: the caller's project, or for an admin the {@code requestedProject}
+     * (which the API takes from 3.39 on). Usage is shown to project readers only.
      */
-    public QuotaSet limits(
-            Caller caller,
-            ApiVersion version,
-            Optional<String> projectIdParameter,
-            Optional<String> tenantIdParameter) {
+    public QuotaSet limits(Caller caller, Optional<String> requestedProject) {
         String projectId = caller.projectId();
-        if (caller.isAdmin() && version.atLeast(39)) {
-            projectId = projectIdParameter.or(() -> tenantIdParameter).orElse(projectId);
+        if (caller.isAdmin()) {
+            projectId = requestedProject.orElse(projectId);
         }
         return new QuotaSet(quotas(projectId), Policy.USED_LIMITS.allows(caller));
     }

@@ -1,6 +1,5 @@
 package io.cairn.service;
 
-import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
@@ -131,12 +130,12 @@ public final class SnapshotManagement {
 
     /**
      * The engine's snapshots unknown to the database, sorted and paginated as Cinder's
-     * {@code paginate_entries_list}; {@code host} or {@code cluster} (from 3.17) must be given, exactly one.
+     * {@code paginate_entries_list}; {@code host} or, when {@code clusterAllowed} (Cinder's 3.17), {@code cluster}
+     * must be given, exactly one.
      */
-    public List<Manageable> manageable(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
+    public List<Manageable> manageable(Caller caller, boolean clusterAllowed, List<Map.Entry<String, String>> query) {
         Map<String, String> params = new LinkedHashMap<>();
         query.forEach(e -> params.put(e.getKey(), e.getValue()));
-        boolean clusterAllowed = version.atLeast(17);
         String cluster = clusterAllowed ? params.get("cluster") : null;
         String host = params.get("host");
         if (isEmpty(cluster) == isEmpty(host)) {

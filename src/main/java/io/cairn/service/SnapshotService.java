@@ -33,7 +33,7 @@ public final class SnapshotService {
     public static final ListSpec LIST_SPEC = new ListSpec(
             "Snapshot",
             Set.of("status", "volume_id", "name", "metadata"),
-            22,
+            ApiVersion.SNAPSHOT_METADATA_FILTER,
             Set.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),
             Map.of("name", "display_name"),
             Set.of("availability_zone"));
@@ -82,7 +82,11 @@ public final class SnapshotService {
         return Policy.EXTENDED_SNAPSHOT_ATTRIBUTES.allows(caller);
     }
 
-    public Snapshot create(Caller caller, ApiVersion version, SnapshotCreate request) {
+    /**
+     * Creates a snapshot of the request's volume; {@code inUseWithoutForce} is Cinder's 3.66 rule (an in-use
+     * volume needs no {@code force}, and {@code force=false} is invalid), else only {@code force} allows in-use.
+     */
+    public Snapshot create(Caller caller, SnapshotCreate request, boolean inUseWithoutForce) {
         Instant now = now();
         Snapshot created = database.transaction(tx -> {
             Volume volume = Optional.ofNullable(request.volumeId())
@@ -90,14 +94,14 @@ public final class SnapshotService {
                     .orElseThrow(() ->
                             CairnException.volumeNotFound(request.volumeId() == null ? "None" : request.volumeId()));
             // Cinder's controller rejects force=false at 3.66 before the volume API checks the policy.
-            if (version.atLeast(66)
+            if (inUseWithoutForce
                     && request.force().isPresent()
                     && !request.force().get()) {
                 throw new CairnException(ErrorCode.INVALID_INPUT, FORCE_INVALID_SINCE_3_66);
             }
             Policy.CREATE_SNAPSHOT.authorize(caller);
             // From 3.66 in-use needs no force (force=false was refused above); before it, only force allows in-use.
-            boolean inUseAllowed = version.atLeast(66) || request.force().orElse(false);
+            boolean inUseAllowed = inUseWithoutForce || request.force().orElse(false);
             if (!volumes.apply(
                     tx,
                     inUseAllowed ? VolumeTransitions.SNAPSHOT_SOURCE_IN_USE : VolumeTransitions.SNAPSHOT_SOURCE,

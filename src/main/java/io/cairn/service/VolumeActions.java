@@ -1,6 +1,5 @@
 package io.cairn.service;
 
-import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
@@ -49,7 +48,8 @@ public final class VolumeActions {
         this.clock = clock;
     }
 
-    public void extend(Caller caller, ApiVersion version, String id, int newSize) {
+    /** Extends a volume; {@code attachedAllowed} (Cinder's 3.42) lets an in-use volume be extended too. */
+    public void extend(Caller caller, String id, int newSize, boolean attachedAllowed) {
         Instant now = now();
         database.execute(tx -> {
             Volume volume = Lookup.lockedVolume(volumes, tx, caller, id);
@@ -59,7 +59,7 @@ public final class VolumeActions {
                         + volume.size() + ", extended: " + newSize + ").");
             }
             var transition = VolumeTransitions.EXTEND;
-            if (version.atLeast(42) && volume.status() == VolumeStatus.IN_USE) {
+            if (attachedAllowed && volume.status() == VolumeStatus.IN_USE) {
                 Policy.EXTEND_ATTACHED_VOLUME.authorize(caller);
                 transition = VolumeTransitions.EXTEND_ATTACHED;
             }

@@ -48,7 +48,7 @@ public final class VolumeService {
     public static final ListSpec LIST_SPEC = new ListSpec(
             "Volume",
             Set.of("name", "status", "metadata", "availability_zone", "bootable", "group_id"),
-            0,
+            ApiVersion.MIN,
             Set.of(
                     "name",
                     "status",
@@ -113,7 +113,7 @@ public final class VolumeService {
     private static ListRules.Plan volumeRules(ListRules.Plan plan, ApiVersion version) {
         List<String> sortKeys = plan.sortKeys();
         int name = sortKeys.indexOf("name");
-        if (!version.atLeast(30) && name >= 0) {
+        if (!version.atLeast(ApiVersion.SORT_BY_NAME) && name >= 0) {
             sortKeys = new ArrayList<>(sortKeys);
             sortKeys.set(name, "display_name");
         }
@@ -124,8 +124,10 @@ public final class VolumeService {
                                     && BOOLEAN_FILTERS.contains(equals.column())) {
                                 return new ListQuery.Filter.Equals(
                                         equals.column(),
-                                        Boolean.toString(
-                                                booleanFilter(equals.column(), equals.value(), version.atLeast(2))));
+                                        Boolean.toString(booleanFilter(
+                                                equals.column(),
+                                                equals.value(),
+                                                version.atLeast(ApiVersion.STRICT_BOOTABLE_FILTER))));
                             }
                             return filter;
                         })

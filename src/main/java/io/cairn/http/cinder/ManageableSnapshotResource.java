@@ -1,5 +1,6 @@
 package io.cairn.http.cinder;
 
+import io.cairn.domain.ApiVersion;
 import io.cairn.domain.Snapshot;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
@@ -26,18 +27,19 @@ public final class ManageableSnapshotResource {
     }
 
     public void register(Router router) {
-        router.add("GET", "manageable_snapshots", 8, r -> list(r, false));
-        router.add("GET", "manageable_snapshots/detail", 8, r -> list(r, true));
-        router.add("POST", "manageable_snapshots", 8, this::manage);
+        router.add("GET", "manageable_snapshots", ApiVersion.MANAGEABLE_RESOURCES, r -> list(r, false));
+        router.add("GET", "manageable_snapshots/detail", ApiVersion.MANAGEABLE_RESOURCES, r -> list(r, true));
+        router.add("POST", "manageable_snapshots", ApiVersion.MANAGEABLE_RESOURCES, this::manage);
         // The legacy extension is still routed, at any microversion.
         router.add("POST", "os-snapshot-manage", this::manage);
     }
 
     private ApiResponse list(ApiRequest request, boolean detail) {
-        List<Map<String, Object>> items =
-                snapshots.manageable(request.caller(), request.version(), request.query()).stream()
-                        .map(m -> view(m, detail))
-                        .toList();
+        List<Map<String, Object>> items = snapshots
+                .manageable(request.caller(), request.version().atLeast(ApiVersion.MANAGEABLE_CLUSTER), request.query())
+                .stream()
+                .map(m -> view(m, detail))
+                .toList();
         return ApiResponse.ok(ApiResponse.wrap("manageable-snapshots", items));
     }
 

@@ -1,5 +1,6 @@
 package io.cairn.http.cinder;
 
+import io.cairn.domain.ApiVersion;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.Router;
@@ -34,7 +35,7 @@ public final class ResourceFilterResource {
     }
 
     public void register(Router router) {
-        router.add("GET", "resource_filters", 33, this::list);
+        router.add("GET", "resource_filters", ApiVersion.RESOURCE_FILTERS_API, this::list);
     }
 
     private ApiResponse list(ApiRequest request) {

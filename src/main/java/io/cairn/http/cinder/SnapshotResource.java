@@ -1,5 +1,6 @@
 package io.cairn.http.cinder;
 
+import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Snapshot;
@@ -84,7 +85,8 @@ public final class SnapshotResource {
                 Bodies.strip(text(body, "description").orElse(null)),
                 force,
                 Bodies.metadata(body.get("metadata")));
-        Snapshot snapshot = snapshots.create(request.caller(), request.version(), create);
+        Snapshot snapshot =
+                snapshots.create(request.caller(), create, request.version().atLeast(ApiVersion.SNAPSHOT_IN_USE));
         return ApiResponse.accepted(
                 ApiResponse.wrap("snapshot", SnapshotView.detail(snapshot, request.version(), false)));
     }

@@ -70,13 +70,13 @@ final class SnapshotView implements JacksonSerializable {
         }
         json.writeEndObject();
         if (version != null) {
-            if (version.atLeast(14)) {
+            if (version.atLeast(ApiVersion.GROUP_SNAPSHOTS)) {
                 json.writeStringProperty("group_snapshot_id", snapshot.groupSnapshotId());
             }
-            if (version.atLeast(41)) {
+            if (version.atLeast(ApiVersion.SNAPSHOT_USER_ID)) {
                 json.writeStringProperty("user_id", snapshot.userId());
             }
-            if (version.atLeast(65)) {
+            if (version.atLeast(ApiVersion.CONSUMES_QUOTA)) {
                 json.writeBooleanProperty("consumes_quota", snapshot.useQuota());
             }
             if (extended) {

@@ -1,5 +1,6 @@
 package io.cairn.http.cinder;
 
+import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Volume;
@@ -47,8 +48,6 @@ public final class VolumeResource {
 
     /** webob's entity-tag pattern: an optional weak marker, then a quoted tag. */
     private static final Pattern ETAG = Pattern.compile("(?:^|\\s)(W/)?\"((?:\\\\\"|.)*?)\"");
-    /** The microversion from which volume metadata carries Etags. */
-    private static final int ETAGS = 15;
 
     private final VolumeService volumes;
     private final VolumeActions actions;
@@ -66,7 +65,7 @@ public final class VolumeResource {
     public void register(Router router) {
         router.add("GET", "volumes", r -> list(r, false));
         router.add("GET", "volumes/detail", r -> list(r, true));
-        router.add("GET", "volumes/summary", 12, this::summary);
+        router.add("GET", "volumes/summary", ApiVersion.VOLUME_SUMMARY, this::summary);
         router.add("POST", "volumes", this::create);
         router.add("GET", "volumes/{id}", this::show);
         router.add("PUT", "volumes/{id}", this::update);
@@ -101,7 +100,7 @@ public final class VolumeResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total_count", summary.totalCount());
         body.put("total_size", summary.totalSize());
-        if (request.version().atLeast(36)) {
+        if (request.version().atLeast(ApiVersion.SUMMARY_METADATA)) {
             body.put("metadata", summary.metadata());
         }
         return ApiResponse.ok(ApiResponse.wrap("volume-summary", body));
@@ -125,7 +124,7 @@ public final class VolumeResource {
             ((ObjectNode) root.get("volume")).put("size", Long.parseLong(size.asString()));
         }
         checkNameLengths(root);
-        (request.version().atLeast(53) ? CREATE_STRICT : CREATE).validate(root);
+        (request.version().atLeast(ApiVersion.STRICT_SCHEMAS) ? CREATE_STRICT : CREATE).validate(root);
         JsonNode body = root.get("volume");
         String name = Bodies.text(body, "name", "display_name");
         String description = Bodies.text(body, "description", "display_description");
@@ -152,7 +151,7 @@ public final class VolumeResource {
     private ApiResponse update(ApiRequest request) {
         JsonNode root = request.body();
         checkNameLengths(root);
-        (request.version().atLeast(53) ? UPDATE_STRICT : UPDATE).validate(root);
+        (request.version().atLeast(ApiVersion.STRICT_SCHEMAS) ? UPDATE_STRICT : UPDATE).validate(root);
         JsonNode body = root.get("volume");
         Optional<Optional<String>> name = field(body, "name").or(() -> field(body, "display_name"));
         Optional<Optional<String>> description =
@@ -174,7 +173,7 @@ public final class VolumeResource {
         boolean cascade = request.queryValue("cascade")
                 .map(v -> ListRules.parseBoolParam("cascade", v))
                 .orElse(false);
-        boolean force = request.version().atLeast(23)
+        boolean force = request.version().atLeast(ApiVersion.FORCE_DELETE)
                 && request.queryValue("force")
                         .map(v -> ListRules.parseBoolParam("force", v))
                         .orElse(false);
@@ -199,12 +198,12 @@ public final class VolumeResource {
                 EXTEND.validate(body);
                 actions.extend(
                         request.caller(),
-                        request.version(),
                         id,
-                        argument.get("new_size").intValue());
+                        argument.get("new_size").intValue(),
+                        request.version().atLeast(ApiVersion.EXTEND_ATTACHED));
             }
             case "revert" -> {
-                if (!request.version().atLeast(40)) {
+                if (!request.version().atLeast(ApiVersion.VOLUME_REVERT)) {
                     throw Faults.notFound();
                 }
                 REVERT.validate(body);
@@ -272,7 +271,7 @@ public final class VolumeResource {
     private ApiResponse metadata(ApiRequest request) {
         Map<String, String> metadata = this.metadata.metadata(request.caller(), request.param("id"));
         ApiResponse response = ApiResponse.ok(ApiResponse.wrap("metadata", metadata));
-        return request.version().atLeast(ETAGS) ? response.withHeader("Etag", etag(metadata)) : response;
+        return request.version().atLeast(ApiVersion.ETAGS) ? response.withHeader("Etag", etag(metadata)) : response;
     }
 
     private ApiResponse updateMetadata(ApiRequest request, boolean replace) {
@@ -389,7 +388,7 @@ public final class VolumeResource {
      */
     private boolean ifMatch(ApiRequest request) {
         String header = request.header("If-Match");
-        if (!request.version().atLeast(ETAGS) || header == null || header.equals("*")) {
+        if (!request.version().atLeast(ApiVersion.ETAGS) || header == null || header.equals("*")) {
             return true;
         }
         List<String> tags = new java.util.ArrayList<>();

@@ -75,23 +75,23 @@ final class VolumeView {
         if (caller.isAdmin()) {
             view.put("migration_status", volume.migrationStatus());
         }
-        if (version.atLeast(13)) {
+        if (version.atLeast(ApiVersion.VOLUME_GROUPS)) {
             view.put("group_id", volume.groupId());
         }
-        if (version.atLeast(21) && caller.isAdmin()) {
+        if (version.atLeast(ApiVersion.PROVIDER_ID) && caller.isAdmin()) {
             view.put("provider_id", null);
         }
-        if (version.atLeast(48)) {
+        if (version.atLeast(ApiVersion.SHARED_TARGETS)) {
             view.put("shared_targets", true);
             view.put("service_uuid", null);
         }
-        if (version.atLeast(61) && caller.isAdmin()) {
+        if (version.atLeast(ApiVersion.CLUSTER_NAME) && caller.isAdmin()) {
             view.put("cluster_name", null);
         }
-        if (version.atLeast(63)) {
+        if (version.atLeast(ApiVersion.VOLUME_TYPE_ID)) {
             view.put("volume_type_id", volume.volumeTypeId());
         }
-        if (version.atLeast(65)) {
+        if (version.atLeast(ApiVersion.CONSUMES_QUOTA)) {
             view.put("consumes_quota", volume.useQuota());
         }
         if (extras == Extras.SHOWN) {
