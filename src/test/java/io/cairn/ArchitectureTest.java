@@ -1,5 +1,6 @@
 package io.cairn;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -55,4 +56,22 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("io.cairn.store..", "org.jooq..", "java.sql..");
+
+    /** Python emulation lives in one package, so each Python rule is written (and tested against Python) once. */
+    @ArchTest
+    static final ArchRule compatDependsOnlyOnDomain = classes()
+            .that()
+            .resideInAPackage("io.cairn.compat..")
+            .should()
+            .onlyDependOnClassesThat()
+            .resideInAnyPackage("io.cairn.compat..", "io.cairn.domain..", "java..", "tools.jackson..");
+
+    @ArchTest
+    static final ArchRule pythonAndOsloEmulationLivesInCompat = classes()
+            .that()
+            .haveSimpleNameStartingWith("Python")
+            .or()
+            .haveSimpleNameStartingWith("Oslo")
+            .should()
+            .resideInAPackage("io.cairn.compat");
 }

@@ -2,10 +2,10 @@ package io.cairn.domain;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Snapshot statuses as Cinder names them, with the transitions a project member may report, and EVS's
@@ -47,12 +47,12 @@ public enum SnapshotStatus {
         return parse(text).orElseThrow(() -> new IllegalStateException("unknown snapshot status " + text));
     }
 
-    /** Cinder's tuple rendering of its own statuses (all but EVS's rollbacking), used in its reset_status message. */
-    public static String pythonTuple() {
+    /** Cinder's own statuses (all but EVS's rollbacking) by wire name, in Cinder's order. */
+    public static List<String> cinderStatuses() {
         return Arrays.stream(values())
                 .filter(s -> s != ROLLBACKING)
-                .map(s -> "'" + s.wire + "'")
-                .collect(Collectors.joining(", ", "(", ")"));
+                .map(SnapshotStatus::wire)
+                .toList();
     }
 
     /** Targets allowed for os-update_snapshot_status from this status; empty when the status allows none. */

@@ -1,9 +1,9 @@
 package io.cairn.http;
 
+import io.cairn.compat.Python;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
 final class Microversion {
     static final String HEADER = "OpenStack-API-Version";
     private static final Pattern FORMAT = Pattern.compile("^([1-9]\\d*)\\.([1-9]\\d*|0)$");
-    /** What Python's {@code str.split()} splits on among the Latin-1 characters a header holds: {@code \s}, and NEL and NBSP too. */
-    private static final Pattern PYTHON_WHITESPACE = Pattern.compile("[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0]+");
 
     private Microversion() {}
 
@@ -47,9 +45,7 @@ final class Microversion {
             // Cinder takes the first entry that mentions "volume" anywhere, case-sensitively: so gophercloud's
             // "volumev3 3.30" counts, "block-storage 3.30" and "Volume 3.30" do not.
             if (entry.contains("volume")) {
-                List<String> words = Arrays.stream(PYTHON_WHITESPACE.split(entry))
-                        .filter(word -> !word.isEmpty())
-                        .toList();
+                List<String> words = Python.split(entry);
                 // Cinder unpacks the entry into exactly two words and fails with a 500 otherwise; for a header the
                 // client got wrong, Cairn keeps to the 400 of a header without a volume entry.
                 requested = words.size() == 2 ? words.get(1) : null;

@@ -2,6 +2,7 @@ package io.cairn.service;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cairn.compat.Python;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
@@ -198,8 +199,8 @@ public final class EvsService {
     }
 
     private static int parseLimit(String raw) {
-        BigInteger value = ListRules.parsePythonInt(raw)
-                .orElseThrow(() -> CairnException.badRequest("limit param must be an integer."));
+        BigInteger value =
+                Python.parseInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer."));
         if (value.signum() <= 0) {
             throw CairnException.badRequest("limit param must be positive.");
         }
@@ -211,8 +212,8 @@ public final class EvsService {
     }
 
     private static int parseOffset(String raw) {
-        BigInteger value = ListRules.parsePythonInt(raw)
-                .orElseThrow(() -> CairnException.badRequest("offset param must be an integer."));
+        BigInteger value =
+                Python.parseInt(raw).orElseThrow(() -> CairnException.badRequest("offset param must be an integer."));
         if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {
             throw CairnException.badRequest("offset param must be between 0 and " + Integer.MAX_VALUE + ".");
         }

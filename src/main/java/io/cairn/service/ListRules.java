@@ -1,5 +1,8 @@
 package io.cairn.service;
 
+import io.cairn.compat.OsloBoolean;
+import io.cairn.compat.Python;
+import io.cairn.compat.PythonLiteral;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
@@ -13,11 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 /**
  * Cinder's list rules for query parameters, shared by every listable resource and applied in Cinder's
@@ -33,12 +34,6 @@ import java.util.Set;
 public final class ListRules {
     public static final int MAX_LIMIT = 1000;
     private static final BigInteger MAX_OFFSET = BigInteger.valueOf(2147483647);
-    /** Python refuses to convert longer digit strings ({@code sys.int_max_str_digits}), so they are not integers. */
-    private static final int PYTHON_MAX_INT_DIGITS = 4300;
-
-    private static final Set<String> TRUE_WORDS = Set.of("1", "t", "true", "on", "y", "yes");
-    private static final Set<String> BOOL_WORDS =
-            Set.of("true", "false", "yes", "no", "y", "n", "1", "0", "t", "f", "on", "off");
     /** Cinder's {@code ATTRIBUTE_CONVERTERS}, applied from 3.31 only (with the resource filters). */
     private static final Map<String, String> ATTRIBUTE_CONVERTERS =
             Map.of("name~", "display_name~", "description~", "display_description~", "consumes_quota", "use_quota");
@@ -86,16 +81,16 @@ public final class ListRules {
                     "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
         }
         if (params.containsKey("sort")) {
-            for (String item : pythonStrip(params.remove("sort")).split(",", -1)) {
+            for (String item : Python.strip(params.remove("sort")).split(",", -1)) {
                 int colon = item.indexOf(':');
                 String key = colon < 0 ? item : item.substring(0, colon);
                 String dir = colon < 0 ? "" : item.substring(colon + 1);
-                sortKeys.add(pythonStrip(key));
-                sortDirs.add(pythonStrip(dir.isEmpty() ? "desc" : dir));
+                sortKeys.add(Python.strip(key));
+                sortDirs.add(Python.strip(dir.isEmpty() ? "desc" : dir));
             }
         } else {
-            sortKeys.add(pythonStrip(orDefault(params.remove("sort_key"), "created_at")));
-            sortDirs.add(pythonStrip(orDefault(params.remove("sort_dir"), "desc")));
+            sortKeys.add(Python.strip(orDefault(params.remove("sort_key"), "created_at")));
+            sortDirs.add(Python.strip(orDefault(params.remove("sort_dir"), "desc")));
         }
 
         int limit = parseLimit(params.remove("limit"));
@@ -105,7 +100,7 @@ public final class ListRules {
 
         boolean withCount = false;
         if (version.atLeast(ApiVersion.LIST_COUNT) && params.containsKey("with_count")) {
-            withCount = parseBoolParam("with_count", params.remove("with_count"));
+            withCount = OsloBoolean.parameter("with_count", params.remove("with_count"));
         }
 
         Map<String, Object> filters = new LinkedHashMap<>(params);
@@ -132,7 +127,7 @@ public final class ListRules {
         }
         if (filters.get("use_quota") instanceof String text) {
             // The message names use_quota even when the client sent consumes_quota, as Cinder's does.
-            filters.put("use_quota", Boolean.toString(parseBoolParam("use_quota", text)));
+            filters.put("use_quota", Boolean.toString(OsloBoolean.parameter("use_quota", text)));
         }
         spec.renamed().forEach((from, to) -> {
             if (filters.containsKey(from)) {
@@ -143,7 +138,7 @@ public final class ListRules {
         listPolicy.authorize(caller);
 
         boolean allTenants = Optional.ofNullable(filters.remove("all_tenants"))
-                .map(v -> TRUE_WORDS.contains(pythonStrip(v.toString()).toLowerCase(Locale.ROOT)))
+                .map(v -> OsloBoolean.isTrue(v.toString()))
                 .orElse(false);
         Optional<String> scope = Optional.of(caller.projectId());
         if (caller.isAdmin() && allTenants) {
@@ -281,7 +276,7 @@ public final class ListRules {
             return MAX_LIMIT;
         }
         BigInteger value =
-                parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer"));
+                Python.parseInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer"));
         if (value.signum() < 0) {
             throw CairnException.badRequest("limit param must be positive");
         }
@@ -293,7 +288,7 @@ public final class ListRules {
             return 0;
         }
         BigInteger value =
-                parsePythonInt(raw).orElseThrow(() -> CairnException.badRequest("offset must be an integer"));
+                Python.parseInt(raw).orElseThrow(() -> CairnException.badRequest("offset must be an integer"));
         if (value.signum() < 0) {
             throw CairnException.badRequest("offset must be >= 0");
         }
@@ -301,72 +296,6 @@ public final class ListRules {
             throw CairnException.badRequest("offset must be <= 2147483647");
         }
         return value.intValue();
-    }
-
-    /**
-     * Python's {@code int(text)}: surrounding whitespace (Python's, which includes no-break spaces), a sign,
-     * decimal digits of any script, single underscores between digits, and at most 4300 digits.
-     */
-    static Optional<BigInteger> parsePythonInt(String text) {
-        String stripped = pythonStrip(text);
-        int start = stripped.startsWith("+") || stripped.startsWith("-") ? 1 : 0;
-        StringBuilder digits = new StringBuilder();
-        boolean afterDigit = false;
-        for (int i = start; i < stripped.length(); ) {
-            int c = stripped.codePointAt(i);
-            if (c == '_' && afterDigit) {
-                afterDigit = false;
-            } else if (Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER) {
-                digits.append(Character.digit(c, 10));
-                afterDigit = true;
-            } else {
-                return Optional.empty();
-            }
-            i += Character.charCount(c);
-        }
-        if (!afterDigit || digits.length() > PYTHON_MAX_INT_DIGITS) {
-            return Optional.empty();
-        }
-        BigInteger value = new BigInteger(digits.toString());
-        return Optional.of(stripped.startsWith("-") ? value.negate() : value);
-    }
-
-    /** Python's {@code str.strip()}: Java's whitespace plus the no-break spaces and NEL, which Python also strips. */
-    static String pythonStrip(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && isPythonSpace(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && isPythonSpace(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(start, end);
-    }
-
-    private static boolean isPythonSpace(char c) {
-        return Character.isWhitespace(c) || c == '\u0085' || c == '\u00a0' || c == '\u2007' || c == '\u202f';
-    }
-
-    /** oslo's strict boolean ({@code bool_from_string(strict=True)}): one of Cinder's boolean words, in any case. */
-    public static boolean parseBoolean(String name, String value) {
-        String lower = value == null ? "" : pythonStrip(value).toLowerCase(Locale.ROOT);
-        if (!BOOL_WORDS.contains(lower)) {
-            throw CairnException.badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
-        }
-        return TRUE_WORDS.contains(lower);
-    }
-
-    /**
-     * Cinder's {@code get_bool_param} for query parameters: oslo's {@code is_valid_boolstr} does not strip, so
-     * {@code " true"} is refused where {@link #parseBoolean} would accept it.
-     */
-    public static boolean parseBoolParam(String name, String value) {
-        String lower = value.toLowerCase(Locale.ROOT);
-        if (!BOOL_WORDS.contains(lower)) {
-            throw CairnException.badRequest("Value '" + value + "' for '" + name + "' is not a boolean.");
-        }
-        return TRUE_WORDS.contains(lower);
     }
 
     private static String orDefault(String value, String defaultValue) {

@@ -2,6 +2,8 @@ package io.cairn.service;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cairn.compat.OsloBoolean;
+import io.cairn.compat.Python;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
@@ -81,7 +83,7 @@ public final class QuotaService {
     public QuotaSet show(Caller caller, String projectId, Optional<String> usage) {
         Policy.SHOW_QUOTAS.authorize(caller, projectId);
         boolean withUsage =
-                usage.map(value -> ListRules.parseBoolean("usage", value)).orElse(false);
+                usage.map(value -> OsloBoolean.require("usage", value)).orElse(false);
         return new QuotaSet(quotas(projectId), withUsage);
     }
 
@@ -115,7 +117,7 @@ public final class QuotaService {
     }
 
     private static long parseLimit(String key, String text) {
-        BigInteger value = ListRules.parsePythonInt(text)
+        BigInteger value = Python.parseInt(text)
                 .orElseThrow(() -> new CairnException(ErrorCode.INVALID_INPUT, key + " must be an integer"));
         if (value.compareTo(BigInteger.ONE.negate()) < 0) {
             throw new CairnException(ErrorCode.INVALID_INPUT, key + " must be >= -1");

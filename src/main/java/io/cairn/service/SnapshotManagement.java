@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.compat.Python;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
@@ -149,12 +150,12 @@ public final class SnapshotManagement {
         if (params.containsKey("sort")) {
             for (String item : params.get("sort").split(",", -1)) {
                 String[] parts = item.split(":", 2);
-                sortKeys.add(ListRules.pythonStrip(parts[0]));
-                sortDirs.add(parts.length < 2 || parts[1].isBlank() ? "desc" : ListRules.pythonStrip(parts[1]));
+                sortKeys.add(Python.strip(parts[0]));
+                sortDirs.add(parts.length < 2 || parts[1].isBlank() ? "desc" : Python.strip(parts[1]));
             }
         } else {
-            sortKeys.add(ListRules.pythonStrip(params.getOrDefault("sort_key", "reference")));
-            sortDirs.add(ListRules.pythonStrip(params.getOrDefault("sort_dir", "desc")));
+            sortKeys.add(Python.strip(params.getOrDefault("sort_key", "reference")));
+            sortDirs.add(Python.strip(params.getOrDefault("sort_dir", "desc")));
         }
         List<String> invalidKeys = sortKeys.stream()
                 .filter(k -> !k.equals("reference") && !k.equals("size"))

@@ -1,5 +1,7 @@
 package io.cairn.service;
 
+import io.cairn.compat.Python;
+import io.cairn.compat.PythonRepr;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
@@ -232,7 +234,7 @@ public final class SnapshotService {
                 .orElseThrow(() -> new CairnException(
                         ErrorCode.INVALID_INPUT,
                         "Snapshot status: " + status + " is invalid, valid statuses are: "
-                                + SnapshotStatus.pythonTuple() + "."));
+                                + PythonRepr.tuple(SnapshotStatus.cinderStatuses()) + "."));
         Instant now = now();
         database.execute(tx -> {
             Lookup.snapshot(snapshots, tx, caller, id);
@@ -279,7 +281,7 @@ public final class SnapshotService {
 
     /** Cinder's check: {@code int(progress[:-1])} must work and lie in 0..100, and the last character be '%'. */
     private static String validProgress(String progress) {
-        BigInteger value = ListRules.parsePythonInt(progress.substring(0, progress.length() - 1))
+        BigInteger value = Python.parseInt(progress.substring(0, progress.length() - 1))
                 .orElseThrow(() -> CairnException.invalidInput("progress must be an integer percentage"));
         if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(100)) > 0 || !progress.endsWith("%")) {
             throw CairnException.invalidInput("progress must be an integer percentage between 0 and 100");

@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.compat.OsloBoolean;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -101,9 +101,6 @@ public final class VolumeService {
     /** The volume columns Cinder's {@code check_volume_filters} reads as booleans (use_quota is read before it). */
     private static final Set<String> BOOLEAN_FILTERS = Set.of("bootable", "multiattach");
 
-    private static final Set<String> STRICT_TRUE = Set.of("1", "t", "true", "on", "y", "yes");
-    private static final Set<String> STRICT_FALSE = Set.of("0", "f", "false", "off", "n", "no");
-
     /**
      * Where Cinder's volume list differs from the snapshot list the shared rules follow: {@code name} sorts by the
      * display name at every microversion (snapshots only from 3.30), and boolean filters are read as
@@ -148,11 +145,8 @@ public final class VolumeService {
         if (!strict) {
             return !Set.of("False", "false", "FALSE").contains(value) && !value.isEmpty();
         }
-        String word = value.strip().toLowerCase(Locale.ROOT);
-        if (!STRICT_TRUE.contains(word) && !STRICT_FALSE.contains(word)) {
-            throw CairnException.invalidInput("'" + column + " = " + value + "'");
-        }
-        return STRICT_TRUE.contains(word);
+        return OsloBoolean.fromString(value)
+                .orElseThrow(() -> CairnException.invalidInput("'" + column + " = " + value + "'"));
     }
 
     public Volume get(Caller caller, String id) {

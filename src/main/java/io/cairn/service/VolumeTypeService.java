@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.compat.OsloBoolean;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** Volume types as clients read them. Cairn has the one type Cinder creates at install, {@code __DEFAULT__}. */
 public final class VolumeTypeService {
@@ -21,8 +21,6 @@ public final class VolumeTypeService {
             Map.of(),
             Optional.empty());
     private static final List<VolumeType> TYPES = List.of(DEFAULT);
-    private static final Set<String> TRUE_WORDS = Set.of("1", "t", "true", "on", "y", "yes");
-    private static final Set<String> FALSE_WORDS = Set.of("0", "f", "false", "off", "n", "no");
 
     /** Which optional parts of a type the caller may see, per Cinder's view policies. */
     public record Visibility(boolean extraSpecs, boolean qosSpecsId, boolean access) {}
@@ -68,13 +66,11 @@ public final class VolumeTypeService {
         if (isPublic.isEmpty()) {
             return Optional.of(true);
         }
-        String word = isPublic.get().strip().toLowerCase(Locale.ROOT);
         if (isPublic.get().toLowerCase(Locale.ROOT).equals("none")) {
             return Optional.empty();
         }
-        if (TRUE_WORDS.contains(word) || FALSE_WORDS.contains(word)) {
-            return Optional.of(TRUE_WORDS.contains(word));
-        }
-        throw new CairnException(ErrorCode.INVALID_INPUT, "Invalid is_public filter [" + isPublic.get() + "]");
+        return Optional.of(OsloBoolean.fromString(isPublic.get())
+                .orElseThrow(() -> new CairnException(
+                        ErrorCode.INVALID_INPUT, "Invalid is_public filter [" + isPublic.get() + "]")));
     }
 }

@@ -1,5 +1,6 @@
 package io.cairn.store;
 
+import io.cairn.compat.OsloBoolean;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
 import java.sql.PreparedStatement;
@@ -10,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -343,20 +343,13 @@ final class Listing {
             } else if (type == Long.class) {
                 return Optional.of(Micros.of(LocalDateTime.parse(raw.trim()).toInstant(ZoneOffset.UTC)));
             } else if (type == Boolean.class) {
-                return Optional.of(parseBoolean(raw));
+                // A value that is not one of oslo's words converts to nothing, so it matches nothing.
+                return OsloBoolean.fromString(raw).map(Object.class::cast);
             }
             return Optional.of(raw);
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    private static Boolean parseBoolean(String raw) {
-        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
-            case "1", "t", "true", "on", "y", "yes" -> Boolean.TRUE;
-            case "0", "f", "false", "off", "n", "no" -> Boolean.FALSE;
-            default -> throw new IllegalArgumentException("not a boolean: " + raw);
-        };
     }
 
     private static String qualified(Field<?> column) {

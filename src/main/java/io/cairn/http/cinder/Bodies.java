@@ -1,5 +1,6 @@
 package io.cairn.http.cinder;
 
+import io.cairn.compat.Python;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -8,27 +9,9 @@ import tools.jackson.databind.JsonNode;
 final class Bodies {
     private Bodies() {}
 
-    /**
-     * Python's {@code str.strip()}, which Cinder applies to names and descriptions: unlike Java's
-     * {@code String.strip()} it also removes no-break spaces and U+0085.
-     */
+    /** Python's {@code str.strip()}, which Cinder applies to names and descriptions; null when absent. */
     static String strip(String value) {
-        if (value == null) {
-            return null;
-        }
-        int start = 0;
-        int end = value.length();
-        while (start < end && isPythonSpace(value.charAt(start))) {
-            start++;
-        }
-        while (end > start && isPythonSpace(value.charAt(end - 1))) {
-            end--;
-        }
-        return value.substring(start, end);
-    }
-
-    private static boolean isPythonSpace(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+        return value == null ? null : Python.strip(value);
     }
 
     /** The first of two alias fields present as a string ({@code name} wins over {@code alias}), or null. */

@@ -1,10 +1,10 @@
 package io.cairn.http.cinder;
 
+import io.cairn.compat.PythonRepr;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
-import io.cairn.http.schema.PythonRepr;
 import io.cairn.service.QuotaService;
 import java.util.LinkedHashMap;
 import java.util.Map;

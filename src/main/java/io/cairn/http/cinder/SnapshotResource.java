@@ -1,5 +1,6 @@
 package io.cairn.http.cinder;
 
+import io.cairn.compat.OsloBoolean;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
@@ -9,7 +10,6 @@ import io.cairn.http.ApiResponse;
 import io.cairn.http.Faults;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
-import io.cairn.service.ListRules;
 import io.cairn.service.MetadataService;
 import io.cairn.service.Page;
 import io.cairn.service.SnapshotCreate;
@@ -77,7 +77,7 @@ public final class SnapshotResource {
                 .flatMap(v -> v)
                 .orElse(null);
         Optional<Boolean> force = body.has("force")
-                ? Optional.of(ListRules.parseBoolean("force", body.get("force").asString()))
+                ? Optional.of(OsloBoolean.require("force", body.get("force").asString()))
                 : Optional.empty();
         SnapshotCreate create = new SnapshotCreate(
                 body.path("volume_id").isString() ? body.get("volume_id").asString() : null,

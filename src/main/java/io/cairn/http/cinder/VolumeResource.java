@@ -1,5 +1,7 @@
 package io.cairn.http.cinder;
 
+import io.cairn.compat.OsloBoolean;
+import io.cairn.compat.PythonJson;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
@@ -9,7 +11,6 @@ import io.cairn.http.ApiResponse;
 import io.cairn.http.Faults;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
-import io.cairn.service.ListRules;
 import io.cairn.service.MetadataService;
 import io.cairn.service.Page;
 import io.cairn.service.VolumeActions;
@@ -92,10 +93,8 @@ public final class VolumeResource {
     }
 
     private ApiResponse summary(ApiRequest request) {
-        boolean allTenants = request.queryValue("all_tenants")
-                .map(v -> List.of("1", "t", "true", "on", "y", "yes")
-                        .contains(v.strip().toLowerCase(java.util.Locale.ROOT)))
-                .orElse(false);
+        boolean allTenants =
+                request.queryValue("all_tenants").map(OsloBoolean::isTrue).orElse(false);
         VolumeService.Summary summary = volumes.summary(request.caller(), allTenants);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total_count", summary.totalCount());
@@ -130,7 +129,7 @@ public final class VolumeResource {
         String description = Bodies.text(body, "description", "display_description");
         boolean multiattach = body.has("multiattach")
                 && !body.get("multiattach").isNull()
-                && ListRules.parseBoolean("multiattach", body.get("multiattach").asString());
+                && OsloBoolean.require("multiattach", body.get("multiattach").asString());
         return new VolumeCreate(
                 body.path("size").isIntegralNumber() ? body.get("size").intValue() : null,
                 Bodies.strip(name),
@@ -171,11 +170,11 @@ public final class VolumeResource {
     private ApiResponse delete(ApiRequest request) {
         // Cinder's get_bool_param: oslo's is_valid_boolstr does not strip, so " true" is not a boolean here.
         boolean cascade = request.queryValue("cascade")
-                .map(v -> ListRules.parseBoolParam("cascade", v))
+                .map(v -> OsloBoolean.parameter("cascade", v))
                 .orElse(false);
         boolean force = request.version().atLeast(ApiVersion.FORCE_DELETE)
                 && request.queryValue("force")
-                        .map(v -> ListRules.parseBoolParam("force", v))
+                        .map(v -> OsloBoolean.parameter("force", v))
                         .orElse(false);
         volumes.delete(request.caller(), request.param("id"), cascade, force);
         return ApiResponse.empty(202);
@@ -224,8 +223,7 @@ public final class VolumeResource {
                 actions.setBootable(
                         request.caller(),
                         id,
-                        ListRules.parseBoolean(
-                                "bootable", argument.get("bootable").asString()));
+                        OsloBoolean.require("bootable", argument.get("bootable").asString()));
                 return ApiResponse.empty(200);
             }
             case "os-update_readonly_flag" -> {
@@ -233,8 +231,7 @@ public final class VolumeResource {
                 actions.updateReadonlyFlag(
                         request.caller(),
                         id,
-                        ListRules.parseBoolean(
-                                "readonly", argument.get("readonly").asString()));
+                        OsloBoolean.require("readonly", argument.get("readonly").asString()));
             }
             case "os-attach" -> {
                 ATTACH.validate(body);
@@ -338,47 +335,13 @@ public final class VolumeResource {
      * it (", " and ": " separators, non-ASCII escaped).
      */
     static String etag(Map<String, String> metadata) {
-        StringBuilder json = new StringBuilder("{\"metadata\": {");
-        String separator = "";
-        for (Map.Entry<String, String> pair : metadata.entrySet()) {
-            json.append(separator);
-            pythonString(json, pair.getKey());
-            json.append(": ");
-            pythonString(json, pair.getValue());
-            separator = ", ";
-        }
-        json.append("}}");
+        String json = PythonJson.dumps(Map.of("metadata", metadata));
         try {
             return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("MD5")
-                            .digest(json.toString().getBytes(StandardCharsets.US_ASCII)));
+                    .formatHex(MessageDigest.getInstance("MD5").digest(json.getBytes(StandardCharsets.US_ASCII)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void pythonString(StringBuilder out, String text) {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.cairn.http.schema;
 
+import io.cairn.compat.PythonRepr;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
 import java.io.IOException;

@@ -1,12 +1,15 @@
-package io.cairn.http.schema;
+package io.cairn.compat;
 
+import java.math.BigDecimal;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Renders JSON values the way Python prints them, because Cinder's validation messages embed Python's
- * {@code repr()} and {@code str()} of the offending value.
+ * Renders values the way Python prints them, because Cinder's messages embed Python's {@code repr()} and
+ * {@code str()} of the offending value (a JSON request value, or a tuple of names).
  */
 public final class PythonRepr {
     private PythonRepr() {}
@@ -56,6 +59,12 @@ public final class PythonRepr {
         return node != null && node.isString() ? node.asString() : repr(node);
     }
 
+    /** Python's repr of a tuple of strings, such as {@code ('a', 'b')}; one item keeps its trailing comma. */
+    public static String tuple(List<String> items) {
+        String joined = items.stream().map(PythonRepr::repr).collect(Collectors.joining(", "));
+        return "(" + joined + (items.size() == 1 ? ",)" : ")");
+    }
+
     public static String repr(String text) {
         char quote = text.indexOf('\'') >= 0 && text.indexOf('"') < 0 ? '"' : '\'';
         StringBuilder out = new StringBuilder().append(quote);
@@ -97,19 +106,23 @@ public final class PythonRepr {
                         || type == Character.SPACE_SEPARATOR);
     }
 
+    /**
+     * Python's float repr: the shortest digits that read back as the same double (as Java's), positional from
+     * 1e-4 to below 1e16, else with an exponent of at least two digits.
+     */
     private static String floatRepr(double value) {
         if (Double.isInfinite(value)) {
             return value > 0 ? "inf" : "-inf";
         }
-        if (value == Math.rint(value) && Math.abs(value) < 1e16) {
-            return String.format("%.1f", value);
+        String sign = Double.doubleToRawLongBits(value) < 0 ? "-" : "";
+        BigDecimal shortest = new BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+        String digits = shortest.unscaledValue().toString();
+        int exponent = digits.length() - 1 - shortest.scale();
+        if (shortest.signum() == 0 || (exponent >= -4 && exponent < 16)) {
+            String plain = shortest.toPlainString();
+            return sign + (plain.contains(".") ? plain : plain + ".0");
         }
-        String text = Double.toString(value);
-        int e = text.indexOf('E');
-        if (e < 0) {
-            return text;
-        }
-        String exponent = text.substring(e + 1);
-        return text.substring(0, e).replaceAll("\\.0$", "") + "e" + (exponent.startsWith("-") ? "" : "+") + exponent;
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
     }
 }
