@@ -2,10 +2,12 @@
 # The conformance suite: programs we did not write, unchanged, against Cairn.
 #   1. a real Keystone (Debian's keystone, SQLite in WAL mode), with Cairn registered as volumev3;
 #   2. the JUnit tests that need it (KeystoneLiveTest, Openstack4jKeystoneTest);
-#   3. the client scenarios: openstack CLI, cinder CLI and openstacksdk, each with noauth and with Keystone;
+#   3. the client scenarios: openstack CLI, cinder CLI, openstacksdk, libcloud and gophercloud, each with noauth and
+#      with Keystone;
 #   4. Tempest: the snapshot tests (must all pass or be skipped), then the whole of tempest.api.volume (counted).
 # Usage: ./cairn test --conformance   (or conformance/run.sh)
-# Needs Debian 12's keystone sqlite3 curl python3-openstackclient python3-cinderclient python3-openstacksdk tempest.
+# Needs Debian 12's keystone sqlite3 curl python3-openstackclient python3-cinderclient python3-openstacksdk tempest
+# python3-libcloud golang-go golang-github-gophercloud-gophercloud-dev.
 # Env: CONFORMANCE_DIR (target/conformance), KS_PORT (5000), CAIRN_KEYSTONE_PORT (18786), CAIRN_NOAUTH_PORT (18787),
 #      TEMPEST_CONCURRENCY (4), CONFORMANCE_FULL_VOLUME_API (1; 0 skips step 4's second half).
 # Exits non-zero when a JUnit test, a scenario or a Tempest snapshot test fails.
@@ -21,14 +23,19 @@ export KS_ADMIN_PASSWORD="$password" KEYSTONE_URL="http://127.0.0.1:$ks_port/v3"
 # Debian's python, clients and tempest: a pyenv python first on PATH cannot see the Debian packages.
 export PATH="/usr/bin:$PATH"
 
+# gophercloud is built offline against Debian's package, in GOPATH mode: nothing is downloaded.
+gopath=/usr/share/gocode
 missing=()
-for tool in keystone-manage sqlite3 curl openstack cinder tempest; do
+for tool in keystone-manage sqlite3 curl openstack cinder tempest go; do
   command -v "$tool" >/dev/null || missing+=("$tool")
 done
 /usr/bin/python3 -c 'import openstack' 2>/dev/null || missing+=("python3-openstacksdk")
+/usr/bin/python3 -c 'import libcloud' 2>/dev/null || missing+=("python3-libcloud")
+[ -d "$gopath/src/github.com/gophercloud/gophercloud" ] || missing+=("golang-github-gophercloud-gophercloud-dev")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "conformance: missing ${missing[*]}; install with:" >&2
-  echo "  apt-get install -y --no-install-recommends keystone sqlite3 curl python3-openstackclient python3-cinderclient python3-openstacksdk tempest" >&2
+  echo "  apt-get install -y --no-install-recommends keystone sqlite3 curl python3-openstackclient python3-cinderclient" \
+       "python3-openstacksdk tempest python3-libcloud golang-go golang-github-gophercloud-gophercloud-dev" >&2
   exit 2
 fi
 
@@ -48,6 +55,7 @@ trap 'exit 143' TERM
 # is replaced under it fails to load classes (and then hangs requests) from that moment on.
 "$root/cairn" --version >/dev/null   # builds target/cairn.jar when it is stale
 cp "$root/target/cairn.jar" "$out/cairn.jar"
+(cd "$here/clients/gophercloud" && GOPATH="$gopath" GO111MODULE=off GOCACHE="$out/go-cache" go build -o "$out/gophercloud-scenario" .)
 java="${JAVA_HOME:?JAVA_HOME is not set: run the suite as ./cairn test --conformance, which finds a JDK 21}/bin/java"
 
 # Both Cairns start while Keystone does; the one with auth=keystone needs Keystone only once requests come.
@@ -100,9 +108,11 @@ junit=$!
 scenarios() { # auth port [env...]
   local auth=$1 port=$2 client
   shift 2
-  for client in openstack_cli cinder_cli sdk; do
+  for client in openstack_cli cinder_cli sdk libcloud_driver gophercloud; do
+    local program=(/usr/bin/python3 "$here/clients/$client.py")
+    [ "$client" = gophercloud ] && program=("$out/gophercloud-scenario")
     run_logged "$client with $auth" "$out/scenario-$client-$auth.log" \
-        env CAIRN_URL="http://127.0.0.1:$port" SCENARIO_AUTH="$auth" "$@" /usr/bin/python3 "$here/clients/$client.py" \
+        env CAIRN_URL="http://127.0.0.1:$port" SCENARIO_AUTH="$auth" "$@" "${program[@]}" \
         || echo "$client-$auth" >> "$out/scenario-failures"
   done
 }
