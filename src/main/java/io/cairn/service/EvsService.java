@@ -83,17 +83,17 @@ public final class EvsService {
             switch (parameter.getKey()) {
                 case "limit" -> limit = parseLimit(value);
                 case "offset" -> offset = parseOffset(value);
-                case "name" -> filters.add(new Filter.Equals("display_name", value));
+                case "name" -> filters.add(columnEquals("display_name", value));
                 case "status" -> {
                     if (SnapshotStatus.parse(value)
                             .filter(s -> s.wire().equals(value))
                             .isEmpty()) {
                         throw CairnException.badRequest("Must specify a valid status.");
                     }
-                    filters.add(new Filter.Equals("status", value));
+                    filters.add(columnEquals("status", value));
                 }
-                case "volume_id" -> filters.add(new Filter.Equals("volume_id", value));
-                case "availability_zone" -> filters.add(new Filter.Equals("availability_zone", value));
+                case "volume_id" -> filters.add(columnEquals("volume_id", value));
+                case "availability_zone" -> filters.add(columnEquals("availability_zone", value));
                 case "id" -> ids.add(value);
                 // Every Cairn snapshot is an EVS one, on shared storage, in the default enterprise project.
                 case "dedicated_storage_id", "dedicated_storage_name" -> nothingMatches |= !value.isEmpty();
@@ -103,7 +103,7 @@ public final class EvsService {
             }
         }
         if (!ids.isEmpty()) {
-            filters.add(new Filter.AnyOf("id", ids));
+            filters.add(new Filter.AnyOf(snapshotStore.column("id").orElseThrow(), ids));
         }
         Policy.GET_ALL_SNAPSHOTS.authorize(caller);
         if (nothingMatches) {
@@ -118,6 +118,11 @@ public final class EvsService {
                 limit);
         return new SnapshotPage(
                 snapshotStore.list(listQuery, Optional.empty()), snapshotStore.count(listQuery), offset, limit);
+    }
+
+    /** EVS's parameters name the snapshot columns they filter, so each is one the store knows. */
+    private Filter columnEquals(String column, String value) {
+        return new Filter.Equals(snapshotStore.column(column).orElseThrow(), value);
     }
 
     /** Cinder's v2 snapshot list: 3.0's rules, plus the availability_zone filter for everyone. */
@@ -227,10 +232,10 @@ public final class EvsService {
         legacy.add("availability_zone");
         return new ListSpec(
                 v3.resourceName(),
+                v3.notFound(),
                 Set.copyOf(legacy),
                 v3.metadataFilterSince(),
                 v3.resourceFilters(),
-                v3.renamed(),
-                v3.extraFilters());
+                v3.renamed());
     }
 }

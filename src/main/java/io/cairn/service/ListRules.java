@@ -7,6 +7,7 @@ import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
+import io.cairn.store.ListColumn;
 import io.cairn.store.ListQuery;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
@@ -40,10 +41,12 @@ public final class ListRules {
 
     private ListRules() {}
 
-    /** A list request after the checks that need no store; {@code filters} is empty when nothing can match. */
+    /**
+     * A list request after the checks that need no store: the sort keys as asked (an unknown one is refused by
+     * {@link #execute}, after the marker), and the filters on known columns, empty when nothing can match.
+     */
     public record Plan(
-            List<String> sortKeys,
-            List<Boolean> ascending,
+            List<SortKey> sort,
             int limit,
             Optional<String> marker,
             int offset,
@@ -52,13 +55,22 @@ public final class ListRules {
             Optional<String> projectScope,
             Optional<String> markerScope) {
 
-        ListQuery query(List<SortKey> sort) {
+        public Plan {
+            sort = List.copyOf(sort);
+        }
+
+        /** The same request with other sort keys and filters, for a resource's own rules. */
+        Plan with(List<SortKey> otherSort, Optional<List<Filter>> otherFilters) {
+            return new Plan(otherSort, limit, marker, offset, withCount, otherFilters, projectScope, markerScope);
+        }
+
+        ListQuery query() {
             return new ListQuery(projectScope, filters.orElse(List.of()), sort, marker, offset, limit);
         }
 
         /** The marker is looked up as a show would: admins see every project. */
-        ListQuery markerQuery(List<SortKey> sort) {
-            return new ListQuery(markerScope, List.of(), sort, marker, 0, 1);
+        ListQuery markerQuery(List<SortKey> markerSort) {
+            return new ListQuery(markerScope, List.of(), markerSort, marker, 0, 1);
         }
     }
 
@@ -152,30 +164,21 @@ public final class ListRules {
         if (version.atLeast(ApiVersion.SORT_BY_NAME) && name >= 0) {
             sortKeys.set(name, "display_name");
         }
-        List<Boolean> ascending = new ArrayList<>();
-        for (String dir : sortDirs) {
-            if (!dir.equals("asc") && !dir.equals("desc")) {
+        List<SortKey> sort = new ArrayList<>();
+        for (int i = 0; i < sortKeys.size(); i++) {
+            String direction = sortDirs.get(i);
+            if (!direction.equals("asc") && !direction.equals("desc")) {
                 throw CairnException.invalidInput("Unknown sort direction, must be 'desc' or 'asc'.");
             }
-            ascending.add(dir.equals("asc"));
+            sort.add(new SortKey(sortKeys.get(i), direction.equals("asc")));
         }
         for (String key : List.of("created_at", "id")) {
             if (!sortKeys.contains(key)) {
-                sortKeys.add(key);
-                ascending.add(ascending.get(0));
+                sort.add(new SortKey(key, sort.get(0).ascending()));
             }
         }
         Optional<String> markerScope = caller.isAdmin() ? Optional.empty() : Optional.of(caller.projectId());
-        return new Plan(
-                sortKeys,
-                ascending,
-                limit,
-                marker,
-                offset,
-                withCount,
-                toFilters(spec, source, filters),
-                scope,
-                markerScope);
+        return new Plan(sort, limit, marker, offset, withCount, toFilters(source, filters), scope, markerScope);
     }
 
     /** Runs a plan: unknown filters give an empty page, an unknown marker a 404, an unknown sort key a 400. */
@@ -183,26 +186,20 @@ public final class ListRules {
         if (plan.filters().isEmpty()) {
             return new Page<>(List.of(), plan.withCount() ? OptionalInt.of(0) : OptionalInt.empty(), plan.limit());
         }
-        List<SortKey> sort = new ArrayList<>();
-        for (int i = 0; i < plan.sortKeys().size(); i++) {
-            sort.add(new SortKey(plan.sortKeys().get(i), plan.ascending().get(i)));
-        }
-        ListQuery query = plan.query(sort);
+        List<SortKey> sort = plan.sort();
+        ListQuery query = plan.query();
         Optional<ListQuery.Marker> markerRow = Optional.empty();
         if (plan.marker().isPresent()) {
             List<SortKey> valid =
-                    sort.stream().filter(k -> source.isColumn(k.column())).toList();
+                    sort.stream().filter(k -> isSortable(source, k)).toList();
             markerRow = source.markerRow(plan.markerQuery(valid), plan.marker().get());
             if (markerRow.isEmpty()) {
                 throw new CairnException(
-                        notFoundCode(spec),
+                        spec.notFound(),
                         spec.resourceName() + " " + plan.marker().get() + " could not be found.");
             }
-            if (valid.size() != sort.size()) {
-                throw CairnException.invalidInput("Invalid sort key");
-            }
         }
-        if (sort.stream().anyMatch(k -> !source.isColumn(k.column()))) {
+        if (sort.stream().anyMatch(k -> !isSortable(source, k))) {
             throw CairnException.invalidInput("Invalid sort key");
         }
         List<T> items = plan.limit() == 0 ? List.of() : source.list(query, markerRow);
@@ -210,8 +207,9 @@ public final class ListRules {
         return new Page<>(items, count, plan.limit());
     }
 
-    private static ErrorCode notFoundCode(ListSpec spec) {
-        return spec.resourceName().equals("Volume") ? ErrorCode.VOLUME_NOT_FOUND : ErrorCode.SNAPSHOT_NOT_FOUND;
+    /** A sort key is one of the resource's own columns; joined values are filters only. */
+    private static boolean isSortable(ListSource<?> source, SortKey key) {
+        return source.column(key.column()).filter(column -> !column.joined()).isPresent();
     }
 
     private static void rejectInvalidFilters(
@@ -244,7 +242,7 @@ public final class ListRules {
     }
 
     @SuppressWarnings("unchecked")
-    private static Optional<List<Filter>> toFilters(ListSpec spec, ListSource<?> source, Map<String, Object> filters) {
+    private static Optional<List<Filter>> toFilters(ListSource<?> source, Map<String, Object> filters) {
         List<Filter> result = new ArrayList<>();
         for (Map.Entry<String, Object> entry : filters.entrySet()) {
             String key = entry.getKey();
@@ -256,17 +254,18 @@ public final class ListRules {
                 continue;
             }
             boolean like = key.endsWith("~");
-            String column = like ? key.replaceFirst("~+$", "") : key; // Python's key.rstrip('~')
-            boolean joined = spec.extraFilters().contains(column);
             // A like filter needs a column of the resource itself; joined values are matched exactly.
-            if (!source.isColumn(column) && !(joined && !like)) {
+            Optional<ListColumn> column = source.column(
+                            like ? key.replaceFirst("~+$", "") : key) // Python's rstrip('~')
+                    .filter(known -> !like || !known.joined());
+            if (column.isEmpty()) {
                 return Optional.empty();
             }
             String value = entry.getValue().toString();
-            if (joined && value.isEmpty()) {
+            if (column.get().joined() && value.isEmpty()) {
                 continue; // Cinder joins only for a non-empty value ("if host or cluster or az"), so "" filters nothing
             }
-            result.add(like ? new Filter.Contains(column, value) : new Filter.Equals(column, value));
+            result.add(like ? new Filter.Contains(column.get(), value) : new Filter.Equals(column.get(), value));
         }
         return Optional.of(result);
     }

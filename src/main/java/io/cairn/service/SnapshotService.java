@@ -34,11 +34,11 @@ import java.util.UUID;
 public final class SnapshotService {
     public static final ListSpec LIST_SPEC = new ListSpec(
             "Snapshot",
+            ErrorCode.SNAPSHOT_NOT_FOUND,
             Set.of("status", "volume_id", "name", "metadata"),
             ApiVersion.SNAPSHOT_METADATA_FILTER,
             Set.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),
-            Map.of("name", "display_name"),
-            Set.of("availability_zone"));
+            Map.of("name", "display_name"));
 
     /** Cinder's text, verbatim: the double space and the misspelling are in the original. */
     static final String FORCE_INVALID_SINCE_3_66 =

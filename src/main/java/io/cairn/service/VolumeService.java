@@ -47,6 +47,7 @@ public final class VolumeService {
 
     public static final ListSpec LIST_SPEC = new ListSpec(
             "Volume",
+            ErrorCode.VOLUME_NOT_FOUND,
             Set.of("name", "status", "metadata", "availability_zone", "bootable", "group_id"),
             ApiVersion.MIN,
             Set.of(
@@ -61,8 +62,7 @@ public final class VolumeService {
                     "created_at",
                     "updated_at",
                     "consumes_quota"),
-            Map.of("name", "display_name"),
-            Set.of());
+            Map.of("name", "display_name"));
 
     private final Database database;
     private final VolumeStore volumes;
@@ -108,37 +108,27 @@ public final class VolumeService {
      * False/false/FALSE is false and any other non-empty value true).
      */
     private static ListRules.Plan volumeRules(ListRules.Plan plan, ApiVersion version) {
-        List<String> sortKeys = plan.sortKeys();
-        int name = sortKeys.indexOf("name");
+        List<ListQuery.SortKey> sort = new ArrayList<>(plan.sort());
+        int name = sort.stream().map(ListQuery.SortKey::column).toList().indexOf("name");
         if (!version.atLeast(ApiVersion.SORT_BY_NAME) && name >= 0) {
-            sortKeys = new ArrayList<>(sortKeys);
-            sortKeys.set(name, "display_name");
+            sort.set(name, new ListQuery.SortKey("display_name", sort.get(name).ascending()));
         }
         Optional<List<ListQuery.Filter>> filters = plan.filters()
                 .map(all -> all.stream()
                         .map(filter -> {
                             if (filter instanceof ListQuery.Filter.Equals equals
-                                    && BOOLEAN_FILTERS.contains(equals.column())) {
+                                    && BOOLEAN_FILTERS.contains(equals.column().name())) {
                                 return new ListQuery.Filter.Equals(
                                         equals.column(),
                                         Boolean.toString(booleanFilter(
-                                                equals.column(),
+                                                equals.column().name(),
                                                 equals.value(),
                                                 version.atLeast(ApiVersion.STRICT_BOOTABLE_FILTER))));
                             }
                             return filter;
                         })
                         .toList());
-        return new ListRules.Plan(
-                sortKeys,
-                plan.ascending(),
-                plan.limit(),
-                plan.marker(),
-                plan.offset(),
-                plan.withCount(),
-                filters,
-                plan.projectScope(),
-                plan.markerScope());
+        return plan.with(sort, filters);
     }
 
     private static boolean booleanFilter(String column, String value, boolean strict) {

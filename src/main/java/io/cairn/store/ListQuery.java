@@ -31,20 +31,20 @@ public record ListQuery(
     /** The marker row's values for the sort keys, in sort-key order. */
     public record Marker(List<Object> sortValues) {}
 
-    /** A condition on the listed rows. Column names are the resource's database columns. */
+    /** A condition on the listed rows, on columns the resource's store knows ({@link ListSource#column}). */
     public sealed interface Filter {
         /** The column equals the value, converted to the column's type; a value that does not convert matches nothing. */
-        record Equals(String column, String value) implements Filter {}
+        record Equals(ListColumn column, String value) implements Filter {}
 
         /** The column equals one of the values (EVS's repeatable {@code id} filter). */
-        record AnyOf(String column, List<String> values) implements Filter {
+        record AnyOf(ListColumn column, List<String> values) implements Filter {
             public AnyOf {
                 values = List.copyOf(values);
             }
         }
 
         /** The column is {@code LIKE '%value%'}, the value unescaped ({@code %} and {@code _} are wildcards), as in Cinder. */
-        record Contains(String column, String value) implements Filter {}
+        record Contains(ListColumn column, String value) implements Filter {}
 
         /** Every pair is in the resource's metadata; a {@code null} key or value (Python's None) matches nothing. */
         record Metadata(Map<String, String> pairs) implements Filter {}

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /** A resource store that the shared list rules can page through. */
 public interface ListSource<T> {
-    /** Whether the name is one of the resource's columns (a valid sort key and admin filter). */
-    boolean isColumn(String column);
+    /** The column a filter or sort key names: the resource's own (a valid sort key) or a joined one; empty if unknown. */
+    Optional<ListColumn> column(String name);
 
     /** The marker's sort values, or empty when it is not a live row in the query's scope. */
     Optional<ListQuery.Marker> markerRow(ListQuery query, String markerId);

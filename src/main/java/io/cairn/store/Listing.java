@@ -246,7 +246,7 @@ final class Listing {
                 test(
                         sql,
                         table,
-                        equals.column(),
+                        equals.column().name(),
                         (column, out) -> converted(column, equals.value())
                                 .ifPresentOrElse(
                                         value -> out.append(qualified(column))
@@ -254,7 +254,7 @@ final class Listing {
                                                 .bind(value),
                                         () -> out.append("1 = 0")));
             case Filter.AnyOf anyOf ->
-                test(sql, table, anyOf.column(), (column, out) -> {
+                test(sql, table, anyOf.column().name(), (column, out) -> {
                     if (anyOf.values().isEmpty()) {
                         out.append("1 = 0");
                         return;
@@ -271,7 +271,7 @@ final class Listing {
                 test(
                         sql,
                         table,
-                        contains.column(),
+                        contains.column().name(),
                         (column, out) -> out.append("cast(")
                                 .append(qualified(column))
                                 .append(" as varchar) ")

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DataType;
@@ -104,6 +105,14 @@ final class ResourceTable {
 
     Field<Long> time(String column) {
         return column(column, SQLDataType.BIGINT);
+    }
+
+    /** The table's own column by that name, else its joined filter, else empty. */
+    Optional<ListColumn> column(String name) {
+        if (columns.containsKey(name)) {
+            return Optional.of(new ListColumn(name, false));
+        }
+        return joined.containsKey(name) ? Optional.of(new ListColumn(name, true)) : Optional.empty();
     }
 
     /** A column of {@code table}, reached from this table's row through {@code key} (that table's id). */

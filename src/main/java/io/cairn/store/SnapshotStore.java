@@ -79,8 +79,8 @@ public final class SnapshotStore implements ListSource<Snapshot> {
     }
 
     @Override
-    public boolean isColumn(String column) {
-        return TABLE.columns.containsKey(column);
+    public Optional<ListColumn> column(String name) {
+        return TABLE.column(name);
     }
 
     public void insert(DSLContext tx, Snapshot snapshot) {

@@ -139,8 +139,8 @@ public final class VolumeStore implements ListSource<Volume> {
     }
 
     @Override
-    public boolean isColumn(String column) {
-        return TABLE.columns.containsKey(column);
+    public Optional<ListColumn> column(String name) {
+        return TABLE.column(name);
     }
 
     public void insert(DSLContext tx, Volume volume) {

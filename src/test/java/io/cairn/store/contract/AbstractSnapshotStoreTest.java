@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.SnapshotTransitions;
+import io.cairn.store.ListColumn;
 import io.cairn.store.ListQuery;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
@@ -144,22 +145,24 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
         Snapshot beta = insert("beta two", 2, Map.of("tier", "silver"));
         Snapshot gamma = insert("gamma_three", 3, Map.of("tier", "gold"));
 
-        assertThat(ids(List.of(new Filter.Equals("display_name", "beta two")))).containsExactly(beta.id());
-        assertThat(ids(List.of(new Filter.Equals("use_quota", "true")))).hasSize(3);
-        assertThat(ids(List.of(new Filter.Equals("use_quota", "no")))).isEmpty();
-        assertThat(ids(List.of(new Filter.Equals("volume_size", "1")))).hasSize(3);
-        assertThat(ids(List.of(new Filter.Equals("volume_size", "not a number"))))
+        assertThat(ids(List.of(new Filter.Equals(column("display_name"), "beta two"))))
+                .containsExactly(beta.id());
+        assertThat(ids(List.of(new Filter.Equals(column("use_quota"), "true")))).hasSize(3);
+        assertThat(ids(List.of(new Filter.Equals(column("use_quota"), "no")))).isEmpty();
+        assertThat(ids(List.of(new Filter.Equals(column("volume_size"), "1")))).hasSize(3);
+        assertThat(ids(List.of(new Filter.Equals(column("volume_size"), "not a number"))))
                 .isEmpty();
-        assertThat(ids(List.of(new Filter.Contains("display_name", "ALPHA")))).containsExactly(alpha.id());
-        assertThat(ids(List.of(new Filter.Contains("display_name", "a_th"))))
+        assertThat(ids(List.of(new Filter.Contains(column("display_name"), "ALPHA"))))
+                .containsExactly(alpha.id());
+        assertThat(ids(List.of(new Filter.Contains(column("display_name"), "a_th"))))
                 .containsExactly(gamma.id()); // _ is a wildcard, as in Cinder
-        assertThat(ids(List.of(new Filter.AnyOf("id", List.of(alpha.id(), gamma.id())))))
+        assertThat(ids(List.of(new Filter.AnyOf(column("id"), List.of(alpha.id(), gamma.id())))))
                 .containsExactlyInAnyOrder(alpha.id(), gamma.id());
         assertThat(ids(List.of(new Filter.Metadata(Map.of("tier", "gold")))))
                 .containsExactlyInAnyOrder(alpha.id(), gamma.id());
         assertThat(ids(List.of(new Filter.Metadata(Map.of("tier", "gold", "zone", "a")))))
                 .containsExactly(alpha.id());
-        assertThat(ids(List.of(new Filter.Equals("no_such_column", "x")))).isEmpty();
+        assertThat(snapshots.column("no_such_column")).isEmpty();
         assertThat(snapshots.count(query(List.of(new Filter.Metadata(Map.of("tier", "gold"))), NEWEST_FIRST, 1)))
                 .isEqualTo(2);
     }
@@ -168,8 +171,11 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
     void filtersByTheVolumesAvailabilityZone() {
         insert("one", 1, Map.of());
 
-        assertThat(ids(List.of(new Filter.Equals("availability_zone", "nova")))).hasSize(1);
-        assertThat(ids(List.of(new Filter.Equals("availability_zone", "elsewhere"))))
+        assertThat(snapshots.column("availability_zone")).contains(new ListColumn("availability_zone", true));
+        assertThat(snapshots.column("display_name")).contains(new ListColumn("display_name", false));
+        assertThat(ids(List.of(new Filter.Equals(column("availability_zone"), "nova"))))
+                .hasSize(1);
+        assertThat(ids(List.of(new Filter.Equals(column("availability_zone"), "elsewhere"))))
                 .isEmpty();
     }
 
@@ -268,5 +274,9 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
         assertThat(found.progress()).isEqualTo("42%");
         assertThat(committed(tx -> snapshots.lockIfInStatus(tx, s.id(), SnapshotStatus.CREATING)))
                 .isTrue();
+    }
+
+    private ListColumn column(String name) {
+        return snapshots.column(name).orElseThrow();
     }
 }

@@ -143,7 +143,7 @@ public abstract class AbstractVolumeStoreTest extends StoreContract {
         List<SortKey> newestFirst = List.of(new SortKey("created_at", false), new SortKey("id", false));
         ListQuery bootables = new ListQuery(
                 Optional.of(PROJECT),
-                List.of(new Filter.Equals("bootable", "True")),
+                List.of(new Filter.Equals(volumes.column("bootable").orElseThrow(), "True")),
                 newestFirst,
                 Optional.empty(),
                 0,
