@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * Python's {@code json.dumps} with its defaults ({@code ", "} and {@code ": "} separators, non-ASCII escaped as
- * UTF-16 {@code \\uXXXX} units), for what Cinder hashes: dicts of strings and of such dicts.
+ * UTF-16 escapes such as {@code \\u00e9}), for what Cinder hashes: dicts of strings and of such dicts.
  */
 public final class PythonJson {
     private PythonJson() {}
