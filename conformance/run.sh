@@ -56,7 +56,7 @@ trap 'exit 143' TERM
 "$root/cairn" --version >/dev/null   # builds target/cairn.jar when it is stale
 cp "$root/target/cairn.jar" "$out/cairn.jar"
 (cd "$here/clients/gophercloud" && GOPATH="$gopath" GO111MODULE=off GOCACHE="$out/go-cache" go build -o "$out/gophercloud-scenario" .)
-java="${JAVA_HOME:?JAVA_HOME is not set: run the suite as ./cairn test --conformance, which finds a JDK 21}/bin/java"
+java="${JAVA_HOME:?JAVA_HOME is not set: run the suite as ./cairn test --conformance, which finds a JDK 22}/bin/java"
 
 # Both Cairns start while Keystone does; the one with auth=keystone needs Keystone only once requests come.
 start_cairn() { # name port [KEY=VALUE...]

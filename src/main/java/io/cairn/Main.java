@@ -11,8 +11,12 @@ import io.cairn.config.ConfigException;
 import io.cairn.config.Settings;
 import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
+import io.cairn.engine.Engine;
 import io.cairn.engine.LocalChunkEngine;
 import io.cairn.engine.nbd.NbdServer;
+import io.cairn.engine.rbd.RbdCluster;
+import io.cairn.engine.rbd.RbdEngine;
+import io.cairn.engine.rbd.RbdSetupException;
 import io.cairn.http.ApiServer;
 import io.cairn.http.Authenticator;
 import io.cairn.http.KeystoneAuth;
@@ -42,6 +46,7 @@ import io.cairn.service.SnapshotService;
 import io.cairn.service.SnapshotWorkHandler;
 import io.cairn.service.VolumeActions;
 import io.cairn.service.VolumeAttachments;
+import io.cairn.service.VolumeConnections;
 import io.cairn.service.VolumeService;
 import io.cairn.service.VolumeTypeService;
 import io.cairn.service.VolumeWorkHandler;
@@ -112,7 +117,7 @@ public final class Main implements Runnable {
             Database database,
             int nbdPort,
             NbdServer nbd,
-            LocalChunkEngine engine,
+            Engine engine,
             ServiceMetrics metrics)
             implements AutoCloseable {
         @Override
@@ -123,7 +128,9 @@ public final class Main implements Runnable {
             try {
                 engine.close();
             } catch (IOException e) {
-                LOG.warn("closing the chunk engine failed; its recovery pass repairs the store at the next start", e);
+                LOG.warn(
+                        "closing the storage engine failed; the local engine's recovery pass repairs it at the next start",
+                        e);
             }
             database.close();
             metrics.close();
@@ -136,8 +143,7 @@ public final class Main implements Runnable {
         Files.createDirectories(config.dataDir());
         Clock clock = Clock.systemUTC();
         Database database = Database.open(config.database());
-        LocalChunkEngine engine = LocalChunkEngine.open(
-                config.dataDir().resolve("engine"), config.dataPlane().chunkSizeBytes());
+        Engine engine = openEngine(config);
         SnapshotStore snapshotStore = new SnapshotStore(database);
         VolumeStore volumeStore = new VolumeStore(database);
         TaskStore taskStore = new TaskStore(database);
@@ -158,7 +164,7 @@ public final class Main implements Runnable {
                 quotas,
                 queue,
                 clock,
-                config.nodeName() + "@local#default");
+                engine.host(config.nodeName()));
         VolumeActions volumeActions = new VolumeActions(database, volumeStore, snapshotStore, quotas, queue, clock);
         VolumeAttachments attachments = new VolumeAttachments(database, volumeStore, clock);
 
@@ -180,7 +186,14 @@ public final class Main implements Runnable {
         Router router = new Router();
         SnapshotResource snapshotResource = new SnapshotResource(
                 snapshots, snapshotManagement, MetadataService.ofSnapshots(database, snapshotStore));
-        VolumeResource volumeResource = new VolumeResource(volumes, volumeActions, attachments, volumeMetadata);
+        NbdServer nbd = new NbdServer(engine, new NbdExports(volumeStore, snapshotStore))
+                .start(config.dataPlane().nbdHost(), config.dataPlane().nbdPort());
+        VolumeConnections connections = new VolumeConnections(
+                volumeStore,
+                engine,
+                new VolumeConnections.NbdEndpoint(config.dataPlane().nbdHost(), nbd.port()));
+        VolumeResource volumeResource =
+                new VolumeResource(volumes, volumeActions, attachments, connections, volumeMetadata);
         snapshotResource.register(router);
         volumeResource.register(router);
         cloudSnapshots.registerLegacyRollback(router);
@@ -201,10 +214,30 @@ public final class Main implements Runnable {
                         ready::get)
                 .withTelemetry(metrics)
                 .start(config.server().host(), config.server().port());
-        NbdServer nbd = new NbdServer(engine, new NbdExports(volumeStore, snapshotStore))
-                .start(config.dataPlane().nbdHost(), config.dataPlane().nbdPort());
         ready.set(true);
         return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine, metrics);
+    }
+
+    /** The engine the backend setting names; a cluster that cannot be used stops the start, naming the setting. */
+    private static Engine openEngine(CairnConfig config) throws IOException {
+        return switch (config.engine().backend()) {
+            case LOCAL ->
+                LocalChunkEngine.open(
+                        config.dataDir().resolve("engine"), config.dataPlane().chunkSizeBytes());
+            case RBD -> {
+                CairnConfig.RbdConfig rbd = config.engine().rbd().orElseThrow();
+                try {
+                    yield new RbdEngine(
+                            RbdCluster.connect(rbd.cephConf(), rbd.cephUser(), rbd.pool()),
+                            new RbdEngine.Settings(rbd.flattenVolumeFromSnapshot(), rbd.maxCloneDepth()));
+                } catch (RbdSetupException e) {
+                    throw new ConfigException(e.setting(), e.getMessage());
+                } catch (UnsatisfiedLinkError | IllegalArgumentException e) {
+                    throw new ConfigException(
+                            "backend", "rbd needs librados and librbd (Debian: ceph-common): " + e.getMessage());
+                }
+            }
+        };
     }
 
     private static Authenticator authenticator(CairnConfig.AuthConfig auth, Database database, Clock clock) {
@@ -279,6 +312,24 @@ public final class Main implements Runnable {
         @Option(names = "--nbd-port", description = "Port of the NBD data path (CAIRN_NBD_PORT; default 10809).")
         String nbdPort;
 
+        @Option(
+                names = "--backend",
+                description = "Where volume data lives: local or rbd (CAIRN_BACKEND; default local).")
+        String backend;
+
+        @Option(
+                names = "--ceph-conf",
+                description = "With rbd: the Ceph configuration file (CAIRN_CEPH_CONF; default /etc/ceph/ceph.conf).")
+        String cephConf;
+
+        @Option(names = "--rbd-pool", description = "With rbd: the pool of volumes (CAIRN_RBD_POOL; default rbd).")
+        String rbdPool;
+
+        @Option(
+                names = "--ceph-user",
+                description = "With rbd: the Ceph client user, without client. (CAIRN_CEPH_USER; default admin).")
+        String cephUser;
+
         @Override
         public Integer call() throws Exception {
             Map<String, String> flags = new HashMap<>();
@@ -286,6 +337,10 @@ public final class Main implements Runnable {
             putIfSet(flags, "port", port);
             putIfSet(flags, "data-dir", dataDir);
             putIfSet(flags, "nbd-port", nbdPort);
+            putIfSet(flags, "backend", backend);
+            putIfSet(flags, "ceph-conf", cephConf);
+            putIfSet(flags, "rbd-pool", rbdPool);
+            putIfSet(flags, "ceph-user", cephUser);
             if (allowInsecureNoauth) {
                 flags.put("allow-insecure-noauth", "true");
             }

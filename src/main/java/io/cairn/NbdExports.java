@@ -31,11 +31,11 @@ final class NbdExports implements ExportPolicy {
     public Optional<Export> resolve(String name) {
         return volumes.find(name, Optional.empty())
                 .filter(volume -> WRITABLE.contains(volume.status()))
-                .map(volume -> new Export(volume.id(), true))
+                .map(volume -> Export.volume(volume.id(), true))
                 .or(() -> snapshots
                         .find(name, Optional.empty())
                         .filter(snapshot -> snapshot.status() == SnapshotStatus.AVAILABLE)
-                        .map(snapshot -> new Export(snapshot.id(), false)));
+                        .map(snapshot -> Export.snapshot(snapshot.volumeId(), snapshot.id())));
     }
 
     @Override

@@ -20,13 +20,15 @@ public record CairnConfig(
         Path dataDir,
         String nodeName,
         Map<String, Long> quotaDefaults,
-        DataPlaneConfig dataPlane) {
+        DataPlaneConfig dataPlane,
+        EngineConfig engine) {
     public CairnConfig {
         requireNonNull(server, "server is null");
         requireNonNull(database, "database is null");
         requireNonNull(auth, "auth is null");
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(nodeName, "nodeName is null");
+        requireNonNull(engine, "engine is null");
         quotaDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(quotaDefaults));
     }
 
@@ -63,6 +65,26 @@ public record CairnConfig(
 
     /** The data plane: where the NBD server listens, and the chunk size of a new chunk store. */
     public record DataPlaneConfig(String nbdHost, int nbdPort, int chunkSizeBytes) {}
+
+    /** Where volume data lives: {@code local}, this node's chunk store, or {@code rbd}, a Ceph pool every node reaches. */
+    public enum Backend {
+        LOCAL,
+        RBD;
+
+        static Backend parse(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** The storage engine; {@code rbd} is present exactly when the backend is RBD. */
+    public record EngineConfig(Backend backend, java.util.Optional<RbdConfig> rbd) {}
+
+    /**
+     * A Ceph cluster: its configuration file (monitors, and the keyring holding the user's key), the client user
+     * without its {@code client.} prefix, the pool, and Cinder's clone settings.
+     */
+    public record RbdConfig(
+            Path cephConf, String cephUser, String pool, boolean flattenVolumeFromSnapshot, int maxCloneDepth) {}
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {
         public boolean isSqlite() {
@@ -157,6 +179,17 @@ public record CairnConfig(
                         64 * 1024,
                         "a power of two from 4K to 16M (bytes, or with a K or M suffix)",
                         CairnConfig::parseChunkSize));
+        Backend backend = settings.get("backend", Backend.LOCAL, "a backend (local or rbd)", Backend::parse);
+        java.util.Optional<RbdConfig> rbd = backend == Backend.RBD
+                ? java.util.Optional.of(new RbdConfig(
+                        settings.get("ceph-conf", Path.of("/etc/ceph/ceph.conf"), "a file path", Path::of),
+                        settings.get("ceph-user", "admin"),
+                        settings.get("rbd-pool", "rbd"),
+                        settings.get(
+                                "rbd-flatten-volume-from-snapshot", false, "true or false", CairnConfig::parseBoolean),
+                        settings.get(
+                                "rbd-max-clone-depth", 5, "a clone depth (0-100)", text -> parseRange(text, 0, 100))))
+                : java.util.Optional.empty();
         return new CairnConfig(
                 new ServerConfig(host, port, insecure, faults),
                 database,
@@ -164,7 +197,8 @@ public record CairnConfig(
                 dataDir,
                 node,
                 quotas,
-                dataPlane);
+                dataPlane,
+                new EngineConfig(backend, rbd));
     }
 
     /** The auth setting read: the token mode and whether AK/SK signatures are verified too. */

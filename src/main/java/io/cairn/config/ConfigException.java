@@ -8,4 +8,9 @@ public final class ConfigException extends RuntimeException {
         super("Invalid configuration " + key + " (" + Settings.environmentName(key) + ", --" + key + "): '" + value
                 + "' is not " + expected);
     }
+
+    /** A value that is well formed but does not work, such as a cluster that cannot be reached. */
+    public ConfigException(String key, String problem) {
+        super("Invalid configuration " + key + " (" + Settings.environmentName(key) + ", --" + key + "): " + problem);
+    }
 }

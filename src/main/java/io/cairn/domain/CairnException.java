@@ -17,6 +17,12 @@ public class CairnException extends RuntimeException {
         return code;
     }
 
+    /** A request that needs the storage backend now, while it does not answer (a Ceph cluster gone away). */
+    public static CairnException backendUnavailable(java.io.IOException cause) {
+        return new CairnException(
+                ErrorCode.SERVICE_UNAVAILABLE, "The storage backend is unavailable: " + cause.getMessage());
+    }
+
     /** A 400 whose message is Cinder's whole text, without the "Invalid input received" prefix. */
     public static CairnException badRequest(String message) {
         return new CairnException(ErrorCode.INVALID_INPUT, message);

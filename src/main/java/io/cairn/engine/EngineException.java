@@ -14,7 +14,11 @@ public final class EngineException extends IOException {
         /** The device was deleted or reverted since it was opened; open it again. */
         STALE,
         /** The id cannot name a volume or snapshot. */
-        INVALID_ID
+        INVALID_ID,
+        /** Other data depends on it (a snapshot with volumes cloned from it): Cinder's "is busy". */
+        BUSY,
+        /** The storage cluster does not answer in time. */
+        UNAVAILABLE
     }
 
     private final Reason reason;

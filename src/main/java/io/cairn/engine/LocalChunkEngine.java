@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@link MapOperations} the whole-map operations, {@link ChunkDevice} block I/O, {@link ChunkCollector} the
  * return of free space and {@link EngineAuditor} the audit.
  */
-public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCloseable {
+public final class LocalChunkEngine implements Engine {
     private static final Logger LOG = LoggerFactory.getLogger(LocalChunkEngine.class);
     /** Chosen by bench/ChunkSizeBench.java; see BENCHMARKS.md. */
     public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
@@ -123,7 +124,8 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
     }
 
     @Override
-    public void createVolumeFromSnapshot(String volumeId, String snapshotId, long sizeBytes) throws IOException {
+    public void createVolumeFromSnapshot(String volumeId, String sourceVolumeId, String snapshotId, long sizeBytes)
+            throws IOException {
         maps.copyVolume(volumeId, Kind.SNAPSHOT, snapshotId, sizeBytes);
     }
 
@@ -152,15 +154,25 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
     }
 
     @Override
-    public void deleteSnapshot(String snapshotId) throws IOException {
+    public void deleteSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException {
         maps.delete(Kind.SNAPSHOT, snapshotId);
     }
 
     @Override
-    public Map<String, Long> snapshotSizes() {
+    public Map<String, Long> snapshotSizes(Optional<String> volumeId) { // ids are unique here, whatever the volume
         Map<String, Long> sizes = new TreeMap<>();
         snapshots.forEach((id, map) -> sizes.put(id, map.sizeBytes));
         return sizes;
+    }
+
+    @Override
+    public Optional<DirectAccess> directAccess(String volumeId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public String host(String node) {
+        return node + "@local#default";
     }
 
     @Override
@@ -171,6 +183,11 @@ public final class LocalChunkEngine implements StorageEngine, BlockStore, AutoCl
     // Block access.
 
     @Override
+    public BlockDevice open(String volumeId, Optional<String> snapshotId, boolean writable) throws EngineException {
+        return open(snapshotId.orElse(volumeId), writable);
+    }
+
+    /** Opens a volume or snapshot by its id alone: ids are unique across both here. */
     public BlockDevice open(String id, boolean writable) throws EngineException {
         if (closed) {
             throw new EngineException(EngineException.Reason.STALE, "the chunk engine is closed");

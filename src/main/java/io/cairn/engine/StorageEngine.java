@@ -2,6 +2,7 @@ package io.cairn.engine;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps volume data and point-in-time snapshots of it. Knows nothing of projects, quotas or statuses.
@@ -18,8 +19,13 @@ public interface StorageEngine {
     /** Creates an empty volume of {@code sizeBytes}; every byte reads as zero. */
     void createVolume(String volumeId, long sizeBytes) throws IOException;
 
-    /** Creates a volume whose content starts as the snapshot's (shared, copied on write), grown to {@code sizeBytes}. */
-    void createVolumeFromSnapshot(String volumeId, String snapshotId, long sizeBytes) throws IOException;
+    /**
+     * Creates a volume whose content starts as a snapshot's (shared, copied on write), grown to {@code sizeBytes}.
+     *
+     * @param sourceVolumeId the volume the snapshot was taken of
+     */
+    void createVolumeFromSnapshot(String volumeId, String sourceVolumeId, String snapshotId, long sizeBytes)
+            throws IOException;
 
     /** Creates a volume whose content starts as another volume's current content, grown to {@code sizeBytes}. */
     void cloneVolume(String volumeId, String sourceVolumeId, long sizeBytes) throws IOException;
@@ -33,10 +39,34 @@ public interface StorageEngine {
     /** Freezes the volume's current content as a snapshot, sharing its data. */
     void createSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException;
 
-    void deleteSnapshot(String snapshotId) throws IOException;
+    /**
+     * Deletes a snapshot. Volumes made from it keep their content: an engine whose volumes read from their snapshot
+     * makes them independent first, reporting that copy's progress.
+     *
+     * @throws EngineException {@code BUSY} when volumes still depend on it and the engine cannot free it
+     */
+    void deleteSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException;
 
-    /** The snapshots this engine holds, each id with its size in bytes. */
-    Map<String, Long> snapshotSizes();
+    /**
+     * The snapshots this engine holds, each id with its size in bytes: those of {@code volumeId} when it is present
+     * and the engine keeps snapshots by volume, all of them otherwise.
+     */
+    Map<String, Long> snapshotSizes(Optional<String> volumeId) throws IOException;
 
     void deleteVolume(String volumeId) throws IOException;
+
+    /**
+     * How a host reaches the volume's data without Cairn in the path (Cinder's connection info), when the engine
+     * offers that; empty when the volume is reached through Cairn's NBD exports.
+     */
+    Optional<DirectAccess> directAccess(String volumeId) throws IOException;
+
+    /** Cinder's connection info: its {@code driver_volume_type} and {@code data}. */
+    record DirectAccess(String driverVolumeType, Map<String, Object> data) {}
+
+    /**
+     * The volume's {@code host}, Cinder's {@code node@backend#pool}: the node for data only that node holds, the
+     * cluster for data every node reaches.
+     */
+    String host(String node);
 }

@@ -45,6 +45,8 @@ public enum Policy {
     UNRESERVE_VOLUME("volume_extension:volume_actions:unreserve", Level.MEMBER),
     BEGIN_DETACHING("volume_extension:volume_actions:begin_detaching", Level.MEMBER),
     ROLL_DETACHING("volume_extension:volume_actions:roll_detaching", Level.MEMBER),
+    INITIALIZE_CONNECTION("volume_extension:volume_actions:initialize_connection", Level.MEMBER),
+    TERMINATE_CONNECTION("volume_extension:volume_actions:terminate_connection", Level.MEMBER),
     SHOW_QUOTAS("volume_extension:quotas:show", Level.READER),
     UPDATE_QUOTAS("volume_extension:quotas:update", Level.ADMIN),
     DELETE_QUOTAS("volume_extension:quotas:delete", Level.ADMIN),

@@ -14,6 +14,7 @@ import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.VolumeStore;
 import io.cairn.task.TaskQueue;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ public final class SnapshotManagement {
                     .orElseThrow(() -> CairnException.volumeNotFound(request.volumeId()));
             String backendId = request.sourceName()
                     .orElseThrow(() -> invalidReference(request.reference(), "source-name is required"));
-            Long sizeBytes = engine.snapshotSizes().get(backendId);
+            Long sizeBytes = snapshotSizes(Optional.of(volume.id())).get(backendId);
             if (sizeBytes == null) {
                 throw invalidReference(request.reference(), "no snapshot " + backendId + " on the backend");
             }
@@ -118,6 +119,14 @@ public final class SnapshotManagement {
             snapshots.insert(tx, snapshot);
             return snapshot;
         });
+    }
+
+    private Map<String, Long> snapshotSizes(Optional<String> volumeId) {
+        try {
+            return engine.snapshotSizes(volumeId);
+        } catch (IOException e) {
+            throw CairnException.backendUnavailable(e);
+        }
     }
 
     private static CairnException invalidReference(String reference, String reason) {
@@ -174,7 +183,7 @@ public final class SnapshotManagement {
         Policy.LIST_MANAGEABLE_SNAPSHOTS.authorize(caller);
 
         Set<String> known =
-                new HashSet<>(snapshots.liveIds(engine.snapshotSizes().keySet()));
+                new HashSet<>(snapshots.liveIds(snapshotSizes(Optional.empty()).keySet()));
         List<Comparator<Manageable>> keys = new ArrayList<>();
         for (int i = 0; i < sortKeys.size(); i++) {
             Comparator<Manageable> byKey = sortKeys.get(i).equals("size")
@@ -184,7 +193,7 @@ public final class SnapshotManagement {
         }
         Comparator<Manageable> order =
                 keys.stream().reduce(Comparator::thenComparing).orElseThrow();
-        List<Manageable> sorted = engine.snapshotSizes().entrySet().stream()
+        List<Manageable> sorted = snapshotSizes(Optional.empty()).entrySet().stream()
                 .filter(e -> !known.contains(e.getKey()))
                 .map(e -> new Manageable(e.getKey(), gibibytes(e.getValue())))
                 .sorted(order)

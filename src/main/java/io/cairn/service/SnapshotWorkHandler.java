@@ -4,6 +4,7 @@ import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.SnapshotWork;
 import io.cairn.domain.Work;
+import io.cairn.engine.EngineException;
 import io.cairn.engine.StorageEngine;
 import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
@@ -51,21 +52,31 @@ public final class SnapshotWorkHandler implements TaskHandler {
             return;
         }
         Snapshot snapshot = found.get();
+        StorageEngine.Progress progress = fraction ->
+                database.execute(tx -> snapshots.updateProgress(tx, snapshot.id(), Math.round(fraction * 100) + "%"));
         switch (work) {
-            case CREATE_SNAPSHOT ->
-                engine.createSnapshot(
-                        snapshot.volumeId(),
-                        snapshot.id(),
-                        fraction -> database.execute(
-                                tx -> snapshots.updateProgress(tx, snapshot.id(), Math.round(fraction * 100) + "%")));
-            case DELETE_SNAPSHOT -> engine.deleteSnapshot(snapshot.id());
+            case CREATE_SNAPSHOT -> engine.createSnapshot(snapshot.volumeId(), snapshot.id(), progress);
+            case DELETE_SNAPSHOT -> {
+                try {
+                    engine.deleteSnapshot(snapshot.volumeId(), snapshot.id(), progress);
+                } catch (EngineException e) {
+                    if (e.reason() != EngineException.Reason.BUSY) {
+                        throw e;
+                    }
+                    // Cinder's answer to a busy snapshot: it stays, available, and the delete ends here.
+                    LOG.warn("snapshot {} stays: {}", snapshot.id(), e.getMessage());
+                    finish(work, snapshot, SnapshotStatus.AVAILABLE);
+                    return;
+                }
+            }
             case UNMANAGE_SNAPSHOT -> {}
         }
         boolean finished = finish(work, snapshot, work.success());
         if (!finished
                 && work == SnapshotWork.CREATE_SNAPSHOT
                 && snapshots.find(snapshot.id(), Optional.empty()).isEmpty()) {
-            engine.deleteSnapshot(snapshot.id()); // force-deleted while it was being taken
+            // force-deleted while it was being taken
+            engine.deleteSnapshot(snapshot.volumeId(), snapshot.id(), fraction -> {});
         }
     }
 

@@ -1,10 +1,12 @@
 package io.cairn.service;
 
+import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
+import io.cairn.engine.EngineException;
 import io.cairn.engine.StorageEngine;
 import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
@@ -66,7 +68,19 @@ public final class VolumeWorkHandler implements TaskHandler {
         Volume volume = found.get();
         switch (work) {
             case CREATE_VOLUME -> create(volume);
-            case DELETE_VOLUME -> engine.deleteVolume(volume.id());
+            case DELETE_VOLUME -> {
+                try {
+                    engine.deleteVolume(volume.id());
+                } catch (EngineException e) {
+                    if (e.reason() != EngineException.Reason.BUSY) {
+                        throw e;
+                    }
+                    // Cinder's answer to a busy volume: it stays, available, and the delete ends here.
+                    LOG.warn("volume {} stays: {}", volume.id(), e.getMessage());
+                    finish(task, work, VolumeStatus.AVAILABLE);
+                    return;
+                }
+            }
             case EXTEND_VOLUME, EXTEND_ATTACHED_VOLUME ->
                 engine.extendVolume(volume.id(), Integer.parseInt(task.payload()) * GIB);
             case REVERT_VOLUME, ROLLBACK_VOLUME -> engine.revertToSnapshot(volume.id(), task.payload());
@@ -89,7 +103,10 @@ public final class VolumeWorkHandler implements TaskHandler {
     private void create(Volume volume) throws IOException {
         long bytes = volume.size() * GIB;
         if (volume.snapshotId() != null) {
-            engine.createVolumeFromSnapshot(volume.id(), volume.snapshotId(), bytes);
+            Snapshot source = snapshots
+                    .find(volume.snapshotId(), Optional.empty())
+                    .orElseThrow(() -> new IOException("snapshot " + volume.snapshotId() + " is gone"));
+            engine.createVolumeFromSnapshot(volume.id(), source.volumeId(), source.id(), bytes);
         } else if (volume.sourceVolid() != null) {
             engine.cloneVolume(volume.id(), volume.sourceVolid(), bytes);
         } else {

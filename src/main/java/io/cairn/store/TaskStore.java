@@ -83,14 +83,17 @@ public final class TaskStore {
         return id;
     }
 
-    /** The node that holds a volume's data: the node part of its host ({@code node1} of {@code node1@local#default}). */
+    /**
+     * The node that holds a volume's data: the node part of its host ({@code node1} of {@code node1@local#default}),
+     * or none when the data lives in a cluster every node reaches ({@code ceph-<fsid>@rbd#<pool>}).
+     */
     public Optional<String> volumeNode(DSLContext tx, String volumeId) {
         ResourceTable volumes = VolumeStore.TABLE;
         return tx.select(volumes.columns.get("host"))
                 .from(volumes.table)
                 .where(volumes.id.eq(volumeId))
                 .fetchOptional(0, String.class)
-                .map(TaskStore::nodeOfHost);
+                .flatMap(TaskStore::nodeOfHost);
     }
 
     /** The node that holds a snapshot's data: its volume's. */
@@ -103,10 +106,13 @@ public final class TaskStore {
                 .flatMap(volumeId -> volumeNode(tx, volumeId));
     }
 
-    /** Cinder's host is {@code node@backend#pool}. */
-    static String nodeOfHost(String host) {
+    /** Cinder's host is {@code node@backend#pool}; an {@code rbd} backend's data belongs to no node. */
+    static Optional<String> nodeOfHost(String host) {
         int end = host.indexOf('@');
-        return end < 0 ? host : host.substring(0, end);
+        if (end < 0) {
+            return Optional.of(host);
+        }
+        return host.startsWith("@rbd#", end) ? Optional.empty() : Optional.of(host.substring(0, end));
     }
 
     /**

@@ -80,7 +80,7 @@ class ChunkEngineTest {
         engine.createVolume("vol", 8L * CHUNK);
         write("vol", 0, filled(8 * CHUNK, 7));
         engine.createSnapshot("vol", "snap", fraction -> {});
-        engine.createVolumeFromSnapshot("from-snap", "snap", 16L * CHUNK);
+        engine.createVolumeFromSnapshot("from-snap", "vol", "snap", 16L * CHUNK);
         engine.cloneVolume("clone", "vol", 8L * CHUNK);
         assertThat(engine.audit().referencedChunks()).isEqualTo(8);
 
@@ -129,13 +129,13 @@ class ChunkEngineTest {
         engine.createSnapshot("vol", "snap-1", fraction -> {});
         write("vol", 0, filled(4 * CHUNK, 2));
         engine.createSnapshot("vol", "snap-2", fraction -> {});
-        engine.createVolumeFromSnapshot("copy", "snap-1", 8L * CHUNK);
+        engine.createVolumeFromSnapshot("copy", "vol", "snap-1", 8L * CHUNK);
         write("copy", 2L * CHUNK, filled(CHUNK, 3));
 
-        engine.deleteSnapshot("snap-1");
+        engine.deleteSnapshot("vol", "snap-1", fraction -> {});
         assertThat(read("copy", 0, CHUNK)).containsOnly(1);
         engine.deleteVolume("vol");
-        engine.deleteSnapshot("snap-2");
+        engine.deleteSnapshot("vol", "snap-2", fraction -> {});
         engine.deleteVolume("copy");
         engine.collect();
 
@@ -155,14 +155,14 @@ class ChunkEngineTest {
         write("vol", 0, filled(CHUNK, 2));
         engine.createSnapshot("vol", "snap", fraction -> {}); // the first run's instant stands
         assertThat(read("snap", 0, CHUNK)).containsOnly(1);
-        engine.createVolumeFromSnapshot("copy", "snap", 4L * CHUNK);
-        engine.createVolumeFromSnapshot("copy", "snap", 4L * CHUNK);
+        engine.createVolumeFromSnapshot("copy", "vol", "snap", 4L * CHUNK);
+        engine.createVolumeFromSnapshot("copy", "vol", "snap", 4L * CHUNK);
         engine.cloneVolume("clone", "vol", 4L * CHUNK);
         engine.cloneVolume("clone", "vol", 4L * CHUNK);
         engine.revertToSnapshot("vol", "snap");
         engine.revertToSnapshot("vol", "snap");
-        engine.deleteSnapshot("snap");
-        engine.deleteSnapshot("snap");
+        engine.deleteSnapshot("vol", "snap", fraction -> {});
+        engine.deleteSnapshot("vol", "snap", fraction -> {});
         engine.deleteVolume("clone");
         engine.deleteVolume("clone");
 

@@ -111,7 +111,8 @@ class EngineModelPropertyTest {
                     }
                     case FROM_SNAPSHOT -> {
                         if (snapshot != null) {
-                            engine.createVolumeFromSnapshot("v" + counter, snapshot, SIZE);
+                            engine.createVolumeFromSnapshot(
+                                    "v" + counter, "", snapshot, SIZE); // this engine finds a snapshot by its id alone
                             volumes.put("v" + counter, snapshots.get(snapshot).clone());
                         }
                     }
@@ -123,7 +124,7 @@ class EngineModelPropertyTest {
                     }
                     case DELETE_SNAPSHOT -> {
                         if (snapshot != null) {
-                            engine.deleteSnapshot(snapshot);
+                            engine.deleteSnapshot("", snapshot, fraction -> {});
                             snapshots.remove(snapshot);
                         }
                     }

@@ -117,7 +117,7 @@ class KillDuringWritesTest {
             assertThat(audit.memoryMatchesDisk()).isTrue();
             assertThat(audit.orphanSlots()).isZero();
             assertThat(audit.dataFileSlots()).isLessThanOrEqualTo(audit.referencedChunks() + audit.freeSlots());
-            engine.deleteSnapshot(snapshot);
+            engine.deleteSnapshot(volume, snapshot, fraction -> {});
             engine.deleteVolume(volume);
             engine.collect();
             assertThat(engine.audit().referencedChunks()).isZero();

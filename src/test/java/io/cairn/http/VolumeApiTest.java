@@ -460,4 +460,46 @@ class VolumeApiTest {
         node.propertyNames().forEach(names::add);
         return names;
     }
+
+    @Test
+    void initializeConnectionAnswersWithHowAHostReachesTheData() {
+        String id = createVolume(member, "{\"volume\":{\"size\":1}}");
+        String connector = "{\"connector\":{\"host\":\"compute-1\",\"ip\":\"192.0.2.10\"}}";
+        Reply reply = member.post("/volumes/" + id + "/action", "{\"os-initialize_connection\":" + connector + "}");
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        JsonNode info = reply.json().path("connection_info");
+        JsonNode data = info.path("data");
+        assertThat(data.path("volume_id").asString()).isEqualTo(id);
+        assertThat(data.path("access_mode").asString()).isEqualTo("rw");
+        assertThat(data.path("encrypted").asBoolean()).isFalse();
+        assertThat(data.has("qos_specs")).isTrue();
+        assertThat(data.path("discard").asBoolean()).isTrue();
+        if ("rbd".equals(System.getProperty("cairn.test.backend"))) {
+            assertThat(info.path("driver_volume_type").asString()).isEqualTo("rbd");
+            assertThat(data.path("name").asString()).isEqualTo("rbd/volume-" + id);
+            assertThat(data.path("hosts").size()).isPositive();
+            assertThat(data.path("ports").get(0).isString()).isTrue();
+            assertThat(data.path("auth_username").asString()).isEqualTo("admin");
+        } else {
+            assertThat(info.path("driver_volume_type").asString()).isEqualTo("nbd");
+            assertThat(data.path("export_name").asString()).isEqualTo(id);
+            assertThat(data.path("host").asString()).isEqualTo("127.0.0.1");
+            assertThat(data.path("port").asInt()).isPositive();
+        }
+
+        admin.post("/volumes/" + id + "/action", "{\"os-update_readonly_flag\":{\"readonly\":true}}");
+        JsonNode readOnly = member.post(
+                        "/volumes/" + id + "/action", "{\"os-initialize_connection\":" + connector + "}")
+                .json();
+        assertThat(readOnly.at("/connection_info/data/access_mode").asString()).isEqualTo("ro");
+
+        Reply missing = member.post("/volumes/" + id + "/action", "{\"os-initialize_connection\":{}}");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.message()).contains("'connector' is a required property");
+        Reply foreign = server.as("eve", OTHER, "member", "reader")
+                .post("/volumes/" + id + "/action", "{\"os-initialize_connection\":" + connector + "}");
+        assertThat(foreign.status()).isEqualTo(404);
+        Reply terminated = member.post("/volumes/" + id + "/action", "{\"os-terminate_connection\":" + connector + "}");
+        assertThat(terminated.status()).as(terminated.text()).isEqualTo(202);
+    }
 }

@@ -8,8 +8,19 @@ import java.util.Optional;
  * plane answers whether a name is exported now, and whether writes are allowed.
  */
 public interface ExportPolicy {
-    /** An export: the engine id behind the name, and whether clients may change it. */
-    record Export(String id, boolean writable) {}
+    /**
+     * An export: the volume behind the name, or one of its snapshots ({@code snapshotId} present), and whether
+     * clients may change it.
+     */
+    record Export(String volumeId, Optional<String> snapshotId, boolean writable) {
+        public static Export volume(String volumeId, boolean writable) {
+            return new Export(volumeId, Optional.empty(), writable);
+        }
+
+        public static Export snapshot(String volumeId, String snapshotId) {
+            return new Export(volumeId, Optional.of(snapshotId), false);
+        }
+    }
 
     /** The export for {@code name}, or empty when nothing is exported under that name right now. */
     Optional<Export> resolve(String name);

@@ -239,7 +239,10 @@ final class NbdConnection {
             return Optional.empty();
         }
         try {
-            return Optional.of(store.open(export.get().id(), export.get().writable()));
+            return Optional.of(store.open(
+                    export.get().volumeId(),
+                    export.get().snapshotId(),
+                    export.get().writable()));
         } catch (EngineException e) {
             return Optional.empty();
         }
@@ -372,7 +375,7 @@ final class NbdConnection {
             case OUT_OF_RANGE -> type == Nbd.CMD_WRITE || type == Nbd.CMD_WRITE_ZEROES ? Nbd.ENOSPC : Nbd.EINVAL;
             case READ_ONLY -> Nbd.EPERM;
             case STALE -> Nbd.ESHUTDOWN;
-            case NOT_FOUND, INVALID_ID -> Nbd.EIO;
+            case NOT_FOUND, INVALID_ID, BUSY, UNAVAILABLE -> Nbd.EIO;
         };
     }
 

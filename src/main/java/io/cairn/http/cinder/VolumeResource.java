@@ -6,6 +6,7 @@ import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Volume;
+import io.cairn.engine.StorageEngine;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.Faults;
@@ -16,6 +17,7 @@ import io.cairn.service.Page;
 import io.cairn.service.VolumeActions;
 import io.cairn.service.VolumeAttach;
 import io.cairn.service.VolumeAttachments;
+import io.cairn.service.VolumeConnections;
 import io.cairn.service.VolumeCreate;
 import io.cairn.service.VolumeService;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,8 @@ public final class VolumeResource {
     private static final JsonSchema READONLY = JsonSchema.load("volume-readonly");
     private static final JsonSchema ATTACH = JsonSchema.load("volume-attach");
     private static final JsonSchema DETACH = JsonSchema.load("volume-detach");
+    private static final JsonSchema INITIALIZE_CONNECTION = JsonSchema.load("volume-initialize-connection");
+    private static final JsonSchema TERMINATE_CONNECTION = JsonSchema.load("volume-terminate-connection");
 
     /** webob's entity-tag pattern: an optional weak marker, then a quoted tag. */
     private static final Pattern ETAG = Pattern.compile("(?:^|\\s)(W/)?\"((?:\\\\\"|.)*?)\"");
@@ -53,13 +57,19 @@ public final class VolumeResource {
     private final VolumeService volumes;
     private final VolumeActions actions;
     private final VolumeAttachments attachments;
+    private final VolumeConnections connections;
     private final MetadataService metadata;
 
     public VolumeResource(
-            VolumeService volumes, VolumeActions actions, VolumeAttachments attachments, MetadataService metadata) {
+            VolumeService volumes,
+            VolumeActions actions,
+            VolumeAttachments attachments,
+            VolumeConnections connections,
+            MetadataService metadata) {
         this.volumes = volumes;
         this.actions = actions;
         this.attachments = attachments;
+        this.connections = connections;
         this.metadata = metadata;
     }
 
@@ -251,6 +261,18 @@ public final class VolumeResource {
                         request.caller(),
                         id,
                         Optional.ofNullable(Bodies.text(argument, "attachment_id", "attachment_id")));
+            }
+            case "os-initialize_connection" -> {
+                INITIALIZE_CONNECTION.validate(body);
+                StorageEngine.DirectAccess info = connections.initialize(request.caller(), id);
+                Map<String, Object> connection = new LinkedHashMap<>();
+                connection.put("driver_volume_type", info.driverVolumeType());
+                connection.put("data", info.data());
+                return ApiResponse.ok(ApiResponse.wrap("connection_info", connection));
+            }
+            case "os-terminate_connection" -> {
+                TERMINATE_CONNECTION.validate(body);
+                connections.terminate(request.caller(), id);
             }
             case "os-reserve" -> attachments.reserve(request.caller(), id);
             case "os-unreserve" -> attachments.unreserve(request.caller(), id);

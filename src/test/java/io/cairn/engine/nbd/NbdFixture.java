@@ -25,9 +25,9 @@ final class NbdFixture implements AutoCloseable {
                     @Override
                     public Optional<Export> resolve(String name) {
                         if (volumes.contains(name)) {
-                            return Optional.of(new Export(name, true));
+                            return Optional.of(Export.volume(name, true));
                         }
-                        return snapshots.contains(name) ? Optional.of(new Export(name, false)) : Optional.empty();
+                        return snapshots.contains(name) ? Optional.of(Export.snapshot("", name)) : Optional.empty();
                     }
 
                     @Override
@@ -51,7 +51,7 @@ final class NbdFixture implements AutoCloseable {
     }
 
     void volumeFromSnapshot(String volumeId, String snapshotId, long sizeBytes) throws IOException {
-        engine.createVolumeFromSnapshot(volumeId, snapshotId, sizeBytes);
+        engine.createVolumeFromSnapshot(volumeId, "", snapshotId, sizeBytes);
         volumes.add(volumeId);
     }
 
