@@ -23,10 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A real Cairn on a real SQLite file and a free port, with a small HTTP client for tests. With
  * {@code -Dcairn.test.db=postgresql} every server runs on PostgreSQL instead: a database of its own per data
- * directory, so a server restarted on the same directory finds its rows again.
+ * directory, so a server restarted on the same directory finds its rows again. With {@code -Dcairn.test.backend=rbd}
+ * every server keeps its volumes in the pool {@code rbd} of {@link TestCeph}'s cluster (unless the test sets
+ * {@code backend} itself), and the test is skipped, with the reason, when there is no cluster.
  */
 public final class TestServer implements AutoCloseable {
     private static final boolean ON_POSTGRESQL = "postgresql".equals(System.getProperty("cairn.test.db"));
+    private static final boolean ON_RBD = "rbd".equals(System.getProperty("cairn.test.backend"));
     private static final Map<Path, String> POSTGRESQL_URLS = new ConcurrentHashMap<>();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient CLIENT =
@@ -48,6 +51,13 @@ public final class TestServer implements AutoCloseable {
         if (ON_POSTGRESQL && !flags.containsKey("db-url")) {
             flags.put("db-url", postgresqlUrl(dataDir));
             flags.put("db-user", TestPostgres.USER);
+        }
+        if (ON_RBD && !flags.containsKey("backend")) {
+            TestCeph.assumeAvailable();
+            flags.put("backend", "rbd");
+            flags.put("ceph-conf", TestCeph.conf().toString());
+            flags.put("ceph-user", TestCeph.USER);
+            flags.put("rbd-pool", TestCeph.POOL);
         }
         try {
             return new TestServer(Main.start(CairnConfig.from(Settings.load(flags, Map.of(), Optional.empty()))));
