@@ -160,9 +160,9 @@ final class Librbd {
     private static final MethodHandle RBD_AIO_CREATE_COMPLETION =
             function("rbd_aio_create_completion", returnsInt(ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle RBD_AIO_READ =
-            function("rbd_aio_read", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
-    private static final MethodHandle RBD_AIO_WRITE = function(
-            "rbd_aio_write", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+            function("rbd_aio_read", returnsInt(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle RBD_AIO_WRITE =
+            function("rbd_aio_write", returnsInt(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS));
     private static final MethodHandle RBD_AIO_DISCARD =
             function("rbd_aio_discard", returnsInt(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
     private static final MethodHandle RBD_AIO_WRITE_ZEROES =
@@ -386,12 +386,12 @@ final class Librbd {
         return (int) call(() -> (int) RBD_AIO_CREATE_COMPLETION.invokeExact(argument, callback, completion));
     }
 
-    static long rbdAioRead(MemorySegment image, long offset, long length, MemorySegment buffer, MemorySegment c) {
-        return call(() -> (long) RBD_AIO_READ.invokeExact(image, offset, length, buffer, c));
+    static int rbdAioRead(MemorySegment image, long offset, long length, MemorySegment buffer, MemorySegment c) {
+        return (int) call(() -> (int) RBD_AIO_READ.invokeExact(image, offset, length, buffer, c));
     }
 
-    static long rbdAioWrite(MemorySegment image, long offset, long length, MemorySegment buffer, MemorySegment c) {
-        return call(() -> (long) RBD_AIO_WRITE.invokeExact(image, offset, length, buffer, c));
+    static int rbdAioWrite(MemorySegment image, long offset, long length, MemorySegment buffer, MemorySegment c) {
+        return (int) call(() -> (int) RBD_AIO_WRITE.invokeExact(image, offset, length, buffer, c));
     }
 
     static int rbdAioDiscard(MemorySegment image, long offset, long length, MemorySegment c) {

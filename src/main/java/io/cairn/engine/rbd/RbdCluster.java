@@ -67,6 +67,9 @@ public final class RbdCluster implements AutoCloseable {
                 set(cluster, call, "client_mount_timeout", CONNECT_TIMEOUT);
                 set(cluster, call, "rados_mon_op_timeout", MONITOR_TIMEOUT);
                 set(cluster, call, "rados_osd_op_timeout", OSD_TIMEOUT);
+                // NBD clients flush when they need durability (Cairn advertises FLUSH and FUA), so librbd's write-back
+                // cache may start at once instead of waiting for a first flush.
+                set(cluster, call, "rbd_cache_writethrough_until_flush", "false");
                 int connected = Librbd.radosConnect(cluster);
                 boolean refused = connected == -1 || connected == -13 || connected == -Librbd.ENOENT; // EPERM, EACCES
                 check(

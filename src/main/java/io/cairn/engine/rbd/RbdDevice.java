@@ -35,6 +35,8 @@ final class RbdDevice implements BlockDevice {
 
     private record Pending(CompletableFuture<Long> done, MemorySegment buffer) {}
 
+    private static final NativeBuffers BUFFERS = new NativeBuffers();
+
     private static final AtomicLong NEXT_REQUEST = new AtomicLong(1);
     private static final MemorySegment ON_COMPLETE =
             Librbd.callback(RbdDevice.class, "completed", Librbd.COMPLETION_CALLBACK, Arena.global());
@@ -84,7 +86,7 @@ final class RbdDevice implements BlockDevice {
     @Override
     public void read(long offset, ByteBuffer into) throws IOException {
         int length = into.remaining();
-        MemorySegment buffer = Arena.ofAuto().allocate(Math.max(length, 1));
+        MemorySegment buffer = BUFFERS.take(length);
         inUse(
                 offset,
                 length,
@@ -94,12 +96,13 @@ final class RbdDevice implements BlockDevice {
                         buffer,
                         completion -> Librbd.rbdAioRead(image.handle(), offset, length, buffer, completion)));
         into.put(buffer.asSlice(0, length).asByteBuffer());
+        BUFFERS.give(buffer); // not on failure: a request that timed out may still be filled by librbd
     }
 
     @Override
     public void write(long offset, ByteBuffer from, boolean fua) throws IOException {
         int length = from.remaining();
-        MemorySegment buffer = Arena.ofAuto().allocate(Math.max(length, 1));
+        MemorySegment buffer = BUFFERS.take(length);
         buffer.asByteBuffer().put(from);
         inUse(
                 offset,
@@ -109,6 +112,7 @@ final class RbdDevice implements BlockDevice {
                         "write",
                         buffer,
                         completion -> Librbd.rbdAioWrite(image.handle(), offset, length, buffer, completion)));
+        BUFFERS.give(buffer);
         if (fua) {
             flush();
         }

@@ -211,7 +211,18 @@ public final class RbdEngine implements Engine {
         }
         try (RbdImage volume = opened.get()) {
             if (hasSnapshot(volume, snapshot)) {
-                releaseSnapshot(volume, snapshot, progress);
+                releaseSnapshotIfPresent(volume, snapshot, progress);
+            }
+        }
+    }
+
+    /** As {@link #releaseSnapshot}, for a snapshot another task may be removing at the same time. */
+    private void releaseSnapshotIfPresent(RbdImage volume, String snapshot, Progress progress) throws IOException {
+        try {
+            releaseSnapshot(volume, snapshot, progress);
+        } catch (EngineException e) {
+            if (e.reason() != Reason.NOT_FOUND) {
+                throw e;
             }
         }
     }
@@ -273,8 +284,9 @@ public final class RbdEngine implements Engine {
             for (RbdImage.Snapshot snapshot : volume.snapshots()) {
                 if (snapshot.name().endsWith(CLONE_SNAPSHOT_SUFFIX)) {
                     clonesRemain |= !releaseCloneSnapshot(volume, snapshot.name());
-                } else {
-                    releaseSnapshot(volume, snapshot.name(), fraction -> {}); // a cascade's, or one the API never knew
+                } else if (snapshot.name().startsWith(SNAPSHOT_PREFIX)) {
+                    // A cascade's snapshot, whose own delete task may be removing it at the same time.
+                    releaseSnapshotIfPresent(volume, snapshot.name(), fraction -> {});
                 }
             }
         }
@@ -361,7 +373,10 @@ public final class RbdEngine implements Engine {
         }
     }
 
-    /** Removes an image, waiting a while for clients that still have it open (watchers) to let go. */
+    /**
+     * Removes an image, waiting a while for clients that still have it open (watchers) to let go and for snapshots
+     * that other tasks are removing (a cascade's) to go.
+     */
     private void remove(String name) throws IOException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment image = call.allocateFrom(name);
@@ -370,7 +385,8 @@ public final class RbdEngine implements Engine {
                 if (result == 0 || result == -Librbd.ENOENT) {
                     return;
                 }
-                if (result != -Librbd.EBUSY || attempt == REMOVE_ATTEMPTS) {
+                boolean worthWaiting = result == -Librbd.EBUSY || result == -Librbd.ENOTEMPTY;
+                if (!worthWaiting || attempt == REMOVE_ATTEMPTS) {
                     Errno.check(result, "removing " + name);
                 }
                 sleep(500);

@@ -1,0 +1,109 @@
+package io.cairn.engine.rbd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.TestCeph;
+import io.cairn.engine.Engine;
+import io.cairn.engine.StorageEngineContract;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine contract on a real Ceph cluster, and what only RBD does: Cinder's names, clones and their parents. */
+class RbdEngineContractTest extends StorageEngineContract {
+    private static final int MAX_CLONE_DEPTH = 2;
+
+    @BeforeAll
+    static void requireCeph() {
+        TestCeph.assumeAvailable();
+    }
+
+    @Override
+    protected Engine openEngine() {
+        return new RbdEngine(
+                RbdCluster.connect(TestCeph.conf(), "admin", "rbd"), new RbdEngine.Settings(false, MAX_CLONE_DEPTH));
+    }
+
+    @Test
+    void imagesAndSnapshotsCarryCindersNames() throws Exception {
+        String volume = id();
+        String snapshot = id();
+        engine.createVolume(volume, 4 * MIB);
+        engine.createSnapshot(volume, snapshot, fraction -> {});
+        assertThat(rbd("ls")).contains("volume-" + volume);
+        assertThat(rbd("snap", "ls", "volume-" + volume)).contains("snapshot-" + snapshot);
+        engine.deleteSnapshot(volume, snapshot, fraction -> {});
+        engine.deleteVolume(volume);
+        assertThat(rbd("ls")).doesNotContain("volume-" + volume);
+    }
+
+    @Test
+    void aVolumeWhoseCloneStillNeedsItWaitsAsDeletedAndGoesWithItsLastClone() throws Exception {
+        String source = id();
+        String clone = id();
+        engine.createVolume(source, 4 * MIB);
+        write(source, 0, filled((int) MIB, 4));
+        engine.cloneVolume(clone, source, 4 * MIB);
+        assertThat(rbd("snap", "ls", "volume-" + source)).contains("volume-" + clone + ".clone_snap");
+
+        engine.deleteVolume(source);
+        assertThat(rbd("ls")).contains("volume-" + source + ".deleted").doesNotContain("volume-" + source + "\n");
+        assertThat(readVolume(clone, 0, (int) MIB)).containsOnly(4);
+
+        engine.deleteVolume(clone);
+        assertThat(rbd("ls")).doesNotContain(source).doesNotContain(clone);
+    }
+
+    @Test
+    void aChainOfClonesDeeperThanTheLimitIsFlattened() throws Exception {
+        List<String> chain = new ArrayList<>(List.of(id()));
+        engine.createVolume(chain.get(0), 4 * MIB);
+        write(chain.get(0), 0, filled((int) MIB, 6));
+        for (int i = 1; i <= MAX_CLONE_DEPTH + 1; i++) {
+            chain.add(id());
+            engine.cloneVolume(chain.get(i), chain.get(i - 1), 4 * MIB);
+        }
+        assertThat(rbd("info", "volume-" + chain.get(MAX_CLONE_DEPTH))).contains("parent:");
+        String last = chain.get(MAX_CLONE_DEPTH + 1);
+        assertThat(rbd("info", "volume-" + last)).doesNotContain("parent:");
+        assertThat(rbd("snap", "ls", "volume-" + chain.get(MAX_CLONE_DEPTH))).doesNotContain(last);
+        assertThat(readVolume(last, 0, (int) MIB)).containsOnly(6);
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            engine.deleteVolume(chain.get(i));
+        }
+        for (String volume : chain) {
+            assertThat(rbd("ls")).doesNotContain(volume);
+        }
+    }
+
+    @Test
+    void theConnectionInfoIsCindersForRbd() throws IOException {
+        String volume = id();
+        engine.createVolume(volume, MIB);
+        var access = engine.directAccess(volume).orElseThrow();
+        assertThat(access.driverVolumeType()).isEqualTo("rbd");
+        assertThat(access.data())
+                .containsEntry("name", "rbd/volume-" + volume)
+                .containsEntry("auth_enabled", true)
+                .containsEntry("auth_username", "admin")
+                .containsEntry("secret_type", "ceph")
+                .containsEntry("volume_id", volume)
+                .containsKeys("hosts", "ports", "cluster_name", "secret_uuid", "discard");
+        assertThat((List<?>) access.data().get("hosts")).isNotEmpty();
+        engine.deleteVolume(volume);
+    }
+
+    /** Runs the rbd CLI against the test cluster and returns what it printed. */
+    static String rbd(String... arguments) throws IOException, InterruptedException {
+        List<String> command =
+                new ArrayList<>(List.of("rbd", "-c", TestCeph.conf().toString(), "-p", "rbd"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+}
