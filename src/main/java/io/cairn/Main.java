@@ -228,7 +228,7 @@ public final class Main implements Runnable {
                 CairnConfig.RbdConfig rbd = config.engine().rbd().orElseThrow();
                 try {
                     yield new RbdEngine(
-                            RbdCluster.connect(rbd.cephConf(), rbd.cephUser(), rbd.pool()),
+                            RbdCluster.connect(rbd.cephConf(), rbd.cephUser(), rbd.pool(), rbd.timeoutSeconds()),
                             new RbdEngine.Settings(rbd.flattenVolumeFromSnapshot(), rbd.maxCloneDepth()));
                 } catch (RbdSetupException e) {
                     throw new ConfigException(e.setting(), e.getMessage());

@@ -84,7 +84,12 @@ public record CairnConfig(
      * without its {@code client.} prefix, the pool, and Cinder's clone settings.
      */
     public record RbdConfig(
-            Path cephConf, String cephUser, String pool, boolean flattenVolumeFromSnapshot, int maxCloneDepth) {}
+            Path cephConf,
+            String cephUser,
+            String pool,
+            boolean flattenVolumeFromSnapshot,
+            int maxCloneDepth,
+            int timeoutSeconds) {}
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {
         public boolean isSqlite() {
@@ -188,7 +193,12 @@ public record CairnConfig(
                         settings.get(
                                 "rbd-flatten-volume-from-snapshot", false, "true or false", CairnConfig::parseBoolean),
                         settings.get(
-                                "rbd-max-clone-depth", 5, "a clone depth (0-100)", text -> parseRange(text, 0, 100))))
+                                "rbd-max-clone-depth", 5, "a clone depth (0-100)", text -> parseRange(text, 0, 100)),
+                        settings.get(
+                                "rados-timeout",
+                                30,
+                                "a number of seconds (1-3600)",
+                                text -> parseRange(text, 1, 3600))))
                 : java.util.Optional.empty();
         return new CairnConfig(
                 new ServerConfig(host, port, insecure, faults),

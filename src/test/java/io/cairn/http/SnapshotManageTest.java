@@ -283,7 +283,11 @@ class SnapshotManageTest extends SnapshotApiTest {
                             .get("/manageable_snapshots?host=h")
                             .json(),
                     "manageable-snapshots");
-            assertThat(manageable).containsExactly(id);
+            if ("rbd".equals(System.getProperty("cairn.test.backend"))) {
+                assertThat(manageable).contains(id); // every test server shares the pool, and lists its snapshots
+            } else {
+                assertThat(manageable).containsExactly(id);
+            }
         }
     }
 

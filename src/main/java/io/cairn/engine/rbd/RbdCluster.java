@@ -23,19 +23,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SuppressWarnings("restricted") // reads a buffer librados allocated, of the length it returned
 public final class RbdCluster implements AutoCloseable {
-    /** Seconds: connecting, a monitor command, one OSD operation. */
-    private static final String CONNECT_TIMEOUT = "10";
-
-    private static final String MONITOR_TIMEOUT = "10";
-    private static final String OSD_TIMEOUT = "30";
+    /** The longest a librados call waits for an OSD, by default; monitors get a third of it, 10 s at most. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
     private final MemorySegment cluster;
     private final MemorySegment ioctx;
     private final String pool;
     private final String user;
     private final String fsid;
+    private final int timeoutSeconds;
 
-    private RbdCluster(MemorySegment cluster, MemorySegment ioctx, String pool, String user, String fsid) {
+    private RbdCluster(
+            MemorySegment cluster, MemorySegment ioctx, String pool, String user, String fsid, int timeoutSeconds) {
+        this.timeoutSeconds = timeoutSeconds;
         this.cluster = cluster;
         this.ioctx = ioctx;
         this.pool = pool;
@@ -49,6 +49,13 @@ public final class RbdCluster implements AutoCloseable {
      * @throws RbdSetupException naming the setting at fault: the file, the user's key, the cluster or the pool
      */
     public static RbdCluster connect(Path conf, String user, String pool) {
+        return connect(conf, user, pool, DEFAULT_TIMEOUT_SECONDS);
+    }
+
+    /** As {@link #connect(Path, String, String)}, with librados' time-outs from {@code timeoutSeconds}. */
+    public static RbdCluster connect(Path conf, String user, String pool, int timeoutSeconds) {
+        String osdTimeout = Integer.toString(timeoutSeconds);
+        String monitorTimeout = Integer.toString(Math.max(1, Math.min(10, timeoutSeconds / 3)));
         if (!Files.isReadable(conf)) {
             throw new RbdSetupException("ceph-conf", conf + " is not a readable file");
         }
@@ -64,9 +71,9 @@ public final class RbdCluster implements AutoCloseable {
                         Librbd.radosConfReadFile(cluster, call.allocateFrom(conf.toString())),
                         "ceph-conf",
                         conf + " is not a Ceph configuration file");
-                set(cluster, call, "client_mount_timeout", CONNECT_TIMEOUT);
-                set(cluster, call, "rados_mon_op_timeout", MONITOR_TIMEOUT);
-                set(cluster, call, "rados_osd_op_timeout", OSD_TIMEOUT);
+                set(cluster, call, "client_mount_timeout", monitorTimeout);
+                set(cluster, call, "rados_mon_op_timeout", monitorTimeout);
+                set(cluster, call, "rados_osd_op_timeout", osdTimeout);
                 // NBD clients flush when they need durability (Cairn advertises FLUSH and FUA), so librbd's write-back
                 // cache may start at once instead of waiting for a first flush.
                 set(cluster, call, "rbd_cache_writethrough_until_flush", "false");
@@ -78,7 +85,7 @@ public final class RbdCluster implements AutoCloseable {
                         refused
                                 ? "the cluster refused client." + user + " (is its key in the keyring " + conf
                                         + " names, with caps on the monitors?)"
-                                : "no monitor " + conf + " names answered within " + CONNECT_TIMEOUT + " s");
+                                : "no monitor " + conf + " names answered within " + monitorTimeout + " s");
                 MemorySegment context = call.allocate(ADDRESS);
                 check(
                         Librbd.radosIoctxCreate(cluster, call.allocateFrom(pool), context),
@@ -87,7 +94,7 @@ public final class RbdCluster implements AutoCloseable {
                 MemorySegment fsid = call.allocate(64);
                 int length = Librbd.radosClusterFsid(cluster, fsid, fsid.byteSize());
                 String id = length > 0 ? fsid.getString(0) : "unknown";
-                return new RbdCluster(cluster, context.get(ADDRESS, 0), pool, user, id);
+                return new RbdCluster(cluster, context.get(ADDRESS, 0), pool, user, id, timeoutSeconds);
             } catch (RuntimeException e) {
                 Librbd.radosShutdown(cluster);
                 throw e;
@@ -107,6 +114,11 @@ public final class RbdCluster implements AutoCloseable {
 
     MemorySegment ioctx() {
         return ioctx;
+    }
+
+    /** How long librados waits for an OSD before it fails a call. */
+    int timeoutSeconds() {
+        return timeoutSeconds;
     }
 
     public String pool() {

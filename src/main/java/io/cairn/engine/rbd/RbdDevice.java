@@ -24,8 +24,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * parks instead of holding a carrier thread: requests from one connection overlap up to its queue depth.
  */
 final class RbdDevice implements BlockDevice {
-    /** Longer than librados' OSD time-out, so a request always ends with librbd's own answer first. */
-    private static final long REQUEST_TIMEOUT_SECONDS = 60;
 
     /**
      * Requests librbd has not completed, by the number passed to its callback. Each holds its buffer, so memory
@@ -44,6 +42,9 @@ final class RbdDevice implements BlockDevice {
     private final RbdImage image;
     private final boolean writable;
     private final long sizeBytes;
+    /** Twice librados' OSD time-out, so a request normally ends with librbd's own answer first. */
+    private final long timeoutSeconds;
+
     private final Runnable onClose;
     /** Requests hold it shared while they use the image; ending the device takes it exclusively. */
     private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
@@ -52,7 +53,8 @@ final class RbdDevice implements BlockDevice {
     /** Guarded by {@link #use}. */
     private boolean closed;
 
-    RbdDevice(RbdImage image, boolean writable, Runnable onClose) throws IOException {
+    RbdDevice(RbdImage image, boolean writable, long timeoutSeconds, Runnable onClose) throws IOException {
+        this.timeoutSeconds = timeoutSeconds;
         this.image = image;
         this.writable = writable;
         this.sizeBytes = image.sizeBytes();
@@ -212,7 +214,7 @@ final class RbdDevice implements BlockDevice {
     }
 
     /** Submits one request and waits for librbd to complete it. */
-    private static long submit(String what, MemorySegment buffer, Submission submission) throws IOException {
+    private long submit(String what, MemorySegment buffer, Submission submission) throws IOException {
         long request = NEXT_REQUEST.getAndIncrement();
         CompletableFuture<Long> done = new CompletableFuture<>();
         PENDING.put(request, new Pending(done, buffer));
@@ -228,7 +230,7 @@ final class RbdDevice implements BlockDevice {
                 Librbd.rbdAioRelease(handle);
                 return Errno.check(accepted, what);
             }
-            return Errno.check(done.get(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS), what);
+            return Errno.check(done.get(timeoutSeconds, TimeUnit.SECONDS), what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(what + " was interrupted", e);

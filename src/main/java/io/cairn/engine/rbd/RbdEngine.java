@@ -453,7 +453,7 @@ public final class RbdEngine implements Engine {
                     RbdImage.open(cluster, imageName(volumeId), snapshotId.map(RbdEngine::snapshotName), !writable);
             Set<RbdDevice> devices = open.computeIfAbsent(volumeId, id -> ConcurrentHashMap.newKeySet());
             RbdDevice[] device = new RbdDevice[1];
-            device[0] = new RbdDevice(image, writable, () -> devices.remove(device[0]));
+            device[0] = new RbdDevice(image, writable, 2L * cluster.timeoutSeconds(), () -> devices.remove(device[0]));
             devices.add(device[0]);
             return device[0];
         } catch (EngineException e) {
