@@ -58,6 +58,26 @@ class RbdEngineContractTest extends StorageEngineContract {
     }
 
     @Test
+    void aCascadeDeleteFlattensTheVolumesMadeFromItsSnapshots() throws Exception {
+        String volume = id();
+        String snapshot = id();
+        String copy = id();
+        engine.createVolume(volume, 4 * MIB);
+        write(volume, 0, filled((int) MIB, 8));
+        engine.createSnapshot(volume, snapshot, fraction -> {});
+        engine.createVolumeFromSnapshot(copy, volume, snapshot, 4 * MIB);
+        assertThat(rbd("info", "volume-" + copy)).contains("parent:");
+
+        engine.deleteVolume(volume); // the snapshot still there: a cascade whose snapshot task has not run yet
+        engine.deleteSnapshot(volume, snapshot, fraction -> {}); // ... and then runs: nothing left to do
+
+        assertThat(rbd("ls")).doesNotContain(volume);
+        assertThat(rbd("info", "volume-" + copy)).doesNotContain("parent:");
+        assertThat(readVolume(copy, 0, (int) MIB)).containsOnly(8);
+        engine.deleteVolume(copy);
+    }
+
+    @Test
     void aChainOfClonesDeeperThanTheLimitIsFlattened() throws Exception {
         List<String> chain = new ArrayList<>(List.of(id()));
         engine.createVolume(chain.get(0), 4 * MIB);
