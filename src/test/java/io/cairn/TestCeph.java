@@ -14,12 +14,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -37,7 +40,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * class ({@link Condition}), and any test that calls {@link #assumeAvailable()} (as {@link TestServer} does).
  *
  * <p>Tests share the pool {@link #POOL}; Cairn names its images after volume ids, so servers never meet each other's
- * images.
+ * images. A test that stops its cluster starts one of its own with {@link #startPrivate()} (skipped first with
+ * {@link #assumePrivateAvailable()}), which needs the daemons installed even when {@code CAIRN_TEST_CEPH_CONF} is set.
  */
 public final class TestCeph {
     /** The pool every test uses. */
@@ -105,7 +109,7 @@ public final class TestCeph {
                 conf = Path.of(named).toAbsolutePath();
             } else {
                 try {
-                    conf = startCluster();
+                    conf = startSharedCluster();
                 } catch (RuntimeException e) {
                     startFailure = e;
                     throw e;
@@ -152,10 +156,17 @@ public final class TestCeph {
         if (named != null && !named.isBlank()) {
             return Files.isRegularFile(Path.of(named)) ? null : ENVIRONMENT + " names no file: " + named;
         }
+        String missing = missingTool();
+        return missing == null
+                ? null
+                : "no Ceph: " + missing + " (or set " + ENVIRONMENT + " to a cluster's ceph.conf)";
+    }
+
+    /** What is missing to start a cluster here ("ceph-mon not on PATH; install ..."), or null. */
+    private static String missingTool() {
         for (String tool : TOOLS) {
             if (!onPath(tool)) {
-                return "no Ceph: " + tool + " not on PATH; install " + PACKAGES + " (or set " + ENVIRONMENT
-                        + " to a cluster's ceph.conf)";
+                return tool + " not on PATH; install " + PACKAGES;
             }
         }
         return null;
@@ -183,7 +194,128 @@ public final class TestCeph {
         }
     }
 
-    private static Path startCluster() {
+    /**
+     * Skips the calling test (or class) unless a cluster of its own can be started here, which needs the Ceph daemons
+     * on the PATH even when {@code CAIRN_TEST_CEPH_CONF} names a shared cluster.
+     */
+    public static void assumePrivateAvailable() {
+        String missing = missingTool();
+        Assumptions.assumeTrue(missing == null, () -> "no private Ceph cluster: " + missing);
+    }
+
+    /**
+     * Starts a cluster for the calling test alone, as {@link #conf()} starts the shared one, for a test that stops it.
+     * A watcher stops it when the JVM ends without {@link PrivateCluster#close()}.
+     *
+     * @throws IllegalStateException when the Ceph daemons are missing ({@link #assumePrivateAvailable()} first skips
+     *     instead) or the cluster did not start
+     */
+    public static PrivateCluster startPrivate() {
+        String missing = missingTool();
+        if (missing != null) {
+            throw new IllegalStateException("no private Ceph cluster: " + missing);
+        }
+        return new PrivateCluster(startCluster());
+    }
+
+    /** A cluster of one test's own: it may stop the daemons; {@link #close()} also removes the cluster's files. */
+    public static final class PrivateCluster implements AutoCloseable {
+        private final Started started;
+        private boolean stopped;
+        private boolean closed;
+
+        private PrivateCluster(Started started) {
+            this.started = started;
+        }
+
+        public Path conf() {
+            return started.conf();
+        }
+
+        /**
+         * Stops every daemon, waiting until their processes have exited (SIGTERM, then SIGKILL after 30 s).
+         *
+         * @throws IllegalStateException when a daemon still runs afterwards
+         */
+        public synchronized void stop() {
+            if (stopped) {
+                return;
+            }
+            TestCeph.stop(started.script(), started.directory(), 60);
+            // The script sees a daemon gone once its command line is; the process may take a moment more to exit.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            List<Long> running = daemons();
+            while (!running.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                running = daemons();
+            }
+            if (!running.isEmpty()) {
+                throw new IllegalStateException("daemons of " + started.directory() + " still run: " + running);
+            }
+            stopped = true;
+        }
+
+        /** The pids of the cluster's daemons that still run. */
+        public List<Long> daemons() {
+            Path run = started.directory().resolve("run");
+            if (!Files.isDirectory(run)) {
+                return List.of();
+            }
+            try (Stream<Path> files = Files.list(run)) {
+                return files.filter(file -> file.getFileName().toString().endsWith(".pid"))
+                        .map(TestCeph::readPid)
+                        .filter(pid -> pid > 0)
+                        .flatMap(pid -> ProcessHandle.of(pid).stream())
+                        .filter(ProcessHandle::isAlive)
+                        .filter(process -> process.info()
+                                .commandLine()
+                                .map(line -> line.contains(conf().toString()))
+                                .orElse(true))
+                        .map(ProcessHandle::pid)
+                        .toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Stops the daemons and removes the cluster's directory and log; the watcher is ended too. */
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                stop();
+            } finally {
+                deleteRecursively(started.directory());
+                deleteRecursively(started.log());
+                started.watcher().destroy();
+            }
+        }
+    }
+
+    /** A cluster started with micro-ceph.sh: the script, its directory and log, and the watcher of this JVM. */
+    private record Started(Path script, Path directory, Path log, Process watcher) {
+        Path conf() {
+            return directory.resolve("ceph.conf");
+        }
+    }
+
+    /** The shared cluster: stopped by a shutdown hook (and the watcher, however the JVM ends). */
+    private static Path startSharedCluster() {
+        Started started = startCluster();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> stop(started.script(), started.directory(), 20), "test-ceph-stop"));
+        return started.conf();
+    }
+
+    private static Started startCluster() {
         Path script = Path.of(System.getProperty("basedir", "."), "ceph", "micro-ceph.sh")
                 .toAbsolutePath()
                 .normalize();
@@ -194,7 +326,7 @@ public final class TestCeph {
             Path directory = Files.createTempDirectory("cairn-test-ceph-");
             Path log = directory.resolveSibling(directory.getFileName() + ".log");
             int monPort = freePort();
-            watchForExit(script, directory, log);
+            Process watcher = watchForExit(script, directory, log);
             ProcessBuilder start = new ProcessBuilder("bash", script.toString(), "start")
                     .redirectErrorStream(true)
                     // A file, not a pipe: the daemons inherit the script's output and outlive it.
@@ -220,8 +352,7 @@ public final class TestCeph {
             System.err.printf(
                     "TestCeph: cluster in %s (mon 127.0.0.1:%d) started in %d ms%n",
                     directory, monPort, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(script, directory), "test-ceph-stop"));
-            return directory.resolve("ceph.conf");
+            return new Started(script, directory, log, watcher);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a Ceph cluster with " + script, e);
         } catch (InterruptedException e) {
@@ -234,8 +365,8 @@ public final class TestCeph {
      * A watcher in a process of its own stops the cluster and removes its directory once this JVM is gone, however it
      * ends: a JVM killed (surefire's timeout, kill -9) runs no shutdown hook, and the daemons would run on.
      */
-    private static void watchForExit(Path script, Path directory, Path log) throws IOException {
-        new ProcessBuilder(
+    private static Process watchForExit(Path script, Path directory, Path log) throws IOException {
+        return new ProcessBuilder(
                         "bash",
                         "-c",
                         "while kill -0 \"$0\" 2>/dev/null; do sleep 1; done;"
@@ -250,20 +381,42 @@ public final class TestCeph {
                 .start();
     }
 
-    /** Stops the daemons before the JVM exits (the watcher removes the directory after). */
-    private static void stop(Path script, Path directory) {
+    /**
+     * Stops the daemons, waiting up to {@code timeoutSeconds} for the script. The shared cluster's shutdown hook waits
+     * 20 s, as surefire gives an exiting fork 30 s; the watcher finishes what is left and removes the directory.
+     */
+    private static void stop(Path script, Path directory, long timeoutSeconds) {
         try {
             ProcessBuilder stop = new ProcessBuilder("bash", script.toString(), "stop")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             stop.environment().put("CEPH_DIR", directory.toString());
             Process process = stop.start();
-            // surefire gives an exiting fork 30 s; the watcher finishes what is left
-            process.waitFor(20, TimeUnit.SECONDS);
+            process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         } catch (IOException e) {
-            // the JVM is exiting; the watcher stops the cluster
+            // the watcher stops the cluster
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long readPid(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void deleteRecursively(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(path)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(each -> each.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory; the watcher removes it when the JVM ends
         }
     }
 
