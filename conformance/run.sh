@@ -103,7 +103,6 @@ no_skips() {
 }
 (CAIRN_TEST_KEYSTONE_URL="$KEYSTONE_URL" CAIRN_TEST_KEYSTONE_PASSWORD="$password" run_logged "JUnit KeystoneLiveTest, Openstack4jKeystoneTest" \
     "$out/junit.log" "$root/cairn" test -Dtest='KeystoneLiveTest,Openstack4jKeystoneTest' -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dcairn.test.rbd.skip=true \
     && no_skips) > "$out/junit.result" &
 junit=$!
 scenarios() { # auth port [env...]

@@ -108,7 +108,13 @@ final class NbdConnection {
             }
             switch (option) {
                 case Nbd.OPT_EXPORT_NAME -> {
-                    Optional<BlockDevice> device = decodeName(payload).flatMap(this::openExport);
+                    Optional<String> name = decodeName(payload);
+                    Optional<BlockDevice> device;
+                    try {
+                        device = name.isPresent() ? openExport(name.get()) : Optional.empty();
+                    } catch (EngineException e) {
+                        device = Optional.empty();
+                    }
                     if (device.isEmpty()) {
                         return null; // this old option has no way to report an error but hanging up
                     }
@@ -194,7 +200,14 @@ final class NbdConnection {
                     "the export name is not valid UTF-8 of at most " + MAX_NAME_LENGTH + " bytes");
             return null;
         }
-        Optional<BlockDevice> opened = openExport(name.get());
+        Optional<BlockDevice> opened;
+        try {
+            opened = openExport(name.get());
+        } catch (EngineException e) {
+            optionError(
+                    option, Nbd.REP_ERR_UNKNOWN, "export '" + name.get() + "' cannot be opened now: " + e.getMessage());
+            return null;
+        }
         if (opened.isEmpty()) {
             optionError(
                     option,
@@ -227,7 +240,13 @@ final class NbdConnection {
         return device;
     }
 
-    private Optional<BlockDevice> openExport(String name) {
+    /**
+     * The device behind an export name; empty when nothing is exported under it.
+     *
+     * @throws EngineException when the export exists but its data cannot be opened now (a storage cluster that does
+     *     not answer)
+     */
+    private Optional<BlockDevice> openExport(String name) throws EngineException {
         Optional<ExportPolicy.Export> export;
         try {
             export = policy.resolve(name);
@@ -244,7 +263,11 @@ final class NbdConnection {
                     export.get().snapshotId(),
                     export.get().writable()));
         } catch (EngineException e) {
-            return Optional.empty();
+            if (e.reason() == EngineException.Reason.NOT_FOUND) {
+                return Optional.empty(); // deleted since the policy looked
+            }
+            LOG.warn("NBD export '{}' cannot be opened: {}", name, e.getMessage());
+            throw e;
         }
     }
 
