@@ -21,7 +21,8 @@ public record CairnConfig(
         String nodeName,
         Map<String, Long> quotaDefaults,
         DataPlaneConfig dataPlane,
-        EngineConfig engine) {
+        EngineConfig engine,
+        java.util.Optional<BackupConfig> backup) {
     public CairnConfig {
         requireNonNull(server, "server is null");
         requireNonNull(database, "database is null");
@@ -29,6 +30,7 @@ public record CairnConfig(
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(nodeName, "nodeName is null");
         requireNonNull(engine, "engine is null");
+        requireNonNull(backup, "backup is null");
         quotaDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(quotaDefaults));
     }
 
@@ -90,6 +92,23 @@ public record CairnConfig(
             boolean flattenVolumeFromSnapshot,
             int maxCloneDepth,
             int timeoutSeconds) {}
+
+    /**
+     * The S3-compatible object store backups go to: present when {@code backup-s3-bucket} is set. The endpoint is
+     * AWS's for the region when absent; without keys the AWS SDK's default credential chain applies.
+     */
+    public record BackupConfig(
+            java.util.Optional<java.net.URI> endpoint,
+            String bucket,
+            String region,
+            java.util.Optional<String> accessKey,
+            java.util.Optional<String> secretKey) {
+        @Override
+        public String toString() {
+            return "BackupConfig[endpoint=" + endpoint + ", bucket=" + bucket + ", region=" + region + ", accessKey="
+                    + accessKey + "]";
+        }
+    }
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {
         public boolean isSqlite() {
@@ -208,7 +227,39 @@ public record CairnConfig(
                 node,
                 quotas,
                 dataPlane,
-                new EngineConfig(backend, rbd));
+                new EngineConfig(backend, rbd),
+                backupConfig(settings));
+    }
+
+    /** {@code backup-s3-*} ({@code CAIRN_BACKUP_S3_*}); the keys come as a pair or not at all. */
+    private static java.util.Optional<BackupConfig> backupConfig(Settings settings) {
+        java.util.Optional<String> bucket = settings.find("backup-s3-bucket").map(String::strip);
+        java.util.Optional<java.net.URI> endpoint = java.util.Optional.ofNullable(settings.get(
+                "backup-s3-endpoint",
+                null,
+                "an http(s) URL, such as http://127.0.0.1:7480",
+                CairnConfig::parseHttpUrl));
+        java.util.Optional<String> accessKey = settings.find("backup-s3-access-key");
+        java.util.Optional<String> secretKey = settings.find("backup-s3-secret-key");
+        if (bucket.isEmpty()) {
+            if (endpoint.isPresent() || accessKey.isPresent()) {
+                throw new ConfigException(
+                        "backup-s3-bucket", "", "a bucket name (required with the other backup-s3 settings)");
+            }
+            return java.util.Optional.empty();
+        }
+        if (!bucket.get().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            throw new ConfigException(
+                    "backup-s3-bucket", bucket.get(), "an S3 bucket name (3-63 of a-z, 0-9, '.', '-')");
+        }
+        if (accessKey.isPresent() != secretKey.isPresent()) {
+            throw new ConfigException(
+                    accessKey.isPresent() ? "backup-s3-secret-key" : "backup-s3-access-key",
+                    "",
+                    "a key (backup-s3-access-key and backup-s3-secret-key come together)");
+        }
+        return java.util.Optional.of(new BackupConfig(
+                endpoint, bucket.get(), settings.get("backup-s3-region", "us-east-1"), accessKey, secretKey));
     }
 
     /** The auth setting read: the token mode and whether AK/SK signatures are verified too. */

@@ -176,6 +176,11 @@ public final class LocalChunkEngine implements Engine {
     }
 
     @Override
+    public List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId) {
+        throw new UnsupportedOperationException("changed extents: not yet");
+    }
+
+    @Override
     public void deleteVolume(String volumeId) throws IOException {
         maps.delete(Kind.VOLUME, volumeId);
     }

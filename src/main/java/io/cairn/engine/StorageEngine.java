@@ -55,6 +55,22 @@ public interface StorageEngine {
 
     void deleteVolume(String volumeId) throws IOException;
 
+    /** A byte range: {@code length} bytes from {@code offset}. */
+    record Extent(long offset, long length) {}
+
+    /**
+     * Where the content of a snapshot of the volume ({@code snapshotId}), or of the volume itself when that is empty,
+     * may differ from the content of the older snapshot {@code fromSnapshotId} of the same volume; without one, where
+     * it may hold anything but zeros. Sorted, never overlapping, adjacent ranges merged. Ranges are rounded out to the
+     * engine's granularity (a chunk, an object), so they may cover unchanged bytes, but never miss a changed one; a
+     * range that became zeros (trimmed) counts as changed.
+     *
+     * @throws EngineException {@code NOT_FOUND} for an unknown volume or snapshot, or a {@code fromSnapshotId} the
+     *     engine cannot compare with (not of this volume)
+     */
+    java.util.List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId)
+            throws IOException;
+
     /**
      * How a host reaches the volume's data without Cairn in the path (Cinder's connection info), when the engine
      * offers that; empty when the volume is reached through Cairn's NBD exports.

@@ -270,6 +270,11 @@ public final class RbdEngine implements Engine {
     }
 
     @Override
+    public List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId) {
+        throw new UnsupportedOperationException("changed extents: not yet");
+    }
+
+    @Override
     public void deleteVolume(String volumeId) throws IOException {
         invalidateDevices(volumeId);
         String name = imageName(volumeId);
