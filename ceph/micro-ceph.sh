@@ -4,9 +4,12 @@
 #
 #   CEPH_DIR=/tmp/cairn-ceph MON_PORT=6789 bash ceph/micro-ceph.sh start   # then CEPH_CONF=$CEPH_DIR/ceph.conf
 #   CEPH_DIR=/tmp/cairn-ceph bash ceph/micro-ceph.sh stop
+#   CEPH_DIR=/tmp/cairn-ceph RGW_PORT=7480 bash ceph/micro-ceph.sh rgw    # a RADOS Gateway for a running cluster
 #
 # Environment: CEPH_DIR (default /tmp/micro-ceph; everything the cluster has lives under it), MON_PORT (6789),
-# WITH_RGW (0; 1 starts radosgw), RGW_PORT (7480), MEMSTORE_BYTES (the OSD's capacity, 4 GiB).
+# WITH_RGW (0; 1 starts radosgw), RGW_PORT (7480), MEMSTORE_BYTES (the OSD's capacity, 4 GiB); with RGW_ACCESS_KEY and
+# RGW_SECRET_KEY, the gateway gets an S3 user, RGW_USER (cairn), with that key. `rgw` returns once radosgw runs, which
+# answers HTTP some seconds later (it first creates its pools).
 # `start` on a directory that already holds a cluster stops that cluster and wipes the directory first.
 # `stop` returns once the daemons have exited. Debian packages: ceph-mon ceph-osd ceph-mgr ceph-common (radosgw).
 set -euo pipefail
@@ -52,10 +55,31 @@ stop() {
   return 1
 }
 
+# radosgw on 127.0.0.1:$rgw_port for the cluster in $dir, with an S3 user when RGW_ACCESS_KEY is set.
+start_rgw() {
+  export CEPH_CONF="$conf"
+  # The gateway's pools (six, eight with buckets) at the default 32 placement groups each go past the 250 a monitor
+  # allows on one OSD, and a pool the monitor refuses leaves radosgw failing its requests.
+  ceph -c "$conf" config set mon mon_max_pg_per_osd 1000
+  ceph -c "$conf" auth get-or-create client.rgw.a mon 'allow rw' osd 'allow rwx' >"$dir/rgw/keyring"
+  radosgw -c "$conf" -n client.rgw.a --keyring "$dir/rgw/keyring" \
+    --rgw-frontends "beast endpoint=127.0.0.1:$rgw_port" --rgw-data "$dir/rgw"
+  local user=${RGW_USER:-cairn}
+  if [ -n "${RGW_ACCESS_KEY:-}" ] && ! radosgw-admin -c "$conf" user info --uid="$user" >/dev/null 2>&1; then
+    radosgw-admin -c "$conf" user create --uid="$user" --display-name="$user" \
+      --access-key="$RGW_ACCESS_KEY" --secret="${RGW_SECRET_KEY:?RGW_SECRET_KEY goes with RGW_ACCESS_KEY}" >/dev/null
+  fi
+}
+
 case "${1:-start}" in
   stop) stop; exit 0 ;;
   start) ;;
-  *) echo "usage: CEPH_DIR=... $0 start|stop" >&2; exit 2 ;;
+  rgw)
+    [ -f "$conf" ] || { echo "micro-ceph: no cluster in $dir to start radosgw for" >&2; exit 1; }
+    start_rgw
+    exit 0
+    ;;
+  *) echo "usage: CEPH_DIR=... $0 start|stop|rgw" >&2; exit 2 ;;
 esac
 
 stop
@@ -135,8 +159,6 @@ ceph -c "$conf" osd pool create rbd 8 >/dev/null 2>&1
 rbd -c "$conf" pool init rbd
 
 if [ "${WITH_RGW:-0}" = 1 ]; then
-  ceph -c "$conf" auth get-or-create client.rgw.a mon 'allow rw' osd 'allow rwx' >"$dir/rgw/keyring"
-  radosgw -c "$conf" -n client.rgw.a --keyring "$dir/rgw/keyring" \
-    --rgw-frontends "beast endpoint=127.0.0.1:$rgw_port" --rgw-data "$dir/rgw"
+  start_rgw
 fi
 ceph -c "$conf" -s

@@ -12,14 +12,20 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -42,6 +48,12 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * <p>Tests share the pool {@link #POOL}; Cairn names its images after volume ids, so servers never meet each other's
  * images. A test that stops its cluster starts one of its own with {@link #startPrivate()} (skipped first with
  * {@link #assumePrivateAvailable()}), which needs the daemons installed even when {@code CAIRN_TEST_CEPH_CONF} is set.
+ *
+ * <p>The backup suites ask for an S3 server with {@link #s3()} (skipped first with {@link #assumeS3Available()}): the
+ * one {@code CAIRN_TEST_S3_ENDPOINT} names, with {@code CAIRN_TEST_S3_ACCESS_KEY} and {@code CAIRN_TEST_S3_SECRET_KEY};
+ * otherwise a RADOS Gateway that {@code micro-ceph.sh rgw} starts on the shared cluster, on a free port, with an S3
+ * user of its own, the first time a test asks (the RBD suites never start one). Tests share it; each uses buckets of
+ * its own.
  */
 public final class TestCeph {
     /** The pool every test uses. */
@@ -57,8 +69,22 @@ public final class TestCeph {
     /** Why there is no cluster, or null when there is (or can be started). */
     private static final String UNAVAILABLE = findUnavailableReason();
 
+    private static final String S3_ENDPOINT = "CAIRN_TEST_S3_ENDPOINT";
+    private static final String S3_ACCESS_KEY = "CAIRN_TEST_S3_ACCESS_KEY";
+    private static final String S3_SECRET_KEY = "CAIRN_TEST_S3_SECRET_KEY";
+    private static final List<String> GATEWAY_TOOLS = List.of("radosgw", "radosgw-admin");
+    private static final long GATEWAY_TIMEOUT_SECONDS = 90;
+    private static final AtomicBoolean S3_SKIP_PRINTED = new AtomicBoolean();
+    /** Why there is no S3 server, or null when there is (or can be started). */
+    private static final String S3_UNAVAILABLE = findS3UnavailableReason();
+
     private static Path conf;
     private static RuntimeException startFailure;
+    /** The shared cluster when this JVM started it; null when it did not (yet), or uses the one CAIRN_TEST_CEPH_CONF names. */
+    private static Started shared;
+
+    private static S3 s3;
+    private static RuntimeException s3Failure;
 
     private TestCeph() {}
 
@@ -151,6 +177,159 @@ public final class TestCeph {
         }
     }
 
+    /** An S3 server: where it answers, and the key of a user who may create buckets there. */
+    public record S3(URI endpoint, String accessKey, String secretKey) {
+        @Override
+        public String toString() {
+            return "S3[endpoint=" + endpoint + ", accessKey=" + accessKey + "]";
+        }
+    }
+
+    /** Whether the backup suites can run: {@code CAIRN_TEST_S3_ENDPOINT} names an S3 server, or a gateway can start. */
+    public static boolean s3Available() {
+        return S3_UNAVAILABLE == null;
+    }
+
+    /** The message a skipped backup suite reports. */
+    public static String s3SkipMessage() {
+        return "S3 suites skipped: " + S3_UNAVAILABLE;
+    }
+
+    /** Skips the calling test (or class) when there is no S3 server, printing the reason to the console the first time. */
+    public static void assumeS3Available() {
+        if (!s3Available() && S3_SKIP_PRINTED.compareAndSet(false, true)) {
+            console().println(s3SkipMessage());
+        }
+        Assumptions.assumeTrue(s3Available(), TestCeph::s3SkipMessage);
+    }
+
+    /**
+     * The S3 server, starting the shared cluster and its gateway on the first call when {@code CAIRN_TEST_S3_ENDPOINT}
+     * names none; returns once the gateway answers HTTP. A gateway that fails to start fails the tests.
+     *
+     * @throws IllegalStateException when there is no S3 server ({@link #assumeS3Available()} first skips instead) or
+     *     the gateway did not start
+     */
+    public static synchronized S3 s3() {
+        if (!s3Available()) {
+            throw new IllegalStateException(s3SkipMessage());
+        }
+        if (s3Failure != null) {
+            throw s3Failure;
+        }
+        if (s3 == null) {
+            String named = System.getenv(S3_ENDPOINT);
+            if (named != null && !named.isBlank()) {
+                s3 = new S3(URI.create(named), System.getenv(S3_ACCESS_KEY), System.getenv(S3_SECRET_KEY));
+            } else {
+                try {
+                    conf();
+                    s3 = startGateway(shared);
+                } catch (RuntimeException e) {
+                    s3Failure = e;
+                    throw e;
+                }
+            }
+        }
+        return s3;
+    }
+
+    private static String findS3UnavailableReason() {
+        String named = System.getenv(S3_ENDPOINT);
+        if (named != null && !named.isBlank()) {
+            String access = System.getenv(S3_ACCESS_KEY);
+            String secret = System.getenv(S3_SECRET_KEY);
+            return access == null || access.isBlank() || secret == null || secret.isBlank()
+                    ? S3_ENDPOINT + " is set without " + S3_ACCESS_KEY + " and " + S3_SECRET_KEY
+                    : null;
+        }
+        if (System.getenv(ENVIRONMENT) != null && !System.getenv(ENVIRONMENT).isBlank()) {
+            return ENVIRONMENT + " names a cluster this JVM starts no gateway for; set " + S3_ENDPOINT + ", "
+                    + S3_ACCESS_KEY + " and " + S3_SECRET_KEY;
+        }
+        String missing = missingTool();
+        if (missing == null) {
+            missing = GATEWAY_TOOLS.stream()
+                    .filter(tool -> !onPath(tool))
+                    .findFirst()
+                    .map(tool -> tool + " not on PATH; install radosgw")
+                    .orElse(null);
+        }
+        return missing == null ? null : "no S3: " + missing + " (or set " + S3_ENDPOINT + " to an S3 server)";
+    }
+
+    /** Starts radosgw on the cluster, with an S3 user, and waits until it answers HTTP. */
+    private static S3 startGateway(Started cluster) {
+        try {
+            int port = freePort();
+            S3 gateway = new S3(
+                    URI.create("http://127.0.0.1:" + port),
+                    "cairn" + UUID.randomUUID().toString().replace("-", "").substring(0, 15),
+                    UUID.randomUUID().toString().replace("-", ""));
+            ProcessBuilder start = new ProcessBuilder("bash", cluster.script().toString(), "rgw")
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(cluster.log().toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            Map<String, String> environment = start.environment();
+            environment.remove("CEPH_ARGS");
+            environment.remove("CEPH_CONF");
+            environment.put("CEPH_DIR", cluster.directory().toString());
+            environment.put("RGW_PORT", Integer.toString(port));
+            environment.put("RGW_ACCESS_KEY", gateway.accessKey());
+            environment.put("RGW_SECRET_KEY", gateway.secretKey());
+            long started = System.nanoTime();
+            long deadline = started + TimeUnit.SECONDS.toNanos(GATEWAY_TIMEOUT_SECONDS);
+            Process process = start.start();
+            if (!process.waitFor(GATEWAY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(
+                        "micro-ceph.sh rgw took over " + GATEWAY_TIMEOUT_SECONDS + " s: " + tail(cluster.log()));
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(
+                        "micro-ceph.sh rgw exited with " + process.exitValue() + ": " + tail(cluster.log()));
+            }
+            awaitHttp(gateway.endpoint(), deadline, cluster.log());
+            System.err.printf(
+                    "TestCeph: RADOS Gateway at %s started in %d ms%n",
+                    gateway.endpoint(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return gateway;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a RADOS Gateway", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting a RADOS Gateway", e);
+        }
+    }
+
+    /** Waits until the endpoint answers an HTTP request with anything but a server error. */
+    private static void awaitHttp(URI endpoint, long deadline, Path log) throws InterruptedException {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            String last = "no answer";
+            while (System.nanoTime() < deadline) {
+                try {
+                    HttpResponse<Void> response = http.send(
+                            HttpRequest.newBuilder(endpoint)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() < 500) {
+                        return;
+                    }
+                    last = "HTTP " + response.statusCode();
+                } catch (IOException e) {
+                    last = e.toString();
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("the RADOS Gateway at " + endpoint + " did not answer within "
+                    + GATEWAY_TIMEOUT_SECONDS + " s (" + last + "): " + tail(log));
+        }
+    }
+
     private static String findUnavailableReason() {
         String named = System.getenv(ENVIRONMENT);
         if (named != null && !named.isBlank()) {
@@ -181,17 +360,19 @@ public final class TestCeph {
                         .anyMatch(Files::isExecutable);
     }
 
-    /**
-     * Straight to the process's standard error: surefire writes what tests print to report files, but passes the
-     * forked JVM's own stderr on to the console, so {@code ./cairn test} shows why the RBD suites did not run.
-     */
     private static void printSkipOnce() {
         if (SKIP_PRINTED.compareAndSet(false, true)) {
-            @SuppressWarnings("resource") // closing it would close the process's stderr
-            PrintStream console =
-                    new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-            console.println(skipMessage());
+            console().println(skipMessage());
         }
+    }
+
+    /**
+     * Straight to the process's standard error: surefire writes what tests print to report files, but passes the
+     * forked JVM's own stderr on to the console, so {@code ./cairn test} shows why the RBD (or S3) suites did not run.
+     */
+    @SuppressWarnings("resource") // closing it would close the process's stderr
+    private static PrintStream console() {
+        return new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     }
 
     /**
@@ -310,6 +491,7 @@ public final class TestCeph {
     /** The shared cluster: stopped by a shutdown hook (and the watcher, however the JVM ends). */
     private static Path startSharedCluster() {
         Started started = startCluster();
+        shared = started;
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(() -> stop(started.script(), started.directory(), 20), "test-ceph-stop"));
         return started.conf();
