@@ -4,13 +4,16 @@
 #   2. the JUnit tests that need it (KeystoneLiveTest, Openstack4jKeystoneTest);
 #   3. the client scenarios: openstack CLI, cinder CLI, openstacksdk, libcloud and gophercloud, each with noauth and
 #      with Keystone;
-#   4. Tempest: the snapshot tests (must all pass or be skipped), then the whole of tempest.api.volume (counted).
+#   4. Tempest: the snapshot tests and, with a Ceph RADOS Gateway to back up to, the backup tests (must all pass or
+#      be skipped), then the whole of tempest.api.volume (counted).
 # Usage: ./cairn test --conformance   (or conformance/run.sh)
 # Needs Debian 12's keystone sqlite3 curl python3-openstackclient python3-cinderclient python3-openstacksdk tempest
 # python3-libcloud golang-go golang-github-gophercloud-gophercloud-dev.
 # Env: CONFORMANCE_DIR (target/conformance), KS_PORT (5000), CAIRN_KEYSTONE_PORT (18786), CAIRN_NOAUTH_PORT (18787),
 #      TEMPEST_CONCURRENCY (4), CONFORMANCE_FULL_VOLUME_API (1; 0 skips step 4's second half).
-# Exits non-zero when a JUnit test, a scenario or a Tempest snapshot test fails.
+# Backups go to a RADOS Gateway in a one-node Ceph cluster of the suite's own (ceph/micro-ceph.sh) when the Ceph
+# daemons and radosgw are installed; without them Tempest's backup tests are skipped (backup = false).
+# Exits non-zero when a JUnit test, a scenario or a gating Tempest test fails.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -43,9 +46,11 @@ rm -rf "$out"
 mkdir -p "$out"
 started=$(date +%s)
 pids=()
+stop_ceph() { :; }
 stop_all() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ -f "$out/keystone/keystone.pid" ] && kill "$(cat "$out/keystone/keystone.pid")" 2>/dev/null || true
+  stop_ceph
 }
 trap stop_all EXIT
 trap 'exit 130' INT
@@ -58,6 +63,25 @@ cp "$root/target/cairn.jar" "$out/cairn.jar"
 (cd "$here/clients/gophercloud" && GOPATH="$gopath" GO111MODULE=off GOCACHE="$out/go-cache" go build -o "$out/gophercloud-scenario" .)
 java="${JAVA_HOME:?JAVA_HOME is not set: run the suite as ./cairn test --conformance, which finds a JDK 22}/bin/java"
 
+# The object store for backups: a RADOS Gateway with an S3 user, up before the Cairn that backs up to it starts.
+backup_env=()
+export TEMPEST_BACKUP=false
+if command -v radosgw >/dev/null && command -v ceph-osd >/dev/null; then
+  echo "== ceph with a RADOS Gateway (backups)"
+  free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+  rgw_port=$(free_port)
+  s3_key=cairnconformance s3_secret=cairnconformancesecret
+  CEPH_DIR="$out/ceph" MON_PORT=$(free_port) WITH_RGW=1 RGW_PORT="$rgw_port" RGW_ACCESS_KEY="$s3_key"       RGW_SECRET_KEY="$s3_secret" bash "$root/ceph/micro-ceph.sh" start > "$out/ceph.log" 2>&1       || { tail -30 "$out/ceph.log"; exit 1; }
+  stop_ceph() { CEPH_DIR="$out/ceph" bash "$root/ceph/micro-ceph.sh" stop >/dev/null 2>&1 || true; }
+  for _ in $(seq 1 120); do curl -s "http://127.0.0.1:$rgw_port/" >/dev/null && break; sleep 0.5; done
+  curl -s "http://127.0.0.1:$rgw_port/" >/dev/null || { echo "radosgw did not answer; see $out/ceph"; exit 1; }
+  backup_env=(CAIRN_BACKUP_S3_ENDPOINT="http://127.0.0.1:$rgw_port" CAIRN_BACKUP_S3_BUCKET=cairn-conformance
+              CAIRN_BACKUP_S3_ACCESS_KEY="$s3_key" CAIRN_BACKUP_S3_SECRET_KEY="$s3_secret")
+  TEMPEST_BACKUP=true
+else
+  echo "== no ceph-osd and radosgw: Tempest's backup tests are skipped"
+fi
+
 # Both Cairns start while Keystone does; the one with auth=keystone needs Keystone only once requests come.
 start_cairn() { # name port [KEY=VALUE...]
   local name=$1 port=$2
@@ -69,7 +93,7 @@ start_cairn() { # name port [KEY=VALUE...]
 # Each noauth scenario uses a fresh project, whose default quota (10 snapshots) is too small to page through 120.
 start_cairn noauth "$noauth_cairn_port" CAIRN_AUTH=noauth CAIRN_QUOTA_SNAPSHOTS=-1 CAIRN_QUOTA_VOLUMES=-1 CAIRN_QUOTA_GIGABYTES=-1
 start_cairn keystone "$keystone_cairn_port" CAIRN_AUTH=keystone CAIRN_KEYSTONE_URL="$KEYSTONE_URL" \
-    CAIRN_KEYSTONE_USERNAME=cinder CAIRN_KEYSTONE_PASSWORD="$password" CAIRN_KEYSTONE_PROJECT=service
+    CAIRN_KEYSTONE_USERNAME=cinder CAIRN_KEYSTONE_PASSWORD="$password" CAIRN_KEYSTONE_PROJECT=service "${backup_env[@]}"
 
 echo "== keystone"
 KS_HOME="$out/keystone" KS_PORT="$ks_port" "$here/keystone/start.sh" "http://127.0.0.1:$keystone_cairn_port" \
@@ -128,6 +152,11 @@ cat "$out/junit.result" "$out/scenarios-noauth.result" "$out/scenarios-keystone.
 echo "== tempest: snapshot tests ($(grep -c . "$here/tempest/snapshot-core-tests.txt") listed)"
 "$here/tempest/run.sh" "$out/tempest" snapshots --include-list "$here/tempest/snapshot-core-tests.txt" \
     || failures+=("tempest-snapshots")
+if [ "$TEMPEST_BACKUP" = true ]; then
+  echo "== tempest: backup tests ($(grep -c . "$here/tempest/backup-tests.txt") listed)"
+  "$here/tempest/run.sh" "$out/tempest" backups --include-list "$here/tempest/backup-tests.txt" \
+      || failures+=("tempest-backups")
+fi
 if [ "${CONFORMANCE_FULL_VOLUME_API:-1}" = 1 ]; then
   echo "== tempest: all of tempest.api.volume (counted, not gating)"
   "$here/tempest/run.sh" "$out/tempest" volume-api --regex '^tempest\.api\.volume\.' || true

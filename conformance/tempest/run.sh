@@ -5,7 +5,7 @@
 #   WORKSPACE  a directory for Tempest's workspace (created; etc/tempest.conf written from tempest.conf.in)
 #   NAME       a label for the result files: WORKSPACE/NAME.out (Tempest's output), WORKSPACE/NAME.counts
 # Env: KEYSTONE_URL (http://127.0.0.1:5000/v3), KS_ADMIN_PASSWORD (secret: Keystone's admin, and the password
-#      given to Tempest's accounts), TEMPEST_CONCURRENCY (4)
+#      given to Tempest's accounts), TEMPEST_CONCURRENCY (4), TEMPEST_BACKUP (false; true when Cairn backs up)
 # Exits 0 when no test failed. NAME.counts holds "passed skipped failed".
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +23,7 @@ if [ ! -f "$workspace/etc/tempest.conf" ]; then
   tempest init --workspace-path "$registry" "$workspace" >/dev/null
   /usr/bin/python3 "$here/provision_accounts.py" "$workspace/etc/accounts.yaml"
   sed -e "s|@LOG_DIR@|$workspace/logs|" -e "s|@ACCOUNTS@|$workspace/etc/accounts.yaml|" \
-      -e "s|@KEYSTONE_URL@|${KEYSTONE_URL:-http://127.0.0.1:5000/v3}|" \
+      -e "s|@KEYSTONE_URL@|${KEYSTONE_URL:-http://127.0.0.1:5000/v3}|" -e "s|@BACKUP@|${TEMPEST_BACKUP:-false}|" \
       "$here/tempest.conf.in" > "$workspace/etc/tempest.conf"
 fi
 

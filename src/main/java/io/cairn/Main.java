@@ -1,7 +1,9 @@
 package io.cairn;
 
+import io.cairn.backup.BackupRepository;
 import io.cairn.bench.BenchCommand;
 import io.cairn.cli.AccessKeyCommand;
+import io.cairn.cli.BackupCommand;
 import io.cairn.cli.CommandFailures;
 import io.cairn.cli.DbCommand;
 import io.cairn.cli.SnapshotCommand;
@@ -9,6 +11,8 @@ import io.cairn.cli.VolumeCommand;
 import io.cairn.config.CairnConfig;
 import io.cairn.config.ConfigException;
 import io.cairn.config.Settings;
+import io.cairn.domain.BackupWork;
+import io.cairn.domain.SnapshotWork;
 import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
 import io.cairn.engine.Engine;
@@ -26,6 +30,7 @@ import io.cairn.http.Router;
 import io.cairn.http.aksk.AkSkAuth;
 import io.cairn.http.aksk.SignatureOrToken;
 import io.cairn.http.cinder.AvailabilityZoneResource;
+import io.cairn.http.cinder.BackupResource;
 import io.cairn.http.cinder.CinderV2Resource;
 import io.cairn.http.cinder.LimitsResource;
 import io.cairn.http.cinder.QuotaResource;
@@ -37,6 +42,9 @@ import io.cairn.http.evs.CloudSnapshotResource;
 import io.cairn.metrics.ServiceMetrics;
 import io.cairn.service.AccessKeyService;
 import io.cairn.service.AvailabilityZoneService;
+import io.cairn.service.BackupRecords;
+import io.cairn.service.BackupService;
+import io.cairn.service.BackupWorkHandler;
 import io.cairn.service.EvsService;
 import io.cairn.service.MetadataService;
 import io.cairn.service.QuotaService;
@@ -51,6 +59,7 @@ import io.cairn.service.VolumeService;
 import io.cairn.service.VolumeTypeService;
 import io.cairn.service.VolumeWorkHandler;
 import io.cairn.store.AccessKeyStore;
+import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
 import io.cairn.store.QuotaStore;
 import io.cairn.store.SnapshotStore;
@@ -89,7 +98,8 @@ import picocli.CommandLine.Option;
             BenchCommand.class,
             VolumeCommand.class,
             SnapshotCommand.class,
-            AccessKeyCommand.class
+            AccessKeyCommand.class,
+            BackupCommand.class
         },
         description = "A block-storage snapshot service speaking the OpenStack Cinder v3 API.")
 public final class Main implements Runnable {
@@ -118,6 +128,7 @@ public final class Main implements Runnable {
             int nbdPort,
             NbdServer nbd,
             Engine engine,
+            Optional<BackupRepository> backupRepository,
             ServiceMetrics metrics)
             implements AutoCloseable {
         @Override
@@ -132,6 +143,7 @@ public final class Main implements Runnable {
                         "closing the storage engine failed; the local engine's recovery pass repairs it at the next start",
                         e);
             }
+            backupRepository.ifPresent(BackupRepository::close);
             database.close();
             metrics.close();
         }
@@ -168,15 +180,36 @@ public final class Main implements Runnable {
         VolumeActions volumeActions = new VolumeActions(database, volumeStore, snapshotStore, quotas, queue, clock);
         VolumeAttachments attachments = new VolumeAttachments(database, volumeStore, clock);
 
-        new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, clock).run(config.nodeName());
-        TaskHandler volumeWork = new VolumeWorkHandler(database, volumeStore, snapshotStore, quotas, engine, clock);
+        BackupStore backupStore = new BackupStore(database);
+        Optional<BackupRepository> backupRepository = openBackupRepository(config);
+        BackupService backups = new BackupService(
+                database,
+                backupStore,
+                volumeStore,
+                snapshotStore,
+                volumes,
+                quotas,
+                queue,
+                clock,
+                config.backup().map(CairnConfig.BackupConfig::bucket));
+        BackupRecords backupRecords = new BackupRecords(database, backupStore, backups, quotas, queue, clock);
+
+        new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, clock)
+                .run(config.nodeName());
+        TaskHandler volumeWork =
+                new VolumeWorkHandler(database, volumeStore, snapshotStore, backupStore, quotas, engine, clock);
         TaskHandler snapshotWork = new SnapshotWorkHandler(database, snapshotStore, quotas, engine, clock);
+        TaskHandler backupWork = new BackupWorkHandler(
+                database, backupStore, volumeStore, snapshotStore, quotas, engine, backupRepository, clock);
         TaskWorker worker = new TaskWorker(
                 taskStore,
                 queue,
-                metrics.metered(Work.all()
-                        .collect(Collectors.toMap(
-                                Function.identity(), work -> work instanceof VolumeWork ? volumeWork : snapshotWork))),
+                metrics.metered(Work.all().collect(Collectors.toMap(Function.identity(), work -> switch (work) {
+                    case VolumeWork.RESTORE_BACKUP -> backupWork;
+                    case VolumeWork volume -> volumeWork;
+                    case SnapshotWork snapshot -> snapshotWork;
+                    case BackupWork backup -> backupWork;
+                }))),
                 config.nodeName(),
                 4);
         worker.start();
@@ -196,6 +229,7 @@ public final class Main implements Runnable {
                 new VolumeResource(volumes, volumeActions, attachments, connections, volumeMetadata);
         snapshotResource.register(router);
         volumeResource.register(router);
+        new BackupResource(backups, backupRecords).register(router);
         cloudSnapshots.registerLegacyRollback(router);
         new QuotaResource(quotas).register(router);
         new LimitsResource(quotas).register(router);
@@ -215,7 +249,7 @@ public final class Main implements Runnable {
                 .withTelemetry(metrics)
                 .start(config.server().host(), config.server().port());
         ready.set(true);
-        return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine, metrics);
+        return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine, backupRepository, metrics);
     }
 
     /** The engine the backend setting names; a cluster that cannot be used stops the start, naming the setting. */
@@ -238,6 +272,18 @@ public final class Main implements Runnable {
                 }
             }
         };
+    }
+
+    /** The object store backups go to, when one is configured; one that cannot be used stops the start. */
+    private static Optional<BackupRepository> openBackupRepository(CairnConfig config) {
+        return config.backup().map(backup -> {
+            try {
+                return BackupRepository.open(backup);
+            } catch (IOException e) {
+                throw new ConfigException(
+                        backup.endpoint().isPresent() ? "backup-s3-endpoint" : "backup-s3-bucket", e.getMessage());
+            }
+        });
     }
 
     private static Authenticator authenticator(CairnConfig.AuthConfig auth, Database database, Clock clock) {

@@ -34,9 +34,9 @@ class ArchitectureTest {
             .resideInAnyPackage("io.cairn.http..", "io.javalin..");
 
     @ArchTest
-    static final ArchRule storeAndEngineKnowNothingAbove = noClasses()
+    static final ArchRule storeEngineAndBackupsKnowNothingAbove = noClasses()
             .that()
-            .resideInAnyPackage("io.cairn.store..", "io.cairn.engine..")
+            .resideInAnyPackage("io.cairn.store..", "io.cairn.engine..", "io.cairn.backup..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("io.cairn.http..", "io.cairn.service..", "io.cairn.task..", "io.javalin..");

@@ -87,6 +87,10 @@ public final class TestServer implements AutoCloseable {
         return start(dataDir, Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1"));
     }
 
+    public int nbdPort() {
+        return running.nbdPort();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + running.port();
     }

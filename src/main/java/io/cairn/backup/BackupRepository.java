@@ -166,6 +166,16 @@ public final class BackupRepository implements Closeable {
         return reader.verify(manifest, progress);
     }
 
+    /**
+     * Writes a copy of a backup's manifest, in its container, as the manifest of {@code backupId}: a backup imported
+     * from an exported record then restores and deletes on its own, its chunks shared with the original. The caller
+     * claims the chunks for the new backup first.
+     */
+    public void copyManifest(Manifest manifest, String backupId) throws BackupStoreException {
+        byte[] json = manifest.withBackupId(backupId).toJson();
+        store.put(manifest.container(), Chunks.manifestKey(backupId), json, json.length);
+    }
+
     /** Deletes the backup's manifest, after which the backup is gone; idempotent. */
     public void deleteManifest(String container, String backupId) throws BackupStoreException {
         store.delete(container, Chunks.manifestKey(backupId));

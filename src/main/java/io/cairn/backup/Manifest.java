@@ -120,6 +120,20 @@ public record Manifest(
         return hashes().size();
     }
 
+    /** The same data as another backup's, for a backup imported from an exported record. */
+    Manifest withBackupId(String otherBackupId) {
+        return new Manifest(
+                formatVersion,
+                otherBackupId,
+                volumeId,
+                container,
+                sizeBytes,
+                chunkSize,
+                parentBackupId,
+                createdAt,
+                chunks);
+    }
+
     /** The same manifest as held by {@code container}. */
     Manifest withContainer(String container) {
         return new Manifest(

@@ -14,6 +14,8 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     public static final ApiVersion STRICT_BOOTABLE_FILTER = new ApiVersion(3, 2);
     /** 3.8: the manageable_snapshots API (the os-snapshot-manage extension as a resource). */
     public static final ApiVersion MANAGEABLE_RESOURCES = new ApiVersion(3, 8);
+    /** 3.9: backups can be renamed and re-described ({@code PUT /backups/{id}}). */
+    public static final ApiVersion BACKUP_UPDATE = new ApiVersion(3, 9);
     /** 3.12: {@code GET /volumes/summary}. */
     public static final ApiVersion VOLUME_SUMMARY = new ApiVersion(3, 12);
     /** 3.13: generic volume groups, so volumes show {@code group_id}. */
@@ -24,6 +26,8 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     public static final ApiVersion ETAGS = new ApiVersion(3, 15);
     /** 3.17: listing manageable resources accepts {@code cluster} as well as {@code host}. */
     public static final ApiVersion MANAGEABLE_CLUSTER = new ApiVersion(3, 17);
+    /** 3.18: admins see a backup's project ({@code os-backup-project-attr:project_id}). */
+    public static final ApiVersion BACKUP_PROJECT = new ApiVersion(3, 18);
     /** 3.21: admins see the volume's {@code provider_id}. */
     public static final ApiVersion PROVIDER_ID = new ApiVersion(3, 21);
     /** 3.22: the snapshot list filters by {@code metadata}. */
@@ -48,12 +52,18 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     public static final ApiVersion SNAPSHOT_USER_ID = new ApiVersion(3, 41);
     /** 3.42: extending an in-use volume. */
     public static final ApiVersion EXTEND_ATTACHED = new ApiVersion(3, 42);
+    /** 3.43: backups carry metadata. */
+    public static final ApiVersion BACKUP_METADATA = new ApiVersion(3, 43);
     /** 3.45: lists give a {@code count} when asked {@code with_count}. */
     public static final ApiVersion LIST_COUNT = new ApiVersion(3, 45);
     /** 3.48: volumes show {@code shared_targets} and {@code service_uuid}. */
     public static final ApiVersion SHARED_TARGETS = new ApiVersion(3, 48);
+    /** 3.51: a backup may be created in a named availability zone. */
+    public static final ApiVersion BACKUP_AVAILABILITY_ZONE = new ApiVersion(3, 51);
     /** 3.53: volume request bodies are validated strictly by JSON schema. */
     public static final ApiVersion STRICT_SCHEMAS = new ApiVersion(3, 53);
+    /** 3.56: backups show their {@code user_id}. */
+    public static final ApiVersion BACKUP_USER_ID = new ApiVersion(3, 56);
     /** 3.61: admins see the volume's {@code cluster_name}. */
     public static final ApiVersion CLUSTER_NAME = new ApiVersion(3, 61);
     /** 3.63: every reader sees the volume's {@code volume_type_id}. */

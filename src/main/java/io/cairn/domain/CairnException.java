@@ -47,4 +47,12 @@ public class CairnException extends RuntimeException {
     public static CairnException invalidVolume(String reason) {
         return new CairnException(ErrorCode.INVALID_VOLUME, "Invalid volume: " + reason);
     }
+
+    public static CairnException backupNotFound(String id) {
+        return new CairnException(ErrorCode.BACKUP_NOT_FOUND, "Backup " + id + " could not be found.");
+    }
+
+    public static CairnException invalidBackup(String reason) {
+        return new CairnException(ErrorCode.INVALID_BACKUP, "Invalid backup: " + reason);
+    }
 }

@@ -26,6 +26,7 @@ public enum ErrorCode {
     /** A volume asked of a snapshot in a status no volume is made from (EVS tells this apart from other invalid snapshots). */
     SNAPSHOT_NOT_CLONEABLE(400),
     INVALID_VOLUME(400),
+    INVALID_BACKUP(400),
     /** Delete asked of a volume in a status it is not deleted from (EVS tells this apart from other invalid volumes). */
     VOLUME_NOT_DELETABLE(400),
     /** Metadata whose keys and values together reach EVS's limit. */
@@ -42,6 +43,9 @@ public enum ErrorCode {
     VOLUME_NOT_FOUND(404),
     VOLUME_TYPE_NOT_FOUND(404),
     METADATA_NOT_FOUND(404),
+    BACKUP_NOT_FOUND(404),
+    /** The backup service is not configured (no object store): Cinder's ServiceNotFound for cinder-backup. */
+    BACKUP_SERVICE_NOT_FOUND(503),
     VERSION_NOT_SUPPORTED(406),
     VOLUME_STATUS_CONFLICT(409),
     SNAPSHOT_STATUS_CONFLICT(409),
@@ -49,6 +53,8 @@ public enum ErrorCode {
     VOLUME_LIMIT_EXCEEDED(413),
     GIGABYTES_QUOTA_EXCEEDED(413),
     VOLUME_SIZE_EXCEEDS_LIMIT(413),
+    BACKUP_LIMIT_EXCEEDED(413),
+    BACKUP_GIGABYTES_QUOTA_EXCEEDED(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     INTERNAL(500),
     SERVICE_UNAVAILABLE(503);

@@ -45,8 +45,12 @@ public final class SnapshotTransitions {
     public static final Transition<SnapshotStatus, SnapshotGuard> EVS_VOLUME_SOURCE =
             Transition.holding("EVS volume source", Dialect.EVS.volumeSources(), NO_GUARDS);
 
+    /** A backup of the snapshot's data, which gives it back as available when it ends. */
+    public static final Transition<SnapshotStatus, SnapshotGuard> BACKUP_SOURCE =
+            Transition.of("backup source", EnumSet.of(AVAILABLE), SnapshotStatus.BACKING_UP, NO_GUARDS);
+
     public static final List<Transition<SnapshotStatus, SnapshotGuard>> ALL =
-            List.of(DELETE, FORCE_DELETE, UNMANAGE, RESTORE, ROLLBACK, VOLUME_SOURCE, EVS_VOLUME_SOURCE);
+            List.of(DELETE, FORCE_DELETE, UNMANAGE, RESTORE, ROLLBACK, VOLUME_SOURCE, EVS_VOLUME_SOURCE, BACKUP_SOURCE);
 
     /** The admin's os-reset_status: any status to the one asked for. */
     public static Transition<SnapshotStatus, SnapshotGuard> reset(SnapshotStatus target) {

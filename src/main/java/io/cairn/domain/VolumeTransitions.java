@@ -114,6 +114,13 @@ public final class VolumeTransitions {
     public static final Transition<VolumeStatus, VolumeGuard> CLONE_SOURCE =
             Transition.holding("clone source", EnumSet.of(AVAILABLE, IN_USE), NO_GUARDS);
 
+    /** A backup of the volume's own data: backing-up until it is read, then its previous status again. */
+    public static final Transition<VolumeStatus, VolumeGuard> BACKUP_SOURCE =
+            Transition.of("backup source", EnumSet.of(AVAILABLE, IN_USE), VolumeStatus.BACKING_UP, NO_GUARDS);
+    /** A backup is written onto the volume by {@link VolumeWork#RESTORE_BACKUP}, whose payload names the backup. */
+    public static final Transition<VolumeStatus, VolumeGuard> RESTORE_BACKUP =
+            Transition.of("restore backup", EnumSet.of(AVAILABLE), VolumeStatus.RESTORING_BACKUP, NO_GUARDS);
+
     /** The whole table, for tests that check it against the work table and the recovery pass. */
     public static final List<Transition<VolumeStatus, VolumeGuard>> ALL = List.of(
             DELETE,
@@ -135,7 +142,9 @@ public final class VolumeTransitions {
             DETACH_LAST,
             SNAPSHOT_SOURCE,
             SNAPSHOT_SOURCE_IN_USE,
-            CLONE_SOURCE);
+            CLONE_SOURCE,
+            BACKUP_SOURCE,
+            RESTORE_BACKUP);
 
     private static Set<VolumeGuard> with(Set<VolumeGuard> base, VolumeGuard... more) {
         Set<VolumeGuard> all = EnumSet.copyOf(base);

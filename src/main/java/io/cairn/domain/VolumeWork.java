@@ -26,7 +26,13 @@ public enum VolumeWork implements Work {
             VolumeStatus.AVAILABLE,
             VolumeStatus.ERROR_ROLLBACKING,
             Recovery.RESUME,
-            SnapshotStatus.ROLLBACKING);
+            SnapshotStatus.ROLLBACKING),
+    /**
+     * Writes a backup (the payload) onto the volume, which the backup's row names too, so that a restore a crash
+     * interrupted resumes; the backup waits in restoring meanwhile and is available again either way.
+     */
+    RESTORE_BACKUP(
+            VolumeStatus.RESTORING_BACKUP, VolumeStatus.AVAILABLE, VolumeStatus.ERROR_RESTORING, Recovery.RESUME, null);
 
     private final VolumeStatus running;
     private final VolumeStatus success;

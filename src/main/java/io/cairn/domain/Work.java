@@ -6,9 +6,9 @@ import java.util.stream.Stream;
 /**
  * Durable work on one resource, started by a transition and finished by a worker: its name is what the tasks
  * table stores; it runs while the resource is in its running status and moves it to its success or failure
- * status. Enums list the kinds per resource: {@link VolumeWork}, {@link SnapshotWork}.
+ * status. Enums list the kinds per resource: {@link VolumeWork}, {@link SnapshotWork}, {@link BackupWork}.
  */
-public sealed interface Work permits VolumeWork, SnapshotWork {
+public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork {
     String name();
 
     Placement placement();
@@ -22,6 +22,11 @@ public sealed interface Work permits VolumeWork, SnapshotWork {
         VOLUME_NODE,
         /** The node holding the volume of the snapshot the task's resource id names. */
         SNAPSHOT_NODE,
+        /**
+         * The node holding the volume of the backup the task's resource id names, while that volume is live (its
+         * data to read, or the engine snapshot kept for the next backup); any node once it is gone.
+         */
+        BACKUP_VOLUME_NODE,
         /** Any node: the task touches no engine. */
         ANY_NODE
     }
@@ -35,7 +40,8 @@ public sealed interface Work permits VolumeWork, SnapshotWork {
 
     /** Every kind of work, volumes' first. */
     static Stream<Work> all() {
-        return Stream.concat(Arrays.stream(VolumeWork.values()), Arrays.stream(SnapshotWork.values()));
+        return Stream.of(VolumeWork.values(), SnapshotWork.values(), BackupWork.values())
+                .flatMap(Arrays::stream);
     }
 
     /** The work a stored task names. */

@@ -268,6 +268,18 @@ public final class QuotaService {
     }
 
     private static CairnException overLimit(String resource, long requested, long limit, long consumed) {
+        if (resource.equals(BACKUPS)) {
+            return new CairnException(
+                    ErrorCode.BACKUP_LIMIT_EXCEEDED,
+                    "BackupLimitExceeded: Maximum number of backups allowed (" + limit + ") exceeded");
+        }
+        if (resource.equals(BACKUP_GIGABYTES)) {
+            return new CairnException(
+                    ErrorCode.BACKUP_GIGABYTES_QUOTA_EXCEEDED,
+                    "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup gigabytes quota. "
+                            + "Requested " + requested + "G, quota is " + limit + "G and " + consumed
+                            + "G has been consumed.");
+        }
         if (resource.contains(GIGABYTES)) {
             return gigabytesOverLimit(resource, requested, limit, consumed);
         }

@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.domain.Backup;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.Volume;
@@ -8,6 +9,7 @@ import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
 import io.cairn.engine.EngineException;
 import io.cairn.engine.StorageEngine;
+import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore.Task;
@@ -32,6 +34,7 @@ public final class VolumeWorkHandler implements TaskHandler {
     private final Database database;
     private final VolumeStore volumes;
     private final SnapshotStore snapshots;
+    private final BackupStore backups;
     private final QuotaService quotas;
     private final StorageEngine engine;
     private final Clock clock;
@@ -40,12 +43,14 @@ public final class VolumeWorkHandler implements TaskHandler {
             Database database,
             VolumeStore volumes,
             SnapshotStore snapshots,
+            BackupStore backups,
             QuotaService quotas,
             StorageEngine engine,
             Clock clock) {
         this.database = database;
         this.volumes = volumes;
         this.snapshots = snapshots;
+        this.backups = backups;
         this.quotas = quotas;
         this.engine = engine;
         this.clock = clock;
@@ -70,6 +75,7 @@ public final class VolumeWorkHandler implements TaskHandler {
             case CREATE_VOLUME -> create(volume);
             case DELETE_VOLUME -> {
                 try {
+                    dropBackupImages(volume.id());
                     engine.deleteVolume(volume.id());
                 } catch (EngineException e) {
                     if (e.reason() != EngineException.Reason.BUSY) {
@@ -84,6 +90,7 @@ public final class VolumeWorkHandler implements TaskHandler {
             case EXTEND_VOLUME, EXTEND_ATTACHED_VOLUME ->
                 engine.extendVolume(volume.id(), Integer.parseInt(task.payload()) * GIB);
             case REVERT_VOLUME, ROLLBACK_VOLUME -> engine.revertToSnapshot(volume.id(), task.payload());
+            case RESTORE_BACKUP -> throw new IllegalStateException("restores are BackupWorkHandler's");
         }
         finish(task, work, work.success());
     }
@@ -98,6 +105,16 @@ public final class VolumeWorkHandler implements TaskHandler {
                 work.failure().wire(),
                 cause);
         finish(task, work, work.failure());
+    }
+
+    /** The engine snapshots backups of the volume kept for the next incremental backup go with the volume. */
+    private void dropBackupImages(String volumeId) throws IOException {
+        for (Backup backup : database.transaction(tx -> backups.findByVolume(tx, volumeId))) {
+            if (backup.baseSnapshotId().isPresent()) {
+                engine.deleteSnapshot(volumeId, backup.baseSnapshotId().get(), fraction -> {});
+                database.execute(tx -> backups.clearBaseSnapshot(tx, backup.id()));
+            }
+        }
     }
 
     private void create(Volume volume) throws IOException {
@@ -146,7 +163,7 @@ public final class VolumeWorkHandler implements TaskHandler {
                                 (newSize - volume.get().size())));
                     }
                 }
-                case CREATE_VOLUME, REVERT_VOLUME, ROLLBACK_VOLUME -> {}
+                case CREATE_VOLUME, REVERT_VOLUME, ROLLBACK_VOLUME, RESTORE_BACKUP -> {}
             }
         });
     }

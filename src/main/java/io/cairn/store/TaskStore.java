@@ -106,6 +106,19 @@ public final class TaskStore {
                 .flatMap(volumeId -> volumeNode(tx, volumeId));
     }
 
+    /** The node that holds the data of a backup's volume while that volume is live; none once it is gone. */
+    public Optional<String> backupNode(DSLContext tx, String backupId) {
+        ResourceTable backups = BackupStore.TABLE;
+        ResourceTable volumes = VolumeStore.TABLE;
+        return tx.select(volumes.columns.get("host"))
+                .from(backups.table)
+                .join(volumes.table)
+                .on(volumes.id.eq(backups.stringColumn("volume_id")))
+                .where(backups.id.eq(backupId).and(volumes.live()))
+                .fetchOptional(0, String.class)
+                .flatMap(TaskStore::nodeOfHost);
+    }
+
     /** Cinder's host is {@code node@backend#pool}; an {@code rbd} backend's data belongs to no node. */
     static Optional<String> nodeOfHost(String host) {
         int end = host.indexOf('@');

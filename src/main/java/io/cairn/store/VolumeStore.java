@@ -296,6 +296,26 @@ public final class VolumeStore implements ListSource<Volume> {
         update.where(ID.eq(id).and(TABLE.live())).execute();
     }
 
+    /** Records the status a volume returns to when the backup that moved it to backing-up ends. */
+    public void setPreviousStatus(DSLContext tx, String id, VolumeStatus previous) {
+        tx.update(TABLE.table)
+                .set(PREVIOUS_STATUS, previous.wire())
+                .where(ID.eq(id))
+                .execute();
+    }
+
+    /**
+     * Ends a backup of the volume's data: backing-up becomes the status it had before (available when none is
+     * recorded). Does nothing when the volume left backing-up meanwhile (an admin reset).
+     */
+    public void finishBackingUp(DSLContext tx, String id, Instant now) {
+        tx.update(TABLE.table)
+                .set(STATUS, coalesce(PREVIOUS_STATUS, val(VolumeStatus.AVAILABLE.wire())))
+                .set(UPDATED_AT, Micros.of(now))
+                .where(ID.eq(id).and(TABLE.live()).and(STATUS.eq(VolumeStatus.BACKING_UP.wire())))
+                .execute();
+    }
+
     /** Records the size an extend reached. */
     public void setSize(DSLContext tx, String id, int size) {
         tx.update(TABLE.table)

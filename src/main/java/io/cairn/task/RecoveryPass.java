@@ -1,11 +1,15 @@
 package io.cairn.task;
 
+import io.cairn.domain.Backup;
+import io.cairn.domain.BackupStatus;
+import io.cairn.domain.BackupWork;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.SnapshotWork;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
+import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
@@ -24,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Run once at start-up, before the workers: hands this node's interrupted tasks back to the queue, then walks
- * the work tables ({@link VolumeWork}, {@link SnapshotWork}) so that every resource left in a work's running
+ * the work tables ({@link VolumeWork}, {@link SnapshotWork}, {@link BackupWork}) so that every resource left in a work's running
  * status without a task gets that task again or, when the work cannot resume, the work's failure status; a
  * snapshot a restore held without its restore running is given back as available. So nothing stays in a
  * transitional status, whichever work a crash interrupted.
@@ -40,6 +44,7 @@ public final class RecoveryPass {
     private final TaskQueue queue;
     private final SnapshotStore snapshots;
     private final VolumeStore volumes;
+    private final BackupStore backups;
     private final Clock clock;
 
     public RecoveryPass(
@@ -48,12 +53,14 @@ public final class RecoveryPass {
             TaskQueue queue,
             SnapshotStore snapshots,
             VolumeStore volumes,
+            BackupStore backups,
             Clock clock) {
         this.database = database;
         this.tasks = tasks;
         this.queue = queue;
         this.snapshots = snapshots;
         this.volumes = volumes;
+        this.backups = backups;
         this.clock = clock;
     }
 
@@ -88,6 +95,17 @@ public final class RecoveryPass {
                                 : Outcome.UNTOUCHED));
             }
         }
+        for (BackupWork work : BackupWork.values()) {
+            for (String id : backups.idsInStatus(work.running())) {
+                outcomes.add(database.transaction(
+                        tx -> backups.lockIfInStatus(tx, id, work.running()) && !tasks.hasOpenTask(tx, id)
+                                ? resume(tx, work, id, null)
+                                : Outcome.UNTOUCHED));
+            }
+        }
+        for (String id : backups.idsInStatus(BackupStatus.RESTORING)) {
+            outcomes.add(database.transaction(tx -> releaseRestoring(tx, id, now)));
+        }
         for (VolumeWork work : VolumeWork.values()) {
             Optional<SnapshotStatus> held = work.heldSnapshot();
             if (held.isPresent()) {
@@ -113,6 +131,15 @@ public final class RecoveryPass {
      * the volume takes the first such work's failure status.
      */
     private Outcome recoverVolume(DSLContext tx, String id, VolumeStatus running, Instant now) {
+        if (running == VolumeWork.RESTORE_BACKUP.running()) {
+            // The backup's row names the volume it is restored onto; without it, nothing says what to write.
+            Optional<Backup> restoring = backups.restoringInto(tx, id);
+            if (restoring.isPresent()) {
+                return resume(tx, VolumeWork.RESTORE_BACKUP, id, restoring.get().id());
+            }
+            volumes.finish(tx, id, running, VolumeWork.RESTORE_BACKUP.failure(), now);
+            return Outcome.FAILED;
+        }
         List<VolumeWork> candidates = Arrays.stream(VolumeWork.values())
                 .filter(w -> w.running() == running)
                 .toList();
@@ -147,6 +174,20 @@ public final class RecoveryPass {
             return Outcome.UNTOUCHED;
         }
         return snapshots.finish(tx, id, held, SnapshotStatus.AVAILABLE, now) ? Outcome.RELEASED : Outcome.UNTOUCHED;
+    }
+
+    /** A backup held by a restore that no task runs (its volume's task is gone) is available again. */
+    private Outcome releaseRestoring(DSLContext tx, String id, Instant now) {
+        if (!backups.lockIfInStatus(tx, id, BackupStatus.RESTORING)) {
+            return Outcome.UNTOUCHED;
+        }
+        Optional<String> target = backups.find(tx, id, Optional.empty()).flatMap(Backup::restoreVolumeId);
+        if (target.isPresent() && tasks.hasOpenTask(tx, target.get())) {
+            return Outcome.UNTOUCHED;
+        }
+        return backups.finish(tx, id, BackupStatus.RESTORING, BackupStatus.AVAILABLE, Optional.empty(), now)
+                ? Outcome.RELEASED
+                : Outcome.UNTOUCHED;
     }
 
     private static long count(List<Outcome> outcomes, Outcome outcome) {

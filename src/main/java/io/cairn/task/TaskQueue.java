@@ -32,6 +32,7 @@ public final class TaskQueue {
         Optional<String> node = switch (work.placement()) {
             case VOLUME_NODE -> store.volumeNode(tx, resourceId);
             case SNAPSHOT_NODE -> store.snapshotNode(tx, resourceId);
+            case BACKUP_VOLUME_NODE -> store.backupNode(tx, resourceId);
             case ANY_NODE -> Optional.empty();
         };
         // Stamped now, not when the request began: a task accepted only after another finished (a transition waited

@@ -33,6 +33,7 @@ public final class EvsErrorCodes {
                     INVALID_SORT,
                     INVALID_SNAPSHOT,
                     INVALID_VOLUME,
+                    INVALID_BACKUP,
                     UNKNOWN_ACTION,
                     VOLUME_STATUS_CONFLICT,
                     SNAPSHOT_STATUS_CONFLICT,
@@ -56,15 +57,21 @@ public final class EvsErrorCodes {
             case SIGNATURE_REJECTED -> EvsError.own(401, "APIGW.0301");
             case SIGNATURE_EXPIRED -> EvsError.own(401, "APIGW.0303");
             case POLICY_NOT_AUTHORIZED -> EvsError.fixed(403, "EVS.5403", "Policy check failed.");
-            case RESOURCE_NOT_FOUND, SNAPSHOT_NOT_FOUND, VOLUME_NOT_FOUND, VOLUME_TYPE_NOT_FOUND, METADATA_NOT_FOUND ->
-                EvsError.fixed(404, "EVS.5404", NOT_FOUND);
+            case RESOURCE_NOT_FOUND,
+                    SNAPSHOT_NOT_FOUND,
+                    VOLUME_NOT_FOUND,
+                    VOLUME_TYPE_NOT_FOUND,
+                    METADATA_NOT_FOUND,
+                    BACKUP_NOT_FOUND -> EvsError.fixed(404, "EVS.5404", NOT_FOUND);
             case VERSION_NOT_SUPPORTED -> EvsError.own(406, "EVS.5400");
             case SNAPSHOT_LIMIT_EXCEEDED -> EvsError.fixed(413, "EVS.5413", "Insufficient volume quota.");
+            case BACKUP_LIMIT_EXCEEDED, BACKUP_GIGABYTES_QUOTA_EXCEEDED -> EvsError.own(413, "EVS.5413");
             case VOLUME_SIZE_EXCEEDS_LIMIT -> EvsError.own(413, "EVS.5413");
             case VOLUME_LIMIT_EXCEEDED -> EvsError.own(400, "EVS.1034");
             case GIGABYTES_QUOTA_EXCEEDED -> EvsError.own(400, "EVS.1042");
             case INTERNAL -> EvsError.fixed(500, "EVS.5500", "Internal server error.");
-            case SERVICE_UNAVAILABLE -> EvsError.fixed(503, "EVS.5503", "Service unavailable.");
+            case SERVICE_UNAVAILABLE, BACKUP_SERVICE_NOT_FOUND ->
+                EvsError.fixed(503, "EVS.5503", "Service unavailable.");
         };
     }
 }
