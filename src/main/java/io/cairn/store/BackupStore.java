@@ -60,6 +60,9 @@ public final class BackupStore implements ListSource<Backup> {
     /** The backups table again, for the guard that looks for a backup's children. */
     private static final Table<Record> CHILDREN = TABLE.table.as("children");
 
+    private static final Field<String> CHILD_PARENT_ID = field(name("children", "parent_id"), SQLDataType.VARCHAR);
+    private static final Field<Boolean> CHILD_DELETED = field(name("children", "deleted"), SQLDataType.BOOLEAN);
+
     private static final Table<Record> OBJECTS = table(name("backup_objects"));
     private static final Field<String> OBJECT_CONTAINER =
             field(name("backup_objects", "container"), SQLDataType.VARCHAR);
@@ -201,11 +204,8 @@ public final class BackupStore implements ListSource<Backup> {
     private static Condition guard(BackupGuard guard) {
         return switch (guard) {
             case NO_DEPENDENT_BACKUPS ->
-                notExists(selectOne()
-                        .from(CHILDREN)
-                        .where(CHILDREN.field(PARENT_ID)
-                                .eq(ID)
-                                .and(CHILDREN.field(TABLE.deleted).isFalse())));
+                notExists(
+                        selectOne().from(CHILDREN).where(CHILD_PARENT_ID.eq(ID).and(CHILD_DELETED.isFalse())));
         };
     }
 
