@@ -123,6 +123,16 @@ class BadInputPropertyTest {
                 new String[] {"POST", "/volumes/{v}/action"},
                 new String[] {"GET", "/volumes/summary"},
                 new String[] {"POST", "/volumes/{v}/metadata"},
+                new String[] {"GET", "/backups"},
+                new String[] {"GET", "/backups/detail"},
+                new String[] {"POST", "/backups"},
+                new String[] {"GET", "/backups/{x}"},
+                new String[] {"PUT", "/backups/{x}"},
+                new String[] {"DELETE", "/backups/{x}"},
+                new String[] {"POST", "/backups/{x}/action"},
+                new String[] {"POST", "/backups/{x}/restore"},
+                new String[] {"GET", "/backups/{x}/export_record"},
+                new String[] {"POST", "/backups/import_record"},
                 new String[] {"PATCH", "/snapshots/{s}"},
                 new String[] {"GET", "/{junk}"});
         Arbitrary<String> ids = Arbitraries.frequencyOf(
