@@ -1,5 +1,6 @@
 package io.cairn.engine;
 
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,6 +22,13 @@ final class ChunkMap {
             this.directory = directory;
         }
     }
+
+    /**
+     * The one order in which an operation that holds several maps' {@link #structure} locks takes them, so two
+     * operations on overlapping maps cannot deadlock.
+     */
+    static final Comparator<ChunkMap> LOCK_ORDER =
+            Comparator.comparing((ChunkMap map) -> map.kind).thenComparing(map -> map.id);
 
     final String id;
     final Kind kind;

@@ -127,4 +127,34 @@ final class ChunkTable {
             }
         }
     }
+
+    @FunctionalInterface
+    interface PairVisitor<E extends Exception> {
+        void visit(long index, long slot, long otherSlot) throws E;
+    }
+
+    /**
+     * Visits, in ascending index order below {@code limit}, every index that this table or {@code other} maps, with
+     * the slot each maps there ({@link #ABSENT} for none). Pages neither table has are skipped whole, so the walk
+     * costs time in proportion to what is mapped.
+     */
+    <E extends Exception> void forEachMappedInEither(ChunkTable other, long limit, PairVisitor<E> visitor) throws E {
+        int pageLimit = pageCount(Math.min(limit, Math.max(chunkCount, other.chunkCount)));
+        for (int i = 0; i < pageLimit; i++) {
+            long[] page = i < pages.length ? pages[i] : null;
+            long[] otherPage = i < other.pages.length ? other.pages[i] : null;
+            if (page == null && otherPage == null) {
+                continue;
+            }
+            long base = (long) i << PAGE_BITS;
+            int entries = (int) Math.min(PAGE_SIZE, limit - base);
+            for (int j = 0; j < entries; j++) {
+                long entry = page == null ? 0 : page[j];
+                long otherEntry = otherPage == null ? 0 : otherPage[j];
+                if (entry != 0 || otherEntry != 0) {
+                    visitor.visit(base + j, entry - 1, otherEntry - 1);
+                }
+            }
+        }
+    }
 }

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * the last referenced slot, and every unreferenced slot is free: nothing half-done leaks.
  *
  * <p>This class holds the commit and the checkpoint; {@link EngineRecovery} is the start-up pass,
- * {@link MapOperations} the whole-map operations, {@link ChunkDevice} block I/O, {@link ChunkCollector} the
- * return of free space and {@link EngineAuditor} the audit.
+ * {@link MapOperations} the whole-map operations, {@link MapComparison} the changed extents, {@link ChunkDevice}
+ * block I/O, {@link ChunkCollector} the return of free space and {@link EngineAuditor} the audit.
  */
 public final class LocalChunkEngine implements Engine {
     private static final Logger LOG = LoggerFactory.getLogger(LocalChunkEngine.class);
@@ -66,6 +66,7 @@ public final class LocalChunkEngine implements Engine {
     private long lastLsn;
 
     private final MapOperations maps;
+    private final MapComparison comparison;
     private final ChunkCollector collector;
     private volatile boolean closed;
 
@@ -80,6 +81,7 @@ public final class LocalChunkEngine implements Engine {
         this.lastLsn = recovered.lastLsn();
         this.zeros = ByteBuffer.allocateDirect(chunkSize).asReadOnlyBuffer();
         this.maps = new MapOperations(this);
+        this.comparison = new MapComparison(this);
         this.collector = new ChunkCollector(this);
     }
 
@@ -175,9 +177,18 @@ public final class LocalChunkEngine implements Engine {
         return node + "@local#default";
     }
 
+    /**
+     * {@inheritDoc} Ranges are whole chunks (the last one cut at the size), and a chunk is changed when the two maps
+     * map it to different slots. The answer for the volume itself is its content at one instant, taken as a snapshot
+     * would take it: I/O on the volume waits for the comparison. Ids are unique across volumes and snapshots here, and the engine
+     * does not record which volume a snapshot was taken of, so {@code fromSnapshotId} may be any snapshot: one of
+     * another volume compares as well (a volume made from a snapshot, or cloned, shares that snapshot's chunks), and
+     * {@code volumeId} only has to exist. Holds no commit lock and writes nothing.
+     */
     @Override
-    public List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId) {
-        throw new UnsupportedOperationException("changed extents: not yet");
+    public List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId)
+            throws IOException {
+        return comparison.changedExtents(volumeId, snapshotId, fromSnapshotId);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.cairn.engine.StorageEngine.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,11 +32,10 @@ final class MapOperations {
     }
 
     private void structural(List<ChunkMap> quiesce, MapOperation operation) throws IOException {
-        // Locked in one global order, so two operations on overlapping maps cannot deadlock.
         List<ChunkMap> ordered = quiesce.stream()
                 .filter(Objects::nonNull)
                 .distinct()
-                .sorted(Comparator.comparing((ChunkMap m) -> m.kind).thenComparing(m -> m.id))
+                .sorted(ChunkMap.LOCK_ORDER)
                 .toList();
         ordered.forEach(m -> m.structure.writeLock().lock());
         try {

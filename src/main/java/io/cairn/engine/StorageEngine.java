@@ -1,6 +1,7 @@
 package io.cairn.engine;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -68,7 +69,7 @@ public interface StorageEngine {
      * @throws EngineException {@code NOT_FOUND} for an unknown volume or snapshot, or a {@code fromSnapshotId} the
      *     engine cannot compare with (not of this volume)
      */
-    java.util.List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId)
+    List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId)
             throws IOException;
 
     /**

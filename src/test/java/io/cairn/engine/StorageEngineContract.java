@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -218,6 +220,252 @@ public abstract class StorageEngineContract {
         engine.deleteVolume(volume);
     }
 
+    /**
+     * How far the engine may round a written or trimmed range out, on both sides, when it reports it changed: a granule
+     * that no write or trim since the older snapshot touched is never reported.
+     */
+    protected abstract long granularity();
+
+    /**
+     * The unit of size of the changed-extents tests: at least a granule, so that a write within one unit leaves the
+     * others as the engine reports them unchanged.
+     */
+    private long unit() {
+        return Math.max(MIB, granularity());
+    }
+
+    @Test
+    void aNewVolumeHasNoAllocatedExtents() throws IOException {
+        String volume = id();
+        String snapshot = id();
+        engine.createVolume(volume, 4 * MIB);
+        engine.createSnapshot(volume, snapshot, fraction -> {});
+        assertThat(engine.changedExtents(volume, Optional.empty(), Optional.empty()))
+                .isEmpty();
+        assertThat(engine.changedExtents(volume, Optional.of(snapshot), Optional.empty()))
+                .isEmpty();
+        assertThat(engine.changedExtents(volume, Optional.of(snapshot), Optional.of(snapshot)))
+                .isEmpty();
+    }
+
+    @Test
+    void changedExtentsBetweenSnapshotsCoverEveryChangeAndOnlyWhatWasWritten() throws IOException {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        int size = (int) (8 * unit());
+        String volume = id();
+        engine.createVolume(volume, size);
+        Content content = new Content(size);
+        Optional<String> previous = Optional.empty();
+        for (int round = 0; round < 4; round++) {
+            try (BlockDevice device = open(volume)) {
+                for (int i = 0; i < 6; i++) {
+                    int length = 1 + random.nextInt(96 * 1024);
+                    content.write(device, random.nextInt(size - length + 1), randomBytes(random, length));
+                }
+                if (round > 0) {
+                    int length = 1 + random.nextInt((int) unit());
+                    content.trim(device, random.nextInt(size - length + 1), length);
+                }
+                device.flush();
+            }
+            String snapshot = id();
+            engine.createSnapshot(volume, snapshot, fraction -> {});
+            // The first round's answer is the allocated extents: the changes since a volume of zeros.
+            content.assertChanges(
+                    engine.changedExtents(volume, Optional.of(snapshot), previous),
+                    "seed " + seed + ", round " + round);
+            content.frozen();
+            previous = Optional.of(snapshot);
+        }
+    }
+
+    @Test
+    void aTrimmedRangeCountsAsChanged() throws IOException {
+        String volume = id();
+        String before = id();
+        String after = id();
+        long unit = unit();
+        engine.createVolume(volume, 4 * unit);
+        Content content = new Content((int) (4 * unit));
+        try (BlockDevice device = open(volume)) {
+            content.write(device, 0, randomBytes(new Random(), (int) (2 * unit)));
+            device.flush();
+        }
+        engine.createSnapshot(volume, before, fraction -> {});
+        content.frozen();
+        try (BlockDevice device = open(volume)) {
+            content.trim(device, unit / 2, unit);
+            device.flush();
+        }
+        engine.createSnapshot(volume, after, fraction -> {});
+        List<StorageEngine.Extent> changed = engine.changedExtents(volume, Optional.of(after), Optional.of(before));
+        assertThat(covered(changed, unit / 2, unit)).as("%s", changed).isTrue();
+        content.assertChanges(changed, "trimmed");
+    }
+
+    @Test
+    void theVolumeItselfComparesWithItsLatestSnapshotAcrossAnExtend() throws IOException {
+        Random random = new Random();
+        String volume = id();
+        String snapshot = id();
+        long unit = unit();
+        engine.createVolume(volume, 2 * unit);
+        Content content = new Content((int) (2 * unit));
+        try (BlockDevice device = open(volume)) {
+            content.write(device, 100_000, randomBytes(random, 300_000));
+            device.flush();
+        }
+        engine.createSnapshot(volume, snapshot, fraction -> {});
+        content.frozen();
+        engine.extendVolume(volume, 4 * unit);
+        content.grow((int) (4 * unit));
+        try (BlockDevice device = open(volume)) {
+            content.write(device, unit + 12_345, randomBytes(random, 5_000));
+            content.write(device, 3 * unit + 777, randomBytes(random, 70_000));
+            device.flush();
+        }
+        // The bytes past the snapshot's end are changed where they hold data, and only there.
+        content.assertChanges(engine.changedExtents(volume, Optional.empty(), Optional.of(snapshot)), "volume");
+    }
+
+    @Test
+    void aVolumeMadeFromASnapshotHasTheSnapshotsDataAllocated() throws IOException {
+        String source = id();
+        String snapshot = id();
+        String copy = id();
+        long unit = unit();
+        engine.createVolume(source, 4 * unit);
+        Content content = new Content((int) (4 * unit));
+        try (BlockDevice device = open(source)) {
+            content.write(device, 3 * unit - 100_000, randomBytes(new Random(), 200_000));
+            device.flush();
+        }
+        engine.createSnapshot(source, snapshot, fraction -> {});
+        engine.createVolumeFromSnapshot(copy, source, snapshot, 4 * unit);
+        content.assertChanges(engine.changedExtents(copy, Optional.empty(), Optional.empty()), "made from a snapshot");
+        engine.deleteVolume(copy);
+    }
+
+    @Test
+    void changedExtentsOfUnknownIdsAreNotFound() throws IOException {
+        String volume = id();
+        String snapshot = id();
+        engine.createVolume(volume, MIB);
+        engine.createSnapshot(volume, snapshot, fraction -> {});
+        assertThatThrownBy(() -> engine.changedExtents(id(), Optional.empty(), Optional.empty()))
+                .satisfies(reason(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> engine.changedExtents(volume, Optional.of(id()), Optional.empty()))
+                .satisfies(reason(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> engine.changedExtents(volume, Optional.empty(), Optional.of(id())))
+                .satisfies(reason(Reason.NOT_FOUND));
+        assertThatThrownBy(() -> engine.changedExtents(volume, Optional.of(snapshot), Optional.of(id())))
+                .satisfies(reason(Reason.NOT_FOUND));
+    }
+
+    /**
+     * A volume's content, and what the engine may report changed since the last snapshot: every byte that differs
+     * from the snapshot must be in the answer, and nothing outside the written and trimmed ranges rounded out to the
+     * engine's granularity.
+     */
+    private final class Content {
+        private byte[] current;
+        private byte[] atSnapshot;
+        private BitSet touched = new BitSet();
+
+        Content(int size) {
+            current = new byte[size];
+            atSnapshot = new byte[size];
+        }
+
+        void write(BlockDevice device, long offset, byte[] data) throws IOException {
+            device.write(offset, ByteBuffer.wrap(data), false);
+            System.arraycopy(data, 0, current, (int) offset, data.length);
+            touch(offset, data.length);
+        }
+
+        void trim(BlockDevice device, long offset, long length) throws IOException {
+            device.trim(offset, length, false);
+            // What changed is what reads differently, and what a trim leaves is the engine's to say: librbd skips the
+            // parts of a discard that do not fill a whole 64 KiB piece.
+            System.arraycopy(read(device, offset, (int) length), 0, current, (int) offset, (int) length);
+            touch(offset, length);
+        }
+
+        /** The volume grew: the new bytes read as zeros, and were not there when the snapshot was taken. */
+        void grow(int size) {
+            current = Arrays.copyOf(current, size);
+        }
+
+        /** A snapshot was taken: changes count from here. */
+        void frozen() {
+            atSnapshot = current.clone();
+            touched = new BitSet();
+        }
+
+        void assertChanges(List<StorageEngine.Extent> extents, String description) {
+            long end = -1;
+            BitSet reported = new BitSet();
+            for (StorageEngine.Extent extent : extents) {
+                assertThat(extent.length())
+                        .as(description + ": an empty extent in %s", extents)
+                        .isPositive();
+                assertThat(extent.offset())
+                        .as(description + ": sorted, apart and merged: %s", extents)
+                        .isGreaterThan(end);
+                end = extent.offset() + extent.length();
+                assertThat(end)
+                        .as(description + ": within the volume: %s", extents)
+                        .isLessThanOrEqualTo(current.length);
+                reported.set((int) extent.offset(), (int) end);
+            }
+            BitSet differing = new BitSet();
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] != (i < atSnapshot.length ? atSnapshot[i] : 0)) {
+                    differing.set(i);
+                }
+            }
+            BitSet missed = (BitSet) differing.clone();
+            missed.andNot(reported);
+            assertThat(ranges(missed))
+                    .as(description + ": changed bytes missing from %s", extents)
+                    .isEmpty();
+            BitSet beyond = (BitSet) reported.clone();
+            beyond.andNot(touched);
+            assertThat(ranges(beyond))
+                    .as(description + ": untouched bytes reported in %s", extents)
+                    .isEmpty();
+        }
+
+        private void touch(long offset, long length) {
+            long granularity = granularity();
+            long from = Math.floorDiv(offset, granularity) * granularity;
+            long to = Math.min(Math.ceilDiv(offset + length, granularity) * granularity, current.length);
+            touched.set((int) from, (int) to);
+        }
+    }
+
+    /** Whether the extents cover {@code length} bytes from {@code offset}. */
+    private static boolean covered(List<StorageEngine.Extent> extents, long offset, long length) {
+        return extents.stream()
+                .anyMatch(extent -> extent.offset() <= offset && offset + length <= extent.offset() + extent.length());
+    }
+
+    /** The set bits as extents, for readable failures. */
+    private static List<StorageEngine.Extent> ranges(BitSet bits) {
+        List<StorageEngine.Extent> ranges = new ArrayList<>();
+        for (int from = bits.nextSetBit(0); from >= 0; from = bits.nextSetBit(bits.nextClearBit(from))) {
+            ranges.add(new StorageEngine.Extent(from, bits.nextClearBit(from) - from));
+        }
+        return ranges;
+    }
+
+    private static byte[] randomBytes(Random random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
     protected BlockDevice open(String volume) throws IOException {
         return engine.open(volume, Optional.empty(), true);
     }
@@ -247,7 +495,7 @@ public abstract class StorageEngineContract {
         return ByteBuffer.wrap(bytes);
     }
 
-    private static java.util.function.Consumer<Throwable> reason(Reason expected) {
+    protected static java.util.function.Consumer<Throwable> reason(Reason expected) {
         return thrown -> assertThat(thrown)
                 .isInstanceOfSatisfying(
                         EngineException.class, e -> assertThat(e.reason()).isEqualTo(expected));

@@ -28,7 +28,7 @@ import java.lang.invoke.MethodHandles;
  *       {@code rbd_get_size}, {@code rbd_resize}, {@code rbd_remove}, {@code rbd_rename}, {@code rbd_list2},
  *       {@code rbd_image_spec_list_cleanup}, {@code rbd_clone2}, {@code rbd_flatten_with_progress},
  *       {@code rbd_get_parent}, {@code rbd_linked_image_spec_cleanup}, {@code rbd_snap_spec_cleanup},
- *       {@code rbd_list_children3}, {@code rbd_linked_image_spec_list_cleanup}
+ *       {@code rbd_list_children3}, {@code rbd_linked_image_spec_list_cleanup}, {@code rbd_diff_iterate2}
  *   <li>snapshots: {@code rbd_snap_create}, {@code rbd_snap_remove}, {@code rbd_snap_protect},
  *       {@code rbd_snap_unprotect}, {@code rbd_snap_is_protected}, {@code rbd_snap_rollback}, {@code rbd_snap_list},
  *       {@code rbd_snap_list_end}
@@ -146,6 +146,10 @@ final class Librbd {
     private static final MethodHandle RBD_LINKED_IMAGE_SPEC_LIST_CLEANUP =
             function("rbd_linked_image_spec_list_cleanup", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
 
+    private static final MethodHandle RBD_DIFF_ITERATE2 = function(
+            "rbd_diff_iterate2",
+            returnsInt(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_BYTE, JAVA_BYTE, ADDRESS, ADDRESS));
+
     private static final MethodHandle RBD_SNAP_CREATE = function("rbd_snap_create", returnsInt(ADDRESS, ADDRESS));
     private static final MethodHandle RBD_SNAP_REMOVE = function("rbd_snap_remove", returnsInt(ADDRESS, ADDRESS));
     private static final MethodHandle RBD_SNAP_PROTECT = function("rbd_snap_protect", returnsInt(ADDRESS, ADDRESS));
@@ -174,6 +178,9 @@ final class Librbd {
 
     /** librbd_progress_fn_t: {@code int (*)(uint64_t offset, uint64_t total, void *arg)}. */
     static final FunctionDescriptor PROGRESS_CALLBACK = returnsInt(JAVA_LONG, JAVA_LONG, ADDRESS);
+
+    /** rbd_diff_iterate2's callback: {@code int (*)(uint64_t offset, size_t length, int exists, void *arg)}. */
+    static final FunctionDescriptor DIFF_CALLBACK = returnsInt(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS);
 
     /** rbd_callback_t: {@code void (*)(rbd_completion_t completion, void *arg)}. */
     static final FunctionDescriptor COMPLETION_CALLBACK = FunctionDescriptor.ofVoid(ADDRESS, ADDRESS);
@@ -345,6 +352,20 @@ final class Librbd {
             RBD_LINKED_IMAGE_SPEC_LIST_CLEANUP.invokeExact(specs, count);
             return 0;
         });
+    }
+
+    static int rbdDiffIterate2(
+            MemorySegment image,
+            MemorySegment fromSnapshot,
+            long offset,
+            long length,
+            boolean includeParent,
+            boolean wholeObject,
+            MemorySegment callback) {
+        byte parent = (byte) (includeParent ? 1 : 0);
+        byte whole = (byte) (wholeObject ? 1 : 0);
+        return (int) call(() -> (int) RBD_DIFF_ITERATE2.invokeExact(
+                image, fromSnapshot, offset, length, parent, whole, callback, MemorySegment.NULL));
     }
 
     static int rbdSnapCreate(MemorySegment image, MemorySegment name) {

@@ -269,9 +269,18 @@ public final class RbdEngine implements Engine {
         return sizes;
     }
 
+    /**
+     * {@inheritDoc} {@code fromSnapshotId} must be a snapshot of this volume's image ({@code NOT_FOUND} otherwise),
+     * older than {@code snapshotId}. The volume's own content is read as it stands while writes go on, so a range
+     * written during the call may or may not be reported.
+     */
     @Override
-    public List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId) {
-        throw new UnsupportedOperationException("changed extents: not yet");
+    public List<Extent> changedExtents(String volumeId, Optional<String> snapshotId, Optional<String> fromSnapshotId)
+            throws IOException {
+        try (RbdImage image =
+                RbdImage.open(cluster, imageName(volumeId), snapshotId.map(RbdEngine::snapshotName), true)) {
+            return image.changedExtents(fromSnapshotId.map(RbdEngine::snapshotName));
+        }
     }
 
     @Override

@@ -5,11 +5,13 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.cairn.engine.StorageEngine.Extent;
 import io.cairn.engine.StorageEngine.Progress;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -180,6 +182,86 @@ final class RbdImage implements AutoCloseable {
             Librbd.rbdSnapSpecCleanup(snapshot);
             return Optional.of(parent);
         }
+    }
+
+    /**
+     * Where the image, at the point it is open at, may differ from its snapshot {@code fromSnapshot}, or may hold
+     * anything but zeros without one: sorted, merged where ranges overlap or touch (see
+     * {@link io.cairn.engine.StorageEngine#changedExtents}). librbd answers from each object's snapshot history, not
+     * its object map: in an object that was there before, the bytes written; where a write grew an object, everything
+     * from its old end; an object created or removed, from its start to the end of its data.
+     */
+    List<Extent> changedExtents(Optional<String> fromSnapshot) throws IOException {
+        long size = sizeBytes();
+        // Against a snapshot, a range that no longer exists was discarded: a change. Without one it reads as zeros,
+        // and what a clone reads from its parent is its data too (between two of the clone's own snapshots that part
+        // cannot change: the parent's snapshot is frozen).
+        boolean fromStart = fromSnapshot.isEmpty();
+        try (Arena arena = Arena.ofShared()) { // librbd may call back on a thread of its own
+            DiffCollector collector = new DiffCollector(!fromStart);
+            MemorySegment callback = Librbd.callback(collector, "found", Librbd.DIFF_CALLBACK, arena);
+            MemorySegment from = fromSnapshot.map(arena::allocateFrom).orElse(MemorySegment.NULL);
+            int result = Librbd.rbdDiffIterate2(handle, from, 0, size, fromStart, false, callback);
+            String what = "comparing " + name
+                    + fromSnapshot.map(s -> " with " + at(s)).orElse("");
+            List<Extent> found = collector.extents(what);
+            check(result, what);
+            return merged(found);
+        }
+    }
+
+    /** Receives rbd_diff_iterate2's ranges, on whichever thread librbd calls back. */
+    static final class DiffCollector {
+        private final boolean keepRemoved;
+        private final List<Extent> extents = new ArrayList<>();
+        private Throwable failure;
+
+        DiffCollector(boolean keepRemoved) {
+            this.keepRemoved = keepRemoved;
+        }
+
+        synchronized int found(long offset, long length, int exists, MemorySegment unused) {
+            try {
+                if (exists != 0 || keepRemoved) {
+                    extents.add(new Extent(offset, length));
+                }
+                return 0;
+            } catch (Throwable e) {
+                // Nothing may unwind into C: a negative answer stops the walk, and the caller throws this instead.
+                failure = e;
+                return -1;
+            }
+        }
+
+        synchronized List<Extent> extents(String what) throws IOException {
+            if (failure != null) {
+                throw new IOException(what + " failed", failure);
+            }
+            return List.copyOf(extents);
+        }
+    }
+
+    /** The extents sorted by offset, with those that overlap or touch made one. */
+    private static List<Extent> merged(List<Extent> extents) {
+        List<Extent> sorted = new ArrayList<>(extents);
+        sorted.sort(Comparator.comparingLong(Extent::offset));
+        List<Extent> merged = new ArrayList<>();
+        for (Extent extent : sorted) {
+            if (extent.length() == 0) {
+                continue;
+            }
+            if (!merged.isEmpty() && extent.offset() <= end(merged.getLast())) {
+                Extent last = merged.removeLast();
+                merged.add(new Extent(last.offset(), Math.max(end(last), end(extent)) - last.offset()));
+            } else {
+                merged.add(extent);
+            }
+        }
+        return List.copyOf(merged);
+    }
+
+    private static long end(Extent extent) {
+        return extent.offset() + extent.length();
     }
 
     /** Copies every block the image still reads from its parent into the image itself, ending the dependency. */

@@ -1,14 +1,17 @@
 package io.cairn.engine.rbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.TestCeph;
 import io.cairn.engine.Engine;
+import io.cairn.engine.EngineException.Reason;
 import io.cairn.engine.StorageEngineContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,30 @@ class RbdEngineContractTest extends StorageEngineContract {
     protected Engine openEngine() {
         return new RbdEngine(
                 RbdCluster.connect(TestCeph.conf(), "admin", "rbd"), new RbdEngine.Settings(false, MAX_CLONE_DEPTH));
+    }
+
+    /**
+     * An object of the image (4 MiB, the cluster's default object size). librbd reports a write inside an object's
+     * old data byte for byte, but one that grew the object from the object's old end, and an object created or
+     * removed from its start to the end of its data.
+     */
+    @Override
+    protected long granularity() {
+        return 4 * MIB;
+    }
+
+    @Test
+    void changedExtentsFromASnapshotOfAnotherVolumeAreNotFound() throws IOException {
+        String source = id();
+        String snapshot = id();
+        String copy = id();
+        engine.createVolume(source, 4 * MIB);
+        engine.createSnapshot(source, snapshot, fraction -> {});
+        engine.createVolumeFromSnapshot(copy, source, snapshot, 4 * MIB);
+        // The clone's image has no snapshot of that name: librbd compares an image only with its own snapshots.
+        assertThatThrownBy(() -> engine.changedExtents(copy, Optional.empty(), Optional.of(snapshot)))
+                .satisfies(reason(Reason.NOT_FOUND));
+        engine.deleteVolume(copy);
     }
 
     @Test
