@@ -165,16 +165,9 @@ public final class BackupWorkHandler implements TaskHandler {
         }
         Optional<String> kept = backup.snapshotId().isEmpty() ? Optional.of(image) : Optional.empty();
         List<Backup> superseded = database.transaction(tx -> {
-            if (!backups.finish(
-                    tx,
-                    backup.id(),
-                    BackupStatus.CREATING,
-                    BackupStatus.AVAILABLE,
-                    Optional.empty(),
-                    Lookup.now(clock))) {
+            if (!markAvailable(tx, backup, manifest, kept)) {
                 return List.<Backup>of();
             }
-            backups.recordData(tx, backup.id(), manifest.objectCount(), kept);
             releaseSource(tx, backup);
             return backups.findByVolume(tx, volumeId).stream()
                     .filter(b ->
@@ -198,17 +191,17 @@ public final class BackupWorkHandler implements TaskHandler {
                         + ") is not in container " + backup.container()));
         backups.reference(backup.id(), backup.container(), manifest.hashes());
         store.copyManifest(manifest, backup.id());
-        database.execute(tx -> {
-            if (backups.finish(
-                    tx,
-                    backup.id(),
-                    BackupStatus.CREATING,
-                    BackupStatus.AVAILABLE,
-                    Optional.empty(),
-                    Lookup.now(clock))) {
-                backups.recordData(tx, backup.id(), manifest.objectCount(), Optional.empty());
-            }
-        });
+        database.execute(tx -> markAvailable(tx, backup, manifest, Optional.empty()));
+    }
+
+    /** The backup is made: available, with its object count and the image kept for the next incremental one. */
+    private boolean markAvailable(org.jooq.DSLContext tx, Backup backup, Manifest manifest, Optional<String> kept) {
+        if (!backups.finish(
+                tx, backup.id(), BackupStatus.CREATING, BackupStatus.AVAILABLE, Optional.empty(), Lookup.now(clock))) {
+            return false;
+        }
+        backups.recordData(tx, backup.id(), manifest.objectCount(), kept);
+        return true;
     }
 
     /** Writes how many chunks are done to the backup's object count, at most once a second. */

@@ -266,23 +266,21 @@ public final class BackupStore implements ListSource<Backup> {
     }
 
     public void updateObjectCount(DSLContext tx, String id, int objectCount) {
-        tx.update(TABLE.table).set(OBJECT_COUNT, objectCount).where(ID.eq(id)).execute();
+        set(tx, id, OBJECT_COUNT, objectCount);
     }
 
     /** Forgets the engine snapshot a backup kept: it was deleted. */
     public void clearBaseSnapshot(DSLContext tx, String id) {
-        tx.update(TABLE.table)
-                .set(BASE_SNAPSHOT_ID, (String) null)
-                .where(ID.eq(id))
-                .execute();
+        set(tx, id, BASE_SNAPSHOT_ID, null);
     }
 
     /** Records (or clears) the volume a restore writes to. */
     public void setRestoreVolume(DSLContext tx, String id, Optional<String> volumeId) {
-        tx.update(TABLE.table)
-                .set(RESTORE_VOLUME_ID, volumeId.orElse(null))
-                .where(ID.eq(id))
-                .execute();
+        set(tx, id, RESTORE_VOLUME_ID, volumeId.orElse(null));
+    }
+
+    private static <T> void set(DSLContext tx, String id, Field<T> column, T value) {
+        tx.update(TABLE.table).set(column, value).where(ID.eq(id)).execute();
     }
 
     public void updateNameAndDescription(DSLContext tx, String id, String name, String description, Instant now) {
