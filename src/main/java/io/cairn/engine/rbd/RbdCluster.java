@@ -77,6 +77,9 @@ public final class RbdCluster implements AutoCloseable {
                 // NBD clients flush when they need durability (Cairn advertises FLUSH and FUA), so librbd's write-back
                 // cache may start at once instead of waiting for a first flush.
                 set(cluster, call, "rbd_cache_writethrough_until_flush", "false");
+                // A discard must leave its whole range reading as zeros (BlockDevice.trim), also the parts of it that
+                // do not cover whole pieces of an object, which librbd skips by default.
+                set(cluster, call, "rbd_skip_partial_discard", "false");
                 int connected = Librbd.radosConnect(cluster);
                 boolean refused = connected == -1 || connected == -13 || connected == -Librbd.ENOENT; // EPERM, EACCES
                 check(
