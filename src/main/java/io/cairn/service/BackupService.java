@@ -109,11 +109,12 @@ public final class BackupService {
 
     /** Records the backup and starts its work, in Cinder's order of checks. */
     public Backup create(Caller caller, Create request) {
-        Policy.CREATE_BACKUP.authorize(caller);
         String requestedContainer = requireService(request.container());
         Instant now = now();
         Backup created = database.transaction(tx -> {
+            // Looked up first, as Cinder does: another project's volume is a 404 whatever the caller's roles.
             Volume volume = Lookup.lockedVolume(volumes, tx, caller, request.volumeId());
+            Policy.CREATE_BACKUP.authorize(caller);
             Optional<Snapshot> snapshot = request.snapshotId().map(id -> sourceSnapshot(tx, caller, id, volume));
             if (snapshot.isEmpty()) {
                 requireBackupable(volume, request.force());

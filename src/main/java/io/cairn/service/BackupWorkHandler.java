@@ -70,9 +70,16 @@ public final class BackupWorkHandler implements TaskHandler {
         this.clock = clock;
     }
 
+    private static final String BASE_SNAPSHOT_PREFIX = "backup-";
+
     /** The engine snapshot a backup of a volume's own data reads from. */
     static String baseSnapshotName(String backupId) {
-        return "backup-" + backupId;
+        return BASE_SNAPSHOT_PREFIX + backupId;
+    }
+
+    /** Whether an engine snapshot is one a backup took of its volume (and no Cinder snapshot). */
+    static boolean isBaseSnapshot(String snapshotId) {
+        return snapshotId.startsWith(BASE_SNAPSHOT_PREFIX);
     }
 
     @Override

@@ -121,9 +121,12 @@ public final class SnapshotManagement {
         });
     }
 
+    /** The engine's snapshots but the images backups keep for themselves, which are never anyone's to manage. */
     private Map<String, Long> snapshotSizes(Optional<String> volumeId) {
         try {
-            return engine.snapshotSizes(volumeId);
+            Map<String, Long> sizes = new java.util.TreeMap<>(engine.snapshotSizes(volumeId));
+            sizes.keySet().removeIf(BackupWorkHandler::isBaseSnapshot);
+            return sizes;
         } catch (IOException e) {
             throw CairnException.backendUnavailable(e);
         }

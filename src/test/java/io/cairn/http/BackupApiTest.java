@@ -203,6 +203,11 @@ class BackupApiTest {
         assertThat(metadataTooEarly.status()).isEqualTo(400);
 
         String backup = createBackup(member, volume, false);
+        Reply manageable = admin.version("3.8").get("/manageable_snapshots?host=h");
+        assertThat(manageable.status()).as(manageable.text()).isEqualTo(200);
+        assertThat(manageable.text())
+                .as("a backup's own image is no one's to manage")
+                .doesNotContain(backup);
         Reply badStatus =
                 admin.post("/backups/" + backup + "/action", "{\"os-reset_status\":{\"status\":\"creating\"}}");
         assertThat(badStatus.status()).isEqualTo(400);
