@@ -7,9 +7,11 @@ package io.cairn.domain;
 public enum BackupWork implements Work {
     /** Reads the volume's data on the node that holds it; a rerun after a crash uploads only what is missing. */
     CREATE_BACKUP(BackupStatus.CREATING, BackupStatus.AVAILABLE, BackupStatus.ERROR, Placement.BACKUP_VOLUME_NODE),
-    /** Touches only the object store and the engine snapshot kept for the next incremental backup. */
-    DELETE_BACKUP(
-            BackupStatus.DELETING, BackupStatus.DELETED, BackupStatus.ERROR_DELETING, Placement.BACKUP_VOLUME_NODE);
+    /**
+     * Touches only the object store and the engine snapshot kept for the next incremental backup; a delete that fails
+     * leaves the backup in error, from which its owner may delete it again (Cinder's manager does the same).
+     */
+    DELETE_BACKUP(BackupStatus.DELETING, BackupStatus.DELETED, BackupStatus.ERROR, Placement.BACKUP_VOLUME_NODE);
 
     private final BackupStatus running;
     private final BackupStatus success;

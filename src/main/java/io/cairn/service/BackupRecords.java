@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
@@ -113,6 +114,24 @@ public final class BackupRecords {
             throw CairnException.invalidInput("Provided backup record is missing size attribute");
         }
         int size = record.get("size").asInt();
+        requireRecord(UUID_LIKE.matcher(id).matches(), "its id is no uuid");
+        requireRecord(size >= 0, "its size is negative");
+        for (String field : List.of("volume_id", "snapshot_id")) {
+            requireRecord(
+                    text(record, field).map(v -> UUID_LIKE.matcher(v).matches()).orElse(true),
+                    "its " + field + " is no uuid");
+        }
+        for (String field : List.of("display_name", "display_description", "container", "availability_zone")) {
+            requireRecord(
+                    text(record, field).map(v -> v.length() <= 255).orElse(true), "its " + field + " is too long");
+        }
+        record.path("metadata")
+                .properties()
+                .forEach(e -> requireRecord(
+                        e.getKey().length() <= 255
+                                && e.getValue().isString()
+                                && e.getValue().asString().length() <= 255,
+                        "its metadata is not 255-character strings"));
         String source = text(record, "service_metadata")
                 .orElseThrow(() -> CairnException.invalidInput("Provided backup record names no backup data"));
         Instant now = Lookup.now(clock);
@@ -167,6 +186,15 @@ public final class BackupRecords {
 
     private static String timestamp(Instant instant) {
         return instant == null ? null : TIME.format(instant);
+    }
+
+    private static final java.util.regex.Pattern UUID_LIKE = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
+
+    private static void requireRecord(boolean holds, String problem) {
+        if (!holds) {
+            throw CairnException.invalidInput("Provided backup record is invalid: " + problem);
+        }
     }
 
     private static JsonNode decode(String backupUrl) {

@@ -211,7 +211,7 @@ public final class BackupService {
      */
     private Backup parent(DSLContext tx, Volume volume, Optional<Snapshot> snapshot) {
         Backup latest = backups.findByVolume(tx, volume.id()).stream()
-                .filter(b -> b.projectId().equals(volume.projectId()))
+                .filter(b -> b.projectId().equals(volume.projectId()) && b.status() == BackupStatus.AVAILABLE)
                 .filter(b -> snapshot.isEmpty()
                         || b.dataTimestamp().isBefore(snapshot.get().createdAt()))
                 .max(Comparator.comparing(Backup::dataTimestamp))
@@ -253,7 +253,7 @@ public final class BackupService {
                 throw CairnException.invalidBackup("Backup status must be available or error");
             }
             if (!backups.apply(tx, BackupTransitions.DELETE, id, now)) {
-                throw notDeletable(backup(tx, caller, id));
+                throw notDeletable(tx, backup(tx, caller, id));
             }
             tasks.enqueue(tx, BackupWork.DELETE_BACKUP, id);
         });
@@ -266,15 +266,15 @@ public final class BackupService {
             backup(tx, caller, id);
             Policy.FORCE_DELETE_BACKUP.authorize(caller);
             if (!backups.apply(tx, BackupTransitions.FORCE_DELETE, id, now)) {
-                throw notDeletable(backup(tx, caller, id));
+                throw notDeletable(tx, backup(tx, caller, id));
             }
             tasks.enqueue(tx, BackupWork.DELETE_BACKUP, id);
         });
         tasks.wake();
     }
 
-    private static CairnException notDeletable(Backup backup) {
-        if (backup.hasDependentBackups()) {
+    private CairnException notDeletable(DSLContext tx, Backup backup) {
+        if (backups.hasChildren(tx, backup.id())) {
             return CairnException.invalidBackup("Incremental backups exist for this backup.");
         }
         return CairnException.invalidBackup("Backup status must be available or error");

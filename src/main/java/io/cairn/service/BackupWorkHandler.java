@@ -97,6 +97,9 @@ public final class BackupWorkHandler implements TaskHandler {
                     backupWork,
                     task.resourceId(),
                     backupWork.running().wire());
+            if (backupWork == BackupWork.CREATE_BACKUP && found.isPresent()) {
+                abandon(found.get()); // reset by an admin while it was being made
+            }
             return;
         }
         switch (backupWork) {
@@ -119,20 +122,38 @@ public final class BackupWorkHandler implements TaskHandler {
         if (backup.isEmpty()) {
             return;
         }
-        if (backupWork == BackupWork.CREATE_BACKUP && backup.get().snapshotId().isEmpty()) {
-            dropBaseSnapshot(
-                    backup.get().volumeId(), baseSnapshotName(backup.get().id()));
+        database.execute(tx -> backups.finish(
+                tx,
+                backup.get().id(),
+                backupWork.running(),
+                backupWork.failure(),
+                Optional.of(reason),
+                Lookup.now(clock)));
+        if (backupWork == BackupWork.CREATE_BACKUP) {
+            abandon(backup.get());
+        }
+    }
+
+    /**
+     * A backup that will not be made (failed, reset, deleted while it was being made) gives back what its create
+     * took: the engine snapshot of its volume, unless it was kept as a finished backup's, and its source's status.
+     */
+    private void abandon(Backup backup) {
+        if (backup.importedFrom().isPresent()) {
+            return; // an imported record's volume and snapshot are another backup's source, never this one's
+        }
+        if (backup.snapshotId().isEmpty() && backup.baseSnapshotId().isEmpty()) {
+            dropBaseSnapshot(backup.volumeId(), baseSnapshotName(backup.id()));
         }
         database.execute(tx -> {
-            if (backups.finish(
-                            tx,
-                            backup.get().id(),
-                            backupWork.running(),
-                            backupWork.failure(),
-                            Optional.of(reason),
-                            Lookup.now(clock))
-                    && backupWork == BackupWork.CREATE_BACKUP) {
-                releaseSource(tx, backup.get());
+            // The volume's row serialises this with a new backup of the same source, which would hold it again.
+            volumes.lock(tx, backup.volumeId());
+            boolean heldByAnother = backups.findByVolume(tx, backup.volumeId()).stream()
+                    .anyMatch(other -> !other.id().equals(backup.id())
+                            && other.status() == BackupStatus.CREATING
+                            && other.snapshotId().equals(backup.snapshotId()));
+            if (!heldByAnother) {
+                releaseSource(tx, backup);
             }
         });
     }
@@ -173,7 +194,7 @@ public final class BackupWorkHandler implements TaskHandler {
         Optional<String> kept = backup.snapshotId().isEmpty() ? Optional.of(image) : Optional.empty();
         List<Backup> superseded = database.transaction(tx -> {
             if (!markAvailable(tx, backup, manifest, kept)) {
-                return List.<Backup>of();
+                return null;
             }
             releaseSource(tx, backup);
             return backups.findByVolume(tx, volumeId).stream()
@@ -181,6 +202,10 @@ public final class BackupWorkHandler implements TaskHandler {
                             !b.id().equals(backup.id()) && b.baseSnapshotId().isPresent())
                     .toList();
         });
+        if (superseded == null) {
+            abandon(backup); // it left creating meanwhile (an admin reset): the image kept for it goes
+            return;
+        }
         // Only the latest backup's image serves the next incremental one.
         for (Backup older : superseded) {
             dropBaseSnapshot(volumeId, older.baseSnapshotId().get());
@@ -197,6 +222,11 @@ public final class BackupWorkHandler implements TaskHandler {
                 .orElseThrow(() -> new IOException("the imported record's data (backup " + source
                         + ") is not in container " + backup.container()));
         backups.reference(backup.id(), backup.container(), manifest.hashes());
+        // A delete of the source removes its manifest before any chunk: still there once the claims are committed,
+        // every chunk it lists is too, and stays.
+        if (store.readManifest(backup.container(), source).isEmpty()) {
+            throw new IOException("the imported record's data (backup " + source + ") was deleted meanwhile");
+        }
         store.copyManifest(manifest, backup.id());
         database.execute(tx -> markAvailable(tx, backup, manifest, Optional.empty()));
     }
@@ -273,14 +303,8 @@ public final class BackupWorkHandler implements TaskHandler {
 
     private void delete(Backup backup) throws IOException {
         BackupRepository store = repository();
-        // A backup force-deleted while it was being made gives its source back (unless another backup holds it now).
-        database.execute(tx -> {
-            boolean anotherRunning = backups.findByVolume(tx, backup.volumeId()).stream()
-                    .anyMatch(b -> !b.id().equals(backup.id()) && b.status() == BackupStatus.CREATING);
-            if (!anotherRunning && backup.importedFrom().isEmpty()) {
-                releaseSource(tx, backup);
-            }
-        });
+        // A backup force-deleted while it was being made gives back what its create took.
+        abandon(backup);
         store.deleteManifest(backup.container(), backup.id());
         for (String hash : backups.referencedHashes(backup.id())) {
             backups.dereference(backup.id(), backup.container(), hash, store::deleteChunk);
@@ -308,14 +332,22 @@ public final class BackupWorkHandler implements TaskHandler {
         String volumeId = task.resourceId();
         Optional<Backup> backup = backups.find(task.payload(), Optional.empty());
         if (volumes.find(volumeId, Optional.empty())
-                        .filter(v -> v.status() == VolumeStatus.RESTORING_BACKUP)
-                        .isEmpty()
-                || backup.isEmpty()) {
+                .filter(v -> v.status() == VolumeStatus.RESTORING_BACKUP)
+                .isEmpty()) {
             LOG.info(
-                    "restore of backup {} onto volume {} skipped: either is no longer restoring",
+                    "restore of backup {} onto volume {} skipped: the volume is no longer restoring",
                     task.payload(),
                     volumeId);
             finishRestore(volumeId, task.payload(), VolumeStatus.AVAILABLE);
+            return;
+        }
+        if (backup.isEmpty() || backup.get().status() != BackupStatus.RESTORING) {
+            // Cinder cancels a restore whose backup changed under it; what was written is no backup's content.
+            LOG.warn(
+                    "restore of backup {} onto volume {} cancelled: the backup is no longer restoring",
+                    task.payload(),
+                    volumeId);
+            finishRestore(volumeId, task.payload(), VolumeStatus.ERROR_RESTORING);
             return;
         }
         BackupRepository store = repository();

@@ -296,6 +296,11 @@ public final class BackupStore implements ListSource<Backup> {
         Listing.replaceMetadata(tx, TABLE.metadata, id, metadata);
     }
 
+    /** Whether a live backup builds on this one, whatever its status. */
+    public boolean hasChildren(DSLContext tx, String id) {
+        return tx.fetchExists(TABLE.table, PARENT_ID.eq(id).and(TABLE.live()));
+    }
+
     /** Removes a soft-deleted row for good, so that an exported record can be imported again under its id. */
     public void purgeDeleted(DSLContext tx, String id) {
         Listing.replaceMetadata(tx, TABLE.metadata, id, Map.of());
@@ -382,18 +387,15 @@ public final class BackupStore implements ListSource<Backup> {
 
     /** Takes the object's row lock, creating the row first when the object has none. */
     private void lockObject(DSLContext tx, String container, String hash) {
+        // An upsert that always updates locks the live row, or inserts one when a deleter just removed it: a plain
+        // insert-if-absent and then SELECT FOR UPDATE could find no row and hold no lock.
         tx.insertInto(OBJECTS)
                 .set(OBJECT_CONTAINER, container)
                 .set(OBJECT_HASH, hash)
-                .onConflictDoNothing()
+                .onConflict(OBJECT_CONTAINER, OBJECT_HASH)
+                .doUpdate()
+                .set(OBJECT_HASH, hash)
                 .execute();
-        if (database.locksRows()) {
-            tx.select(OBJECT_HASH)
-                    .from(OBJECTS)
-                    .where(OBJECT_CONTAINER.eq(container).and(OBJECT_HASH.eq(hash)))
-                    .forUpdate()
-                    .fetch();
-        }
     }
 
     private static Backup toBackup(Listing.Row r, Map<String, String> metadata) {
