@@ -270,7 +270,7 @@ distinct_chunks() { # offsets in bytes, one a line; lengths never cross a chunk
 # --- the object store and Cairn ---
 if [ -n "$own_cluster" ]; then
   memstore="${MEMSTORE_BYTES:-$([ "$backend" = rbd ] && echo $((16 << 30)) || echo $((12 << 30)))}"
-  # The OSD keeps every byte in memory, at about twice its size (its resident size was 15 GB for 8.2 GiB stored), and
+  # The OSD keeps every byte in memory, at about twice its size (14.4 GiB resident for 8.1 GiB stored), and
   # the machine may have no swap. It holds the backups (the volume and a little more) and, with rbd, one volume
   # besides (the source, then the restored volume in its place). Refuse to start without that and 3 GiB to spare,
   # and stop the cluster if free memory falls below BENCH_MIN_FREE_MB (2048) later on, rather than push the
