@@ -104,9 +104,10 @@ s3() {
 
 # The daemons of this run's cluster that still run, by their command line (which names this run's ceph.conf).
 cluster_daemons() { pgrep -f -- "-c $ceph_dir/ceph.conf" || true; }
-# micro-ceph.sh stop returns once the daemons' pid files are gone, but a daemon removes its pid file as soon as it is
-# told to stop, and a memstore OSD then writes all it holds to its data directory before it exits (minutes, for
-# gigabytes). That data is of no use here: whatever still runs a few seconds after the stop is killed.
+# micro-ceph.sh stop finds the daemons by their pid files. After one interrupted run the OSD, the manager and the
+# gateway still ran once it had returned and their directory was gone (a memstore OSD writes all it holds to its data
+# directory as it stops: minutes, for gigabytes, and of no use here). So whatever of this run's cluster still runs
+# a few seconds after the stop is killed, found by its command line.
 stop_cluster() {
   local pids
   CEPH_DIR="$ceph_dir" bash "$root/ceph/micro-ceph.sh" stop >/dev/null 2>&1 || true
