@@ -222,14 +222,19 @@ public final class BackupService {
         return latest;
     }
 
-    /** Renames or re-describes a backup (3.9); empty leaves a field as it is. */
-    public Backup update(Caller caller, String id, Optional<String> name, Optional<String> description) {
+    /** Renames or re-describes a backup (3.9); empty leaves a field as it is, an empty inner value clears it. */
+    public Backup update(
+            Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description) {
         Instant now = now();
         return database.transaction(tx -> {
             Backup current = backup(tx, caller, id);
             Policy.UPDATE_BACKUP.authorize(caller);
             backups.updateNameAndDescription(
-                    tx, id, name.orElse(current.displayName()), description.orElse(current.displayDescription()), now);
+                    tx,
+                    id,
+                    name.isPresent() ? name.get().orElse(null) : current.displayName(),
+                    description.isPresent() ? description.get().orElse(null) : current.displayDescription(),
+                    now);
             return backups.find(tx, id, Optional.empty()).orElseThrow();
         });
     }

@@ -70,14 +70,16 @@ public final class BackupResource {
                 request.caller(),
                 new BackupService.Create(
                         body.get("volume_id").asString(),
-                        text(body, "snapshot_id"),
-                        text(body, "container"),
-                        text(body, "name").map(Bodies::strip).orElse(null),
-                        text(body, "description").map(Bodies::strip).orElse(null),
+                        Bodies.optionalText(body, "snapshot_id"),
+                        Bodies.optionalText(body, "container"),
+                        Bodies.optionalText(body, "name").map(Bodies::strip).orElse(null),
+                        Bodies.optionalText(body, "description")
+                                .map(Bodies::strip)
+                                .orElse(null),
                         flag(body, "incremental"),
                         flag(body, "force"),
                         body.path("metadata").isObject() ? Bodies.metadata(body.get("metadata")) : Map.of(),
-                        text(body, "availability_zone")));
+                        Bodies.optionalText(body, "availability_zone")));
         return ApiResponse.accepted(ApiResponse.wrap("backup", BackupView.summary(request, backup)));
     }
 
@@ -88,17 +90,7 @@ public final class BackupResource {
         JsonSchema schema = request.version().atLeast(ApiVersion.BACKUP_METADATA) ? UPDATE_WITH_METADATA : UPDATE;
         JsonNode body = request.body(schema).get("backup");
         String id = request.param("id");
-        Backup backup = backups.update(
-                request.caller(),
-                id,
-                body.has("name")
-                        ? Optional.ofNullable(
-                                text(body, "name").map(Bodies::strip).orElse(null))
-                        : Optional.empty(),
-                body.has("description")
-                        ? Optional.ofNullable(
-                                text(body, "description").map(Bodies::strip).orElse(null))
-                        : Optional.empty());
+        Backup backup = backups.update(request.caller(), id, field(body, "name"), field(body, "description"));
         if (body.has("metadata")) {
             backup = backups.updateMetadata(request.caller(), id, Bodies.metadata(body.get("metadata")));
         }
@@ -115,8 +107,8 @@ public final class BackupResource {
         BackupService.Restored restored = backups.restore(
                 request.caller(),
                 request.param("id"),
-                text(body, "volume_id"),
-                text(body, "name").map(Bodies::strip));
+                Bodies.optionalText(body, "volume_id"),
+                Bodies.optionalText(body, "name").map(Bodies::strip));
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("backup_id", restored.backupId());
         view.put("volume_id", restored.volumeId());
@@ -164,9 +156,9 @@ public final class BackupResource {
         return ApiResponse.empty(202);
     }
 
-    private static Optional<String> text(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        return value != null && value.isString() ? Optional.of(value.asString()) : Optional.empty();
+    /** Present in the body (possibly as null, which clears it)? Then its stripped value, empty for null. */
+    private static Optional<Optional<String>> field(JsonNode body, String name) {
+        return body.has(name) ? Optional.of(Bodies.optionalText(body, name).map(Bodies::strip)) : Optional.empty();
     }
 
     private static boolean flag(JsonNode body, String name) {

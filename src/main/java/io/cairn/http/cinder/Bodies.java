@@ -3,6 +3,7 @@ package io.cairn.http.cinder;
 import io.cairn.compat.Python;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /** Small readers for request bodies that a schema has already checked. */
@@ -21,6 +22,12 @@ final class Bodies {
         }
         JsonNode value = body.has(name) ? body.get(name) : body.get(alias);
         return value != null && value.isString() ? value.asString() : null;
+    }
+
+    /** A field's string value; empty when it is absent, null or not a string. */
+    static Optional<String> optionalText(JsonNode body, String name) {
+        JsonNode value = body.get(name);
+        return value != null && value.isString() ? Optional.of(value.asString()) : Optional.empty();
     }
 
     /** A metadata object (string values, per the schema) as an ordered map; null or absent is empty. */

@@ -82,7 +82,7 @@ public final class SnapshotResource {
         SnapshotCreate create = new SnapshotCreate(
                 body.path("volume_id").isString() ? body.get("volume_id").asString() : null,
                 Bodies.strip(name),
-                Bodies.strip(text(body, "description").orElse(null)),
+                Bodies.strip(Bodies.optionalText(body, "description").orElse(null)),
                 force,
                 Bodies.metadata(body.get("metadata")));
         Snapshot snapshot =
@@ -175,13 +175,8 @@ public final class SnapshotResource {
         return new ApiResponse(200, null, Map.of());
     }
 
-    private static Optional<String> text(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        return value != null && value.isString() ? Optional.of(value.asString()) : Optional.empty();
-    }
-
     /** Present in the body (possibly as null)? Then its value, which may be empty for null. */
     private static Optional<Optional<String>> field(JsonNode body, String name) {
-        return body.has(name) ? Optional.of(text(body, name)) : Optional.empty();
+        return body.has(name) ? Optional.of(Bodies.optionalText(body, name)) : Optional.empty();
     }
 }
