@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Backup throughput to S3: a 4 GiB volume filled with incompressible data over NBD, a full backup of it, then 1 % of it
-# changed in two patterns, each followed by an incremental backup: (a) 41 writes of 1 MiB at random MiB offsets,
-# (b) 10 writes of 4 MiB at random offsets aligned to 4 MiB (Cairn's backup chunk). Each backup is timed from the
+# changed in two patterns, each followed by an incremental backup: (a) 41 writes of 1 MiB at random MiB offsets
+# (each one whole 1 MiB backup chunk), (b) 41 writes of 1 MiB at random 4 KiB offsets (most straddling two chunks).
+# Each backup is timed from the
 # POST /backups to the first GET that shows it available; the bytes it uploaded are the bucket's growth, as the object
 # store counts it. Then the full and the last incremental backup are each restored to a new volume (timed from the
 # POST /backups/{id}/restore to the volume's first GET as available), and the restored data is checked against the
@@ -32,11 +33,10 @@ rgw_port=17581
 api="http://127.0.0.1:$api_port/v3/$project"
 auth=(-H "X-Auth-Token: bench:$project")
 size_gb="${BENCH_SIZE_GB:-4}"
-# 1 % of the volume: 41 × 1 MiB and 10 × 4 MiB for 4 GiB.
-writes_a=$(((size_gb * 1024 + 50) / 100))
-writes_b=$(((size_gb * 1024 + 200) / 400))
+# 1 % of the volume: 41 × 1 MiB for 4 GiB, in each pattern.
+writes=$(((size_gb * 1024 + 50) / 100))
 mib=$((1024 * 1024))
-chunk=$((4 * mib))
+chunk=$mib # Cairn's backup chunk (BackupRepository.CHUNK_SIZE)
 bucket="cairn-bench-$(date +%s)-$$"
 case "$backend" in local | rbd) ;; *) echo "bench: BENCH_BACKEND is local or rbd, not $backend" >&2; exit 1 ;; esac
 for tool in curl jq nbdcopy qemu-io openssl; do
@@ -264,8 +264,9 @@ qemu_io() { # volume, then qemu-io commands
     { cat "$work/qemu-io.log" >&2; fail "qemu-io over NBD failed"; }
   if grep -qiE 'fail|error' "$work/qemu-io.log"; then cat "$work/qemu-io.log" >&2; fail "qemu-io over NBD failed"; fi
 }
-distinct_chunks() { # offsets in bytes, one a line; lengths never cross a chunk
-  awk -v chunk="$chunk" '{ seen[int($1 / chunk)] = 1 } END { print length(seen) }'
+distinct_chunks() { # the chunks that writes of 1 MiB at these offsets (bytes, one a line) touch
+  awk -v chunk="$chunk" -v mib="$mib" '{ for (c = int($1 / chunk); c <= int(($1 + mib - 1) / chunk); c++) seen[c] = 1 }
+    END { print length(seen) }'
 }
 
 # --- the object store and Cairn ---
@@ -391,35 +392,31 @@ timed_restore() { # label, backup id, the SHA-256 the restored volume must have
   delete_volume "$target" # out of the way of the next measurement (and of the memstore, with rbd)
 }
 
+write_mib() { # pattern: 1 MiB of fresh random data at each offset of $work/offsets-<pattern>
+  local commands=() i=0 offset
+  while read -r offset; do
+    random_bytes "$1-$i" "$mib" >"$work/$1-$i"
+    commands+=("write -q -s $work/$1-$i $offset 1M")
+    i=$((i + 1))
+  done <"$work/offsets-$1"
+  qemu_io "$volume" "${commands[@]}"
+}
+
 timed_backup full "all ($size_gb GiB)" $(((size_gb << 30) / chunk)) false
 full=$backup
 
-# (a) 1 MiB writes at distinct random MiB offsets: each falls in one 4 MiB chunk, and few share one.
-shuf -i 0-$(((size_gb << 10) - 1)) -n "$writes_a" --random-source=<(seeded a) |
+# (a) 1 MiB writes at distinct random MiB offsets: each replaces one chunk whole.
+shuf -i 0-$(((size_gb << 10) - 1)) -n "$writes" --random-source=<(seeded a) |
   awk -v mib="$mib" '{ printf "%.0f\n", $1 * mib }' >"$work/offsets-a"
-commands=()
-i=0
-while read -r offset; do
-  random_bytes "a-$i" "$mib" >"$work/a-$i"
-  commands+=("write -q -s $work/a-$i $offset 1M")
-  i=$((i + 1))
-done <"$work/offsets-a"
-qemu_io "$volume" "${commands[@]}"
-timed_backup "incremental (a)" "$writes_a × 1 MiB, random MiB offsets" "$(distinct_chunks <"$work/offsets-a")" true
+write_mib a
+timed_backup "incremental (a)" "$writes × 1 MiB, random MiB offsets" "$(distinct_chunks <"$work/offsets-a")" true
 
-# (b) 4 MiB writes at distinct random offsets aligned to 4 MiB: each replaces one chunk whole.
-shuf -i 0-$(((size_gb << 30) / chunk - 1)) -n "$writes_b" --random-source=<(seeded b) |
-  awk -v chunk="$chunk" '{ printf "%.0f\n", $1 * chunk }' >"$work/offsets-b"
-commands=()
-i=0
-while read -r offset; do
-  random_bytes "b-$i" "$chunk" >"$work/b-$i"
-  commands+=("write -q -s $work/b-$i $offset 4M")
-  i=$((i + 1))
-done <"$work/offsets-b"
-qemu_io "$volume" "${commands[@]}"
+# (b) 1 MiB writes at distinct random 4 KiB offsets: most fall across two chunks, the case of unaligned writes.
+shuf -i 0-$(((size_gb << 18) - 256)) -n "$writes" --random-source=<(seeded b) |
+  awk '{ printf "%.0f\n", $1 * 4096 }' >"$work/offsets-b"
+write_mib b
 last_sha=$(volume_sha "$volume") # before the backup, as nothing writes to the volume from here on
-timed_backup "incremental (b)" "$writes_b × 4 MiB, aligned to 4 MiB" "$(distinct_chunks <"$work/offsets-b")" true
+timed_backup "incremental (b)" "$writes × 1 MiB, random 4 KiB offsets" "$(distinct_chunks <"$work/offsets-b")" true
 last=$backup
 
 # The restores are checked against the hashes taken above, so the source volume can go: with rbd that leaves the
@@ -431,7 +428,7 @@ timed_restore "incremental (b), the chain's newest" "$last" "$last_sha"
 
 echo "Backend: $backend; object store: $endpoint$([ -n "${BENCH_S3_ENDPOINT:-}" ] || echo " (radosgw, this script's cluster)"); volume: $size_gb GiB."
 echo
-echo "| backup | changed since the last | 4 MiB chunks touched | seconds | MiB/s of volume | MiB read by Cairn | MiB/s read | MiB uploaded (bucket growth) | objects added (chunks + manifest) | Cairn CPU s | RGW+OSD CPU s | other processes' CPU s | test suite ran meanwhile |"
+echo "| backup | changed since the last | 1 MiB chunks touched | seconds | MiB/s of volume | MiB read by Cairn | MiB/s read | MiB uploaded (bucket growth) | objects added (chunks + manifest) | Cairn CPU s | RGW+OSD CPU s | other processes' CPU s | test suite ran meanwhile |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo

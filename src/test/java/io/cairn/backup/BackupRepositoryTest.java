@@ -50,11 +50,11 @@ class BackupRepositoryTest {
         }
     }
 
-    /** Chunks 0, 4 and 6 (short) full of patterns, chunk 2 with a megabyte of one in its middle, 1, 3 and 5 zeros. */
+    /** Chunks 0, 4 and 6 (short) full of patterns, chunk 2 with half a chunk of one in its middle, 1, 3 and 5 zeros. */
     private void createVolume(String volumeId) throws IOException {
         fixture.engine.createVolume(volumeId, SIZE);
         fixture.fill(volumeId, 0, CHUNK, 0);
-        fixture.fill(volumeId, 2L * CHUNK + CHUNK / 2, 1 << 20, 2);
+        fixture.fill(volumeId, 2L * CHUNK + CHUNK / 4, CHUNK / 2, 2);
         fixture.fill(volumeId, 4L * CHUNK, CHUNK, 4);
         fixture.fill(volumeId, 6L * CHUNK, 100 * 1024, 6);
     }

@@ -12,7 +12,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ManifestTest {
-    private static final int CHUNK = BackupRepository.CHUNK_SIZE;
+    /** The chunk size backups were first made with: their manifests must still read as they were written. */
+    private static final int CHUNK = 4 * 1024 * 1024;
+
     private static final String A = "a".repeat(64);
     private static final String B = "0123456789abcdef".repeat(4);
 

@@ -6,6 +6,7 @@ import io.cairn.TestCeph;
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
+import io.cairn.backup.BackupRepository;
 import io.cairn.engine.nbd.NbdClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -154,11 +155,11 @@ class BackupApiTest {
         Map<Long, byte[]> written = writeRandomBlocks(volume, 20, 13);
         String full = createBackup(member, volume, false);
         long before = storedChunkBytes();
-        // 1% of the volume: ten 1 MiB writes, each within one 4 MiB backup chunk
+        // 1% of the volume: ten 1 MiB writes at MiB offsets, each one whole backup chunk
         Map<Long, byte[]> changed = writeRandomBlocks(volume, 10, 17);
         String incremental = createBackup(member, volume, true);
         long uploaded = storedChunkBytes() - before;
-        assertThat(uploaded).isBetween(1L, 10L * 4 * MIB);
+        assertThat(uploaded).isEqualTo(changed.size() * (long) BackupRepository.CHUNK_SIZE);
         JsonNode shown = member.get("/backups/" + incremental).json().get("backup");
         assertThat(shown.get("is_incremental").asBoolean()).isTrue();
         assertThat(member.get("/backups/" + full)
