@@ -19,6 +19,10 @@ import java.util.List;
 final class DatabaseDigest implements AutoCloseable {
     private final Connection connection;
     private final List<String> tables = new ArrayList<>();
+    /** The last digest taken, and SQLite's data_version just before it was taken. */
+    private String lastDigest;
+
+    private long versionOfLastDigest;
 
     DatabaseDigest(Path dataDir) throws SQLException {
         connection = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cairn.db") + "?open_mode=1");
@@ -31,8 +35,15 @@ final class DatabaseDigest implements AutoCloseable {
         }
     }
 
-    /** SHA-256 over every table's rows in a stable order. */
+    /**
+     * SHA-256 over every table's rows in a stable order. SQLite's data_version changes with every commit another
+     * connection makes, so while it has not, the rows are those of the last digest and that digest is the answer.
+     */
     String digest() throws SQLException {
+        long version = dataVersion(); // before the rows: a commit while they are read makes the next call read again
+        if (lastDigest != null && version == versionOfLastDigest) {
+            return lastDigest;
+        }
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -55,7 +66,17 @@ final class DatabaseDigest implements AutoCloseable {
                 }
             }
         }
-        return HexFormat.of().formatHex(sha.digest());
+        lastDigest = HexFormat.of().formatHex(sha.digest());
+        versionOfLastDigest = version;
+        return lastDigest;
+    }
+
+    private long dataVersion() throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("PRAGMA data_version")) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     int openTasks() throws SQLException {
