@@ -1,10 +1,14 @@
 package io.cairn.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
+import io.cairn.config.CairnConfig;
+import io.cairn.config.ConfigException;
+import io.cairn.config.Settings;
 import io.cairn.domain.SnapshotBlocks;
 import io.cairn.engine.nbd.Tools;
 import java.io.IOException;
@@ -384,6 +388,22 @@ class SnapshotBlocksApiTest {
                     400,
                     "next_token expired at " + expiry);
         }
+    }
+
+    @Example
+    void theTokenLifetimeIsSevenDaysUnlessSetAndABadOneStopsStartUp() {
+        assertThat(config(Map.of()).blockAccess().tokenLifetime()).isEqualTo(Duration.ofDays(7));
+        assertThat(config(Map.of("block-token-lifetime", "60")).blockAccess().tokenLifetime())
+                .isEqualTo(Duration.ofMinutes(1));
+        for (String bad : List.of("0", "-5", "2592001", "1h")) {
+            assertThatThrownBy(() -> config(Map.of("block-token-lifetime", bad)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("block-token-lifetime");
+        }
+    }
+
+    private static CairnConfig config(Map<String, String> settings) {
+        return CairnConfig.from(Settings.load(settings, Map.of(), Optional.empty()));
     }
 
     private static void assertRefused(Reply reply, int status, String message) {
