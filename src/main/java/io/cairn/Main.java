@@ -34,6 +34,7 @@ import io.cairn.http.cinder.BackupResource;
 import io.cairn.http.cinder.CinderV2Resource;
 import io.cairn.http.cinder.LimitsResource;
 import io.cairn.http.cinder.QuotaResource;
+import io.cairn.http.cinder.SnapshotBlocksResource;
 import io.cairn.http.cinder.SnapshotResource;
 import io.cairn.http.cinder.VersionResource;
 import io.cairn.http.cinder.VolumeResource;
@@ -45,10 +46,12 @@ import io.cairn.service.AvailabilityZoneService;
 import io.cairn.service.BackupRecords;
 import io.cairn.service.BackupService;
 import io.cairn.service.BackupWorkHandler;
+import io.cairn.service.BlockTokens;
 import io.cairn.service.EvsService;
 import io.cairn.service.MetadataService;
 import io.cairn.service.QuotaService;
 import io.cairn.service.SecretBox;
+import io.cairn.service.SnapshotBlockAccess;
 import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
 import io.cairn.service.SnapshotWorkHandler;
@@ -228,6 +231,14 @@ public final class Main implements Runnable {
         VolumeResource volumeResource =
                 new VolumeResource(volumes, volumeActions, attachments, connections, volumeMetadata);
         snapshotResource.register(router);
+        new SnapshotBlocksResource(new SnapshotBlockAccess(
+                        snapshotStore,
+                        engine,
+                        engine,
+                        blockTokens(config),
+                        config.blockAccess().tokenLifetime(),
+                        clock))
+                .register(router);
         volumeResource.register(router);
         new BackupResource(backups, backupRecords).register(router);
         cloudSnapshots.registerLegacyRollback(router);
@@ -272,6 +283,21 @@ public final class Main implements Runnable {
                 }
             }
         };
+    }
+
+    /**
+     * The signer of block tokens: under a key derived from secret-key, shared by every node that has it; without one,
+     * under a key of this process, whose tokens other nodes refuse and a restart voids.
+     */
+    private static BlockTokens blockTokens(CairnConfig config) {
+        return config.blockAccess().secretKey().map(BlockTokens::derivedFrom).orElseGet(() -> {
+            if (!config.database().isSqlite()) {
+                LOG.warn(
+                        "secret-key is not set: snapshot block tokens are signed with a key of this node only, so other"
+                                + " nodes sharing the database refuse them; set secret-key (CAIRN_SECRET_KEY) on every node");
+            }
+            return BlockTokens.withRandomKey();
+        });
     }
 
     /** The object store backups go to, when one is configured; one that cannot be used stops the start. */

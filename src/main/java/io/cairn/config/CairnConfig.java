@@ -22,7 +22,8 @@ public record CairnConfig(
         Map<String, Long> quotaDefaults,
         DataPlaneConfig dataPlane,
         EngineConfig engine,
-        java.util.Optional<BackupConfig> backup) {
+        java.util.Optional<BackupConfig> backup,
+        BlockAccessConfig blockAccess) {
     public CairnConfig {
         requireNonNull(server, "server is null");
         requireNonNull(database, "database is null");
@@ -31,6 +32,7 @@ public record CairnConfig(
         requireNonNull(nodeName, "nodeName is null");
         requireNonNull(engine, "engine is null");
         requireNonNull(backup, "backup is null");
+        requireNonNull(blockAccess, "blockAccess is null");
         quotaDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(quotaDefaults));
     }
 
@@ -107,6 +109,19 @@ public record CairnConfig(
         public String toString() {
             return "BackupConfig[endpoint=" + endpoint + ", bucket=" + bucket + ", region=" + region + ", accessKey="
                     + accessKey + "]";
+        }
+    }
+
+    /**
+     * Direct snapshot access: how long a block token (and a listing's next token) is accepted, and the configured
+     * {@code secret-key} that token keys are derived from, when there is one.
+     */
+    public record BlockAccessConfig(
+            java.time.Duration tokenLifetime, java.util.Optional<javax.crypto.SecretKey> secretKey) {
+        @Override
+        public String toString() {
+            return "BlockAccessConfig[tokenLifetime=" + tokenLifetime + ", secretKey="
+                    + secretKey.map(key -> "<hidden>").orElse("none") + "]";
         }
     }
 
@@ -228,7 +243,14 @@ public record CairnConfig(
                 quotas,
                 dataPlane,
                 new EngineConfig(backend, rbd),
-                backupConfig(settings));
+                backupConfig(settings),
+                new BlockAccessConfig(
+                        java.time.Duration.ofSeconds(settings.get(
+                                "block-token-lifetime",
+                                7 * 24 * 3600,
+                                "a number of seconds (1-2592000, 30 days)",
+                                text -> parseRange(text, 1, 30 * 24 * 3600))),
+                        secretKey(settings)));
     }
 
     /** {@code backup-s3-*} ({@code CAIRN_BACKUP_S3_*}); the keys come as a pair or not at all. */
@@ -284,15 +306,23 @@ public record CairnConfig(
      * encrypted or decrypted (auth with aksk, {@code cairn access-key create}).
      */
     public static AccessKeyConfig accessKeyConfig(Settings settings) {
-        String expected = "a base64 AES key of 16, 24 or 32 bytes, such as the output of: openssl rand -base64 32";
-        String raw = settings.find("secret-key")
+        return new AccessKeyConfig(secretKey(settings)
                 .orElseThrow(() -> new ConfigException(
-                        "secret-key", "", expected + " (required to encrypt and verify access keys)"));
-        try {
-            return new AccessKeyConfig(parseAesKey(raw.trim()));
-        } catch (RuntimeException e) {
-            throw new ConfigException("secret-key", "<hidden>", expected); // never echo a secret into logs
-        }
+                        "secret-key", "", SECRET_KEY_EXPECTED + " (required to encrypt and verify access keys)")));
+    }
+
+    private static final String SECRET_KEY_EXPECTED =
+            "a base64 AES key of 16, 24 or 32 bytes, such as the output of: openssl rand -base64 32";
+
+    /** {@code secret-key} when it is set: the access-key encryption key, and what block token keys derive from. */
+    private static java.util.Optional<javax.crypto.SecretKey> secretKey(Settings settings) {
+        return settings.find("secret-key").map(raw -> {
+            try {
+                return parseAesKey(raw.trim());
+            } catch (RuntimeException e) {
+                throw new ConfigException("secret-key", "<hidden>", SECRET_KEY_EXPECTED); // never echo a secret
+            }
+        });
     }
 
     private static javax.crypto.SecretKey parseAesKey(String text) {

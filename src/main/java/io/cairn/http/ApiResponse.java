@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a resource hands back: a status, a body to render as JSON (or none), and extra headers.
+ * What a resource hands back: a status, a body to render as JSON (or none; a {@code String} or {@code byte[]} is sent
+ * as it is, typed by a Content-Type header), and extra headers.
  */
 public record ApiResponse(int status, Object body, Map<String, String> headers) {
     public static ApiResponse json(int status, Object body) {

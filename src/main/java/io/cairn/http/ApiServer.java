@@ -439,6 +439,8 @@ public final class ApiServer implements AutoCloseable {
         response.headers().forEach(ctx::header);
         if (response.body() instanceof String text) {
             ctx.result(text.getBytes(StandardCharsets.UTF_8));
+        } else if (response.body() instanceof byte[] bytes) {
+            ctx.result(bytes); // data, such as a snapshot block, typed by the resource's Content-Type
         } else if (response.body() != null) {
             ctx.contentType("application/json");
             ctx.result(Json.MAPPER.writeValueAsBytes(response.body()));

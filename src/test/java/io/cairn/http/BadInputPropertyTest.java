@@ -115,6 +115,10 @@ class BadInputPropertyTest {
                 new String[] {"GET", "/snapshots/{s}/metadata/{k}"},
                 new String[] {"PUT", "/snapshots/{s}/metadata/{k}"},
                 new String[] {"DELETE", "/snapshots/{s}/metadata/{k}"},
+                new String[] {"GET", "/snapshots/{s}/blocks"},
+                new String[] {"GET", "/snapshots/{s}/changed-blocks"},
+                new String[] {"GET", "/snapshots/{s}/blocks/{k}"},
+                new String[] {"GET", "/snapshots/{s}/blocks/0"},
                 new String[] {"GET", "/volumes"},
                 new String[] {"GET", "/volumes/detail"},
                 new String[] {"POST", "/volumes"},
@@ -157,6 +161,9 @@ class BadInputPropertyTest {
                                         "project_id",
                                         "cascade",
                                         "force",
+                                        "next_token",
+                                        "from_snapshot_id",
+                                        "token",
                                         "bogus",
                                         "ü")
                                 .list()

@@ -18,15 +18,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The Debian NBD tools the data path must work with: qemu-io (qemu-utils) and nbdcopy (libnbd-bin). */
-final class Tools {
+public final class Tools {
     private Tools() {}
 
     /** Why the tests that need the tools are skipped without them: the rest of {@code ./cairn test} needs only a JDK and Maven. */
-    static final String MISSING =
+    public static final String MISSING =
             "needs qemu-io and nbdcopy on the PATH: install the Debian packages qemu-utils and libnbd-bin";
 
     /** Whether both tools are on the PATH. */
-    static boolean installed() {
+    public static boolean installed() {
         return onPath("qemu-io") && onPath("nbdcopy");
     }
 
@@ -40,7 +40,7 @@ final class Tools {
     }
 
     /** Runs {@code qemu-io} commands (e.g. {@code "write -P 0xab 0 1M"}) against an NBD URI. */
-    static void qemuIo(String uri, String... commands) throws IOException, InterruptedException {
+    public static void qemuIo(String uri, String... commands) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
         for (String c : commands) {
             command.add("-c");
