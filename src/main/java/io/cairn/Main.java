@@ -34,6 +34,7 @@ import io.cairn.http.cinder.BackupResource;
 import io.cairn.http.cinder.CinderV2Resource;
 import io.cairn.http.cinder.LimitsResource;
 import io.cairn.http.cinder.QuotaResource;
+import io.cairn.http.cinder.SnapshotIngestResource;
 import io.cairn.http.cinder.SnapshotResource;
 import io.cairn.http.cinder.VersionResource;
 import io.cairn.http.cinder.VolumeResource;
@@ -49,6 +50,7 @@ import io.cairn.service.EvsService;
 import io.cairn.service.MetadataService;
 import io.cairn.service.QuotaService;
 import io.cairn.service.SecretBox;
+import io.cairn.service.SnapshotIngestService;
 import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
 import io.cairn.service.SnapshotWorkHandler;
@@ -62,10 +64,12 @@ import io.cairn.store.AccessKeyStore;
 import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
 import io.cairn.store.QuotaStore;
+import io.cairn.store.SnapshotIngestStore;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
 import io.cairn.store.VolumeStore;
 import io.cairn.task.RecoveryPass;
+import io.cairn.task.Sweeper;
 import io.cairn.task.TaskHandler;
 import io.cairn.task.TaskQueue;
 import io.cairn.task.TaskWorker;
@@ -124,6 +128,7 @@ public final class Main implements Runnable {
             int port,
             ApiServer server,
             TaskWorker worker,
+            Sweeper ingestSweeper,
             Database database,
             int nbdPort,
             NbdServer nbd,
@@ -135,6 +140,7 @@ public final class Main implements Runnable {
         public void close() {
             server.close();
             nbd.close();
+            ingestSweeper.close();
             worker.close();
             try {
                 engine.close();
@@ -194,7 +200,20 @@ public final class Main implements Runnable {
                 config.backup().map(CairnConfig.BackupConfig::bucket));
         BackupRecords backupRecords = new BackupRecords(database, backupStore, backups, quotas, queue, clock);
 
-        new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, clock)
+        SnapshotIngestStore ingestStore = new SnapshotIngestStore(database);
+        SnapshotIngestService ingests = new SnapshotIngestService(
+                database,
+                ingestStore,
+                volumeStore,
+                snapshotStore,
+                volumes,
+                snapshots,
+                engine,
+                queue,
+                clock,
+                engine.host(config.nodeName()));
+
+        new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, ingestStore, clock)
                 .run(config.nodeName());
         TaskHandler volumeWork =
                 new VolumeWorkHandler(database, volumeStore, snapshotStore, backupStore, quotas, engine, clock);
@@ -213,6 +232,8 @@ public final class Main implements Runnable {
                 config.nodeName(),
                 4);
         worker.start();
+        Sweeper ingestSweeper = Sweeper.start(
+                "snapshot-ingests", ingests::sweep, config.ingest().sweepInterval());
 
         EvsService evs = new EvsService(snapshots, volumes, volumeActions, snapshotStore);
         CloudSnapshotResource cloudSnapshots = new CloudSnapshotResource(evs, snapshots);
@@ -230,6 +251,7 @@ public final class Main implements Runnable {
         snapshotResource.register(router);
         volumeResource.register(router);
         new BackupResource(backups, backupRecords).register(router);
+        new SnapshotIngestResource(ingests).register(router);
         cloudSnapshots.registerLegacyRollback(router);
         new QuotaResource(quotas).register(router);
         new LimitsResource(quotas).register(router);
@@ -249,7 +271,17 @@ public final class Main implements Runnable {
                 .withTelemetry(metrics)
                 .start(config.server().host(), config.server().port());
         ready.set(true);
-        return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine, backupRepository, metrics);
+        return new Running(
+                server.port(),
+                server,
+                worker,
+                ingestSweeper,
+                database,
+                nbd.port(),
+                nbd,
+                engine,
+                backupRepository,
+                metrics);
     }
 
     /** The engine the backend setting names; a cluster that cannot be used stops the start, naming the setting. */

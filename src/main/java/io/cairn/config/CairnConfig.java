@@ -22,7 +22,8 @@ public record CairnConfig(
         Map<String, Long> quotaDefaults,
         DataPlaneConfig dataPlane,
         EngineConfig engine,
-        java.util.Optional<BackupConfig> backup) {
+        java.util.Optional<BackupConfig> backup,
+        IngestConfig ingest) {
     public CairnConfig {
         requireNonNull(server, "server is null");
         requireNonNull(database, "database is null");
@@ -31,6 +32,7 @@ public record CairnConfig(
         requireNonNull(nodeName, "nodeName is null");
         requireNonNull(engine, "engine is null");
         requireNonNull(backup, "backup is null");
+        requireNonNull(ingest, "ingest is null");
         quotaDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(quotaDefaults));
     }
 
@@ -109,6 +111,9 @@ public record CairnConfig(
                     + accessKey + "]";
         }
     }
+
+    /** Snapshot ingests: how often each node looks for open ingests past their timeout and cleans them up. */
+    public record IngestConfig(java.time.Duration sweepInterval) {}
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {
         public boolean isSqlite() {
@@ -228,7 +233,12 @@ public record CairnConfig(
                 quotas,
                 dataPlane,
                 new EngineConfig(backend, rbd),
-                backupConfig(settings));
+                backupConfig(settings),
+                new IngestConfig(java.time.Duration.ofSeconds(settings.get(
+                        "ingest-sweep-interval",
+                        60,
+                        "a number of seconds (1-86400)",
+                        text -> parseRange(text, 1, 86400)))));
     }
 
     /** {@code backup-s3-*} ({@code CAIRN_BACKUP_S3_*}); the keys come as a pair or not at all. */

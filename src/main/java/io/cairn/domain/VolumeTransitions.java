@@ -121,6 +121,10 @@ public final class VolumeTransitions {
     public static final Transition<VolumeStatus, VolumeGuard> RESTORE_BACKUP =
             Transition.of("restore backup", EnumSet.of(AVAILABLE), VolumeStatus.RESTORING_BACKUP, NO_GUARDS);
 
+    /** A snapshot ingest is completed: its staging volume, whose blocks it wrote, is an ordinary volume again. */
+    public static final Transition<VolumeStatus, VolumeGuard> END_INGEST =
+            Transition.of("end ingest", EnumSet.of(VolumeStatus.MAINTENANCE), AVAILABLE, NO_GUARDS);
+
     /** The whole table, for tests that check it against the work table and the recovery pass. */
     public static final List<Transition<VolumeStatus, VolumeGuard>> ALL = List.of(
             DELETE,
@@ -144,7 +148,8 @@ public final class VolumeTransitions {
             SNAPSHOT_SOURCE_IN_USE,
             CLONE_SOURCE,
             BACKUP_SOURCE,
-            RESTORE_BACKUP);
+            RESTORE_BACKUP,
+            END_INGEST);
 
     private static Set<VolumeGuard> with(Set<VolumeGuard> base, VolumeGuard... more) {
         Set<VolumeGuard> all = EnumSet.copyOf(base);

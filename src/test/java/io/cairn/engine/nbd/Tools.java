@@ -17,16 +17,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The Debian NBD tools the data path must work with: qemu-io (qemu-utils) and nbdcopy (libnbd-bin). */
-final class Tools {
+/**
+ * The Debian NBD tools the data path must work with: qemu-io (qemu-utils) and nbdcopy (libnbd-bin). Public for the
+ * API suites that read what they wrote back over NBD.
+ */
+public final class Tools {
     private Tools() {}
 
     /** Why the tests that need the tools are skipped without them: the rest of {@code ./cairn test} needs only a JDK and Maven. */
-    static final String MISSING =
+    public static final String MISSING =
             "needs qemu-io and nbdcopy on the PATH: install the Debian packages qemu-utils and libnbd-bin";
 
     /** Whether both tools are on the PATH. */
-    static boolean installed() {
+    public static boolean installed() {
         return onPath("qemu-io") && onPath("nbdcopy");
     }
 
@@ -54,6 +57,11 @@ final class Tools {
     /** The whole export, read with nbdcopy. */
     static byte[] readAll(String uri) throws IOException, InterruptedException {
         return run(List.of("nbdcopy", uri, "-"));
+    }
+
+    /** Copies the whole export into a local file with nbdcopy (sparse where the export reads as zeros). */
+    public static void copyExportTo(String uri, java.nio.file.Path file) throws IOException, InterruptedException {
+        run(List.of("nbdcopy", uri, file.toString()));
     }
 
     /** Copies a local file onto the export with nbdcopy. */
