@@ -4,16 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.TestServer.Reply;
 import io.cairn.domain.SnapshotBlocks;
+import io.cairn.engine.nbd.Tools;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
@@ -124,6 +133,38 @@ final class IngestClient {
                 path + " never had " + pointer + " = " + expected + "; last: " + (last == null ? "none" : last.text()));
     }
 
+    /**
+     * Makes a volume of {@code gib} from the snapshot, reads all of it over NBD with nbdcopy and returns the indexes
+     * of the blocks that differ from {@code blocks} (zeros where it has none): empty when the two are byte-identical.
+     */
+    List<Long> blocksDifferingFrom(String snapshot, int gib, SortedMap<Long, byte[]> blocks, int nbdPort, Path scratch)
+            throws IOException, InterruptedException {
+        String volume = post("/volumes", "{\"volume\":{\"size\":" + gib + ",\"snapshot_id\":\"" + snapshot + "\"}}")
+                .json()
+                .at("/volume/id")
+                .asString();
+        await("/volumes/" + volume, "/volume/status", "available");
+        Path file = scratch.resolve(volume + ".raw");
+        Tools.copyExportTo("nbd://127.0.0.1:" + nbdPort + "/" + volume, file);
+        List<Long> differing = new ArrayList<>();
+        byte[] zeros = new byte[SnapshotBlocks.BLOCK_SIZE];
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            assertThat(channel.size()).isEqualTo(gib * (1L << 30));
+            ByteBuffer block = ByteBuffer.allocate(SnapshotBlocks.BLOCK_SIZE);
+            for (long index = 0; index < gib * ((1L << 30) / SnapshotBlocks.BLOCK_SIZE); index++) {
+                block.clear();
+                while (block.hasRemaining()
+                        && channel.read(block, index * SnapshotBlocks.BLOCK_SIZE + block.position()) > 0) {
+                    // until the block is whole
+                }
+                if (!Arrays.equals(block.array(), blocks.getOrDefault(index, zeros))) {
+                    differing.add(index);
+                }
+            }
+        }
+        return differing;
+    }
+
     /** The base64 SHA-256 of one block. */
     static String checksum(byte[] data) {
         return Base64.getEncoder().encodeToString(sha256().digest(data));
@@ -136,7 +177,7 @@ final class IngestClient {
         return Base64.getEncoder().encodeToString(aggregate.digest());
     }
 
-    static byte[] randomBlock(java.util.Random random) {
+    static byte[] randomBlock(Random random) {
         byte[] block = new byte[SnapshotBlocks.BLOCK_SIZE];
         random.nextBytes(block);
         return block;

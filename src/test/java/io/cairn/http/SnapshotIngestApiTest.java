@@ -8,13 +8,11 @@ import io.cairn.TestServer.Reply;
 import io.cairn.domain.SnapshotBlocks;
 import io.cairn.engine.nbd.Tools;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
@@ -289,35 +287,8 @@ class SnapshotIngestApiTest {
                 .isEqualTo("maintenance");
     }
 
-    /**
-     * Makes a volume of {@code gib} from the snapshot, reads all of it over NBD with nbdcopy and returns the indexes
-     * of the blocks that differ from {@code blocks} (zeros where it has none): empty when the two are byte-identical.
-     */
-    private java.util.List<Long> blocksDifferingFrom(String snapshot, int gib, SortedMap<Long, byte[]> blocks)
+    private List<Long> blocksDifferingFrom(String snapshot, int gib, SortedMap<Long, byte[]> blocks)
             throws IOException, InterruptedException {
-        String volume = api.post("/volumes", "{\"volume\":{\"size\":" + gib + ",\"snapshot_id\":\"" + snapshot + "\"}}")
-                .json()
-                .at("/volume/id")
-                .asString();
-        api.await("/volumes/" + volume, "/volume/status", "available");
-        Path file = scratch.resolve(volume + ".raw");
-        Tools.copyExportTo("nbd://127.0.0.1:" + server.nbdPort() + "/" + volume, file);
-        java.util.List<Long> differing = new java.util.ArrayList<>();
-        byte[] zeros = new byte[SnapshotBlocks.BLOCK_SIZE];
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            assertThat(channel.size()).isEqualTo(gib * (1L << 30));
-            ByteBuffer block = ByteBuffer.allocate(SnapshotBlocks.BLOCK_SIZE);
-            for (long index = 0; index < gib * BLOCKS_PER_GIB; index++) {
-                block.clear();
-                while (block.hasRemaining()
-                        && channel.read(block, index * SnapshotBlocks.BLOCK_SIZE + block.position()) > 0) {
-                    // until the block is whole
-                }
-                if (!Arrays.equals(block.array(), blocks.getOrDefault(index, zeros))) {
-                    differing.add(index);
-                }
-            }
-        }
-        return differing;
+        return ingests.blocksDifferingFrom(snapshot, gib, blocks, server.nbdPort(), scratch);
     }
 }
