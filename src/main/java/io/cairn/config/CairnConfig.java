@@ -112,7 +112,10 @@ public record CairnConfig(
         }
     }
 
-    /** Snapshot ingests: how often each node looks for open ingests past their timeout and cleans them up. */
+    /**
+     * Snapshot ingests: how often each node cleans up the open ingests past their timeout and gives back the staging
+     * volumes of completed ones whose snapshot is taken.
+     */
     public record IngestConfig(java.time.Duration sweepInterval) {}
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {
@@ -236,7 +239,7 @@ public record CairnConfig(
                 backupConfig(settings),
                 new IngestConfig(java.time.Duration.ofSeconds(settings.get(
                         "ingest-sweep-interval",
-                        60,
+                        10,
                         "a number of seconds (1-86400)",
                         text -> parseRange(text, 1, 86400)))));
     }

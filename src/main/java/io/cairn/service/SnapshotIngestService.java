@@ -7,6 +7,7 @@ import io.cairn.domain.ErrorCode;
 import io.cairn.domain.SnapshotBlocks;
 import io.cairn.domain.SnapshotIngest;
 import io.cairn.domain.SnapshotIngestStatus;
+import io.cairn.domain.SnapshotWork;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTransitions;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * An ingest writes into a staging volume of the project (made as any volume, from the parent snapshot when there is
  * one, and charged to the quota) that stays in maintenance while the ingest is open, so nothing else exports,
  * attaches or changes it; completion verifies the blocks received (count and aggregated checksum) and takes the
- * volume's snapshot through {@link SnapshotService}'s path, and the volume is available again. An ingest aborted, or
+ * volume's snapshot through {@link SnapshotService}'s path, still in maintenance, and the sweep makes the volume
+ * available once the snapshot is taken. An ingest aborted, or
  * open past its timeout, loses its staging volume through the ordinary volume deletion, which gives the quota back.
  */
 public final class SnapshotIngestService {
@@ -250,8 +252,8 @@ public final class SnapshotIngestService {
 
     /**
      * Verifies the blocks received against the client's count and LINEAR aggregated checksum (SHA-256 over the
-     * blocks' binary checksums in ascending index order) and takes the snapshot of the staging volume, which becomes
-     * available. A refusal leaves the ingest open, to put blocks again and retry.
+     * blocks' binary checksums in ascending index order) and takes the snapshot of the staging volume, which stays in
+     * maintenance until the sweep finds the snapshot taken. A refusal leaves the ingest open, to put blocks again and retry.
      */
     public Shown complete(Caller caller, String id, Completion completion) {
         requireAlgorithm(completion.checksumAlgorithm());
@@ -267,7 +269,7 @@ public final class SnapshotIngestService {
             if (!ingests.touch(tx, id, expiry(ingest.request(), now), now)) {
                 throw notOpen(tx, ingest);
             }
-            if (!volumeStore.apply(tx, VolumeTransitions.END_INGEST, ingest.volumeId(), now)) {
+            if (!volumeStore.apply(tx, VolumeTransitions.INGEST_SNAPSHOT_SOURCE, ingest.volumeId(), now)) {
                 throw notOpen(tx, ingest);
             }
             long received = verify(tx, ingest, completion.changedBlocks(), expected);
@@ -331,12 +333,19 @@ public final class SnapshotIngestService {
 
     /**
      * Cleans up every open ingest past its timeout: each is expired by one compare-and-set, so under several nodes
-     * exactly one of them deletes its staging volume. Safe to run at any time on any node.
+     * exactly one of them deletes its staging volume. Then gives back, as available, the staging volume of every
+     * completed ingest whose snapshot is no longer being taken. Safe to run at any time on any node.
      *
-     * @return how many ingests this call expired
+     * @return how many ingests this call expired or released the staging volume of
      */
     public int sweep() {
         Instant now = now();
+        int released = 0;
+        for (String id : ingests.holdingIds()) {
+            if (database.transaction(tx -> release(tx, id, now))) {
+                released++;
+            }
+        }
         int expired = 0;
         for (String id : ingests.expiredIds(now)) {
             boolean mine = database.transaction(tx -> {
@@ -354,7 +363,17 @@ public final class SnapshotIngestService {
         if (expired > 0) {
             tasks.wake();
         }
-        return expired;
+        return released + expired;
+    }
+
+    /** Ends the hold of a completed ingest on its staging volume once its snapshot is taken or failed. */
+    private boolean release(DSLContext tx, String id, Instant now) {
+        SnapshotIngest ingest = ingests.find(tx, id, Optional.empty()).orElseThrow();
+        boolean taking = snapshotStore
+                .find(tx, ingest.snapshotId(), Optional.empty())
+                .filter(snapshot -> snapshot.status() == SnapshotWork.CREATE_SNAPSHOT.running())
+                .isPresent();
+        return !taking && volumeStore.apply(tx, VolumeTransitions.END_INGEST, ingest.volumeId(), now);
     }
 
     /** The staging volume goes as a force-deleted volume does (its deletion gives the quota back), with the blocks. */

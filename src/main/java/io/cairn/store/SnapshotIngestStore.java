@@ -6,6 +6,7 @@ import static org.jooq.impl.DSL.table;
 
 import io.cairn.domain.SnapshotIngest;
 import io.cairn.domain.SnapshotIngestStatus;
+import io.cairn.domain.VolumeStatus;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,6 +182,20 @@ public final class SnapshotIngestStore {
                 .select(ID)
                 .from(INGESTS)
                 .where(STATUS.eq(SnapshotIngestStatus.OPEN.wire()).and(EXPIRES_AT.le(Micros.of(now))))
+                .fetch(ID);
+    }
+
+    /** The completed ingests whose staging volume is still held in maintenance for the snapshot being taken. */
+    public List<String> holdingIds() {
+        Field<String> volumeId = field(name("volumes", "id"), SQLDataType.VARCHAR);
+        Field<String> volumeStatus = field(name("volumes", "status"), SQLDataType.VARCHAR);
+        return database.dsl()
+                .select(ID)
+                .from(INGESTS)
+                .join(table(name("volumes")))
+                .on(volumeId.eq(VOLUME_ID))
+                .where(STATUS.eq(SnapshotIngestStatus.COMPLETED.wire())
+                        .and(volumeStatus.eq(VolumeStatus.MAINTENANCE.wire())))
                 .fetch(ID);
     }
 

@@ -45,9 +45,24 @@ class SnapshotIngestApiTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start(dataDir);
+        server = startServer();
         ingests = new IngestClient(server.baseUrl(), PROJECT, "alice:" + PROJECT + ":member");
         api = server.as("alice", PROJECT, "member").version("3.66");
+    }
+
+    /** Sweeps run when the test asks ({@link TestServer#sweepIngests}), besides the one at start-up. */
+    private TestServer startServer() {
+        return TestServer.start(
+                dataDir,
+                Map.of(
+                        "quota-snapshots",
+                        "-1",
+                        "quota-volumes",
+                        "-1",
+                        "quota-gigabytes",
+                        "-1",
+                        "ingest-sweep-interval",
+                        "86400"));
     }
 
     @AfterEach
@@ -84,11 +99,16 @@ class SnapshotIngestApiTest {
         Reply completed = ingests.complete(firstId);
         assertThat(completed.status()).as(completed.text()).isEqualTo(202);
         assertThat(completed.json().at("/ingest/status").asString()).isEqualTo("completed");
+        String staging = "/volumes/" + first.get("volume_id").asString();
+        // Held until the snapshot is taken: nothing writes between the verification and the engine's snapshot.
+        assertThat(api.get(staging).json().at("/volume/status").asString()).isEqualTo("maintenance");
         String firstSnapshot = first.get("snapshot_id").asString();
         JsonNode snapshot = api.await("/snapshots/" + firstSnapshot, "/snapshot/status", "available");
         assertThat(snapshot.at("/snapshot/name").asString()).isEqualTo("base");
         assertThat(snapshot.at("/snapshot/metadata/source").asString()).isEqualTo("disk-1");
-        api.await("/volumes/" + first.get("volume_id").asString(), "/volume/status", "available");
+        assertThat(server.sweepIngests()).isEqualTo(1);
+        assertThat(api.get(staging).json().at("/volume/status").asString()).isEqualTo("available");
+        assertThat(server.sweepIngests()).isZero();
         SortedMap<Long, byte[]> firstBlocks = ingests.blocksPut(firstId);
         assertThat(blocksDifferingFrom(firstSnapshot, 1, firstBlocks)).isEmpty();
 
@@ -276,7 +296,7 @@ class SnapshotIngestApiTest {
                             + ingest.get("volume_id").asString() + "'");
             db.createStatement().executeUpdate("delete from tasks");
         }
-        server = TestServer.start(dataDir);
+        server = startServer();
         ingests = new IngestClient(server.baseUrl(), PROJECT, "alice:" + PROJECT + ":member");
         ingests.await("/snapshot-ingests/" + ingest.get("id").asString(), "/ingest/status", "open");
         assertThat(server.as("alice", PROJECT)
