@@ -193,6 +193,15 @@ class SnapshotIngestApiTest {
 
         assertThat(ingests.putBlock(id, 11, IngestClient.randomBlock(random)).status())
                 .isEqualTo(201);
+        // The snapshot is charged to the quota at completion: a full one refuses it, and the ingest stays open.
+        QuotaTestSupport.setQuota(server, PROJECT, "\"snapshots\":0");
+        assertThat(ingests.complete(id).status()).isEqualTo(413);
+        assertThat(ingests.get("/snapshot-ingests/" + id)
+                        .json()
+                        .at("/ingest/status")
+                        .asString())
+                .isEqualTo("open");
+        QuotaTestSupport.setQuota(server, PROJECT, "\"snapshots\":1");
         assertThat(ingests.complete(id).status()).isEqualTo(202);
     }
 
