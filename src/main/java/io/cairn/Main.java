@@ -35,6 +35,7 @@ import io.cairn.http.cinder.CinderV2Resource;
 import io.cairn.http.cinder.LimitsResource;
 import io.cairn.http.cinder.QuotaResource;
 import io.cairn.http.cinder.SnapshotBlocksResource;
+import io.cairn.http.cinder.SnapshotIngestResource;
 import io.cairn.http.cinder.SnapshotResource;
 import io.cairn.http.cinder.VersionResource;
 import io.cairn.http.cinder.VolumeResource;
@@ -52,6 +53,7 @@ import io.cairn.service.MetadataService;
 import io.cairn.service.QuotaService;
 import io.cairn.service.SecretBox;
 import io.cairn.service.SnapshotBlockAccess;
+import io.cairn.service.SnapshotIngestService;
 import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
 import io.cairn.service.SnapshotWorkHandler;
@@ -65,10 +67,12 @@ import io.cairn.store.AccessKeyStore;
 import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
 import io.cairn.store.QuotaStore;
+import io.cairn.store.SnapshotIngestStore;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
 import io.cairn.store.VolumeStore;
 import io.cairn.task.RecoveryPass;
+import io.cairn.task.Sweeper;
 import io.cairn.task.TaskHandler;
 import io.cairn.task.TaskQueue;
 import io.cairn.task.TaskWorker;
@@ -127,6 +131,7 @@ public final class Main implements Runnable {
             int port,
             ApiServer server,
             TaskWorker worker,
+            Sweeper ingestSweeper,
             Database database,
             int nbdPort,
             NbdServer nbd,
@@ -138,6 +143,7 @@ public final class Main implements Runnable {
         public void close() {
             server.close();
             nbd.close();
+            ingestSweeper.close();
             worker.close();
             try {
                 engine.close();
@@ -197,7 +203,20 @@ public final class Main implements Runnable {
                 config.backup().map(CairnConfig.BackupConfig::bucket));
         BackupRecords backupRecords = new BackupRecords(database, backupStore, backups, quotas, queue, clock);
 
-        new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, clock)
+        SnapshotIngestStore ingestStore = new SnapshotIngestStore(database);
+        SnapshotIngestService ingests = new SnapshotIngestService(
+                database,
+                ingestStore,
+                volumeStore,
+                snapshotStore,
+                volumes,
+                snapshots,
+                engine,
+                queue,
+                clock,
+                engine.host(config.nodeName()));
+
+        new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, ingestStore, clock)
                 .run(config.nodeName());
         TaskHandler volumeWork =
                 new VolumeWorkHandler(database, volumeStore, snapshotStore, backupStore, quotas, engine, clock);
@@ -216,6 +235,8 @@ public final class Main implements Runnable {
                 config.nodeName(),
                 4);
         worker.start();
+        Sweeper ingestSweeper = Sweeper.start(
+                "snapshot-ingests", ingests::sweep, config.ingest().sweepInterval());
 
         EvsService evs = new EvsService(snapshots, volumes, volumeActions, snapshotStore);
         CloudSnapshotResource cloudSnapshots = new CloudSnapshotResource(evs, snapshots);
@@ -241,6 +262,7 @@ public final class Main implements Runnable {
                 .register(router);
         volumeResource.register(router);
         new BackupResource(backups, backupRecords).register(router);
+        new SnapshotIngestResource(ingests).register(router);
         cloudSnapshots.registerLegacyRollback(router);
         new QuotaResource(quotas).register(router);
         new LimitsResource(quotas).register(router);
@@ -260,7 +282,17 @@ public final class Main implements Runnable {
                 .withTelemetry(metrics)
                 .start(config.server().host(), config.server().port());
         ready.set(true);
-        return new Running(server.port(), server, worker, database, nbd.port(), nbd, engine, backupRepository, metrics);
+        return new Running(
+                server.port(),
+                server,
+                worker,
+                ingestSweeper,
+                database,
+                nbd.port(),
+                nbd,
+                engine,
+                backupRepository,
+                metrics);
     }
 
     /** The engine the backend setting names; a cluster that cannot be used stops the start, naming the setting. */

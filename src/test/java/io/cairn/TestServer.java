@@ -87,6 +87,11 @@ public final class TestServer implements AutoCloseable {
         return start(dataDir, Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1"));
     }
 
+    /** Runs the sweep that cleans up snapshot ingests past their timeout now; returns how many it expired. */
+    public int sweepIngests() {
+        return running.ingestSweeper().runNow();
+    }
+
     public int nbdPort() {
         return running.nbdPort();
     }

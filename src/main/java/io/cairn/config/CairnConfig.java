@@ -23,7 +23,8 @@ public record CairnConfig(
         DataPlaneConfig dataPlane,
         EngineConfig engine,
         java.util.Optional<BackupConfig> backup,
-        BlockAccessConfig blockAccess) {
+        BlockAccessConfig blockAccess,
+        IngestConfig ingest) {
     public CairnConfig {
         requireNonNull(server, "server is null");
         requireNonNull(database, "database is null");
@@ -33,6 +34,7 @@ public record CairnConfig(
         requireNonNull(engine, "engine is null");
         requireNonNull(backup, "backup is null");
         requireNonNull(blockAccess, "blockAccess is null");
+        requireNonNull(ingest, "ingest is null");
         quotaDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(quotaDefaults));
     }
 
@@ -124,6 +126,12 @@ public record CairnConfig(
                     + secretKey.map(key -> "<hidden>").orElse("none") + "]";
         }
     }
+
+    /**
+     * Snapshot ingests: how often each node cleans up the open ingests past their timeout and gives back the staging
+     * volumes of completed ones whose snapshot is taken.
+     */
+    public record IngestConfig(java.time.Duration sweepInterval) {}
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {
         public boolean isSqlite() {
@@ -250,7 +258,12 @@ public record CairnConfig(
                                 7 * 24 * 3600,
                                 "a number of seconds (1-2592000, 30 days)",
                                 text -> parseRange(text, 1, 30 * 24 * 3600))),
-                        secretKey(settings)));
+                        secretKey(settings)),
+                new IngestConfig(java.time.Duration.ofSeconds(settings.get(
+                        "ingest-sweep-interval",
+                        10,
+                        "a number of seconds (1-86400)",
+                        text -> parseRange(text, 1, 86400)))));
     }
 
     /** {@code backup-s3-*} ({@code CAIRN_BACKUP_S3_*}); the keys come as a pair or not at all. */

@@ -32,6 +32,8 @@ public enum ErrorCode {
     /** Metadata whose keys and values together reach EVS's limit. */
     METADATA_TOO_LARGE(400),
     UNKNOWN_ACTION(400),
+    /** A snapshot ingest's block, or its completion, whose checksum or block count is not what was received. */
+    CHECKSUM_MISMATCH(400),
     UNAUTHORIZED(401),
     /** An AK/SK signature that does not verify: unknown key, tampered request, replay. */
     SIGNATURE_REJECTED(401),
@@ -44,11 +46,14 @@ public enum ErrorCode {
     VOLUME_TYPE_NOT_FOUND(404),
     METADATA_NOT_FOUND(404),
     BACKUP_NOT_FOUND(404),
+    SNAPSHOT_INGEST_NOT_FOUND(404),
     /** The backup service is not configured (no object store): Cinder's ServiceNotFound for cinder-backup. */
     BACKUP_SERVICE_NOT_FOUND(503),
     VERSION_NOT_SUPPORTED(406),
     VOLUME_STATUS_CONFLICT(409),
     SNAPSHOT_STATUS_CONFLICT(409),
+    /** A snapshot ingest that cannot take the request now: not open, a block still being put, a reused client token. */
+    SNAPSHOT_INGEST_CONFLICT(409),
     SNAPSHOT_LIMIT_EXCEEDED(413),
     VOLUME_LIMIT_EXCEEDED(413),
     GIGABYTES_QUOTA_EXCEEDED(413),

@@ -121,6 +121,16 @@ public final class VolumeTransitions {
     public static final Transition<VolumeStatus, VolumeGuard> RESTORE_BACKUP =
             Transition.of("restore backup", EnumSet.of(AVAILABLE), VolumeStatus.RESTORING_BACKUP, NO_GUARDS);
 
+    /**
+     * A snapshot ingest is completed: the snapshot of its staging volume is taken while the volume stays in
+     * maintenance, so that no write reaches it between the verification of its blocks and the engine's snapshot.
+     */
+    public static final Transition<VolumeStatus, VolumeGuard> INGEST_SNAPSHOT_SOURCE =
+            Transition.holding("ingest snapshot source", EnumSet.of(VolumeStatus.MAINTENANCE), NO_GUARDS);
+    /** The snapshot of a completed ingest was taken (or failed): its staging volume is an ordinary volume again. */
+    public static final Transition<VolumeStatus, VolumeGuard> END_INGEST =
+            Transition.of("end ingest", EnumSet.of(VolumeStatus.MAINTENANCE), AVAILABLE, NO_GUARDS);
+
     /** The whole table, for tests that check it against the work table and the recovery pass. */
     public static final List<Transition<VolumeStatus, VolumeGuard>> ALL = List.of(
             DELETE,
@@ -144,7 +154,9 @@ public final class VolumeTransitions {
             SNAPSHOT_SOURCE_IN_USE,
             CLONE_SOURCE,
             BACKUP_SOURCE,
-            RESTORE_BACKUP);
+            RESTORE_BACKUP,
+            INGEST_SNAPSHOT_SOURCE,
+            END_INGEST);
 
     private static Set<VolumeGuard> with(Set<VolumeGuard> base, VolumeGuard... more) {
         Set<VolumeGuard> all = EnumSet.copyOf(base);

@@ -8,6 +8,12 @@ import java.util.Optional;
  */
 public enum VolumeWork implements Work {
     CREATE_VOLUME(VolumeStatus.CREATING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR, Recovery.RESUME, null),
+    /**
+     * The staging volume of a snapshot ingest: created as any volume, then held in maintenance (not exported, not
+     * attached, not changed by requests) while the ingest writes its blocks and its snapshot is taken;
+     * {@link VolumeTransitions#END_INGEST} makes it available. The recovery pass tells it from {@link #CREATE_VOLUME} by the ingest that names it.
+     */
+    CREATE_STAGING_VOLUME(VolumeStatus.CREATING, VolumeStatus.MAINTENANCE, VolumeStatus.ERROR, Recovery.RESUME, null),
     DELETE_VOLUME(VolumeStatus.DELETING, VolumeStatus.DELETED, VolumeStatus.ERROR_DELETING, Recovery.RESUME, null),
     /** The new size is the task's payload, so a volume that lost its task cannot resume. */
     EXTEND_VOLUME(VolumeStatus.EXTENDING, VolumeStatus.AVAILABLE, VolumeStatus.ERROR_EXTENDING, Recovery.FAIL, null),

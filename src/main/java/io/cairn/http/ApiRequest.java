@@ -85,6 +85,11 @@ public final class ApiRequest {
         return applicationUrl + urlProject.map(p -> "/" + p).orElse("") + "/" + collection;
     }
 
+    /** The body's bytes as sent, whatever its media type (a block of snapshot data). */
+    public byte[] rawBody() {
+        return body.clone();
+    }
+
     /** The JSON body, checked against the schema; the media-type, parse and schema errors are Cinder's 4xx. */
     public JsonNode body(JsonSchema schema) {
         JsonNode node = body();

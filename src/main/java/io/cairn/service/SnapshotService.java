@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jooq.DSLContext;
 
 /**
  * Snapshots: Cinder's rules for listing, creating, changing and deleting them. Their metadata is
@@ -111,31 +112,40 @@ public final class SnapshotService {
                     now)) {
                 throw notSnapshotable(Lookup.volume(volumes, tx, caller, volume.id()), inUseAllowed);
             }
-            // Like Cinder, the snapshot belongs to (and is counted against) the caller's project, even when an
-            // admin snapshots another project's volume.
-            quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long)
-                    volume.size()));
-            Snapshot snapshot = new Snapshot(
-                    UUID.randomUUID().toString(),
-                    caller.projectId(),
-                    caller.userId(),
-                    volume.id(),
-                    null,
-                    SnapshotStatus.CREATING,
-                    "0%",
-                    volume.size(),
-                    request.name(),
-                    request.description(),
-                    true,
-                    now,
-                    null,
-                    request.metadata());
-            snapshots.insert(tx, snapshot);
-            tasks.enqueue(tx, SnapshotWork.CREATE_SNAPSHOT, snapshot.id());
-            return snapshot;
+            return take(tx, caller, volume, UUID.randomUUID().toString(), request, now);
         });
         tasks.wake();
         return created;
+    }
+
+    /**
+     * Records snapshot {@code id} of {@code volume}, which the caller has checked may be snapshotted, with its quota
+     * and its task, in {@code tx}; the caller wakes the queue once it commits. Shared by snapshot creation and the
+     * completion of snapshot ingests.
+     */
+    Snapshot take(DSLContext tx, Caller caller, Volume volume, String id, SnapshotCreate request, Instant now) {
+        // Like Cinder, the snapshot belongs to (and is counted against) the caller's project, even when an
+        // admin snapshots another project's volume.
+        quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long)
+                volume.size()));
+        Snapshot snapshot = new Snapshot(
+                id,
+                caller.projectId(),
+                caller.userId(),
+                volume.id(),
+                null,
+                SnapshotStatus.CREATING,
+                "0%",
+                volume.size(),
+                request.name(),
+                request.description(),
+                true,
+                now,
+                null,
+                request.metadata());
+        snapshots.insert(tx, snapshot);
+        tasks.enqueue(tx, SnapshotWork.CREATE_SNAPSHOT, snapshot.id());
+        return snapshot;
     }
 
     /** Why the volume's status refused a snapshot, in Cinder's words and order. */

@@ -176,51 +176,58 @@ public final class VolumeService {
                             + "to create multiattach volumes.");
         }
         Instant now = now();
-        Volume created = database.transaction(tx -> {
-            Source source = source(tx, caller, request, dialect);
-            int size = request.size() != null ? request.size() : source.size();
-            source.checkSize(size);
-            String zone = request.availabilityZone() != null
-                    ? request.availabilityZone()
-                    : source.zone().orElse(DEFAULT_AVAILABILITY_ZONE);
-            if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
-                throw CairnException.badRequest("Availability zone '" + zone + "' is invalid.");
-            }
-            String type = volumeType(request.volumeType());
-            quotas.reserve(
-                    tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
-            Volume volume = new Volume(
-                    UUID.randomUUID().toString(),
-                    caller.projectId(),
-                    caller.userId(),
-                    VolumeStatus.CREATING,
-                    "detached",
-                    null,
-                    size,
-                    zone,
-                    source.host().orElse(host),
-                    request.name(),
-                    request.description(),
-                    request.snapshotId(),
-                    request.sourceVolid(),
-                    type,
-                    null,
-                    source.bootable(),
-                    false,
-                    true,
-                    now,
-                    null,
-                    null,
-                    null,
-                    request.metadata(),
-                    Map.of(),
-                    List.of());
-            volumes.insert(tx, volume);
-            tasks.enqueue(tx, VolumeWork.CREATE_VOLUME, volume.id());
-            return volume;
-        });
+        Volume created =
+                database.transaction(tx -> insert(tx, caller, request, dialect, VolumeWork.CREATE_VOLUME, now));
         tasks.wake();
         return created;
+    }
+
+    /**
+     * Records a new volume in {@code creation}'s running status with its quota and its task, in {@code tx}; the
+     * caller wakes the queue once it commits. Shared by volume creation and the staging volumes of snapshot ingests.
+     */
+    Volume insert(
+            DSLContext tx, Caller caller, VolumeCreate request, Dialect dialect, VolumeWork creation, Instant now) {
+        Source source = source(tx, caller, request, dialect);
+        int size = request.size() != null ? request.size() : source.size();
+        source.checkSize(size);
+        String zone = request.availabilityZone() != null
+                ? request.availabilityZone()
+                : source.zone().orElse(DEFAULT_AVAILABILITY_ZONE);
+        if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
+            throw CairnException.badRequest("Availability zone '" + zone + "' is invalid.");
+        }
+        String type = volumeType(request.volumeType());
+        quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
+        Volume volume = new Volume(
+                UUID.randomUUID().toString(),
+                caller.projectId(),
+                caller.userId(),
+                creation.running(),
+                "detached",
+                null,
+                size,
+                zone,
+                source.host().orElse(host),
+                request.name(),
+                request.description(),
+                request.snapshotId(),
+                request.sourceVolid(),
+                type,
+                null,
+                source.bootable(),
+                false,
+                true,
+                now,
+                null,
+                null,
+                null,
+                request.metadata(),
+                Map.of(),
+                List.of());
+        volumes.insert(tx, volume);
+        tasks.enqueue(tx, creation, volume.id());
+        return volume;
     }
 
     /**

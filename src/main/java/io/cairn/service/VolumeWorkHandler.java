@@ -72,7 +72,7 @@ public final class VolumeWorkHandler implements TaskHandler {
         }
         Volume volume = found.get();
         switch (work) {
-            case CREATE_VOLUME -> create(volume);
+            case CREATE_VOLUME, CREATE_STAGING_VOLUME -> create(volume);
             case DELETE_VOLUME -> {
                 try {
                     dropBackupImages(volume.id());
@@ -163,7 +163,7 @@ public final class VolumeWorkHandler implements TaskHandler {
                                 (newSize - volume.get().size())));
                     }
                 }
-                case CREATE_VOLUME, REVERT_VOLUME, ROLLBACK_VOLUME, RESTORE_BACKUP -> {}
+                case CREATE_VOLUME, CREATE_STAGING_VOLUME, REVERT_VOLUME, ROLLBACK_VOLUME, RESTORE_BACKUP -> {}
             }
         });
     }

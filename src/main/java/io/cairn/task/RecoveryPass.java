@@ -11,6 +11,7 @@ import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
 import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
+import io.cairn.store.SnapshotIngestStore;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
 import io.cairn.store.VolumeStore;
@@ -45,6 +46,7 @@ public final class RecoveryPass {
     private final SnapshotStore snapshots;
     private final VolumeStore volumes;
     private final BackupStore backups;
+    private final SnapshotIngestStore ingests;
     private final Clock clock;
 
     public RecoveryPass(
@@ -54,6 +56,7 @@ public final class RecoveryPass {
             SnapshotStore snapshots,
             VolumeStore volumes,
             BackupStore backups,
+            SnapshotIngestStore ingests,
             Clock clock) {
         this.database = database;
         this.tasks = tasks;
@@ -61,6 +64,7 @@ public final class RecoveryPass {
         this.snapshots = snapshots;
         this.volumes = volumes;
         this.backups = backups;
+        this.ingests = ingests;
         this.clock = clock;
     }
 
@@ -126,9 +130,9 @@ public final class RecoveryPass {
     }
 
     /**
-     * Several works may run in one status (a revert and a rollback both in reverting): the one whose held
-     * snapshot is there resumes with it; without one, a work that needs nothing but the row resumes; otherwise
-     * the volume takes the first such work's failure status.
+     * Several works may run in one status (a revert and a rollback both in reverting, a volume and a staging volume
+     * both in creating): the one whose held snapshot, or ingest, is there resumes with it; without one, a work that
+     * needs nothing but the row resumes; otherwise the volume takes the first such work's failure status.
      */
     private Outcome recoverVolume(DSLContext tx, String id, VolumeStatus running, Instant now) {
         if (running == VolumeWork.RESTORE_BACKUP.running()) {
@@ -139,6 +143,10 @@ public final class RecoveryPass {
             }
             volumes.finish(tx, id, running, VolumeWork.RESTORE_BACKUP.failure(), now);
             return Outcome.FAILED;
+        }
+        if (running == VolumeWork.CREATE_STAGING_VOLUME.running() && ingests.isOpenStagingVolume(tx, id)) {
+            // Created for a snapshot ingest, whose row names it: it must end in maintenance, not available.
+            return resume(tx, VolumeWork.CREATE_STAGING_VOLUME, id, null);
         }
         List<VolumeWork> candidates = Arrays.stream(VolumeWork.values())
                 .filter(w -> w.running() == running)

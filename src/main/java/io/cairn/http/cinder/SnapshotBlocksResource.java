@@ -17,7 +17,7 @@ import java.util.function.Function;
  * the blocks changed between two snapshots, and one block's bytes with their SHA-256 (the EBS direct APIs' reads).
  */
 public final class SnapshotBlocksResource {
-    /** The block's SHA-256, base64; the ingest API takes the same header on the way in. */
+    /** The block's SHA-256, base64: answered by a block read, required by a block put (SnapshotIngestResource). */
     public static final String CHECKSUM = "X-Cairn-Checksum";
 
     public static final String CHECKSUM_ALGORITHM = "X-Cairn-Checksum-Algorithm";

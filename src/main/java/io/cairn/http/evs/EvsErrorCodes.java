@@ -35,8 +35,10 @@ public final class EvsErrorCodes {
                     INVALID_VOLUME,
                     INVALID_BACKUP,
                     UNKNOWN_ACTION,
+                    CHECKSUM_MISMATCH,
                     VOLUME_STATUS_CONFLICT,
                     SNAPSHOT_STATUS_CONFLICT,
+                    SNAPSHOT_INGEST_CONFLICT,
                     UNSUPPORTED_MEDIA_TYPE,
                     MALFORMED_REQUEST -> EvsError.own(400, "EVS.5400");
             case MALFORMED_REQUEST_BODY -> EvsError.fixed(400, "EVS.5400", "Malformed request body.");
@@ -62,7 +64,8 @@ public final class EvsErrorCodes {
                     VOLUME_NOT_FOUND,
                     VOLUME_TYPE_NOT_FOUND,
                     METADATA_NOT_FOUND,
-                    BACKUP_NOT_FOUND -> EvsError.fixed(404, "EVS.5404", NOT_FOUND);
+                    BACKUP_NOT_FOUND,
+                    SNAPSHOT_INGEST_NOT_FOUND -> EvsError.fixed(404, "EVS.5404", NOT_FOUND);
             case VERSION_NOT_SUPPORTED -> EvsError.own(406, "EVS.5400");
             case SNAPSHOT_LIMIT_EXCEEDED -> EvsError.fixed(413, "EVS.5413", "Insufficient volume quota.");
             case BACKUP_LIMIT_EXCEEDED, BACKUP_GIGABYTES_QUOTA_EXCEEDED -> EvsError.own(413, "EVS.5413");

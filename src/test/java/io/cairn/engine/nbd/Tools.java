@@ -17,7 +17,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The Debian NBD tools the data path must work with: qemu-io (qemu-utils) and nbdcopy (libnbd-bin). */
+/**
+ * The Debian NBD tools the data path must work with: qemu-io (qemu-utils) and nbdcopy (libnbd-bin). Public for the
+ * API suites that read what they wrote back over NBD.
+ */
 public final class Tools {
     private Tools() {}
 
@@ -54,6 +57,11 @@ public final class Tools {
     /** The whole export, read with nbdcopy. */
     static byte[] readAll(String uri) throws IOException, InterruptedException {
         return run(List.of("nbdcopy", uri, "-"));
+    }
+
+    /** Copies the whole export into a local file with nbdcopy (sparse where the export reads as zeros). */
+    public static void copyExportTo(String uri, java.nio.file.Path file) throws IOException, InterruptedException {
+        run(List.of("nbdcopy", uri, file.toString()));
     }
 
     /** Copies a local file onto the export with nbdcopy. */
