@@ -32,10 +32,15 @@ final class RbdDiff {
         }
     }
 
-    /** Writes a stream: the header first, then records in ascending offsets, then {@link #end}. */
+    /**
+     * Writes a stream: the header first, then records in ascending offsets, then {@link #end}. Zero ranges that
+     * touch are merged into one record.
+     */
     static final class Writer {
         private final OutputStream out;
         private final ByteBuffer scratch = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
+        private long zeroOffset;
+        private long zeroLength;
 
         Writer(OutputStream out, String fromSnapshot, String toSnapshot, long size) throws IOException {
             this.out = out;
@@ -47,17 +52,32 @@ final class RbdDiff {
         }
 
         void data(long offset, byte[] data, int length) throws IOException {
+            flushZeros();
             range('w', offset, length);
             out.write(data, 0, length);
         }
 
         void zero(long offset, long length) throws IOException {
-            range('z', offset, length);
+            if (zeroLength > 0 && zeroOffset + zeroLength == offset) {
+                zeroLength += length;
+                return;
+            }
+            flushZeros();
+            zeroOffset = offset;
+            zeroLength = length;
         }
 
         void end() throws IOException {
+            flushZeros();
             out.write('e');
             out.flush();
+        }
+
+        private void flushZeros() throws IOException {
+            if (zeroLength > 0) {
+                range('z', zeroOffset, zeroLength);
+                zeroLength = 0;
+            }
         }
 
         private void name(char tag, String name) throws IOException {

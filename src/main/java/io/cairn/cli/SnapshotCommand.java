@@ -128,7 +128,7 @@ public final class SnapshotCommand implements Runnable {
 
         /**
          * The rbd diff: the dirty bitmap's extents, each read in blocks; a block of zeros (trimmed since, or written
-         * with zeros) becomes a zero record, runs of them one record.
+         * with zeros) becomes a zero record.
          */
         private void exportDiff(String older, FileChannel channel) throws IOException {
             try (NbdClient client = nbd.connect(snapshotId, "qemu:dirty-bitmap:" + older)) {
@@ -139,7 +139,6 @@ public final class SnapshotCommand implements Runnable {
                         "exporting the changes of snapshot " + snapshotId + " since " + older + " to " + file, size);
                 RbdDiff.Writer diff = new RbdDiff.Writer(out, older, snapshotId, size);
                 byte[] block = new byte[BLOCK];
-                long[] zeros = {0, 0}; // the pending run of zeros: offset, length
                 walk(client, progress, extent -> {
                     if (!extent.is(NbdClient.DIRTY)) {
                         return;
@@ -149,28 +148,13 @@ public final class SnapshotCommand implements Runnable {
                         int length = (int) Math.min(BLOCK, end - offset);
                         client.read(offset, block, 0, length);
                         if (Blocks.isZero(block, length)) {
-                            if (zeros[1] > 0 && zeros[0] + zeros[1] == offset) {
-                                zeros[1] += length;
-                                continue;
-                            }
-                            flushZeros(diff, zeros);
-                            zeros[0] = offset;
-                            zeros[1] = length;
+                            diff.zero(offset, length);
                         } else {
-                            flushZeros(diff, zeros);
                             diff.data(offset, block, length);
                         }
                     }
                 });
-                flushZeros(diff, zeros);
                 diff.end();
-            }
-        }
-
-        private static void flushZeros(RbdDiff.Writer diff, long[] zeros) throws IOException {
-            if (zeros[1] > 0) {
-                diff.zero(zeros[0], zeros[1]);
-                zeros[1] = 0;
             }
         }
     }
