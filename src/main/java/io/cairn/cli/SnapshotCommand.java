@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.domain.SnapshotBlocks;
 import io.cairn.engine.nbd.NbdClient;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {SnapshotCommand.Export.class, SnapshotCommand.ImportDiff.class})
 public final class SnapshotCommand implements Runnable {
     private static final int BLOCK = 1 << 20;
+    private static final int BLOCK_SIZE = SnapshotBlocks.BLOCK_SIZE;
 
     @Override
     public void run() {
@@ -127,8 +129,10 @@ public final class SnapshotCommand implements Runnable {
         }
 
         /**
-         * The rbd diff: the dirty bitmap's extents, each read in blocks; a block of zeros (trimmed since, or written
-         * with zeros) becomes a zero record.
+         * The rbd diff: the dirty bitmap's extents, read in pieces that end on {@link SnapshotBlocks#BLOCK_SIZE}
+         * boundaries; a piece of zeros (trimmed since, written with zeros, or reported by an engine that rounds out
+         * further, as RBD does for an object created since) becomes a zero record, so data records carry only blocks
+         * that changed.
          */
         private void exportDiff(String older, FileChannel channel) throws IOException {
             try (NbdClient client = nbd.connect(snapshotId, "qemu:dirty-bitmap:" + older)) {
@@ -144,14 +148,16 @@ public final class SnapshotCommand implements Runnable {
                         return;
                     }
                     long end = extent.offset() + extent.length();
-                    for (long offset = extent.offset(); offset < end; offset += BLOCK) {
-                        int length = (int) Math.min(BLOCK, end - offset);
+                    for (long offset = extent.offset(); offset < end; ) {
+                        long next = Math.min(end, (offset / BLOCK_SIZE + 1) * BLOCK_SIZE);
+                        int length = (int) (next - offset);
                         client.read(offset, block, 0, length);
                         if (Blocks.isZero(block, length)) {
                             diff.zero(offset, length);
                         } else {
                             diff.data(offset, block, length);
                         }
+                        offset = next;
                     }
                 });
                 diff.end();
