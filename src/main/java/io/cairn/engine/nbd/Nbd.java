@@ -69,8 +69,10 @@ final class Nbd {
     static final int REPLY_TYPE_OFFSET_DATA = 1;
     static final int REPLY_TYPE_OFFSET_HOLE = 2;
     static final int REPLY_TYPE_BLOCK_STATUS = 5;
-    static final int REPLY_TYPE_ERROR = (1 << 15) + 1;
-    static final int REPLY_TYPE_ERROR_OFFSET = (1 << 15) + 2;
+    /** Set in the type of every error chunk. */
+    static final int REPLY_TYPE_ERROR_BIT = 1 << 15;
+
+    static final int REPLY_TYPE_ERROR = REPLY_TYPE_ERROR_BIT + 1;
 
     // Block status flags: base:allocation's, and qemu:dirty-bitmap's one.
     static final int STATE_HOLE = 1;

@@ -48,6 +48,9 @@ public final class NbdClient implements AutoCloseable {
     public static final int ZERO = Nbd.STATE_ZERO;
     public static final int DIRTY = Nbd.STATE_DIRTY;
 
+    /** The longest range one block status request asks for: the largest 32-bit length aligned to 1 MiB. */
+    private static final long MAX_STATUS_LENGTH = 0xfff00000L;
+
     private final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
@@ -55,9 +58,6 @@ public final class NbdClient implements AutoCloseable {
     private final int flags;
     private final boolean structured;
     private long nextCookie = 1;
-
-    /** The longest range one block status request asks for: the largest 32-bit length aligned to 1 MiB. */
-    private static final long MAX_STATUS_LENGTH = 0xfff00000L;
 
     private NbdClient(
             Socket socket, DataInputStream in, DataOutputStream out, long sizeBytes, int flags, boolean structured) {
@@ -328,7 +328,7 @@ public final class NbdClient implements AutoCloseable {
                     extents.add(new Extent(described, extentLength, in.readInt()));
                     described += extentLength;
                 }
-            } else if ((type & 0x8000) != 0 && chunkLength >= 6) {
+            } else if ((type & Nbd.REPLY_TYPE_ERROR_BIT) != 0 && chunkLength >= 6) {
                 int error = in.readInt();
                 int messageLength = Math.min(in.readUnsignedShort(), chunkLength - 6);
                 String message = new String(in.readNBytes(messageLength), StandardCharsets.UTF_8);

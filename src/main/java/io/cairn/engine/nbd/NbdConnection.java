@@ -14,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -493,7 +494,7 @@ final class NbdConnection {
             }
         } catch (EngineException e) {
             error = errno(e, request.type());
-            message = e.getMessage();
+            message = Objects.requireNonNullElse(e.getMessage(), e.reason().name());
         } catch (IOException | RuntimeException e) {
             LOG.warn("NBD request {} at {}+{} failed", request.type(), request.offset(), length, e);
             error = Nbd.EIO;

@@ -254,6 +254,21 @@ class NbdServerTest {
     }
 
     @Test
+    void aVolumesBlockStatusFollowsWritesFromOtherConnections() throws Exception {
+        try (NbdClient status = NbdClient.connect("127.0.0.1", nbd.server.port(), "vol", "qemu:dirty-bitmap:snap");
+                NbdClient writer = nbd.connect("vol")) {
+            assertThat(status.blockStatus(0, 4L * MIB)).containsExactly(new NbdClient.Extent(0, 4L * MIB, 0));
+            writer.write(2L * MIB, new byte[] {1});
+            writer.flush();
+            assertThat(status.blockStatus(0, 4L * MIB))
+                    .containsExactly(
+                            new NbdClient.Extent(0, 2L * MIB, 0),
+                            new NbdClient.Extent(2L * MIB, 64 * 1024, NbdClient.DIRTY),
+                            new NbdClient.Extent(2L * MIB + 64 * 1024, 2L * MIB - 64 * 1024, 0));
+        }
+    }
+
+    @Test
     void ourClientReadsStructuredRepliesAndRefusesAContextNotOffered() throws Exception {
         try (NbdClient writer = nbd.connect("vol")) {
             writer.write(4096, new byte[] {9, 8, 7});
