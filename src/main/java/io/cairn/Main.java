@@ -243,7 +243,7 @@ public final class Main implements Runnable {
         Router router = new Router();
         SnapshotResource snapshotResource = new SnapshotResource(
                 snapshots, snapshotManagement, MetadataService.ofSnapshots(database, snapshotStore));
-        NbdServer nbd = new NbdServer(engine, new NbdExports(volumeStore, snapshotStore))
+        NbdServer nbd = new NbdServer(engine, new NbdExports(database, volumeStore, snapshotStore))
                 .start(config.dataPlane().nbdHost(), config.dataPlane().nbdPort());
         VolumeConnections connections = new VolumeConnections(
                 volumeStore,

@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.engine.nbd.NbdClient;
 import java.io.IOException;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the server's NBD data path listens; a picocli mixin shared by import and export. */
@@ -20,8 +21,19 @@ final class NbdEndpoint {
 
     /** A connection to {@code export}; a server that cannot be reached is named, since the JDK's message does not. */
     NbdClient connect(String export) throws IOException {
+        return connect(export, Optional.empty());
+    }
+
+    /** A connection to {@code export} with {@code metaContext} selected, for its block status. */
+    NbdClient connect(String export, String metaContext) throws IOException {
+        return connect(export, Optional.of(metaContext));
+    }
+
+    private NbdClient connect(String export, Optional<String> metaContext) throws IOException {
         try {
-            return NbdClient.connect(host, port, export);
+            return metaContext.isPresent()
+                    ? NbdClient.connect(host, port, export, metaContext.get())
+                    : NbdClient.connect(host, port, export);
         } catch (NbdClient.NbdException e) {
             throw e; // the server answered: its message says what is wrong with the export
         } catch (IOException e) {

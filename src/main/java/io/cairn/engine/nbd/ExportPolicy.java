@@ -27,4 +27,11 @@ public interface ExportPolicy {
 
     /** The names a client may list (NBD_OPT_LIST). */
     List<String> list();
+
+    /**
+     * The snapshots whose differences the export offers as {@code qemu:dirty-bitmap:<snapshot-id>} contexts, oldest
+     * first: for a volume, its snapshots that are exported; for a snapshot, those of the same volume taken before it.
+     * Never a snapshot of another volume, so that a name a client guesses tells it nothing.
+     */
+    List<String> bitmapSnapshots(Export export);
 }

@@ -1,7 +1,7 @@
 package io.cairn.engine.nbd;
 
 import io.cairn.engine.BlockDevice;
-import io.cairn.engine.BlockStore;
+import io.cairn.engine.Engine;
 import io.cairn.engine.EngineException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -14,9 +14,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * One client: the option haggling, then transmission. Anything malformed that leaves the stream in an
  * unknown state (a bad magic number, an oversized option or write) ends the connection; anything else is
  * answered with an error reply and the connection goes on. Nothing a client sends can end the server.
+ * A client that negotiates structured replies may select metadata contexts ({@link MetaContexts}) and ask their
+ * block status ({@link BlockStatus}); one that does not is answered with simple replies only.
  */
 final class NbdConnection {
     private static final Logger LOG = LoggerFactory.getLogger(NbdConnection.class);
@@ -35,16 +37,26 @@ final class NbdConnection {
     private static final int PREFERRED_BLOCK_SIZE = 4096;
 
     private final Socket socket;
-    private final BlockStore store;
+    private final Engine engine;
     private final ExportPolicy policy;
-    private final ReentrantLock replyLock = new ReentrantLock();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BYTES);
     private DataInputStream in;
     private DataOutputStream out;
+    private Replies replies;
+    /** The contexts the last NBD_OPT_SET_META_CONTEXT selected, and for which export; they hold for that one only. */
+    private Selection selection = new Selection("", List.of());
 
-    NbdConnection(Socket socket, BlockStore store, ExportPolicy policy) {
+    private record Selection(String exportName, List<MetaContexts.Context> contexts) {}
+
+    /** An export as the policy resolved it, and its device. */
+    private record Opened(ExportPolicy.Export export, BlockDevice device) {}
+
+    /** What transmission serves: the device, and the block status of the contexts selected for it. */
+    private record Session(BlockDevice device, BlockStatus status) {}
+
+    NbdConnection(Socket socket, Engine engine, ExportPolicy policy) {
         this.socket = socket;
-        this.store = store;
+        this.engine = engine;
         this.policy = policy;
     }
 
@@ -54,9 +66,11 @@ final class NbdConnection {
             socket.setTcpNoDelay(true);
             in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 256 * 1024));
-            device = handshake();
-            if (device != null) {
-                transmit(device);
+            replies = new Replies(out);
+            Session session = handshake();
+            if (session != null) {
+                device = session.device();
+                transmit(session);
             }
         } catch (IOException e) {
             if (!NbdServer.isDisconnect(e)) {
@@ -82,8 +96,8 @@ final class NbdConnection {
 
     // Handshake.
 
-    /** Returns the device to serve, or null when the client ended the haggling. */
-    private BlockDevice handshake() throws IOException {
+    /** Returns what to serve, or null when the client ended the haggling. */
+    private Session handshake() throws IOException {
         out.writeLong(Nbd.NBDMAGIC);
         out.writeLong(Nbd.IHAVEOPT);
         out.writeShort(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES);
@@ -109,22 +123,23 @@ final class NbdConnection {
             switch (option) {
                 case Nbd.OPT_EXPORT_NAME -> {
                     Optional<String> name = decodeName(payload);
-                    Optional<BlockDevice> device;
+                    Optional<Opened> opened;
                     try {
-                        device = name.isPresent() ? openExport(name.get()) : Optional.empty();
+                        opened = name.isPresent() ? openExport(name.get()) : Optional.empty();
                     } catch (EngineException e) {
-                        device = Optional.empty();
+                        opened = Optional.empty();
                     }
-                    if (device.isEmpty()) {
+                    if (opened.isEmpty()) {
                         return null; // this old option has no way to report an error but hanging up
                     }
-                    out.writeLong(device.get().sizeBytes());
-                    out.writeShort(transmissionFlags(device.get()));
+                    BlockDevice device = opened.get().device();
+                    out.writeLong(device.sizeBytes());
+                    out.writeShort(transmissionFlags(device));
                     if (!noZeroes) {
                         out.write(new byte[124]);
                     }
                     out.flush();
-                    return device.get();
+                    return session(name.get(), opened.get());
                 }
                 case Nbd.OPT_ABORT -> {
                     optionReply(option, Nbd.REP_ACK, new byte[0]);
@@ -132,14 +147,23 @@ final class NbdConnection {
                 }
                 case Nbd.OPT_LIST -> list(option, length);
                 case Nbd.OPT_INFO, Nbd.OPT_GO -> {
-                    BlockDevice device = info(option, payload);
-                    if (device != null) {
+                    Session session = info(option, payload);
+                    if (session != null) {
                         if (option == Nbd.OPT_GO) {
-                            return device;
+                            return session;
                         }
-                        device.close();
+                        session.device().close();
                     }
                 }
+                case Nbd.OPT_STRUCTURED_REPLY -> {
+                    if (length != 0) {
+                        optionError(option, Nbd.REP_ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY takes no data");
+                    } else {
+                        replies.useStructured();
+                        optionReply(option, Nbd.REP_ACK, new byte[0]);
+                    }
+                }
+                case Nbd.OPT_LIST_META_CONTEXT, Nbd.OPT_SET_META_CONTEXT -> metaContext(option, payload);
                 case Nbd.OPT_STARTTLS ->
                     optionError(
                             option,
@@ -169,8 +193,66 @@ final class NbdConnection {
         optionReply(option, Nbd.REP_ACK, new byte[0]);
     }
 
-    /** Answers NBD_OPT_INFO or NBD_OPT_GO; returns the opened device on success. */
-    private BlockDevice info(int option, byte[] payload) throws IOException {
+    /**
+     * Answers NBD_OPT_LIST_META_CONTEXT (the contexts the queries match, ids zero) or NBD_OPT_SET_META_CONTEXT (the
+     * contexts selected, numbered from one, replacing any selection before, even when it fails).
+     */
+    private void metaContext(int option, byte[] payload) throws IOException {
+        boolean listing = option == Nbd.OPT_LIST_META_CONTEXT;
+        if (!listing) {
+            selection = new Selection("", List.of());
+            if (!replies.structured()) {
+                optionError(
+                        option,
+                        Nbd.REP_ERR_INVALID,
+                        "NBD_OPT_SET_META_CONTEXT needs structured replies (NBD_OPT_STRUCTURED_REPLY) first");
+                return;
+            }
+        }
+        Optional<MetaContexts.Request> request = MetaContexts.Request.parse(payload);
+        if (request.isEmpty()) {
+            optionError(
+                    option,
+                    Nbd.REP_ERR_INVALID,
+                    "the export name or a query is malformed (lengths, or not UTF-8 of at most " + MAX_NAME_LENGTH
+                            + " bytes)");
+            return;
+        }
+        String name = request.get().exportName();
+        Optional<ExportPolicy.Export> export = resolve(name);
+        if (export.isEmpty()) {
+            optionError(option, Nbd.REP_ERR_UNKNOWN, "no export named '" + name + "'");
+            return;
+        }
+        List<MetaContexts.Context> matched =
+                MetaContexts.match(request.get().queries(), () -> bitmapSnapshots(export.get()), listing);
+        for (int i = 0; i < matched.size(); i++) {
+            byte[] context = matched.get(i).name().getBytes(StandardCharsets.UTF_8);
+            optionReply(
+                    option,
+                    Nbd.REP_META_CONTEXT,
+                    ByteBuffer.allocate(4 + context.length)
+                            .putInt(listing ? 0 : i + 1)
+                            .put(context)
+                            .array());
+        }
+        optionReply(option, Nbd.REP_ACK, new byte[0]);
+        if (!listing) {
+            selection = new Selection(name, matched);
+        }
+    }
+
+    private List<String> bitmapSnapshots(ExportPolicy.Export export) {
+        try {
+            return policy.bitmapSnapshots(export);
+        } catch (RuntimeException e) {
+            LOG.warn("the export policy cannot list the snapshots of volume {}", export.volumeId(), e);
+            return List.of(); // no bitmap is offered now; base:allocation still is
+        }
+    }
+
+    /** Answers NBD_OPT_INFO or NBD_OPT_GO; returns what to serve on success. */
+    private Session info(int option, byte[] payload) throws IOException {
         ByteBuffer data = ByteBuffer.wrap(payload);
         if (data.remaining() < 4) {
             optionError(option, Nbd.REP_ERR_INVALID, "the request is too short");
@@ -200,7 +282,7 @@ final class NbdConnection {
                     "the export name is not valid UTF-8 of at most " + MAX_NAME_LENGTH + " bytes");
             return null;
         }
-        Optional<BlockDevice> opened;
+        Optional<Opened> opened;
         try {
             opened = openExport(name.get());
         } catch (EngineException e) {
@@ -216,7 +298,7 @@ final class NbdConnection {
                             + "' (volumes are exported while available or in-use, snapshots while available)");
             return null;
         }
-        BlockDevice device = opened.get();
+        BlockDevice device = opened.get().device();
         optionReply(
                 option,
                 Nbd.REP_INFO,
@@ -237,31 +319,42 @@ final class NbdConnection {
                             .array());
         }
         optionReply(option, Nbd.REP_ACK, new byte[0]);
-        return device;
+        return session(name.get(), opened.get());
     }
 
-    /**
-     * The device behind an export name; empty when nothing is exported under it.
-     *
-     * @throws EngineException when the export exists but its data cannot be opened now (a storage cluster that does
-     *     not answer)
-     */
-    private Optional<BlockDevice> openExport(String name) throws EngineException {
-        Optional<ExportPolicy.Export> export;
+    /** The session of the export entered: the contexts selected count only when they were selected for it. */
+    private Session session(String name, Opened opened) {
+        List<MetaContexts.Context> contexts = selection.exportName().equals(name) ? selection.contexts() : List.of();
+        return new Session(opened.device(), new BlockStatus(engine, opened.export(), contexts));
+    }
+
+    private Optional<ExportPolicy.Export> resolve(String name) {
         try {
-            export = policy.resolve(name);
+            return policy.resolve(name);
         } catch (RuntimeException e) {
             LOG.warn("the export policy failed for '{}'", name, e);
             return Optional.empty();
         }
+    }
+
+    /**
+     * The export behind a name, opened; empty when nothing is exported under it.
+     *
+     * @throws EngineException when the export exists but its data cannot be opened now (a storage cluster that does
+     *     not answer)
+     */
+    private Optional<Opened> openExport(String name) throws EngineException {
+        Optional<ExportPolicy.Export> export = resolve(name);
         if (export.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(store.open(
-                    export.get().volumeId(),
-                    export.get().snapshotId(),
-                    export.get().writable()));
+            return Optional.of(new Opened(
+                    export.get(),
+                    engine.open(
+                            export.get().volumeId(),
+                            export.get().snapshotId(),
+                            export.get().writable())));
         } catch (EngineException e) {
             if (e.reason() == EngineException.Reason.NOT_FOUND) {
                 return Optional.empty(); // deleted since the policy looked
@@ -271,7 +364,8 @@ final class NbdConnection {
         }
     }
 
-    private static Optional<String> decodeName(byte[] bytes) {
+    /** A name or query as the protocol's strings are: UTF-8 of at most 4096 bytes; empty when it is not. */
+    static Optional<String> decodeName(byte[] bytes) {
         if (bytes.length > MAX_NAME_LENGTH) {
             return Optional.empty();
         }
@@ -318,7 +412,7 @@ final class NbdConnection {
         }
     }
 
-    private void transmit(BlockDevice device) throws IOException {
+    private void transmit(Session session) throws IOException {
         while (true) {
             if (in.readInt() != Nbd.REQUEST_MAGIC) {
                 return; // out of step with the client: no way to find the next request
@@ -343,11 +437,11 @@ final class NbdConnection {
                 return;
             }
             if ((flags & ~Nbd.CMD_FLAGS_KNOWN) != 0) {
-                reply(cookie, Nbd.EINVAL, null);
+                replies.error(cookie, Nbd.EINVAL, "unknown command flags " + flags);
                 continue;
             }
             if (type == Nbd.CMD_READ && unsignedLength > Nbd.MAX_PAYLOAD) {
-                reply(cookie, Nbd.EINVAL, null);
+                replies.error(cookie, Nbd.EINVAL, "a read of more than " + Nbd.MAX_PAYLOAD + " bytes");
                 continue;
             }
             Request request = new Request(flags, type, cookie, offset, length, payload);
@@ -355,7 +449,7 @@ final class NbdConnection {
             inFlight.acquireUninterruptibly(cost);
             Thread.ofVirtual().start(() -> {
                 try {
-                    execute(device, request);
+                    execute(session, request);
                 } finally {
                     inFlight.release(cost);
                 }
@@ -363,10 +457,13 @@ final class NbdConnection {
         }
     }
 
-    private void execute(BlockDevice device, Request request) {
-        ByteBuffer data = null;
-        int error = 0;
+    private void execute(Session session, Request request) {
+        BlockDevice device = session.device();
         long length = Integer.toUnsignedLong(request.length());
+        ByteBuffer data = null;
+        List<BlockStatus.Chunk> status = null;
+        int error = 0;
+        String message = "";
         try {
             switch (request.type()) {
                 case Nbd.CMD_READ -> {
@@ -378,16 +475,41 @@ final class NbdConnection {
                 case Nbd.CMD_FLUSH -> device.flush();
                 case Nbd.CMD_TRIM -> device.trim(request.offset(), length, request.fua());
                 case Nbd.CMD_WRITE_ZEROES -> device.writeZeroes(request.offset(), length, request.fua());
-                default -> error = Nbd.EINVAL;
+                case Nbd.CMD_BLOCK_STATUS -> {
+                    if (session.status().isEmpty()) {
+                        error = Nbd.EINVAL;
+                        message = "no metadata context was selected for this export (NBD_OPT_SET_META_CONTEXT)";
+                    } else if (length == 0 || request.offset() < 0 || request.offset() > device.sizeBytes() - length) {
+                        error = Nbd.EINVAL;
+                        message = "the range is empty or not within the export";
+                    } else {
+                        status = session.status()
+                                .query(request.offset(), length, (request.flags() & Nbd.CMD_FLAG_REQ_ONE) != 0);
+                    }
+                }
+                default -> {
+                    error = Nbd.EINVAL;
+                    message = "unknown command " + request.type();
+                }
             }
         } catch (EngineException e) {
             error = errno(e, request.type());
+            message = Objects.requireNonNullElse(e.getMessage(), e.reason().name());
         } catch (IOException | RuntimeException e) {
             LOG.warn("NBD request {} at {}+{} failed", request.type(), request.offset(), length, e);
             error = Nbd.EIO;
+            message = "the server failed to carry out the request";
         }
         try {
-            reply(request.cookie(), error, error == 0 ? data : null);
+            if (error != 0) {
+                replies.error(request.cookie(), error, message);
+            } else if (status != null) {
+                replies.blockStatus(request.cookie(), status);
+            } else if (data != null) {
+                replies.data(request.cookie(), request.offset(), data);
+            } else {
+                replies.done(request.cookie());
+            }
         } catch (IOException e) {
             close(); // the client is gone; the reader notices and ends the connection
         }
@@ -400,20 +522,5 @@ final class NbdConnection {
             case STALE -> Nbd.ESHUTDOWN;
             case NOT_FOUND, INVALID_ID, BUSY, UNAVAILABLE -> Nbd.EIO;
         };
-    }
-
-    private void reply(long cookie, int error, ByteBuffer data) throws IOException {
-        replyLock.lock();
-        try {
-            out.writeInt(Nbd.SIMPLE_REPLY_MAGIC);
-            out.writeInt(error);
-            out.writeLong(cookie);
-            if (data != null) {
-                out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-            }
-            out.flush();
-        } finally {
-            replyLock.unlock();
-        }
     }
 }

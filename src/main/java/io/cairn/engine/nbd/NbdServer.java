@@ -2,7 +2,7 @@ package io.cairn.engine.nbd;
 
 import static java.util.Objects.requireNonNull;
 
-import io.cairn.engine.BlockStore;
+import io.cairn.engine.Engine;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,22 +15,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An NBD server (fixed-newstyle handshake, simple replies) exporting volumes and snapshots of a
- * {@link BlockStore}. Each connection runs on its own virtual thread, and each of its requests on another,
+ * An NBD server (fixed-newstyle handshake; simple replies, or structured ones with the metadata contexts
+ * {@code base:allocation} and {@code qemu:dirty-bitmap:<snapshot-id>} for clients that ask) exporting volumes and
+ * snapshots of an {@link Engine}. Each connection runs on its own virtual thread, and each of its requests on another,
  * so one client can keep many requests in flight and many clients can connect at once.
  */
 public final class NbdServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NbdServer.class);
 
-    private final BlockStore store;
+    private final Engine engine;
     private final ExportPolicy policy;
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket listener;
     private Thread acceptor;
     private volatile boolean closed;
 
-    public NbdServer(BlockStore store, ExportPolicy policy) {
-        this.store = requireNonNull(store, "store is null");
+    public NbdServer(Engine engine, ExportPolicy policy) {
+        this.engine = requireNonNull(engine, "engine is null");
         this.policy = requireNonNull(policy, "policy is null");
     }
 
@@ -66,7 +67,7 @@ public final class NbdServer implements AutoCloseable {
                 }
                 continue;
             }
-            NbdConnection connection = new NbdConnection(client, store, policy);
+            NbdConnection connection = new NbdConnection(client, engine, policy);
             connections.add(connection);
             Thread.ofVirtual()
                     .name("cairn-nbd-" + client.getRemoteSocketAddress())

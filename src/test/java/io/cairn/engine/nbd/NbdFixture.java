@@ -4,20 +4,25 @@ import io.cairn.engine.LocalChunkEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A chunk engine in a directory with an NBD server in front of it. Its export policy stands in for the
- * control plane: every volume is writable, every snapshot taken through the fixture read-only.
+ * control plane: every volume is writable, every snapshot taken through the fixture read-only, and a volume's
+ * snapshots are its dirty bitmaps in the order taken.
  */
 final class NbdFixture implements AutoCloseable {
     final LocalChunkEngine engine;
     final NbdServer server;
     private final Set<String> volumes = ConcurrentHashMap.newKeySet();
-    private final Set<String> snapshots = ConcurrentHashMap.newKeySet();
+    /** Snapshot id to its volume's, in the order taken. */
+    private final Map<String, String> snapshots = Collections.synchronizedMap(new LinkedHashMap<>());
 
     NbdFixture(Path directory, int chunkSize) throws IOException {
         engine = LocalChunkEngine.open(directory, chunkSize);
@@ -27,14 +32,30 @@ final class NbdFixture implements AutoCloseable {
                         if (volumes.contains(name)) {
                             return Optional.of(Export.volume(name, true));
                         }
-                        return snapshots.contains(name) ? Optional.of(Export.snapshot("", name)) : Optional.empty();
+                        return Optional.ofNullable(snapshots.get(name)).map(volume -> Export.snapshot(volume, name));
                     }
 
                     @Override
                     public List<String> list() {
                         List<String> names = new ArrayList<>(volumes);
-                        names.addAll(snapshots);
+                        names.addAll(snapshots.keySet());
                         return names;
+                    }
+
+                    @Override
+                    public List<String> bitmapSnapshots(Export export) {
+                        List<String> older = new ArrayList<>();
+                        synchronized (snapshots) {
+                            for (Map.Entry<String, String> snapshot : snapshots.entrySet()) {
+                                if (export.snapshotId().equals(Optional.of(snapshot.getKey()))) {
+                                    break;
+                                }
+                                if (snapshot.getValue().equals(export.volumeId())) {
+                                    older.add(snapshot.getKey());
+                                }
+                            }
+                        }
+                        return older;
                     }
                 })
                 .start("127.0.0.1", 0);
@@ -47,11 +68,11 @@ final class NbdFixture implements AutoCloseable {
 
     void snapshot(String volumeId, String snapshotId) throws IOException {
         engine.createSnapshot(volumeId, snapshotId, fraction -> {});
-        snapshots.add(snapshotId);
+        snapshots.put(snapshotId, volumeId);
     }
 
     void volumeFromSnapshot(String volumeId, String snapshotId, long sizeBytes) throws IOException {
-        engine.createVolumeFromSnapshot(volumeId, "", snapshotId, sizeBytes);
+        engine.createVolumeFromSnapshot(volumeId, snapshots.get(snapshotId), snapshotId, sizeBytes);
         volumes.add(volumeId);
     }
 

@@ -69,6 +69,20 @@ public final class Tools {
         run(List.of("nbdcopy", file.toString(), uri));
     }
 
+    /** What {@code nbdinfo} (libnbd-bin) prints for these arguments. */
+    static String nbdinfo(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("nbdinfo"));
+        command.addAll(List.of(arguments));
+        return new String(run(command), StandardCharsets.UTF_8);
+    }
+
+    /** What {@code qemu-img} (qemu-utils) prints for these arguments. */
+    static String qemuImg(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("qemu-img"));
+        command.addAll(List.of(arguments));
+        return new String(run(command), StandardCharsets.UTF_8);
+    }
+
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
