@@ -306,7 +306,8 @@ public final class Main implements Runnable {
                 try {
                     yield new RbdEngine(
                             RbdCluster.connect(rbd.cephConf(), rbd.cephUser(), rbd.pool(), rbd.timeoutSeconds()),
-                            new RbdEngine.Settings(rbd.flattenVolumeFromSnapshot(), rbd.maxCloneDepth()));
+                            new RbdEngine.Settings(
+                                    rbd.flattenVolumeFromSnapshot(), rbd.maxCloneDepth(), rbd.objectSizeBytes()));
                 } catch (RbdSetupException e) {
                     throw new ConfigException(e.setting(), e.getMessage());
                 } catch (UnsatisfiedLinkError | IllegalArgumentException e) {

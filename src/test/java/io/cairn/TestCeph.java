@@ -145,6 +145,29 @@ public final class TestCeph {
         return conf;
     }
 
+    /** Runs the {@code rbd} command on the pool {@link #POOL} of the cluster ({@link #conf()}); what it printed. */
+    public static String rbd(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("rbd", "-c", conf().toString(), "-p", POOL));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    /** The object size of an image of the pool, in bytes: {@code 2^order} as {@code rbd info} shows it. */
+    public static long objectSize(String image) throws IOException, InterruptedException {
+        String info = rbd("info", "--format", "json", image);
+        tools.jackson.databind.JsonNode order = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(info)
+                .get("order");
+        if (order == null) {
+            throw new IllegalStateException("rbd info " + image + " shows no order: " + info);
+        }
+        return 1L << order.asInt();
+    }
+
     /** Disables a test class or method, as skipped with {@link #skipMessage()}, when there is no cluster. */
     @Target({ElementType.TYPE, ElementType.METHOD})
     @Retention(RetentionPolicy.RUNTIME)

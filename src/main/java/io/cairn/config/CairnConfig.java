@@ -38,6 +38,8 @@ public record CairnConfig(
         quotaDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(quotaDefaults));
     }
 
+    private static final int MIB = 1024 * 1024;
+
     /** Cinder's quota resources with their default limits, in the order Cinder lists them. */
     private static final Map<String, Long> CINDER_QUOTA_DEFAULTS = defaults();
 
@@ -87,7 +89,8 @@ public record CairnConfig(
 
     /**
      * A Ceph cluster: its configuration file (monitors, and the keyring holding the user's key), the client user
-     * without its {@code client.} prefix, the pool, and Cinder's clone settings.
+     * without its {@code client.} prefix, the pool, Cinder's clone settings, and the object size of the images Cairn
+     * makes (empty: the cluster's {@code rbd_default_order} for a new image, the parent's for a clone).
      */
     public record RbdConfig(
             Path cephConf,
@@ -95,7 +98,8 @@ public record CairnConfig(
             String pool,
             boolean flattenVolumeFromSnapshot,
             int maxCloneDepth,
-            int timeoutSeconds) {}
+            int timeoutSeconds,
+            java.util.OptionalInt objectSizeBytes) {}
 
     /**
      * The S3-compatible object store backups go to: present when {@code backup-s3-bucket} is set. The endpoint is
@@ -225,7 +229,7 @@ public record CairnConfig(
                         "chunk-size",
                         64 * 1024,
                         "a power of two from 4K to 16M (bytes, or with a K or M suffix)",
-                        CairnConfig::parseChunkSize));
+                        text -> parsePowerOfTwoSize(text, 16 * MIB)));
         Backend backend = settings.get("backend", Backend.LOCAL, "a backend (local or rbd)", Backend::parse);
         java.util.Optional<RbdConfig> rbd = backend == Backend.RBD
                 ? java.util.Optional.of(new RbdConfig(
@@ -237,10 +241,12 @@ public record CairnConfig(
                         settings.get(
                                 "rbd-max-clone-depth", 5, "a clone depth (0-100)", text -> parseRange(text, 0, 100)),
                         settings.get(
-                                "rados-timeout",
-                                30,
-                                "a number of seconds (1-3600)",
-                                text -> parseRange(text, 1, 3600))))
+                                "rados-timeout", 30, "a number of seconds (1-3600)", text -> parseRange(text, 1, 3600)),
+                        settings.get(
+                                "rbd-object-size",
+                                java.util.OptionalInt.empty(),
+                                "a power of two from 4K to 32M (bytes, or with a K or M suffix)",
+                                text -> java.util.OptionalInt.of(parsePowerOfTwoSize(text, 32 * MIB)))))
                 : java.util.Optional.empty();
         return new CairnConfig(
                 new ServerConfig(host, port, insecure, faults),
@@ -383,13 +389,14 @@ public record CairnConfig(
         return value;
     }
 
-    private static int parseChunkSize(String text) {
+    /** A size in bytes, or with a K or M suffix, that is a power of two from 4K to {@code max}. */
+    private static int parsePowerOfTwoSize(String text, int max) {
         String upper = text.toUpperCase(Locale.ROOT);
-        int unit = upper.endsWith("K") ? 1024 : upper.endsWith("M") ? 1024 * 1024 : 1;
+        int unit = upper.endsWith("K") ? 1024 : upper.endsWith("M") ? MIB : 1;
         int value =
                 Math.multiplyExact(Integer.parseInt(unit == 1 ? upper : upper.substring(0, upper.length() - 1)), unit);
-        if (Integer.bitCount(value) != 1 || value < 4096 || value > 16 * 1024 * 1024) {
-            throw new IllegalArgumentException("not a power of two from 4K to 16M");
+        if (Integer.bitCount(value) != 1 || value < 4096 || value > max) {
+            throw new IllegalArgumentException("not a power of two from 4K to " + max);
         }
         return value;
     }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +53,8 @@ class SnapshotDiffCommandTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start(directory.resolve("data"));
+        // On RBD, objects of one block keep the streams exact to the block (the local engine reads no RBD setting).
+        server = TestServer.start(directory.resolve("data"), Map.of("rbd-object-size", "512K"));
         api = server.as("alice", PROJECT);
         volume = createVolume("{\"volume\":{\"size\":1}}");
     }
@@ -87,11 +89,12 @@ class SnapshotDiffCommandTest {
         assertThat(stream.header())
                 .isEqualTo(new RbdDiff.Header(
                         java.util.Optional.of(a), java.util.Optional.of(b), java.util.OptionalLong.of(GIB)));
-        // Every changed block travels, data only in changed blocks: an engine may report more than was written (RBD an
-        // object created since from its start), but what it adds reads as zeros and travels as zero records.
-        assertThat(stream.blocks()).containsAll(blocksOf(aToB));
-        assertThat(blocksOf(aToB)).containsAll(stream.dataBlocks());
-        assertThat(stream.zeroRecords()).contains(new long[] {2L * MIB, 512 * 1024});
+        // Exactly the changed blocks travel: data where data was written, a zero record where zeros were.
+        assertThat(stream.blocks()).isEqualTo(blocksOf(aToB));
+        assertThat(stream.dataBlocks())
+                .isEqualTo(
+                        blocksOf(aToB.stream().filter(change -> !change.zeros()).toList()));
+        assertThat(stream.zeroRecords()).containsExactly(new long[] {2L * MIB, 512 * 1024});
 
         String copyOfA = createVolume("{\"volume\":{\"size\":1,\"snapshot_id\":\"" + a + "\"}}");
         assertThat(cairn(0, "snapshot", "import-diff", aToBDiff.toString(), copyOfA, nbd()))

@@ -1,5 +1,7 @@
 package io.cairn.engine.rbd;
 
+import static java.util.Objects.requireNonNull;
+
 import io.cairn.engine.BlockDevice;
 import io.cairn.engine.Engine;
 import io.cairn.engine.EngineException;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,8 +48,25 @@ public final class RbdEngine implements Engine {
      *     snapshot are always made independent of it
      * @param maxCloneDepth Cinder's {@code rbd_max_clone_depth}: a clone whose chain of parents reaches this depth is
      *     flattened; 0 flattens every clone
+     * @param objectSizeBytes the size of the RADOS objects of every image the engine makes, clones included (a power
+     *     of two from 4 KiB to 32 MiB, librbd's orders 12 to 25); empty leaves it to librbd: the cluster's
+     *     {@code rbd_default_order} for a new image, the parent's for a clone
      */
-    public record Settings(boolean flattenVolumeFromSnapshot, int maxCloneDepth) {}
+    public record Settings(boolean flattenVolumeFromSnapshot, int maxCloneDepth, OptionalInt objectSizeBytes) {
+        public Settings {
+            requireNonNull(objectSizeBytes, "objectSizeBytes is null");
+        }
+
+        /**
+         * The order (log2 of the object size) librbd is asked for; 0 lets librbd choose. A clone gets the set size
+         * too, not its parent's: the object size bounds how exactly {@code rbd_diff_iterate2} reports the clone's
+         * own changes (an object the clone creates, by a write or its copy-up, counts from its start), and librbd
+         * reads a parent of any object size.
+         */
+        int order() {
+            return objectSizeBytes.isPresent() ? Integer.numberOfTrailingZeros(objectSizeBytes.getAsInt()) : 0;
+        }
+    }
 
     private final RbdCluster cluster;
     private final Settings settings;
@@ -54,8 +74,8 @@ public final class RbdEngine implements Engine {
     private final Map<String, Set<RbdDevice>> open = new ConcurrentHashMap<>();
 
     public RbdEngine(RbdCluster cluster, Settings settings) {
-        this.cluster = cluster;
-        this.settings = settings;
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.settings = requireNonNull(settings, "settings is null");
     }
 
     static String imageName(String volumeId) {
@@ -75,7 +95,7 @@ public final class RbdEngine implements Engine {
         String name = imageName(volumeId);
         removeIfPresent(name); // a create that runs again starts from nothing, as the first did
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment order = call.allocate(java.lang.foreign.ValueLayout.JAVA_INT); // 0: the cluster's default
+            MemorySegment order = call.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, settings.order());
             Errno.check(
                     Librbd.rbdCreate2(
                             cluster.ioctx(), call.allocateFrom(name), sizeBytes, Librbd.DEFAULT_FEATURES, order),
@@ -130,7 +150,7 @@ public final class RbdEngine implements Engine {
 
     private void clone(String parent, String snapshot, String child) throws IOException {
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment order = call.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            MemorySegment order = call.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, settings.order());
             Errno.check(
                     Librbd.rbdClone2(
                             cluster.ioctx(),

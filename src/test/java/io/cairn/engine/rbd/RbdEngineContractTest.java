@@ -1,5 +1,6 @@
 package io.cairn.engine.rbd;
 
+import static io.cairn.TestCeph.rbd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,10 +9,10 @@ import io.cairn.engine.Engine;
 import io.cairn.engine.EngineException.Reason;
 import io.cairn.engine.StorageEngineContract;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,8 @@ class RbdEngineContractTest extends StorageEngineContract {
     @Override
     protected Engine openEngine() {
         return new RbdEngine(
-                RbdCluster.connect(TestCeph.conf(), "admin", "rbd"), new RbdEngine.Settings(false, MAX_CLONE_DEPTH));
+                RbdCluster.connect(TestCeph.conf(), "admin", "rbd"),
+                new RbdEngine.Settings(false, MAX_CLONE_DEPTH, OptionalInt.empty()));
     }
 
     /**
@@ -141,16 +143,5 @@ class RbdEngineContractTest extends StorageEngineContract {
                 .containsKeys("hosts", "ports", "cluster_name", "secret_uuid", "discard");
         assertThat((List<?>) access.data().get("hosts")).isNotEmpty();
         engine.deleteVolume(volume);
-    }
-
-    /** Runs the rbd CLI against the test cluster and returns what it printed. */
-    static String rbd(String... arguments) throws IOException, InterruptedException {
-        List<String> command =
-                new ArrayList<>(List.of("rbd", "-c", TestCeph.conf().toString(), "-p", "rbd"));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return output;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +46,20 @@ class RbdStartupTest {
                 .contains("cairn: Invalid configuration rbd-pool (CAIRN_RBD_POOL, --rbd-pool): the pool no-such-pool");
     }
 
+    @Test
+    void anObjectSizeLibrbdCannotMakeNamesRbdObjectSize() throws Exception {
+        assertThat(serve(Map.of("CAIRN_RBD_OBJECT_SIZE", "3M")))
+                .contains("cairn: Invalid configuration rbd-object-size (CAIRN_RBD_OBJECT_SIZE, --rbd-object-size):"
+                        + " '3M' is not a power of two from 4K to 32M");
+    }
+
     /** `cairn serve --backend rbd ...`, which must exit; returns its standard error. */
     private String serve(String... settings) throws IOException, InterruptedException {
+        return serve(Map.of(), settings);
+    }
+
+    /** As {@link #serve(String...)}, with {@code CAIRN_*} variables of the test's own. */
+    private String serve(Map<String, String> environment, String... settings) throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -66,6 +79,7 @@ class RbdStartupTest {
         command.addAll(List.of(settings));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("CAIRN_"));
+        builder.environment().putAll(environment);
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS))
                 .as("cairn serve exits")
