@@ -25,7 +25,7 @@ import java.lang.invoke.MethodHandles;
  *       {@code rados_cluster_fsid}, {@code rados_mon_command}, {@code rados_buffer_free}, {@code rados_shutdown},
  *       {@code rados_ioctx_create}, {@code rados_ioctx_destroy}
  *   <li>images: {@code rbd_create2}, {@code rbd_open}, {@code rbd_open_read_only}, {@code rbd_close},
- *       {@code rbd_get_size}, {@code rbd_resize}, {@code rbd_remove}, {@code rbd_rename}, {@code rbd_list2},
+ *       {@code rbd_get_size}, {@code rbd_stat}, {@code rbd_resize}, {@code rbd_remove}, {@code rbd_rename}, {@code rbd_list2},
  *       {@code rbd_image_spec_list_cleanup}, {@code rbd_clone2}, {@code rbd_flatten_with_progress},
  *       {@code rbd_get_parent}, {@code rbd_linked_image_spec_cleanup}, {@code rbd_snap_spec_cleanup},
  *       {@code rbd_list_children3}, {@code rbd_linked_image_spec_list_cleanup}, {@code rbd_diff_iterate2}
@@ -61,6 +61,20 @@ final class Librbd {
     /** rbd_snap_info_t: id, size, name. */
     static final StructLayout SNAP_INFO =
             MemoryLayout.structLayout(JAVA_LONG.withName("id"), JAVA_LONG.withName("size"), C_STRING.withName("name"));
+
+    /**
+     * rbd_image_info_t: size, object size, object count, order, block name prefix, and the deprecated parent pool and
+     * name.
+     */
+    static final StructLayout IMAGE_INFO = MemoryLayout.structLayout(
+            JAVA_LONG.withName("size"),
+            JAVA_LONG.withName("obj_size"),
+            JAVA_LONG.withName("num_objs"),
+            JAVA_INT.withName("order"),
+            MemoryLayout.sequenceLayout(24, JAVA_BYTE).withName("block_name_prefix"),
+            MemoryLayout.paddingLayout(4),
+            JAVA_LONG.withName("parent_pool"),
+            MemoryLayout.sequenceLayout(96, JAVA_BYTE).withName("parent_name"));
 
     /** rbd_image_spec_t: id, name. */
     static final StructLayout IMAGE_SPEC =
@@ -124,6 +138,7 @@ final class Librbd {
             function("rbd_open_read_only", returnsInt(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle RBD_CLOSE = function("rbd_close", returnsInt(ADDRESS));
     private static final MethodHandle RBD_GET_SIZE = function("rbd_get_size", returnsInt(ADDRESS, ADDRESS));
+    private static final MethodHandle RBD_STAT = function("rbd_stat", returnsInt(ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle RBD_RESIZE = function("rbd_resize", returnsInt(ADDRESS, JAVA_LONG));
     private static final MethodHandle RBD_REMOVE = function("rbd_remove", returnsInt(ADDRESS, ADDRESS));
     private static final MethodHandle RBD_RENAME = function("rbd_rename", returnsInt(ADDRESS, ADDRESS, ADDRESS));
@@ -284,6 +299,10 @@ final class Librbd {
 
     static int rbdGetSize(MemorySegment image, MemorySegment size) {
         return (int) call(() -> (int) RBD_GET_SIZE.invokeExact(image, size));
+    }
+
+    static int rbdStat(MemorySegment image, MemorySegment info) {
+        return (int) call(() -> (int) RBD_STAT.invokeExact(image, info, IMAGE_INFO.byteSize()));
     }
 
     static int rbdResize(MemorySegment image, long size) {

@@ -49,22 +49,27 @@ public final class RbdEngine implements Engine {
      * @param maxCloneDepth Cinder's {@code rbd_max_clone_depth}: a clone whose chain of parents reaches this depth is
      *     flattened; 0 flattens every clone
      * @param objectSizeBytes the size of the RADOS objects of every image the engine makes, clones included (a power
-     *     of two from 4 KiB to 32 MiB, librbd's orders 12 to 25); empty leaves it to librbd: the cluster's
-     *     {@code rbd_default_order} for a new image, the parent's for a clone
+     *     of two from 4 KiB to 32 MiB, librbd's orders 12 to 25); empty: the cluster's {@code rbd_default_order} for
+     *     a new image, the parent's object size for a clone
      */
     public record Settings(boolean flattenVolumeFromSnapshot, int maxCloneDepth, OptionalInt objectSizeBytes) {
         public Settings {
             requireNonNull(objectSizeBytes, "objectSizeBytes is null");
         }
 
-        /**
-         * The order (log2 of the object size) librbd is asked for; 0 lets librbd choose. A clone gets the set size
-         * too, not its parent's: the object size bounds how exactly {@code rbd_diff_iterate2} reports the clone's
-         * own changes (an object the clone creates, by a write or its copy-up, counts from its start), and librbd
-         * reads a parent of any object size.
-         */
+        /** The order (log2 of the object size) of a new image; 0 asks librbd for the cluster's default. */
         int order() {
             return objectSizeBytes.isPresent() ? Integer.numberOfTrailingZeros(objectSizeBytes.getAsInt()) : 0;
+        }
+
+        /**
+         * The order of a clone of {@code parent}. A set object size applies to clones too, not the parent's: an object
+         * the clone creates where its parent has no data counts as changed from its start, so the clone's own object
+         * size bounds how exactly its changes are reported; librbd reads a parent of any object size. Unset, the
+         * parent's, which librbd itself does not keep (given 0, it uses the cluster's default).
+         */
+        int order(RbdImage parent) throws IOException {
+            return objectSizeBytes.isPresent() ? order() : parent.order();
         }
     }
 
@@ -108,14 +113,16 @@ public final class RbdEngine implements Engine {
             throws IOException {
         String parent = imageName(sourceVolumeId);
         String snapshot = snapshotName(snapshotId);
+        int order;
         try (RbdImage source = RbdImage.open(cluster, parent)) {
             if (!source.isProtected(snapshot)) {
                 source.protect(snapshot);
             }
+            order = settings.order(source);
         }
         String name = imageName(volumeId);
         removeIfPresent(name);
-        clone(parent, snapshot, name);
+        clone(parent, snapshot, name, order);
         try (RbdImage volume = RbdImage.open(cluster, name)) {
             growTo(volume, sizeBytes);
             if (settings.flattenVolumeFromSnapshot() || cloneDepth(name) > settings.maxCloneDepth()) {
@@ -130,6 +137,7 @@ public final class RbdEngine implements Engine {
         String name = imageName(volumeId);
         String cloneSnapshot = cloneSnapshotName(volumeId);
         removeIfPresent(name);
+        int order;
         try (RbdImage source = RbdImage.open(cluster, parent)) {
             if (hasSnapshot(source, cloneSnapshot)) {
                 source.unprotect(cloneSnapshot); // an earlier run's, whose clone was just removed
@@ -137,8 +145,9 @@ public final class RbdEngine implements Engine {
             }
             source.createSnapshot(cloneSnapshot);
             source.protect(cloneSnapshot);
+            order = settings.order(source);
         }
-        clone(parent, cloneSnapshot, name);
+        clone(parent, cloneSnapshot, name, order);
         try (RbdImage volume = RbdImage.open(cluster, name)) {
             growTo(volume, sizeBytes);
             if (cloneDepth(name) > settings.maxCloneDepth()) {
@@ -148,9 +157,9 @@ public final class RbdEngine implements Engine {
         }
     }
 
-    private void clone(String parent, String snapshot, String child) throws IOException {
+    private void clone(String parent, String snapshot, String child, int order) throws IOException {
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment order = call.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, settings.order());
+            MemorySegment objectOrder = call.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, order);
             Errno.check(
                     Librbd.rbdClone2(
                             cluster.ioctx(),
@@ -159,7 +168,7 @@ public final class RbdEngine implements Engine {
                             cluster.ioctx(),
                             call.allocateFrom(child),
                             Librbd.DEFAULT_FEATURES,
-                            order),
+                            objectOrder),
                     "cloning " + parent + "@" + snapshot + " to " + child);
         }
     }

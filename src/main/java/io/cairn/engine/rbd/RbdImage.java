@@ -9,6 +9,7 @@ import io.cairn.engine.StorageEngine.Extent;
 import io.cairn.engine.StorageEngine.Progress;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -63,6 +64,15 @@ final class RbdImage implements AutoCloseable {
             MemorySegment size = call.allocate(JAVA_LONG);
             check(Librbd.rbdGetSize(handle, size), "reading the size of " + name);
             return size.get(JAVA_LONG, 0);
+        }
+    }
+
+    /** The image's order: its objects are {@code 2^order} bytes. */
+    int order() throws IOException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment info = call.allocate(Librbd.IMAGE_INFO);
+            check(Librbd.rbdStat(handle, info), "reading the object size of " + name);
+            return info.get(JAVA_INT, Librbd.IMAGE_INFO.byteOffset(MemoryLayout.PathElement.groupElement("order")));
         }
     }
 

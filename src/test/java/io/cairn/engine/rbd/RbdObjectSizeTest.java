@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code rbd-object-size}: the images the engine makes get it, clones too; without it librbd chooses (the cluster's
- * 4 MiB for a new image, the parent's for a clone). And why it matters: librbd reports an object created since the
+ * {@code rbd-object-size}: the images the engine makes get it, clones too; without it a new image gets the cluster's
+ * 4 MiB and a clone its parent's object size. And why it matters: librbd reports an object created since the
  * older snapshot from the object's start, so only objects of a block (512 KiB) or less keep changes exact to the block.
  */
 @TestCeph.Required
@@ -111,31 +111,35 @@ class RbdObjectSizeTest {
     }
 
     /**
-     * The same in a clone, whose first write to an object copies the parent's object up first: the clone's object
-     * counts whole, 4 MiB when it keeps its parent's object size, 512 KiB with {@code rbd-object-size=512K}.
+     * The same in a clone: where the parent has data, the clone's first write to an object copies the parent's object
+     * up with the clone's snapshots, so only the bytes written count; where the parent has none, the clone creates the
+     * object and it counts from its start, 4 MiB before when the clone keeps its parent's object size, the block's
+     * own start with {@code rbd-object-size=512K}.
      */
     @Test
-    void aWriteIntoACloneCountsTheObjectItCopiedUpWhole() throws Exception {
+    void aWriteIntoACloneWhereItsParentHasNoDataCountsFromTheObjectsStart() throws Exception {
         String parent = id();
         String base = id();
         unset.createVolume(parent, 8 * MIB);
-        write(unset, parent, 0, 8 * (int) MIB, 5);
+        write(unset, parent, 0, 4 * (int) MIB, 5);
         unset.createSnapshot(parent, base, fraction -> {});
-        long offset = 5 * MIB + 100 * KIB;
+        long overData = MIB + 100 * KIB;
+        long overNothing = 5 * MIB + 100 * KIB;
         for (RbdEngine engine : List.of(unset, small)) {
             String clone = id();
             String before = id();
             String after = id();
             engine.createVolumeFromSnapshot(clone, parent, base, 8 * MIB);
             engine.createSnapshot(clone, before, fraction -> {});
-            write(engine, clone, offset, 4 * (int) KIB, 6);
+            write(engine, clone, overData, 4 * (int) KIB, 6);
+            write(engine, clone, overNothing, 4 * (int) KIB, 6);
             engine.createSnapshot(clone, after, fraction -> {});
 
             long object = objectSize(RbdEngine.imageName(clone));
-            long start = Math.floorDiv(offset, object) * object;
+            long start = Math.floorDiv(overNothing, object) * object;
             assertThat(engine.changedExtents(clone, Optional.of(after), Optional.of(before)))
                     .as("a clone with objects of %d bytes", object)
-                    .containsExactly(new Extent(start, object));
+                    .containsExactly(new Extent(overData, 4 * KIB), new Extent(start, overNothing + 4 * KIB - start));
             engine.deleteVolume(clone);
         }
         unset.deleteVolume(parent);
