@@ -25,8 +25,8 @@ import java.lang.invoke.MethodHandles;
  *       {@code rados_cluster_fsid}, {@code rados_mon_command}, {@code rados_buffer_free}, {@code rados_shutdown},
  *       {@code rados_ioctx_create}, {@code rados_ioctx_destroy}
  *   <li>images: {@code rbd_create2}, {@code rbd_open}, {@code rbd_open_read_only}, {@code rbd_close},
- *       {@code rbd_get_size}, {@code rbd_stat}, {@code rbd_resize}, {@code rbd_remove}, {@code rbd_rename}, {@code rbd_list2},
- *       {@code rbd_image_spec_list_cleanup}, {@code rbd_clone2}, {@code rbd_flatten_with_progress},
+ *       {@code rbd_get_size}, {@code rbd_stat}, {@code rbd_resize}, {@code rbd_remove}, {@code rbd_rename},
+ *       {@code rbd_list2}, {@code rbd_image_spec_list_cleanup}, {@code rbd_clone2}, {@code rbd_flatten_with_progress},
  *       {@code rbd_get_parent}, {@code rbd_linked_image_spec_cleanup}, {@code rbd_snap_spec_cleanup},
  *       {@code rbd_list_children3}, {@code rbd_linked_image_spec_list_cleanup}, {@code rbd_diff_iterate2}
  *   <li>snapshots: {@code rbd_snap_create}, {@code rbd_snap_remove}, {@code rbd_snap_protect},
