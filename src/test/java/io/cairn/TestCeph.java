@@ -147,12 +147,32 @@ public final class TestCeph {
 
     /** Runs the {@code rbd} command on the pool {@link #POOL} of the cluster ({@link #conf()}); what it printed. */
     public static String rbd(String... arguments) throws IOException, InterruptedException {
+        return runRbd(arguments).output();
+    }
+
+    /**
+     * Runs the {@code rbd} command as {@link #rbd} does, for a step that must succeed; what it printed.
+     *
+     * @throws IllegalStateException with the command and what it printed, when it exits with anything but 0
+     */
+    public static String rbdOrFail(String... arguments) throws IOException, InterruptedException {
+        Run run = runRbd(arguments);
+        if (run.exit() != 0) {
+            throw new IllegalStateException(
+                    "rbd " + String.join(" ", arguments) + " exited with " + run.exit() + ": " + run.output());
+        }
+        return run.output();
+    }
+
+    /** What an {@code rbd} command printed (standard output and error together), and its exit code. */
+    private record Run(int exit, String output) {}
+
+    private static Run runRbd(String... arguments) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("rbd", "-c", conf().toString(), "-p", POOL));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return output;
+        return new Run(process.waitFor(), output);
     }
 
     /** The object size of an image of the pool, in bytes: {@code 2^order} as {@code rbd info} shows it. */
