@@ -349,9 +349,9 @@ class HostileRequestPropertyTest {
                     return new HostileRequest(verb, ep[1], id, key, query, headers, sendsBody ? body : null);
                 });
         return Arbitraries.frequencyOf(
-                Tuple.of(15, generic),
-                Tuple.of(2, IngestRequests.blockPuts(tokens(), pathJunk())),
-                Tuple.of(2, IngestRequests.completions(tokens(), pathJunk())),
+                Tuple.of(17, generic),
+                Tuple.of(1, IngestRequests.blockPuts(tokens(), pathJunk())),
+                Tuple.of(1, IngestRequests.completions(tokens(), pathJunk())),
                 Tuple.of(1, IngestRequests.starts(tokens())));
     }
 

@@ -52,7 +52,7 @@ class TenantIsolationPropertyTest {
     private static DatabaseDigest database;
     private static final Map<String, List<String>> volumesByProject = new LinkedHashMap<>();
     private static final Map<String, List<String>> snapshotsByProject = new LinkedHashMap<>();
-    /** Each project's ingests, one open and one completed, each holding {@link #INGESTED}. */
+    /** Each project's ingest holding {@link #INGESTED}: open in the first and last project, completed in the middle one. */
     private static final Map<String, List<String>> ingestsByProject = new LinkedHashMap<>();
 
     private static final SortedMap<Long, byte[]> INGESTED = new TreeMap<>(Map.of(3L, IngestFixtures.block(7)));
@@ -90,39 +90,34 @@ class TenantIsolationPropertyTest {
             }
             volumesByProject.put(project, volumes);
             snapshotsByProject.put(project, snapshots);
-            ingestsByProject.put(project, ingestsOf(owner, volumes, snapshots));
+            boolean complete = project.equals(PROJECTS.get(1));
+            ingestsByProject.put(project, List.of(ingestOf(owner, complete, volumes, snapshots)));
         }
         server.sweepIngests(); // the completed ingests' staging volumes become available, before any digest
         database = new DatabaseDigest(dataDir);
     }
 
     /**
-     * An open ingest and a completed one, each with {@link #INGESTED} put; their staging volumes join the project's
-     * volumes and the completed one's snapshot its snapshots. Every project starts them with the same client tokens:
-     * another project's token names nothing here, so each start makes a new ingest (202).
+     * An ingest with {@link #INGESTED} put, completed or left open; its staging volume joins the project's volumes
+     * and a completed one's snapshot its snapshots. Every project starts it with the same client token: another
+     * project's token names nothing here, so each start makes a new ingest (202).
      */
-    private static List<String> ingestsOf(Client owner, List<String> volumes, List<String> snapshots)
+    private static String ingestOf(Client owner, boolean complete, List<String> volumes, List<String> snapshots)
             throws IOException {
-        List<String> ingests = new ArrayList<>();
-        for (boolean complete : new boolean[] {false, true}) {
-            String ingest =
-                    IngestFixtures.startOpen(owner, "\"volume_size\":1,\"client_token\":\"nightly-" + complete + "\"");
-            IngestFixtures.putAll(server, owner, ingest, INGESTED);
-            JsonNode shown = owner.get("/snapshot-ingests/" + ingest).json().get("ingest");
-            volumes.add(shown.get("volume_id").asString());
-            if (complete) {
-                Reply completed =
-                        owner.post("/snapshot-ingests/" + ingest + "/complete", IngestFixtures.completion(INGESTED));
-                assertThat(completed.status()).as(completed.text()).isEqualTo(202);
-                String snapshot = shown.get("snapshot_id").asString();
-                owner.await("/snapshots/" + snapshot, "/snapshot/status", "available");
-                snapshots.add(snapshot);
-            }
-            ingests.add(ingest);
+        String ingest = IngestFixtures.startOpen(owner, "\"volume_size\":1,\"client_token\":\"nightly\"");
+        assertThat(ingestsByProject.values()).noneMatch(earlier -> earlier.contains(ingest));
+        IngestFixtures.putAll(server, owner, ingest, INGESTED);
+        JsonNode shown = owner.get("/snapshot-ingests/" + ingest).json().get("ingest");
+        volumes.add(shown.get("volume_id").asString());
+        if (complete) {
+            Reply completed =
+                    owner.post("/snapshot-ingests/" + ingest + "/complete", IngestFixtures.completion(INGESTED));
+            assertThat(completed.status()).as(completed.text()).isEqualTo(202);
+            String snapshot = shown.get("snapshot_id").asString();
+            owner.await("/snapshots/" + snapshot, "/snapshot/status", "available");
+            snapshots.add(snapshot);
         }
-        assertThat(ingestsByProject.values())
-                .allSatisfy(earlier -> assertThat(earlier).doesNotContainAnyElementsOf(ingests));
-        return ingests;
+        return ingest;
     }
 
     @AfterContainer
@@ -320,12 +315,15 @@ class TenantIsolationPropertyTest {
             Arbitrary<ForeignRequest> onVolumes = Combinators.combine(
                             role, Arbitraries.of(foreignVolumes), operation, version)
                     .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
-            // Every project has a completed ingest's snapshot, so there is always a foreign snapshot.
-            Arbitrary<ForeignRequest> onSnapshots = Combinators.combine(
-                            role, Arbitraries.of(others(snapshotsByProject, project)), snapshotOperation, version)
-                    .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
             Arbitrary<ForeignRequest> onIngests = Combinators.combine(
                             role, Arbitraries.of(others(ingestsByProject, project)), ingestOperation, version)
+                    .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
+            List<String> foreignSnapshots = others(snapshotsByProject, project);
+            if (foreignSnapshots.isEmpty()) { // the ingested snapshot is the middle project's
+                return Arbitraries.oneOf(onVolumes, onIngests);
+            }
+            Arbitrary<ForeignRequest> onSnapshots = Combinators.combine(
+                            role, Arbitraries.of(foreignSnapshots), snapshotOperation, version)
                     .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
             return Arbitraries.oneOf(onVolumes, onSnapshots, onIngests);
         });
