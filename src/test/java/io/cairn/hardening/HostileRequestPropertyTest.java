@@ -33,11 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Hostile requests against every endpoint (Cinder v3, the v2 paths, EVS cloudsnapshots, quotas, limits,
- * types, availability zones, changed blocks, snapshot ingest with its binary block puts): generated paths, query strings, headers and bodies with wrong types, huge and
- * deeply nested values, bytes that are not UTF-8, duplicated keys and injection strings. Whatever arrives,
- * the answer is below 500, a JSON answer that is an error is a well-formed fault, and a request that is
- * rejected (or only reads) leaves every row of the database as it was. Each case goes to a server speaking
- * Cinder's faults or one speaking EVS's.
+ * types, availability zones, changed blocks, snapshot ingest with its binary block puts): generated paths,
+ * query strings, headers and bodies with wrong types, huge and deeply nested values, bytes that are not UTF-8,
+ * duplicated keys and injection strings. Whatever arrives, the answer is below 500, a JSON answer that is an
+ * error is a well-formed fault, and a request that is rejected (or only reads) leaves every row of the database
+ * as it was. Each case goes to a server speaking Cinder's faults or one speaking EVS's.
  */
 @AddLifecycleHook(LongRun.SkipInPostgresqlExecution.class)
 class HostileRequestPropertyTest {
@@ -53,10 +53,12 @@ class HostileRequestPropertyTest {
         final String otherVolumeId;
         String volumeId;
         String snapshotId;
-        /** An open ingest holding {@link IngestRequests#FIXTURE_BLOCKS}, and its staging volume. */
+        /** An open ingest holding {@link IngestRequests#FIXTURE_BLOCKS}. */
         String ingestId;
 
+        /** The fixture ingest's staging volume, in maintenance. */
         String stagingVolumeId;
+
         String stateDigest;
 
         Target(Map<String, String> settings) throws Exception {

@@ -14,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -122,7 +120,10 @@ class BadInputPropertyTest {
             List<String> roles,
             Map<String, String> headers) {}
 
-    /** A request with headers of its own (a block put's), sent as {@link Client#send} sends the others. */
+    /**
+     * A request with headers of its own (a block put's), sent as {@link Client#send} sends the others: that one
+     * takes no headers beyond the token, version and content type.
+     */
     private static Reply sendWithHeaders(Client client, Request request) {
         HttpRequest.Builder http = HttpRequest.newBuilder(
                         URI.create(server.baseUrl() + "/v3/" + PROJECT + request.path()))
@@ -320,7 +321,7 @@ class BadInputPropertyTest {
                     Map<String, String> headers = new java.util.LinkedHashMap<>();
                     sum.ifPresent(v -> headers.put(
                             "X-Cairn-Checksum",
-                            v.equals("OWN") ? base64(sha256(data.getBytes(StandardCharsets.UTF_8))) : v));
+                            v.equals("OWN") ? IngestClient.checksum(data.getBytes(StandardCharsets.UTF_8)) : v));
                     algo.ifPresent(v -> headers.put("X-Cairn-Checksum-Algorithm", v));
                     len.ifPresent(v -> headers.put(
                             "X-Cairn-Data-Length",
@@ -349,14 +350,6 @@ class BadInputPropertyTest {
 
     private static String base64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Percent-encodes each segment, keeping the slashes between them. */
