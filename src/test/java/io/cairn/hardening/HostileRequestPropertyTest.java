@@ -33,11 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Hostile requests against every endpoint (Cinder v3, the v2 paths, EVS cloudsnapshots, quotas, limits,
- * types, availability zones): generated paths, query strings, headers and bodies with wrong types, huge and
- * deeply nested values, bytes that are not UTF-8, duplicated keys and injection strings. Whatever arrives,
- * the answer is below 500, a JSON answer that is an error is a well-formed fault, and a request that is
- * rejected (or only reads) leaves every row of the database as it was. Each case goes to a server speaking
- * Cinder's faults or one speaking EVS's.
+ * types, availability zones, changed blocks, snapshot ingest with its binary block puts): generated paths,
+ * query strings, headers and bodies with wrong types, huge and deeply nested values, bytes that are not UTF-8,
+ * duplicated keys and injection strings. Whatever arrives, the answer is below 500, a JSON answer that is an
+ * error is a well-formed fault, and a request that is rejected (or only reads) leaves every row of the database
+ * as it was. Each case goes to a server speaking Cinder's faults or one speaking EVS's.
  */
 @AddLifecycleHook(LongRun.SkipInPostgresqlExecution.class)
 class HostileRequestPropertyTest {
@@ -53,12 +53,19 @@ class HostileRequestPropertyTest {
         final String otherVolumeId;
         String volumeId;
         String snapshotId;
+        /** An open ingest holding {@link IngestRequests#FIXTURE_BLOCKS}. */
+        String ingestId;
+
+        /** The fixture ingest's staging volume, in maintenance. */
+        String stagingVolumeId;
+
         String stateDigest;
 
         Target(Map<String, String> settings) throws Exception {
             Path dataDir = Files.createTempDirectory("cairn-hostile");
             Map<String, String> all =
                     new HashMap<>(Map.of("quota-snapshots", "-1", "quota-volumes", "-1", "quota-gigabytes", "-1"));
+            all.put("ingest-sweep-interval", "86400"); // swept by restoreFixtures only, never between a case's reads
             all.putAll(settings);
             server = TestServer.start(dataDir, all);
             Client other = server.as("other", OTHER_PROJECT);
@@ -68,13 +75,18 @@ class HostileRequestPropertyTest {
                     .asString();
             other.await("/volumes/" + otherVolumeId, "/volume/status", "available");
             database = new DatabaseDigest(dataDir);
-            restoreFixtures();
+            restoreFixtures(false);
         }
 
-        /** (Re)creates this project's volume and snapshot when an accepted request removed them, then takes the baseline. */
-        void restoreFixtures() throws Exception {
+        /**
+         * (Re)creates this project's volume, snapshot and open ingest when an accepted request removed, completed or
+         * broke them, puts the ingest's blocks back after an accepted {@code blockPut} (which may have replaced one),
+         * then takes the baseline.
+         */
+        void restoreFixtures(boolean blockPut) throws Exception {
             Client admin = server.as("fixture", PROJECT);
             database.awaitIdle();
+            server.sweepIngests(); // gives back the staging volume of an ingest a request completed
             if (volumeId == null || admin.get("/volumes/" + volumeId).status() == 404) {
                 volumeId = admin.post("/volumes", "{\"volume\":{\"size\":1}}")
                         .json()
@@ -88,6 +100,21 @@ class HostileRequestPropertyTest {
                 if (created.status() == 202) {
                     snapshotId = created.json().at("/snapshot/id").asString();
                 }
+            }
+            JsonNode ingest = ingestId == null
+                    ? null
+                    : admin.get("/snapshot-ingests/" + ingestId).json().get("ingest");
+            if (ingest == null
+                    || !ingest.get("status").asString().equals("open")
+                    || ingest.get("blocks_received").asInt() != IngestRequests.FIXTURE_BLOCKS.size()) {
+                ingestId = IngestFixtures.startOpen(admin);
+                stagingVolumeId = admin.get("/snapshot-ingests/" + ingestId)
+                        .json()
+                        .at("/ingest/volume_id")
+                        .asString();
+                IngestFixtures.putAll(server, admin, ingestId, IngestRequests.FIXTURE_BLOCKS);
+            } else if (blockPut) {
+                IngestFixtures.putAll(server, admin, ingestId, IngestRequests.FIXTURE_BLOCKS);
             }
             database.awaitIdle();
             stateDigest = database.digest();
@@ -129,9 +156,9 @@ class HostileRequestPropertyTest {
     void hostileRequestsGetAFaultAndChangeNothing(
             @ForAll("dialects") String dialect, @ForAll("requests") HostileRequest request) throws Exception {
         Target attacked = targets.get(dialect);
-        byte[] target = request.target(PROJECT, attacked.volumeId, attacked.snapshotId, attacked.otherVolumeId);
-        RawHttp.Response response =
-                RawHttp.send(portOf(attacked.server), request.method(), target, request.headers(), request.body());
+        byte[] target = request.target(PROJECT, attacked);
+        RawHttp.Response response = RawHttp.send(
+                IngestFixtures.port(attacked.server), request.method(), target, request.headers(), request.body());
         String described = "(" + dialect + ") " + request.describe(target) + " -> " + response.status() + " "
                 + abbreviate(response.text());
 
@@ -147,7 +174,7 @@ class HostileRequestPropertyTest {
                     .as("the database after %s", described)
                     .isEqualTo(attacked.stateDigest);
         } else {
-            attacked.restoreFixtures();
+            attacked.restoreFixtures(request.pathTemplate().endsWith("/blocks/{key}"));
         }
     }
 
@@ -173,11 +200,6 @@ class HostileRequestPropertyTest {
         assertThat(response.text()).as("no stack trace: %s", described).doesNotContain("\tat ", "Exception:");
     }
 
-    private static int portOf(TestServer server) {
-        String base = server.baseUrl();
-        return Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
-    }
-
     private static String abbreviate(String text) {
         return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
@@ -191,11 +213,13 @@ class HostileRequestPropertyTest {
             String query,
             List<Header> headers,
             byte[] body) {
-        byte[] target(String project, String volume, String snapshot, String otherVolume) {
+        private byte[] target(String project, Target fixtures) {
             String id = switch (idHole) {
-                case "@volume" -> volume;
-                case "@snapshot" -> snapshot;
-                case "@other" -> otherVolume;
+                case "@volume" -> fixtures.volumeId;
+                case "@snapshot" -> fixtures.snapshotId;
+                case "@other" -> fixtures.otherVolumeId;
+                case "@ingest" -> fixtures.ingestId;
+                case "@staging" -> fixtures.stagingVolumeId;
                 default -> idHole;
             };
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -253,6 +277,12 @@ class HostileRequestPropertyTest {
                 ep("GET", "/v3/{project}/snapshots/{id}/blocks"),
                 ep("GET", "/v3/{project}/snapshots/{id}/changed-blocks"),
                 ep("GET", "/v3/{project}/snapshots/{id}/blocks/{key}"),
+                ep("POST", "/v3/{project}/snapshot-ingests"),
+                ep("GET", "/v3/{project}/snapshot-ingests"),
+                ep("GET", "/v3/{project}/snapshot-ingests/{id}"),
+                ep("DELETE", "/v3/{project}/snapshot-ingests/{id}"),
+                ep("PUT", "/v3/{project}/snapshot-ingests/{id}/blocks/{key}"),
+                ep("POST", "/v3/{project}/snapshot-ingests/{id}/complete"),
                 ep("GET", "/v3/{project}/volumes"),
                 ep("GET", "/v3/{project}/volumes/detail"),
                 ep("GET", "/v3/{project}/volumes/summary"),
@@ -308,17 +338,23 @@ class HostileRequestPropertyTest {
                 Tuple.of(12, Arbitraries.just("")),
                 Tuple.of(1, Arbitraries.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")));
         Arbitrary<String> idHole = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.of("@volume", "@snapshot", PROJECT)),
+                Tuple.of(6, Arbitraries.of("@volume", "@snapshot", "@ingest", "@staging", PROJECT)),
                 Tuple.of(2, Arbitraries.just("@other")),
                 Tuple.of(3, pathJunk()));
         Arbitrary<String> keyHole =
                 Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of("k", "key")), Tuple.of(1, pathJunk()));
-        return Combinators.combine(endpoint, method, idHole, keyHole, queries(), headers(), bodies())
+        Arbitrary<HostileRequest> generic = Combinators.combine(
+                        endpoint, method, idHole, keyHole, queries(), headers(), bodies())
                 .as((ep, forced, id, key, query, headers, body) -> {
                     String verb = forced.isEmpty() ? ep[0] : forced;
                     boolean sendsBody = !verb.equals("GET") && !verb.equals("HEAD");
                     return new HostileRequest(verb, ep[1], id, key, query, headers, sendsBody ? body : null);
                 });
+        return Arbitraries.frequencyOf(
+                Tuple.of(17, generic),
+                Tuple.of(1, IngestRequests.blockPuts(tokens(), pathJunk())),
+                Tuple.of(1, IngestRequests.completions(tokens(), pathJunk())),
+                Tuple.of(1, IngestRequests.starts(tokens())));
     }
 
     private static String[] ep(String method, String path) {
@@ -418,8 +454,9 @@ class HostileRequestPropertyTest {
         return out.toString();
     }
 
-    private static Arbitrary<List<Header>> headers() {
-        Arbitrary<Header> token = Arbitraries.frequencyOf(
+    /** Tokens of an admin, a member and a reader of the project, of another project's member, and junk. */
+    private static Arbitrary<Header> tokens() {
+        return Arbitraries.frequencyOf(
                         Tuple.of(
                                 6,
                                 Arbitraries.of(
@@ -430,6 +467,10 @@ class HostileRequestPropertyTest {
                                         "fuzzer:" + PROJECT + ":admin,member")),
                         Tuple.of(1, values()))
                 .map(t -> Header.of("X-Auth-Token", t));
+    }
+
+    private static Arbitrary<List<Header>> headers() {
+        Arbitrary<Header> token = tokens();
         Arbitrary<Header> version = Arbitraries.of(
                         "volume 3.0",
                         "volume 3.27",
@@ -688,7 +729,7 @@ class HostileRequestPropertyTest {
         return Arbitraries.frequencyOf(Tuple.of(16, text), Tuple.of(4, notUtf8), Tuple.of(1, oversized));
     }
 
-    private static String quote(String text) {
+    static String quote(String text) {
         StringBuilder out = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             if (c == '"' || c == '\\') {

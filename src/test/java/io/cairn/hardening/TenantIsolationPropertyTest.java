@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
+import io.cairn.hardening.RawHttp.Header;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -29,7 +34,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Over random data in several projects, a caller without the admin role never sees, pages into, counts or
- * changes another project's volumes and snapshots: lists hold only its own, a foreign marker or id is
+ * changes another project's volumes, snapshots and snapshot ingests: lists hold only its own (an ingest's staging
+ * volume and the snapshot a completed one made are listed in its project alone), a foreign marker or id is
  * answered exactly as an id that does not exist (404, as Cinder; never a 403 that would confirm it exists),
  * and such a request changes no row.
  */
@@ -46,6 +52,10 @@ class TenantIsolationPropertyTest {
     private static DatabaseDigest database;
     private static final Map<String, List<String>> volumesByProject = new LinkedHashMap<>();
     private static final Map<String, List<String>> snapshotsByProject = new LinkedHashMap<>();
+    /** Each project's ingest holding {@link #INGESTED}: open in the first and last project, completed in the middle one. */
+    private static final Map<String, List<String>> ingestsByProject = new LinkedHashMap<>();
+
+    private static final SortedMap<Long, byte[]> INGESTED = new TreeMap<>(Map.of(3L, IngestFixtures.block(7)));
 
     @BeforeContainer
     static void createRandomWorld() throws Exception {
@@ -80,8 +90,34 @@ class TenantIsolationPropertyTest {
             }
             volumesByProject.put(project, volumes);
             snapshotsByProject.put(project, snapshots);
+            boolean complete = project.equals(PROJECTS.get(1));
+            ingestsByProject.put(project, List.of(ingestOf(owner, complete, volumes, snapshots)));
         }
+        server.sweepIngests(); // the completed ingests' staging volumes become available, before any digest
         database = new DatabaseDigest(dataDir);
+    }
+
+    /**
+     * An ingest with {@link #INGESTED} put, completed or left open; its staging volume joins the project's volumes
+     * and a completed one's snapshot its snapshots. Every project starts it with the same client token: another
+     * project's token names nothing here, so each start makes a new ingest (202).
+     */
+    private static String ingestOf(Client owner, boolean complete, List<String> volumes, List<String> snapshots)
+            throws IOException {
+        String ingest = IngestFixtures.startOpen(owner, "\"volume_size\":1,\"client_token\":\"nightly\"");
+        assertThat(ingestsByProject.values()).noneMatch(earlier -> earlier.contains(ingest));
+        IngestFixtures.putAll(server, owner, ingest, INGESTED);
+        JsonNode shown = owner.get("/snapshot-ingests/" + ingest).json().get("ingest");
+        volumes.add(shown.get("volume_id").asString());
+        if (complete) {
+            Reply completed =
+                    owner.post("/snapshot-ingests/" + ingest + "/complete", IngestFixtures.completion(INGESTED));
+            assertThat(completed.status()).as(completed.text()).isEqualTo(202);
+            String snapshot = shown.get("snapshot_id").asString();
+            owner.await("/snapshots/" + snapshot, "/snapshot/status", "available");
+            snapshots.add(snapshot);
+        }
+        return ingest;
     }
 
     @AfterContainer
@@ -141,7 +177,9 @@ class TenantIsolationPropertyTest {
                         "sort_dir=desc",
                         "status=available",
                         "metadata=%7B%22tier%22%3A%22gold%22%7D",
-                        "metadata=%7B%27tier%27%3A%20%27silver%27%7D"),
+                        "metadata=%7B%27tier%27%3A%20%27silver%27%7D",
+                        "name~=snapshot-ingest",
+                        "name~=Staging"),
                 Arbitraries.of(NAMES).map(name -> "name=" + name),
                 Arbitraries.of(PROJECTS).map(project -> "project_id=" + project),
                 Arbitraries.of(PROJECTS).map(project -> "tenant_id=" + project));
@@ -193,11 +231,33 @@ class TenantIsolationPropertyTest {
                 .isEqualTo(missing.text().replace(absent, "ID"));
     }
 
-    private static Reply send(Client caller, ForeignRequest request, String id) {
+    private static Reply send(Client caller, ForeignRequest request, String id) throws IOException {
         String path = request.pathTemplate().replace(LOOSE, "").replace("{id}", id);
+        if (BLOCK_PUT.equals(request.body())) {
+            return putBlock(caller, path);
+        }
         String body = request.body() == null ? null : request.body().replace("{id}", id);
         return caller.send(request.method(), path, body, body == null ? null : "application/json");
     }
+
+    /** The block put, binary with its X-Cairn headers, of what every ingest holds: taken if the ingest were the caller's. */
+    private static Reply putBlock(Client caller, String path) throws IOException {
+        byte[] data = INGESTED.get(INGESTED.firstKey());
+        List<Header> headers = new ArrayList<>(IngestFixtures.blockHeaders(caller.token(), data));
+        headers.add(Header.of("OpenStack-API-Version", "volume " + caller.version()));
+        RawHttp.Response response = RawHttp.send(
+                IngestFixtures.port(server),
+                "PUT",
+                ("/v3/" + caller.project() + path).getBytes(StandardCharsets.UTF_8),
+                headers,
+                data);
+        Map<String, List<String>> replyHeaders = new LinkedHashMap<>();
+        response.headers().forEach((name, value) -> replyHeaders.put(name, List.of(value)));
+        return new Reply(response.status(), replyHeaders, response.text());
+    }
+
+    /** The body marking the block put, which {@link #send} sends binary. */
+    private static final String BLOCK_PUT = "<the block put>";
 
     @Provide
     Arbitrary<ForeignRequest> foreignRequests() {
@@ -241,22 +301,31 @@ class TenantIsolationPropertyTest {
                 op("DELETE", "//v2/{project}/cloudsnapshots/{id}", null),
                 loose("POST", "//v2/{project}/cloudsnapshots/{id}/rollback", "{\"rollback\":{}}"),
                 op("GET", "/snapshots?marker={id}", null),
-                op("GET", "/snapshots/detail?marker={id}&with_count=true", null));
+                op("GET", "/snapshots/detail?marker={id}&with_count=true", null),
+                op("POST", "/snapshot-ingests", "{\"ingest\":{\"volume_size\":1,\"parent_snapshot_id\":\"{id}\"}}"));
+        Arbitrary<String[]> ingestOperation = Arbitraries.of(
+                op("GET", "/snapshot-ingests/{id}", null),
+                op("DELETE", "/snapshot-ingests/{id}", null),
+                op("PUT", "/snapshot-ingests/{id}/blocks/" + INGESTED.firstKey(), BLOCK_PUT),
+                op("POST", "/snapshot-ingests/{id}/complete", IngestFixtures.completion(INGESTED)));
         Arbitrary<String> role = Arbitraries.of("member", "reader");
         Arbitrary<String> version = Arbitraries.of("3.0", "3.40", "3.59", "3.66");
         return Arbitraries.of(PROJECTS).flatMap(project -> {
             List<String> foreignVolumes = others(volumesByProject, project);
-            List<String> foreignSnapshots = others(snapshotsByProject, project);
             Arbitrary<ForeignRequest> onVolumes = Combinators.combine(
                             role, Arbitraries.of(foreignVolumes), operation, version)
                     .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
-            if (foreignSnapshots.isEmpty()) {
-                return onVolumes;
+            Arbitrary<ForeignRequest> onIngests = Combinators.combine(
+                            role, Arbitraries.of(others(ingestsByProject, project)), ingestOperation, version)
+                    .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
+            List<String> foreignSnapshots = others(snapshotsByProject, project);
+            if (foreignSnapshots.isEmpty()) { // the ingested snapshot is the middle project's
+                return Arbitraries.oneOf(onVolumes, onIngests);
             }
             Arbitrary<ForeignRequest> onSnapshots = Combinators.combine(
                             role, Arbitraries.of(foreignSnapshots), snapshotOperation, version)
                     .as((r, victim, op, v) -> foreign(project, r, victim, op, v));
-            return Arbitraries.oneOf(onVolumes, onSnapshots);
+            return Arbitraries.oneOf(onVolumes, onSnapshots, onIngests);
         });
     }
 

@@ -5,9 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
+import io.cairn.domain.SnapshotBlocks;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -20,14 +31,17 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Whatever a client sends, the answer is never a 5xx, and every 4xx that is a Cinder fault is well formed.
- * Requests are generated from the real routes, field names and query parameters, mixed with junk.
+ * Requests are generated from the real routes, field names, headers and query parameters, mixed with junk; block
+ * puts of the snapshot ingest carry a body and X-Cairn headers each right, wrong or missing.
  */
 class BadInputPropertyTest {
     private static final String PROJECT = "9a8b7c6d5e4f40718293a4b5c6d7e8f9";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path dataDir;
     private static TestServer server;
     private static String volumeId;
     private static String snapshotId;
+    private static String ingestId;
 
     @BeforeContainer
     static void start() throws Exception {
@@ -44,6 +58,10 @@ class BadInputPropertyTest {
                 .at("/snapshot/id")
                 .asString();
         admin.await("/snapshots/" + snapshotId, "/snapshot/status", "available");
+        ingestId = new IngestClient(server.baseUrl(), PROJECT, admin.token())
+                .startOpen("\"volume_size\":1")
+                .get("id")
+                .asString();
     }
 
     @AfterContainer
@@ -67,7 +85,9 @@ class BadInputPropertyTest {
                                 .substring(0, Math.min(300, request.body().length())));
         Reply reply;
         try {
-            reply = client.send(request.method(), request.path(), request.body(), request.contentType());
+            reply = request.headers().isEmpty()
+                    ? client.send(request.method(), request.path(), request.body(), request.contentType())
+                    : sendWithHeaders(client, request);
         } catch (IllegalStateException e) {
             throw new AssertionError(
                     "previous: " + before + "\nno answer to " + request.method() + " " + request.path() + " "
@@ -97,7 +117,40 @@ class BadInputPropertyTest {
             String contentType,
             String version,
             String user,
-            List<String> roles) {}
+            List<String> roles,
+            Map<String, String> headers) {}
+
+    /**
+     * A request with headers of its own (a block put's), sent as {@link Client#send} sends the others: that one
+     * takes no headers beyond the token, version and content type.
+     */
+    private static Reply sendWithHeaders(Client client, Request request) {
+        HttpRequest.Builder http = HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/v3/" + PROJECT + request.path()))
+                .timeout(Duration.ofSeconds(30))
+                .header("X-Auth-Token", client.token())
+                .method(
+                        request.method(),
+                        request.body() == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(request.body()));
+        if (request.version() != null) {
+            http.header("OpenStack-API-Version", "volume " + request.version());
+        }
+        if (request.contentType() != null) {
+            http.header("Content-Type", request.contentType());
+        }
+        request.headers().forEach(http::header);
+        try {
+            HttpResponse<String> response = HTTP.send(http.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Provide
     Arbitrary<Request> requests() {
@@ -119,6 +172,15 @@ class BadInputPropertyTest {
                 new String[] {"GET", "/snapshots/{s}/changed-blocks"},
                 new String[] {"GET", "/snapshots/{s}/blocks/{k}"},
                 new String[] {"GET", "/snapshots/{s}/blocks/0"},
+                new String[] {"POST", "/snapshot-ingests"},
+                new String[] {"GET", "/snapshot-ingests"},
+                new String[] {"GET", "/snapshot-ingests/{i}"},
+                new String[] {"POST", "/snapshot-ingests/{i}"},
+                new String[] {"DELETE", "/snapshot-ingests/{x}"},
+                new String[] {"PUT", "/snapshot-ingests/{i}/blocks/{k}"},
+                new String[] {"GET", "/snapshot-ingests/{i}/blocks/0"},
+                new String[] {"POST", "/snapshot-ingests/{i}/complete"},
+                new String[] {"PUT", "/snapshot-ingests/{i}/complete"},
                 new String[] {"GET", "/volumes"},
                 new String[] {"GET", "/volumes/detail"},
                 new String[] {"POST", "/volumes"},
@@ -195,10 +257,11 @@ class BadInputPropertyTest {
                 "");
         Arbitrary<List<String>> roles =
                 Arbitraries.of(List.of(), List.of("member", "reader"), List.of("reader"), List.of("nobody"));
-        return Combinators.combine(route, ids, query, bodies(), contentType, version, roles)
+        Arbitrary<Request> generic = Combinators.combine(route, ids, query, bodies(), contentType, version, roles)
                 .as((r, id, q, body, type, v, rs) -> {
                     String path = r[1].replace("{s}", id.equals("ID") ? snapshotId : id)
                             .replace("{v}", id.equals("ID") ? volumeId : id)
+                            .replace("{i}", id.equals("ID") ? ingestId : id)
                             .replace("{x}", id)
                             .replace("{k}", id.isEmpty() ? "k" : id)
                             .replace("{junk}", id);
@@ -212,8 +275,81 @@ class BadInputPropertyTest {
                             type.isEmpty() ? null : type,
                             v,
                             "fuzzer",
-                            rs);
+                            rs,
+                            Map.of());
                 });
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(12, generic), net.jqwik.api.Tuple.of(1, blockPuts(ids, roles)));
+    }
+
+    /**
+     * Block puts into the fixture ingest (or a bad id) whose body and each X-Cairn header is right, wrong or
+     * missing: a whole block with its own checksum is taken, anything else is refused.
+     */
+    private Arbitrary<Request> blockPuts(Arbitrary<String> ids, Arbitrary<List<String>> roles) {
+        String block = "b".repeat(SnapshotBlocks.BLOCK_SIZE);
+        Arbitrary<String> body = Arbitraries.oneOf(
+                Arbitraries.just(block),
+                Arbitraries.of(block.substring(1), block + "b", "", "{\"block\":0}", block.replace('b', 'é')));
+        Arbitrary<String> index = Arbitraries.oneOf(
+                Arbitraries.of("0", "1", "2047", "2048", "-1", "00", "+1", "1e3", "99999999999999999999999"), junk());
+        Arbitrary<String> checksum = Arbitraries.oneOf(
+                Arbitraries.just("OWN"), // the body's own checksum
+                junk(),
+                Arbitraries.of(
+                        base64(new byte[32]),
+                        base64(new byte[31]),
+                        base64(new byte[33]),
+                        "!!!!",
+                        "A===",
+                        Base64.getUrlEncoder()
+                                .encodeToString(new byte[] {-5, -1, -2})
+                                .repeat(11)));
+        Arbitrary<String> algorithm =
+                Arbitraries.oneOf(Arbitraries.of("SHA256", "SHA256", "sha256", "SHA-256", "LINEAR"), junk());
+        Arbitrary<String> length = Arbitraries.oneOf(Arbitraries.just("OWN"), junk());
+        return Combinators.combine(
+                        ids,
+                        index,
+                        body,
+                        header(checksum),
+                        header(algorithm),
+                        header(length),
+                        roles,
+                        Arbitraries.of("PUT", "PUT", "POST"))
+                .as((id, i, data, sum, algo, len, rs, method) -> {
+                    Map<String, String> headers = new java.util.LinkedHashMap<>();
+                    sum.ifPresent(v -> headers.put(
+                            "X-Cairn-Checksum",
+                            v.equals("OWN") ? IngestClient.checksum(data.getBytes(StandardCharsets.UTF_8)) : v));
+                    algo.ifPresent(v -> headers.put("X-Cairn-Checksum-Algorithm", v));
+                    len.ifPresent(v -> headers.put(
+                            "X-Cairn-Data-Length",
+                            v.equals("OWN") ? Integer.toString(data.getBytes(StandardCharsets.UTF_8).length) : v));
+                    headers.replaceAll((name, value) -> headerSafe(value));
+                    String path = encodePath("/snapshot-ingests/" + (id.equals("ID") ? ingestId : id) + "/blocks/"
+                            + i.replace("\u0000", ""));
+                    return new Request(method, path, data, "application/octet-stream", null, "fuzzer", rs, headers);
+                });
+    }
+
+    /** A header's value, or none (a missing header) one time in five. */
+    private static Arbitrary<Optional<String>> header(Arbitrary<String> value) {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(4, value.map(Optional::of)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Optional.empty())));
+    }
+
+    /** The JDK's client sends no control characters or non-Latin-1 in a header: those are the hostile suite's. */
+    private static String headerSafe(String value) {
+        return value.codePoints()
+                .filter(c -> c >= 0x20 && c < 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     /** Percent-encodes each segment, keeping the slashes between them. */
@@ -299,13 +435,37 @@ class BadInputPropertyTest {
                 "bootable",
                 "readonly",
                 "os-update_readonly_flag",
+                "ingest",
+                "volume_size",
+                "parent_snapshot_id",
+                "client_token",
+                "timeout",
+                "complete",
+                "changed_blocks_count",
+                "checksum",
+                "checksum_algorithm",
+                "checksum_aggregation_method",
                 "k",
                 "",
                 "ü");
         Arbitrary<String> scalar = Arbitraries.oneOf(
                 junk().map(BadInputPropertyTest::quote),
                 Arbitraries.of(
-                        "null", "true", "false", "0", "-1", "1", "1e400", "12345678901234567890123", "1.5", "[]", "{}"),
+                        "null",
+                        "true",
+                        "false",
+                        "0",
+                        "-1",
+                        "1",
+                        "1e400",
+                        "12345678901234567890123",
+                        "9223372036854775808",
+                        "1.5",
+                        "[]",
+                        "{}",
+                        "\"SHA256\"",
+                        "\"LINEAR\"",
+                        "\"" + base64(new byte[32]) + "\""),
                 Arbitraries.just("\"" + "x".repeat(70000) + "\""));
         Arbitrary<String> object = Combinators.combine(
                         key.list().ofMaxSize(3), scalar.list().ofSize(3))
@@ -336,6 +496,9 @@ class BadInputPropertyTest {
                 "[".repeat(2000) + "]".repeat(2000),
                 "{\"snapshot\":{\"name\":\"a\",\"name\":\"b\",\"volume_id\":null}}",
                 "{\"volume\":{\"size\":1,\"size\":\"x\"}}",
+                "{\"complete\":{\"changed_blocks_count\":12345678901234567890123,\"checksum\":\"" + base64(new byte[32])
+                        + "\",\"checksum_algorithm\":\"SHA256\",\"checksum_aggregation_method\":\"LINEAR\"}}",
+                "{\"ingest\":{\"volume_size\":1,\"timeout\":1e400}}",
                 "\uFEFF{}");
         return Arbitraries.oneOf(object, nested, wrapped, broken, scalar);
     }

@@ -266,7 +266,13 @@ public final class JsonSchema {
     private static boolean isType(JsonNode node, String type) {
         return switch (type) {
             case "string" -> node.isString();
-            case "integer" -> node.isIntegralNumber() || (node.isFloatingPointNumber() && isWhole(node.decimalValue()));
+            // 1e400 parses as an infinite double, which has no BigDecimal; to Python's jsonschema inf is no integer
+            // either.
+            case "integer" ->
+                node.isIntegralNumber()
+                        || (node.isFloatingPointNumber()
+                                && Double.isFinite(node.doubleValue())
+                                && isWhole(node.decimalValue()));
             case "number" -> node.isNumber();
             case "boolean" -> node.isBoolean();
             case "null" -> node.isNull();
