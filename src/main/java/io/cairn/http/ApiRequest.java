@@ -121,6 +121,9 @@ public final class ApiRequest {
             if (node == null || node.isMissingNode()) {
                 throw Faults.malformedBody();
             }
+            if (Json.holdsNul(node)) {
+                throw io.cairn.domain.CairnException.invalidInput("the body holds a NUL character (U+0000).");
+            }
             return node;
         } catch (CharacterCodingException | JacksonException e) {
             throw Faults.malformedBody();

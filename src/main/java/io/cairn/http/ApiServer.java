@@ -320,15 +320,13 @@ public final class ApiServer implements AutoCloseable {
         if (!version.atLeast(match.get().route().since())) {
             throw Faults.notFound();
         }
+        List<Map.Entry<String, String>> query = QueryString.parse(ctx.queryString());
+        // PostgreSQL cannot store or compare text holding U+0000: refused on every database alike, as bodies are.
+        if (query.stream().anyMatch(param -> (param.getKey() + param.getValue()).indexOf('\u0000') >= 0)) {
+            throw CairnException.invalidInput("a query parameter holds a NUL character (U+0000).");
+        }
         ApiRequest request = new ApiRequest(
-                state.caller,
-                version,
-                project,
-                match.get().params(),
-                QueryString.parse(ctx.queryString()),
-                headers,
-                body,
-                baseUrl(ctx) + prefix);
+                state.caller, version, project, match.get().params(), query, headers, body, baseUrl(ctx) + prefix);
         return match.get().route().handler().handle(request);
     }
 

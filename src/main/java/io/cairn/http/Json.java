@@ -4,15 +4,40 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The JSON mapper, and Cinder's timestamp format: UTC, six fraction digits, no zone. */
+/** The JSON mapper, Cinder's timestamp format (UTC, six fraction digits, no zone), and the NUL check of input. */
 public final class Json {
     public static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
     private Json() {}
+
+    /**
+     * Whether any text of the tree, a field name or a string, holds U+0000. PostgreSQL cannot store it in text, so
+     * such input is refused on every database alike, rather than accepted on SQLite and a server error on PostgreSQL.
+     */
+    public static boolean holdsNul(JsonNode node) {
+        if (node.isString()) {
+            return node.asString().indexOf('\u0000') >= 0;
+        }
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if (field.getKey().indexOf('\u0000') >= 0 || holdsNul(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (holdsNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     public static String timestamp(Instant instant) {
         if (instant == null) {

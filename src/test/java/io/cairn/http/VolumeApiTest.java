@@ -99,6 +99,23 @@ class VolumeApiTest {
         assertThat(shown.at("/metadata/Type").asString()).isEqualTo("Test");
     }
 
+    /** PostgreSQL cannot hold U+0000 in text: refused as input on every database, never a server error. */
+    @Test
+    void textHoldingANulCharacterIsRefusedOnEveryDatabase() {
+        Reply name = member.post("/volumes", "{\"volume\":{\"size\":1,\"name\":\"a\\u0000b\"}}");
+        assertThat(name.status()).isEqualTo(400);
+        assertThat(name.message()).isEqualTo("Invalid input received: the body holds a NUL character (U+0000).");
+        Reply metadataKey = member.post("/volumes", "{\"volume\":{\"size\":1,\"metadata\":{\"k\\u0000\":\"v\"}}}");
+        assertThat(metadataKey.status()).isEqualTo(400);
+        for (String query : List.of("/volumes?name=a%00b", "/volumes/detail?marker=a%00b", "/snapshots?name=a%00b")) {
+            Reply listed = member.get(query);
+            assertThat(listed.status()).as(query).isEqualTo(400);
+            assertThat(listed.message())
+                    .as(query)
+                    .isEqualTo("Invalid input received: a query parameter holds a NUL character (U+0000).");
+        }
+    }
+
     @Test
     void laterMicroversionsAddTheirKeysAndAdminsSeeTheHost() {
         String id = createVolume(admin, "{\"volume\":{\"size\":1}}");
