@@ -196,15 +196,20 @@ public final class TestServer implements AutoCloseable {
             if (body != null && contentType != null) {
                 request.header("Content-Type", contentType);
             }
-            try {
-                HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                return new Reply(response.statusCode(), response.headers().map(), response.body());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return TestServer.send(request.build());
+        }
+    }
+
+    /** Sends a request built by hand (one with headers of its own, a binary body) and reads its reply as text. */
+    public static Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

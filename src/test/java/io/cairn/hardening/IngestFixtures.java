@@ -4,13 +4,12 @@ import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.domain.SnapshotBlocks;
 import io.cairn.hardening.RawHttp.Header;
+import io.cairn.http.IngestClient;
+import io.cairn.http.cinder.SnapshotBlocksResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -67,15 +66,15 @@ final class IngestFixtures {
         List<Header> headers = new ArrayList<>();
         headers.add(Header.of("X-Auth-Token", token));
         headers.add(Header.of("Content-Type", "application/octet-stream"));
-        headers.add(Header.of("X-Cairn-Checksum", checksum(data)));
-        headers.add(Header.of("X-Cairn-Checksum-Algorithm", "SHA256"));
-        headers.add(Header.of("X-Cairn-Data-Length", Integer.toString(data.length)));
+        headers.add(Header.of(SnapshotBlocksResource.CHECKSUM, IngestClient.checksum(data)));
+        headers.add(Header.of(SnapshotBlocksResource.CHECKSUM_ALGORITHM, "SHA256"));
+        headers.add(Header.of(SnapshotBlocksResource.DATA_LENGTH, Integer.toString(data.length)));
         return headers;
     }
 
     /** The completion body that {@code blocks}, and only they, having been received satisfies. */
     static String completion(SortedMap<Long, byte[]> blocks) {
-        return completion(blocks.size(), aggregate(blocks));
+        return completion(blocks.size(), IngestClient.aggregate(blocks));
     }
 
     static String completion(long count, String checksum) {
@@ -83,28 +82,8 @@ final class IngestFixtures {
                 + "\",\"checksum_algorithm\":\"SHA256\",\"checksum_aggregation_method\":\"LINEAR\"}}";
     }
 
-    /** The base64 SHA-256 of one block. */
-    static String checksum(byte[] data) {
-        return Base64.getEncoder().encodeToString(sha256().digest(data));
-    }
-
-    /** EBS's LINEAR aggregate: the SHA-256 of the blocks' binary SHA-256s in ascending index order. */
-    static String aggregate(SortedMap<Long, byte[]> blocks) {
-        MessageDigest aggregate = sha256();
-        blocks.values().forEach(data -> aggregate.update(sha256().digest(data)));
-        return Base64.getEncoder().encodeToString(aggregate.digest());
-    }
-
     static int port(TestServer server) {
         String base = server.baseUrl();
         return Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

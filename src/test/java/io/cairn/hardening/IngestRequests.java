@@ -5,6 +5,7 @@ import static io.cairn.hardening.HostileRequestPropertyTest.quote;
 import io.cairn.domain.SnapshotBlocks;
 import io.cairn.hardening.HostileRequestPropertyTest.HostileRequest;
 import io.cairn.hardening.RawHttp.Header;
+import io.cairn.http.IngestClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +70,7 @@ final class IngestRequests {
         }
 
         static List<Header> checksum(byte[] body) {
-            return List.of(Header.of("X-Cairn-Checksum", IngestFixtures.checksum(body)));
+            return List.of(Header.of("X-Cairn-Checksum", IngestClient.checksum(body)));
         }
 
         static List<Header> algorithm(String value) {
@@ -88,7 +89,7 @@ final class IngestRequests {
      */
     static Arbitrary<HostileRequest> blockPuts(Arbitrary<Header> tokens, Arbitrary<String> junk) {
         byte[] other = IngestFixtures.block(3);
-        byte[] digest = Base64.getDecoder().decode(IngestFixtures.checksum(other));
+        byte[] digest = Base64.getDecoder().decode(IngestClient.checksum(other));
         Arbitrary<UnaryOperator<Put>> method = Arbitraries.of("POST", "PATCH", "GET", "DELETE", "HEAD")
                 .map(m -> p -> new Put(m, p.id(), p.index(), p.body(), p.checksum(), p.algorithm(), p.length()));
         Arbitrary<UnaryOperator<Put>> id = Arbitraries.oneOf(
@@ -130,7 +131,7 @@ final class IngestRequests {
                         "",
                         "!!!!",
                         "AAAA",
-                        IngestFixtures.checksum(other),
+                        IngestClient.checksum(other),
                         Base64.getEncoder().encodeToString(Arrays.copyOf(digest, 31)),
                         Base64.getEncoder().encodeToString(Arrays.copyOf(digest, 33)),
                         Base64.getUrlEncoder()
@@ -151,7 +152,7 @@ final class IngestRequests {
                             case MISSING -> List.of();
                             case TWICE ->
                                 List.of(
-                                        Header.of("X-Cairn-Checksum", IngestFixtures.checksum(other)),
+                                        Header.of("X-Cairn-Checksum", IngestClient.checksum(other)),
                                         p.checksum().getFirst());
                             default -> List.of(Header.of("X-Cairn-Checksum", value));
                         },
@@ -243,7 +244,7 @@ final class IngestRequests {
 
     /** Completions of the fixture ingest: the right one (accepted) made wrong a field or two at a time. */
     static Arbitrary<HostileRequest> completions(Arbitrary<Header> tokens, Arbitrary<String> junk) {
-        String right = IngestFixtures.aggregate(FIXTURE_BLOCKS);
+        String right = IngestClient.aggregate(FIXTURE_BLOCKS);
         Arbitrary<byte[]> body = objects(
                 "complete",
                 List.of(
@@ -270,7 +271,7 @@ final class IngestRequests {
                                 "checksum",
                                 quote(right),
                                 List.of(
-                                        quote(IngestFixtures.aggregate(new TreeMap<>())),
+                                        quote(IngestClient.aggregate(new TreeMap<>())),
                                         quote(""),
                                         quote("!!!!"),
                                         quote("AAAA"),

@@ -6,11 +6,8 @@ import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import io.cairn.TestServer.Reply;
 import io.cairn.domain.SnapshotBlocks;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +33,6 @@ import tools.jackson.databind.JsonNode;
  */
 class BadInputPropertyTest {
     private static final String PROJECT = "9a8b7c6d5e4f40718293a4b5c6d7e8f9";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Path dataDir;
     private static TestServer server;
     private static String volumeId;
@@ -141,15 +137,7 @@ class BadInputPropertyTest {
             http.header("Content-Type", request.contentType());
         }
         request.headers().forEach(http::header);
-        try {
-            HttpResponse<String> response = HTTP.send(http.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.headers().map(), response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return TestServer.send(http.build());
     }
 
     @Provide

@@ -2,14 +2,13 @@ package io.cairn.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.TestServer;
 import io.cairn.TestServer.Reply;
 import io.cairn.domain.SnapshotBlocks;
 import io.cairn.engine.nbd.Tools;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -32,10 +31,7 @@ import tools.jackson.databind.JsonNode;
  * {@code user} of {@code project} with noauth roles: the JSON calls and the binary block puts, with the checksums a
  * client computes (per block, and the LINEAR aggregate over the blocks it put).
  */
-final class IngestClient {
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
+public final class IngestClient {
     private final String baseUrl;
     private final String project;
     private final String token;
@@ -79,7 +75,7 @@ final class IngestClient {
                 .header("X-Cairn-Data-Length", Long.toString(declaredLength))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
                 .build();
-        return send(request);
+        return TestServer.send(request);
     }
 
     /** What this client put into {@code ingest} and the server took, by block index. */
@@ -166,12 +162,12 @@ final class IngestClient {
     }
 
     /** The base64 SHA-256 of one block. */
-    static String checksum(byte[] data) {
+    public static String checksum(byte[] data) {
         return Base64.getEncoder().encodeToString(sha256().digest(data));
     }
 
     /** EBS's LINEAR aggregate: the SHA-256 of the blocks' binary SHA-256s, concatenated in ascending index order. */
-    static String aggregate(SortedMap<Long, byte[]> blocks) {
+    public static String aggregate(SortedMap<Long, byte[]> blocks) {
         MessageDigest aggregate = sha256();
         blocks.values().forEach(data -> aggregate.update(sha256().digest(data)));
         return Base64.getEncoder().encodeToString(aggregate.digest());
@@ -191,25 +187,13 @@ final class IngestClient {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        return send(request.build());
+        return TestServer.send(request.build());
     }
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(baseUrl + "/v3/" + project + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("X-Auth-Token", token);
-    }
-
-    private static Reply send(HttpRequest request) {
-        try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.headers().map(), response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static MessageDigest sha256() {
