@@ -6,6 +6,7 @@ import io.cairn.cli.AccessKeyCommand;
 import io.cairn.cli.BackupCommand;
 import io.cairn.cli.CommandFailures;
 import io.cairn.cli.DbCommand;
+import io.cairn.cli.NbdCredentialsCommand;
 import io.cairn.cli.SnapshotCommand;
 import io.cairn.cli.VolumeCommand;
 import io.cairn.config.CairnConfig;
@@ -50,6 +51,7 @@ import io.cairn.service.BackupWorkHandler;
 import io.cairn.service.BlockTokens;
 import io.cairn.service.EvsService;
 import io.cairn.service.MetadataService;
+import io.cairn.service.NbdCredentialService;
 import io.cairn.service.QuotaService;
 import io.cairn.service.SecretBox;
 import io.cairn.service.SnapshotBlockAccess;
@@ -66,6 +68,7 @@ import io.cairn.service.VolumeWorkHandler;
 import io.cairn.store.AccessKeyStore;
 import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
+import io.cairn.store.NbdCredentialStore;
 import io.cairn.store.QuotaStore;
 import io.cairn.store.SnapshotIngestStore;
 import io.cairn.store.SnapshotStore;
@@ -106,6 +109,7 @@ import picocli.CommandLine.Option;
             VolumeCommand.class,
             SnapshotCommand.class,
             AccessKeyCommand.class,
+            NbdCredentialsCommand.class,
             BackupCommand.class
         },
         description = "A block-storage snapshot service speaking the OpenStack Cinder v3 API.")
@@ -243,12 +247,19 @@ public final class Main implements Runnable {
         Router router = new Router();
         SnapshotResource snapshotResource = new SnapshotResource(
                 snapshots, snapshotManagement, MetadataService.ofSnapshots(database, snapshotStore));
-        NbdServer nbd = new NbdServer(engine, new NbdExports(database, volumeStore, snapshotStore))
+        Optional<NbdCredentialService> nbdCredentials = config.dataPlane()
+                .nbdCredentialKey()
+                .map(key -> new NbdCredentialService(new NbdCredentialStore(database), key, clock));
+        NbdServer nbd = new NbdServer(
+                        engine,
+                        new NbdExports(database, volumeStore, snapshotStore, nbdCredentials),
+                        config.dataPlane().nbdTls())
                 .start(config.dataPlane().nbdHost(), config.dataPlane().nbdPort());
         VolumeConnections connections = new VolumeConnections(
                 volumeStore,
                 engine,
-                new VolumeConnections.NbdEndpoint(config.dataPlane().nbdHost(), nbd.port()));
+                new VolumeConnections.NbdEndpoint(config.dataPlane().nbdHost(), nbd.port()),
+                nbdCredentials);
         VolumeResource volumeResource =
                 new VolumeResource(volumes, volumeActions, attachments, connections, volumeMetadata);
         snapshotResource.register(router);
@@ -384,14 +395,6 @@ public final class Main implements Runnable {
                     "host",
                     config.server().host(),
                     "allowed with auth=noauth: noauth serves loopback only unless --allow-insecure-noauth is given");
-        }
-        // NBD has no authentication of its own: exporting volumes beyond this machine is an explicit choice.
-        if (!InetAddress.getByName(config.dataPlane().nbdHost()).isLoopbackAddress()
-                && !config.server().allowInsecureNoauth()) {
-            throw new ConfigException(
-                    "nbd-host",
-                    config.dataPlane().nbdHost(),
-                    "allowed: NBD has no authentication, so it serves loopback only unless --allow-insecure-noauth is given");
         }
     }
 

@@ -2,20 +2,25 @@ package io.cairn;
 
 import io.cairn.config.CairnConfig;
 import io.cairn.config.Settings;
+import io.cairn.engine.nbd.PresharedKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,9 +42,12 @@ public final class TestServer implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Main.Running running;
+    /** The settings the server started with, for the command line run against its database. */
+    private final Map<String, String> settings;
 
-    private TestServer(Main.Running running) {
+    private TestServer(Main.Running running, Map<String, String> settings) {
         this.running = running;
+        this.settings = Map.copyOf(settings);
     }
 
     /** Starts a server with data in {@code dataDir}; {@code settings} are extra configuration keys. */
@@ -61,7 +69,8 @@ public final class TestServer implements AutoCloseable {
             flags.put("rbd-pool", TestCeph.POOL);
         }
         try {
-            return new TestServer(Main.start(CairnConfig.from(Settings.load(flags, Map.of(), Optional.empty()))));
+            return new TestServer(
+                    Main.start(CairnConfig.from(Settings.load(flags, Map.of(), Optional.empty()))), flags);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -90,6 +99,29 @@ public final class TestServer implements AutoCloseable {
     /** Runs the sweep that cleans up snapshot ingests past their timeout now; returns how many it expired. */
     public int sweepIngests() {
         return running.ingestSweeper().runNow();
+    }
+
+    /**
+     * Issues an NBD TLS identity with {@code cairn nbd-credentials create} and these options (such as {@code
+     * --project P}) against this server's database and secret-key; its key is written to {@code pskFile}.
+     */
+    public PresharedKey issueNbdCredential(Path pskFile, String... options) throws IOException {
+        Path config = Files.createTempFile(pskFile.getParent(), "cairn-cli", ".properties");
+        Properties properties = new Properties();
+        for (String key : List.of("data-dir", "db-url", "db-user", "secret-key")) {
+            Optional.ofNullable(settings.get(key)).ifPresent(value -> properties.setProperty(key, value));
+        }
+        try (var out = Files.newOutputStream(config)) {
+            properties.store(out, null);
+        }
+        List<String> arguments = new ArrayList<>(
+                List.of("nbd-credentials", "create", "--config", config.toString(), "--psk-file", pskFile.toString()));
+        arguments.addAll(List.of(options));
+        int exit = Main.commandLine().execute(arguments.toArray(String[]::new));
+        if (exit != 0) {
+            throw new IOException("cairn nbd-credentials create " + String.join(" ", options) + " exited with " + exit);
+        }
+        return PresharedKey.fromFile(pskFile, Optional.empty());
     }
 
     public int nbdPort() {

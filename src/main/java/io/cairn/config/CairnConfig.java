@@ -71,8 +71,45 @@ public record CairnConfig(
         }
     }
 
-    /** The data plane: where the NBD server listens, and the chunk size of a new chunk store. */
-    public record DataPlaneConfig(String nbdHost, int nbdPort, int chunkSizeBytes) {}
+    /**
+     * The data plane: where the NBD server listens, whether its clients must use TLS, the key their TLS identities'
+     * pre-shared keys derive from (the secret-key; present exactly when TLS is not off), and the chunk size of a new
+     * chunk store.
+     */
+    public record DataPlaneConfig(
+            String nbdHost,
+            int nbdPort,
+            NbdTls nbdTls,
+            java.util.Optional<javax.crypto.SecretKey> nbdCredentialKey,
+            int chunkSizeBytes) {
+        @Override
+        public String toString() {
+            return "DataPlaneConfig[nbdHost=" + nbdHost + ", nbdPort=" + nbdPort + ", nbdTls=" + nbdTls
+                    + ", nbdCredentialKey="
+                    + nbdCredentialKey.map(key -> "<hidden>").orElse("none")
+                    + ", chunkSizeBytes=" + chunkSizeBytes + "]";
+        }
+    }
+
+    /**
+     * Whether NBD clients must encrypt and prove a TLS identity (NBD_OPT_STARTTLS with a pre-shared key) before they
+     * see an export: {@code REQUIRED}; {@code OPTIONAL} (identities get their reach, plain clients every export, as with
+     * {@code OFF}); {@code OFF} (TLS is not offered). Plain clients see every export, so only {@code REQUIRED} may listen
+     * beyond loopback, and it is the default there.
+     */
+    public enum NbdTls {
+        OFF,
+        OPTIONAL,
+        REQUIRED;
+
+        static NbdTls parse(String text) {
+            return valueOf(text.toUpperCase(Locale.ROOT));
+        }
+
+        public String settingValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** Where volume data lives: {@code local}, this node's chunk store, or {@code rbd}, a Ceph pool every node reaches. */
     public enum Backend {
@@ -222,9 +259,26 @@ public record CairnConfig(
                         value,
                         "a quota limit (-1 for unlimited, or 0 and up)",
                         CairnConfig::parseQuota)));
+        String nbdHost = settings.get("nbd-host", "127.0.0.1");
+        NbdTls nbdTls = settings.get(
+                "nbd-tls",
+                isLoopback(nbdHost) ? NbdTls.OFF : NbdTls.REQUIRED,
+                "an NBD TLS mode (required, optional or off)",
+                NbdTls::parse);
+        if (nbdTls != NbdTls.REQUIRED && !isLoopback(nbdHost)) {
+            throw new ConfigException(
+                    "nbd-tls",
+                    nbdTls.settingValue(),
+                    "allowed while nbd-host (" + nbdHost + ") is beyond loopback: plain NBD clients reach every"
+                            + " export, so only required may be used there");
+        }
+        java.util.Optional<javax.crypto.SecretKey> nbdCredentialKey =
+                nbdTls == NbdTls.OFF ? java.util.Optional.empty() : java.util.Optional.of(nbdCredentialKey(settings));
         DataPlaneConfig dataPlane = new DataPlaneConfig(
-                settings.get("nbd-host", "127.0.0.1"),
+                nbdHost,
                 settings.get("nbd-port", 10809, "a port number (0-65535; 0 picks a free one)", CairnConfig::parsePort),
+                nbdTls,
+                nbdCredentialKey,
                 settings.get(
                         "chunk-size",
                         64 * 1024,
@@ -330,6 +384,18 @@ public record CairnConfig(
                         "secret-key", "", SECRET_KEY_EXPECTED + " (required to encrypt and verify access keys)")));
     }
 
+    /**
+     * The key NBD TLS identities' pre-shared keys derive from, {@code secret-key}: required wherever they are issued
+     * or checked ({@code nbd-tls} other than off, {@code cairn nbd-credentials create}).
+     */
+    public static javax.crypto.SecretKey nbdCredentialKey(Settings settings) {
+        return secretKey(settings)
+                .orElseThrow(() -> new ConfigException(
+                        "secret-key",
+                        "",
+                        SECRET_KEY_EXPECTED + " (required for NBD TLS: the identities' keys derive from it)"));
+    }
+
     private static final String SECRET_KEY_EXPECTED =
             "a base64 AES key of 16, 24 or 32 bytes, such as the output of: openssl rand -base64 32";
 
@@ -342,6 +408,15 @@ public record CairnConfig(
                 throw new ConfigException("secret-key", "<hidden>", SECRET_KEY_EXPECTED); // never echo a secret
             }
         });
+    }
+
+    /** Whether a host name or address is this machine's loopback; a name that does not resolve is not. */
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static javax.crypto.SecretKey parseAesKey(String text) {

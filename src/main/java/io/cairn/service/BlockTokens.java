@@ -6,7 +6,6 @@ import io.cairn.domain.CairnException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -15,7 +14,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -26,7 +24,6 @@ import javax.crypto.spec.SecretKeySpec;
  * claims fit (project, snapshot, index, expiry) is the caller's to check; this class only proves they are ours.
  */
 public final class BlockTokens {
-    private static final String MAC = "HmacSHA256";
     private static final String VERSION = "1";
     private static final String SEPARATOR = "|";
     /** The label the token key is derived under, so that the secret-key's other use never meets this one. */
@@ -62,7 +59,7 @@ public final class BlockTokens {
     private final SecretKeySpec key;
 
     private BlockTokens(byte[] key) {
-        this.key = new SecretKeySpec(key, MAC);
+        this.key = HmacSha256.key(key);
     }
 
     /**
@@ -70,7 +67,7 @@ public final class BlockTokens {
      * every other, across restarts.
      */
     public static BlockTokens derivedFrom(SecretKey secretKey) {
-        return new BlockTokens(hmac(new SecretKeySpec(secretKey.getEncoded(), MAC), DERIVATION_LABEL));
+        return new BlockTokens(HmacSha256.derive(secretKey, DERIVATION_LABEL).getEncoded());
     }
 
     /** Tokens under a random key: accepted by this process only, until it stops. */
@@ -94,7 +91,7 @@ public final class BlockTokens {
                 .collect(Collectors.joining(SEPARATOR));
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        return base64.encodeToString(bytes) + "." + base64.encodeToString(hmac(key, bytes));
+        return base64.encodeToString(bytes) + "." + base64.encodeToString(HmacSha256.of(key, bytes));
     }
 
     /**
@@ -119,7 +116,7 @@ public final class BlockTokens {
         } catch (IllegalArgumentException e) {
             throw refusal;
         }
-        if (!MessageDigest.isEqual(signature, hmac(key, payload))) {
+        if (!MessageDigest.isEqual(signature, HmacSha256.of(key, payload))) {
             throw refusal;
         }
         // Signed by us, so well formed: only a token of another kind or version is refused from here on.
@@ -136,15 +133,5 @@ public final class BlockTokens {
                 fields[4].isEmpty() ? Optional.empty() : Optional.of(fields[4]),
                 Long.parseLong(fields[5]),
                 Instant.ofEpochSecond(Long.parseLong(fields[6])));
-    }
-
-    private static byte[] hmac(SecretKeySpec key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(MAC);
-            mac.init(key);
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
@@ -221,9 +222,16 @@ public final class SnapshotStore implements ListSource<Snapshot> {
 
     /** Ids of live snapshots in a status, for the recovery pass. */
     public List<String> idsInStatus(SnapshotStatus status) {
+        return idsInStatus(status, Optional.empty());
+    }
+
+    /** The ids of the live rows in {@code status}, of one project's or of every project. */
+    public List<String> idsInStatus(SnapshotStatus status, Optional<String> projectId) {
         return dsl.select(ID)
                 .from(TABLE.table)
-                .where(TABLE.live().and(STATUS.eq(status.wire())))
+                .where(TABLE.live()
+                        .and(STATUS.eq(status.wire()))
+                        .and(projectId.map(TABLE.projectId::eq).orElse(DSL.noCondition())))
                 .fetch(ID);
     }
 

@@ -28,6 +28,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
@@ -347,9 +348,16 @@ public final class VolumeStore implements ListSource<Volume> {
     }
 
     public List<String> idsInStatus(VolumeStatus status) {
+        return idsInStatus(status, Optional.empty());
+    }
+
+    /** The ids of the live rows in {@code status}, of one project's or of every project. */
+    public List<String> idsInStatus(VolumeStatus status, Optional<String> projectId) {
         return dsl.select(ID)
                 .from(TABLE.table)
-                .where(TABLE.live().and(STATUS.eq(status.wire())))
+                .where(TABLE.live()
+                        .and(STATUS.eq(status.wire()))
+                        .and(projectId.map(TABLE.projectId::eq).orElse(DSL.noCondition())))
                 .fetch(ID);
     }
 

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.TestServer;
 import io.cairn.engine.nbd.NbdClient;
+import io.cairn.engine.nbd.PresharedKey;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The control plane and the data path together: what the API does is what NBD clients read. */
 class DataPathEndToEndTest {
@@ -21,20 +25,31 @@ class DataPathEndToEndTest {
     @TempDir
     Path dataDir;
 
-    @Test
-    void snapshotsVolumesFromSnapshotsAndRevertsCarryRealData() throws Exception {
+    /** The TLS key the NBD clients prove, when the server requires one. */
+    private Optional<PresharedKey> key = Optional.empty();
+
+    /** The same data path in the clear, and over TLS proving a project's identity ({@code nbd-tls=required}). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void snapshotsVolumesFromSnapshotsAndRevertsCarryRealData(boolean tls) throws Exception {
         int nbdPort = freePort();
-        try (TestServer server = TestServer.start(
-                dataDir,
-                Map.of(
-                        "quota-snapshots",
-                        "-1",
-                        "quota-volumes",
-                        "-1",
-                        "quota-gigabytes",
-                        "-1",
-                        "nbd-port",
-                        Integer.toString(nbdPort)))) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "quota-snapshots",
+                "-1",
+                "quota-volumes",
+                "-1",
+                "quota-gigabytes",
+                "-1",
+                "nbd-port",
+                Integer.toString(nbdPort)));
+        if (tls) {
+            settings.put("nbd-tls", "required");
+            settings.put("secret-key", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+        }
+        try (TestServer server = TestServer.start(dataDir, settings)) {
+            key = tls
+                    ? Optional.of(server.issueNbdCredential(dataDir.resolve("keys.psk"), "--project", PROJECT))
+                    : Optional.empty();
             TestServer.Client api = server.as("alice", PROJECT).version("3.66");
             String volume = api.post("/volumes", "{\"volume\":{\"size\":1}}")
                     .json()
@@ -58,7 +73,7 @@ class DataPathEndToEndTest {
 
             assertThat(read(nbdPort, snapshot, 8 * MIB)).isEqualTo(original);
             assertThat(read(nbdPort, volume, 8 * MIB)).isEqualTo(pattern(8 * MIB, 2));
-            try (NbdClient readOnly = NbdClient.connect("127.0.0.1", nbdPort, snapshot)) {
+            try (NbdClient readOnly = connect(nbdPort, snapshot)) {
                 assertThat(readOnly.readOnly()).isTrue();
             }
 
@@ -77,8 +92,7 @@ class DataPathEndToEndTest {
 
             assertThat(api.delete("/volumes/" + copy).status()).isEqualTo(202);
             api.awaitGone("/volumes/" + copy);
-            assertThatThrownBy(() -> NbdClient.connect("127.0.0.1", nbdPort, copy))
-                    .isInstanceOf(NbdClient.NbdException.class);
+            assertThatThrownBy(() -> connect(nbdPort, copy)).isInstanceOf(NbdClient.NbdException.class);
         }
     }
 
@@ -93,8 +107,12 @@ class DataPathEndToEndTest {
         return bytes;
     }
 
-    private static void write(int port, String export, byte[] data) throws IOException {
-        try (NbdClient client = NbdClient.connect("127.0.0.1", port, export)) {
+    private NbdClient connect(int port, String export) throws IOException {
+        return NbdClient.connect("127.0.0.1", port, export, Optional.empty(), key);
+    }
+
+    private void write(int port, String export, byte[] data) throws IOException {
+        try (NbdClient client = connect(port, export)) {
             for (int offset = 0; offset < data.length; offset += MIB) {
                 client.write(offset, data, offset, Math.min(MIB, data.length - offset), false);
             }
@@ -102,8 +120,8 @@ class DataPathEndToEndTest {
         }
     }
 
-    private static byte[] read(int port, String export, int length) throws IOException {
-        try (NbdClient client = NbdClient.connect("127.0.0.1", port, export)) {
+    private byte[] read(int port, String export, int length) throws IOException {
+        try (NbdClient client = connect(port, export)) {
             byte[] data = new byte[length];
             for (int offset = 0; offset < length; offset += MIB) {
                 client.read(offset, data, offset, Math.min(MIB, length - offset));

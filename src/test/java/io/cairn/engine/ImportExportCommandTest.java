@@ -9,11 +9,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code cairn volume import} then {@code cairn snapshot export}: the raw image comes back byte for byte. */
 class ImportExportCommandTest {
@@ -22,36 +27,48 @@ class ImportExportCommandTest {
     @TempDir
     Path directory;
 
-    @Test
-    void anImportedImageExportsFromASnapshotUnchanged() throws Exception {
+    /** In the clear, and over TLS with a project's PSK file ({@code nbd-tls=required}, {@code --nbd-psk-file}). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anImportedImageExportsFromASnapshotUnchanged(boolean tls) throws Exception {
         int nbdPort = DataPathEndToEndTest.freePort();
         byte[] image = new byte[3 * (1 << 20) + 123];
         new Random(3).nextBytes(image);
         Arrays.fill(image, 1 << 20, 2 << 20, (byte) 0); // a zero block the import skips
         Path imageFile = Files.write(directory.resolve("disk.raw"), image);
-        try (TestServer server = TestServer.start(
-                directory.resolve("data"),
-                Map.of(
-                        "quota-volumes",
-                        "-1",
-                        "quota-snapshots",
-                        "-1",
-                        "quota-gigabytes",
-                        "-1",
-                        "nbd-port",
-                        Integer.toString(nbdPort)))) {
-            String volume = run(
-                    "volume",
-                    "import",
-                    imageFile.toString(),
-                    "--name",
-                    "imported",
-                    "--url",
-                    server.baseUrl(),
-                    "--project",
-                    PROJECT,
-                    "--nbd-port",
-                    Integer.toString(nbdPort));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "quota-volumes",
+                "-1",
+                "quota-snapshots",
+                "-1",
+                "quota-gigabytes",
+                "-1",
+                "nbd-port",
+                Integer.toString(nbdPort)));
+        if (tls) {
+            settings.put("nbd-tls", "required");
+            settings.put("secret-key", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+        }
+        try (TestServer server = TestServer.start(directory.resolve("data"), settings)) {
+            List<String> nbd = new ArrayList<>(List.of("--nbd-port", Integer.toString(nbdPort)));
+            if (tls) {
+                Path pskFile = directory.resolve("keys.psk");
+                server.issueNbdCredential(pskFile, "--project", PROJECT);
+                nbd.addAll(List.of("--nbd-psk-file", pskFile.toString()));
+            }
+            String volume = run(Stream.concat(
+                            Stream.of(
+                                    "volume",
+                                    "import",
+                                    imageFile.toString(),
+                                    "--name",
+                                    "imported",
+                                    "--url",
+                                    server.baseUrl(),
+                                    "--project",
+                                    PROJECT),
+                            nbd.stream())
+                    .toArray(String[]::new));
             TestServer.Client api = server.as("alice", PROJECT);
             assertThat(api.get("/volumes/" + volume).json().at("/volume/name").asString())
                     .isEqualTo("imported");
@@ -62,13 +79,8 @@ class ImportExportCommandTest {
             api.await("/snapshots/" + snapshot, "/snapshot/status", "available");
 
             Path exported = directory.resolve("export.raw");
-            assertThat(run(
-                            "snapshot",
-                            "export",
-                            snapshot,
-                            exported.toString(),
-                            "--nbd-port",
-                            Integer.toString(nbdPort)))
+            assertThat(run(Stream.concat(Stream.of("snapshot", "export", snapshot, exported.toString()), nbd.stream())
+                            .toArray(String[]::new)))
                     .isEqualTo(exported.toString());
             assertThat(Files.size(exported)).isEqualTo(1L << 30);
             byte[] head = new byte[image.length + 4096];

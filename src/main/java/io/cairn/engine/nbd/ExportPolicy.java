@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides what the NBD server exports, so that the engine needs to know nothing of statuses: the control
- * plane answers whether a name is exported now, and whether writes are allowed.
+ * Decides what the NBD server exports, so that the engine needs to know nothing of statuses or projects: the control
+ * plane answers whether a name is exported now to a connection, whether writes are allowed, and whose key a TLS
+ * identity holds.
  */
 public interface ExportPolicy {
     /**
@@ -22,11 +23,25 @@ public interface ExportPolicy {
         }
     }
 
-    /** The export for {@code name}, or empty when nothing is exported under that name right now. */
-    Optional<Export> resolve(String name);
+    /**
+     * What one connection may reach: every export ({@link #EVERYTHING}: plain NBD on a trusted network, or an admin
+     * identity), or one project's, or one volume's of it and its snapshots; {@code readOnly} opens volumes read-only.
+     */
+    record Reach(Optional<String> projectId, Optional<String> volumeId, boolean readOnly) {
+        public static final Reach EVERYTHING = new Reach(Optional.empty(), Optional.empty(), false);
+    }
 
-    /** The names a client may list (NBD_OPT_LIST). */
-    List<String> list();
+    /** A TLS identity the control plane knows: its pre-shared key, and what a connection proving it reaches. */
+    record Credential(byte[] key, Reach reach) {}
+
+    /**
+     * The export for {@code name} within {@code reach}, or empty when nothing is exported under that name right now
+     * or it lies outside the reach (the two look the same, so that a name tells a client nothing it may not see).
+     */
+    Optional<Export> resolve(String name, Reach reach);
+
+    /** The names a client with {@code reach} may list (NBD_OPT_LIST). */
+    List<String> list(Reach reach);
 
     /**
      * The snapshots whose differences the export offers as {@code qemu:dirty-bitmap:<snapshot-id>} contexts, oldest
@@ -34,4 +49,7 @@ public interface ExportPolicy {
      * Never a snapshot of another volume, so that a name a client guesses tells it nothing.
      */
     List<String> bitmapSnapshots(Export export);
+
+    /** The credential of a TLS identity, or empty when there is none (never issued, or revoked). */
+    Optional<Credential> credential(String identity);
 }

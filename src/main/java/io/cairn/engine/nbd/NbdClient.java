@@ -71,7 +71,7 @@ public final class NbdClient implements AutoCloseable {
 
     /** Connects and selects {@code exportName} with NBD_OPT_GO; the replies are simple ones. */
     public static NbdClient connect(String host, int port, String exportName) throws IOException {
-        return connect(host, port, exportName, Optional.empty());
+        return connect(host, port, exportName, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -81,10 +81,16 @@ public final class NbdClient implements AutoCloseable {
      * @throws NbdException when the server offers no structured replies or no such context on the export
      */
     public static NbdClient connect(String host, int port, String exportName, String metaContext) throws IOException {
-        return connect(host, port, exportName, Optional.of(metaContext));
+        return connect(host, port, exportName, Optional.of(metaContext), Optional.empty());
     }
 
-    private static NbdClient connect(String host, int port, String exportName, Optional<String> metaContext)
+    /**
+     * Connects as above, first over TLS proving {@code key} when one is given (NBD_OPT_STARTTLS).
+     *
+     * @throws NbdException when the server refuses TLS, the export or the context
+     */
+    public static NbdClient connect(
+            String host, int port, String exportName, Optional<String> metaContext, Optional<PresharedKey> key)
             throws IOException {
         Socket socket = new Socket();
         try {
@@ -100,6 +106,16 @@ public final class NbdClient implements AutoCloseable {
                 throw new IOException("the NBD server at " + host + ":" + port + " does not speak fixed newstyle");
             }
             out.writeInt(Nbd.CLIENT_FLAG_FIXED_NEWSTYLE | (serverFlags & Nbd.FLAG_NO_ZEROES));
+            if (key.isPresent()) {
+                option(out, Nbd.OPT_STARTTLS, new byte[0]);
+                OptionReply reply = optionReply(in);
+                if (reply.type() != Nbd.REP_ACK) {
+                    throw new NbdException(reply.type(), "the NBD server refused TLS: " + reply.text());
+                }
+                PskTls.Session session = PskTls.connect(in, out, key.get());
+                in = new DataInputStream(new BufferedInputStream(session.in(), 1 << 20));
+                out = new DataOutputStream(new BufferedOutputStream(session.out(), 1 << 20));
+            }
             byte[] name = exportName.getBytes(StandardCharsets.UTF_8);
             if (metaContext.isPresent()) {
                 selectContext(in, out, name, exportName, metaContext.get());

@@ -1,5 +1,6 @@
 package io.cairn.engine.nbd;
 
+import io.cairn.config.CairnConfig;
 import io.cairn.engine.BlockDevice;
 import io.cairn.engine.Engine;
 import io.cairn.engine.EngineException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,11 @@ final class NbdConnection {
     private final Socket socket;
     private final Engine engine;
     private final ExportPolicy policy;
+    private final CairnConfig.NbdTls tls;
+    /** What this connection may open: everything until TLS proves an identity, which narrows it to that identity's. */
+    private ExportPolicy.Reach reach = ExportPolicy.Reach.EVERYTHING;
+
+    private boolean encrypted;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BYTES);
     private DataInputStream in;
     private DataOutputStream out;
@@ -54,10 +61,11 @@ final class NbdConnection {
     /** What transmission serves: the device, and the block status of the contexts selected for it. */
     private record Session(BlockDevice device, BlockStatus status) {}
 
-    NbdConnection(Socket socket, Engine engine, ExportPolicy policy) {
+    NbdConnection(Socket socket, Engine engine, ExportPolicy policy, CairnConfig.NbdTls tls) {
         this.socket = socket;
         this.engine = engine;
         this.policy = policy;
+        this.tls = tls;
     }
 
     void serve() {
@@ -120,6 +128,16 @@ final class NbdConnection {
             if (payload.length != length) {
                 return null;
             }
+            if (tls == CairnConfig.NbdTls.REQUIRED
+                    && !encrypted
+                    && option != Nbd.OPT_STARTTLS
+                    && option != Nbd.OPT_ABORT) {
+                if (option == Nbd.OPT_EXPORT_NAME) {
+                    return null; // this old option has no way to report an error but hanging up
+                }
+                optionError(option, Nbd.REP_ERR_TLS_REQD, "TLS is required: send NBD_OPT_STARTTLS first");
+                continue;
+            }
             switch (option) {
                 case Nbd.OPT_EXPORT_NAME -> {
                     Optional<String> name = decodeName(payload);
@@ -164,14 +182,51 @@ final class NbdConnection {
                     }
                 }
                 case Nbd.OPT_LIST_META_CONTEXT, Nbd.OPT_SET_META_CONTEXT -> metaContext(option, payload);
-                case Nbd.OPT_STARTTLS ->
-                    optionError(
-                            option,
-                            Nbd.REP_ERR_POLICY,
-                            "TLS is not offered; the NBD server listens on a trusted network only");
+                case Nbd.OPT_STARTTLS -> startTls(option, length);
                 default -> optionError(option, Nbd.REP_ERR_UNSUP, "option " + option + " is not supported");
             }
         }
+    }
+
+    /**
+     * Answers NBD_OPT_STARTTLS and runs the TLS handshake; the haggling then starts over inside TLS, with nothing
+     * negotiated before it kept, and the connection reaches what the identity it proved reaches.
+     *
+     * @throws IOException when the handshake fails (an unknown or revoked identity, a wrong key): the connection ends
+     */
+    private void startTls(int option, int length) throws IOException {
+        if (tls == CairnConfig.NbdTls.OFF) {
+            optionError(
+                    option, Nbd.REP_ERR_POLICY, "TLS is not offered; the NBD server listens on a trusted network only");
+            return;
+        }
+        if (encrypted || length != 0) {
+            optionError(
+                    option,
+                    Nbd.REP_ERR_INVALID,
+                    encrypted ? "TLS is already in use" : "NBD_OPT_STARTTLS takes no data");
+            return;
+        }
+        optionReply(option, Nbd.REP_ACK, new byte[0]);
+        AtomicReference<ExportPolicy.Credential> proved = new AtomicReference<>();
+        PskTls.Session session;
+        try {
+            session = PskTls.accept(in, out, identity -> {
+                Optional<ExportPolicy.Credential> credential = policy.credential(identity);
+                credential.ifPresent(proved::set);
+                return credential.map(ExportPolicy.Credential::key);
+            });
+        } catch (IOException e) {
+            LOG.info("NBD client {} failed the TLS handshake: {}", socket.getRemoteSocketAddress(), e.toString());
+            throw e;
+        }
+        in = new DataInputStream(new BufferedInputStream(session.in(), 256 * 1024));
+        out = new DataOutputStream(new BufferedOutputStream(session.out(), 256 * 1024));
+        replies = new Replies(out);
+        selection = new Selection("", List.of());
+        reach = proved.get().reach();
+        encrypted = true;
+        LOG.debug("NBD client {} is TLS identity {}", socket.getRemoteSocketAddress(), session.identity());
     }
 
     private void list(int option, int length) throws IOException {
@@ -179,7 +234,7 @@ final class NbdConnection {
             optionError(option, Nbd.REP_ERR_INVALID, "NBD_OPT_LIST takes no data");
             return;
         }
-        List<String> names = policy.list();
+        List<String> names = policy.list(reach);
         for (String name : names) {
             byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
             optionReply(
@@ -330,7 +385,7 @@ final class NbdConnection {
 
     private Optional<ExportPolicy.Export> resolve(String name) {
         try {
-            return policy.resolve(name);
+            return policy.resolve(name, reach);
         } catch (RuntimeException e) {
             LOG.warn("the export policy failed for '{}'", name, e);
             return Optional.empty();

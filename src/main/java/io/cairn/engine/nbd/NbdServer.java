@@ -2,6 +2,7 @@ package io.cairn.engine.nbd;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cairn.config.CairnConfig;
 import io.cairn.engine.Engine;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An NBD server (fixed-newstyle handshake; simple replies, or structured ones with the metadata contexts
+ * An NBD server (fixed-newstyle handshake, TLS with pre-shared keys as {@link CairnConfig.NbdTls} says; simple replies, or structured ones with the metadata contexts
  * {@code base:allocation} and {@code qemu:dirty-bitmap:<snapshot-id>} for clients that ask) exporting volumes and
  * snapshots of an {@link Engine}. Each connection runs on its own virtual thread, and each of its requests on another,
  * so one client can keep many requests in flight and many clients can connect at once.
@@ -25,14 +26,16 @@ public final class NbdServer implements AutoCloseable {
 
     private final Engine engine;
     private final ExportPolicy policy;
+    private final CairnConfig.NbdTls tls;
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private ServerSocket listener;
     private Thread acceptor;
     private volatile boolean closed;
 
-    public NbdServer(Engine engine, ExportPolicy policy) {
+    public NbdServer(Engine engine, ExportPolicy policy, CairnConfig.NbdTls tls) {
         this.engine = requireNonNull(engine, "engine is null");
         this.policy = requireNonNull(policy, "policy is null");
+        this.tls = requireNonNull(tls, "tls is null");
     }
 
     /** Listens on {@code host:port} (port 0 picks a free one) and starts accepting clients. */
@@ -48,7 +51,7 @@ public final class NbdServer implements AutoCloseable {
         }
         listener = socket;
         acceptor = Thread.ofVirtual().name("cairn-nbd-accept").start(this::acceptLoop);
-        LOG.info("NBD server listening on {}:{}", host, port());
+        LOG.info("NBD server listening on {}:{} (TLS {})", host, port(), tls.settingValue());
         return this;
     }
 
@@ -67,7 +70,7 @@ public final class NbdServer implements AutoCloseable {
                 }
                 continue;
             }
-            NbdConnection connection = new NbdConnection(client, engine, policy);
+            NbdConnection connection = new NbdConnection(client, engine, policy, tls);
             connections.add(connection);
             Thread.ofVirtual()
                     .name("cairn-nbd-" + client.getRemoteSocketAddress())

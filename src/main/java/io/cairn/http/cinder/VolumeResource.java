@@ -264,7 +264,7 @@ public final class VolumeResource {
             }
             case "os-initialize_connection" -> {
                 INITIALIZE_CONNECTION.validate(body);
-                StorageEngine.DirectAccess info = connections.initialize(request.caller(), id);
+                StorageEngine.DirectAccess info = connections.initialize(request.caller(), id, connectorName(argument));
                 Map<String, Object> connection = new LinkedHashMap<>();
                 connection.put("driver_volume_type", info.driverVolumeType());
                 connection.put("data", info.data());
@@ -272,7 +272,7 @@ public final class VolumeResource {
             }
             case "os-terminate_connection" -> {
                 TERMINATE_CONNECTION.validate(body);
-                connections.terminate(request.caller(), id);
+                connections.terminate(request.caller(), id, connectorName(argument));
             }
             case "os-reserve" -> attachments.reserve(request.caller(), id);
             case "os-unreserve" -> attachments.unreserve(request.caller(), id);
@@ -398,5 +398,19 @@ public final class VolumeResource {
 
     private static Optional<Optional<String>> field(JsonNode body, String name) {
         return body.has(name) ? Optional.of(Optional.ofNullable(Bodies.text(body, name, name))) : Optional.empty();
+    }
+
+    /**
+     * The host a connector names: its {@code host} (os-brick's), else its {@code initiator}, or the connector itself
+     * when it is a string; empty when it names none.
+     */
+    private static String connectorName(JsonNode argument) {
+        JsonNode connector = argument.get("connector");
+        if (connector.isString()) {
+            return connector.asString();
+        }
+        return Bodies.optionalText(connector, "host")
+                .or(() -> Bodies.optionalText(connector, "initiator"))
+                .orElse("");
     }
 }

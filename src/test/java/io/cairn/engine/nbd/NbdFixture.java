@@ -1,5 +1,6 @@
 package io.cairn.engine.nbd;
 
+import io.cairn.config.CairnConfig;
 import io.cairn.engine.LocalChunkEngine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,38 +27,47 @@ final class NbdFixture implements AutoCloseable {
 
     NbdFixture(Path directory, int chunkSize) throws IOException {
         engine = LocalChunkEngine.open(directory, chunkSize);
-        server = new NbdServer(engine, new ExportPolicy() {
-                    @Override
-                    public Optional<Export> resolve(String name) {
-                        if (volumes.contains(name)) {
-                            return Optional.of(Export.volume(name, true));
-                        }
-                        return Optional.ofNullable(snapshots.get(name)).map(volume -> Export.snapshot(volume, name));
-                    }
-
-                    @Override
-                    public List<String> list() {
-                        List<String> names = new ArrayList<>(volumes);
-                        names.addAll(snapshots.keySet());
-                        return names;
-                    }
-
-                    @Override
-                    public List<String> bitmapSnapshots(Export export) {
-                        List<String> older = new ArrayList<>();
-                        synchronized (snapshots) {
-                            for (Map.Entry<String, String> snapshot : snapshots.entrySet()) {
-                                if (export.snapshotId().equals(Optional.of(snapshot.getKey()))) {
-                                    break;
+        server = new NbdServer(
+                        engine,
+                        new ExportPolicy() {
+                            @Override
+                            public Optional<Export> resolve(String name, Reach reach) {
+                                if (volumes.contains(name)) {
+                                    return Optional.of(Export.volume(name, true));
                                 }
-                                if (snapshot.getValue().equals(export.volumeId())) {
-                                    older.add(snapshot.getKey());
-                                }
+                                return Optional.ofNullable(snapshots.get(name))
+                                        .map(volume -> Export.snapshot(volume, name));
                             }
-                        }
-                        return older;
-                    }
-                })
+
+                            @Override
+                            public List<String> list(Reach reach) {
+                                List<String> names = new ArrayList<>(volumes);
+                                names.addAll(snapshots.keySet());
+                                return names;
+                            }
+
+                            @Override
+                            public List<String> bitmapSnapshots(Export export) {
+                                List<String> older = new ArrayList<>();
+                                synchronized (snapshots) {
+                                    for (Map.Entry<String, String> snapshot : snapshots.entrySet()) {
+                                        if (export.snapshotId().equals(Optional.of(snapshot.getKey()))) {
+                                            break;
+                                        }
+                                        if (snapshot.getValue().equals(export.volumeId())) {
+                                            older.add(snapshot.getKey());
+                                        }
+                                    }
+                                }
+                                return older;
+                            }
+
+                            @Override
+                            public Optional<Credential> credential(String identity) {
+                                return Optional.empty();
+                            }
+                        },
+                        CairnConfig.NbdTls.OFF)
                 .start("127.0.0.1", 0);
     }
 

@@ -44,18 +44,43 @@ public final class Tools {
 
     /** Runs {@code qemu-io} commands (e.g. {@code "write -P 0xab 0 1M"}) against an NBD URI. */
     public static void qemuIo(String uri, String... commands) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
+        qemuIo(List.of("-f", "raw", uri), commands);
+    }
+
+    /**
+     * Runs {@code qemu-io} commands against an export over TLS, proving {@code identity}'s key from the PSK file
+     * {@code keys.psk} in {@code pskDirectory} (qemu's {@code tls-creds-psk}).
+     */
+    public static void qemuIoTls(int port, String export, Path pskDirectory, String identity, String... commands)
+            throws IOException, InterruptedException {
+        qemuIo(
+                List.of(
+                        "--object",
+                        "tls-creds-psk,id=tls0,endpoint=client,dir=" + pskDirectory + ",username=" + identity,
+                        "--image-opts",
+                        "driver=nbd,server.type=inet,server.host=127.0.0.1,server.port=" + port + ",export=" + export
+                                + ",tls-creds=tls0"),
+                commands);
+    }
+
+    /** The libnbd URI (nbdinfo, nbdcopy) of an export over TLS, proving {@code identity}'s key from {@code pskFile}. */
+    public static String tlsUri(int port, String export, String identity, Path pskFile) {
+        return "nbds://" + identity + "@127.0.0.1:" + port + "/" + export + "?tls-psk-file=" + pskFile;
+    }
+
+    private static void qemuIo(List<String> target, String... commands) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("qemu-io"));
         for (String c : commands) {
             command.add("-c");
             command.add(c);
         }
-        command.add(uri);
+        command.addAll(target);
         String output = new String(run(command), StandardCharsets.UTF_8);
         assertThat(output).as("qemu-io %s", String.join(" ", command)).doesNotContain("failed", "error", "Error");
     }
 
     /** The whole export, read with nbdcopy. */
-    static byte[] readAll(String uri) throws IOException, InterruptedException {
+    public static byte[] readAll(String uri) throws IOException, InterruptedException {
         return run(List.of("nbdcopy", uri, "-"));
     }
 
@@ -70,7 +95,7 @@ public final class Tools {
     }
 
     /** What {@code nbdinfo} (libnbd-bin) prints for these arguments. */
-    static String nbdinfo(String... arguments) throws IOException, InterruptedException {
+    public static String nbdinfo(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("nbdinfo"));
         command.addAll(List.of(arguments));
         return new String(run(command), StandardCharsets.UTF_8);
