@@ -252,7 +252,8 @@ public final class Main implements Runnable {
                 .map(key -> new NbdCredentialService(new NbdCredentialStore(database), key, clock));
         NbdServer nbd = new NbdServer(
                         engine,
-                        new NbdExports(database, volumeStore, snapshotStore, nbdCredentials),
+                        new NbdExports(
+                                database, volumeStore, snapshotStore, engine.host(config.nodeName()), nbdCredentials),
                         config.dataPlane().nbdTls())
                 .start(config.dataPlane().nbdHost(), config.dataPlane().nbdPort());
         VolumeConnections connections = new VolumeConnections(

@@ -20,7 +20,8 @@ import java.util.Set;
  * in use, a snapshot read-only while it is available. Anything else (creating, deleting, reverting, error)
  * is not exported, so no client writes to data that a task is changing. A connection that proved a TLS identity
  * sees only what the identity reaches: its project's exports, or one volume's and its snapshots, read-only if the
- * credential says so. The dirty bitmaps of an export are the available snapshots of its own volume (for a snapshot,
+ * credential says so. Only the volumes whose data this node holds are exported (on RBD, every node holds all). The
+ * dirty bitmaps of an export are the available snapshots of its own volume (for a snapshot,
  * those created before it), so an export never names another volume's or project's snapshot.
  */
 final class NbdExports implements ExportPolicy {
@@ -29,6 +30,8 @@ final class NbdExports implements ExportPolicy {
     private final Database database;
     private final VolumeStore volumes;
     private final SnapshotStore snapshots;
+    /** The {@code host} of the volumes this node's engine holds. */
+    private final String host;
     /** Empty while TLS is off: then no identity is known. */
     private final Optional<NbdCredentialService> credentials;
 
@@ -36,22 +39,26 @@ final class NbdExports implements ExportPolicy {
             Database database,
             VolumeStore volumes,
             SnapshotStore snapshots,
+            String host,
             Optional<NbdCredentialService> credentials) {
         this.database = database;
         this.volumes = volumes;
         this.snapshots = snapshots;
+        this.host = host;
         this.credentials = credentials;
     }
 
     @Override
     public Optional<Export> resolve(String name, Reach reach) {
         return volumes.find(name, reach.projectId())
-                .filter(volume -> WRITABLE.contains(volume.status()) && within(reach, volume.id()))
+                .filter(volume -> WRITABLE.contains(volume.status()) && servedHere(volume, reach))
                 .map(volume -> Export.volume(volume.id(), !reach.readOnly()))
                 .or(() -> snapshots
                         .find(name, reach.projectId())
-                        .filter(snapshot ->
-                                snapshot.status() == SnapshotStatus.AVAILABLE && within(reach, snapshot.volumeId()))
+                        .filter(snapshot -> snapshot.status() == SnapshotStatus.AVAILABLE
+                                && volumes.find(snapshot.volumeId(), Optional.empty())
+                                        .filter(volume -> servedHere(volume, reach))
+                                        .isPresent())
                         .map(snapshot -> Export.snapshot(snapshot.volumeId(), snapshot.id())));
     }
 
@@ -59,19 +66,22 @@ final class NbdExports implements ExportPolicy {
     public List<String> list(Reach reach) {
         List<String> names = new ArrayList<>();
         if (reach.volumeId().isPresent()) {
-            String volumeId = reach.volumeId().get();
-            volumes.find(volumeId, reach.projectId())
-                    .filter(volume -> WRITABLE.contains(volume.status()))
-                    .map(Volume::id)
-                    .ifPresent(names::add);
-            snapshots.findByVolume(database.dsl(), volumeId).stream()
+            Optional<Volume> volume =
+                    volumes.find(reach.volumeId().get(), reach.projectId()).filter(found -> servedHere(found, reach));
+            if (volume.isEmpty()) {
+                return names;
+            }
+            if (WRITABLE.contains(volume.get().status())) {
+                names.add(volume.get().id());
+            }
+            snapshots.findByVolume(database.dsl(), volume.get().id()).stream()
                     .filter(snapshot -> snapshot.status() == SnapshotStatus.AVAILABLE)
                     .map(Snapshot::id)
                     .forEach(names::add);
             return names;
         }
-        WRITABLE.forEach(status -> names.addAll(volumes.idsInStatus(status, reach.projectId())));
-        names.addAll(snapshots.idsInStatus(SnapshotStatus.AVAILABLE, reach.projectId()));
+        WRITABLE.forEach(status -> names.addAll(volumes.idsOnHost(status, host, reach.projectId())));
+        names.addAll(snapshots.idsOnHost(SnapshotStatus.AVAILABLE, host, reach.projectId()));
         return names;
     }
 
@@ -101,7 +111,9 @@ final class NbdExports implements ExportPolicy {
                                 issued.credential().readOnly())));
     }
 
-    private static boolean within(Reach reach, String volumeId) {
-        return reach.volumeId().map(volumeId::equals).orElse(true);
+    /** Whether this node holds the volume's data, and the reach takes it in. */
+    private boolean servedHere(Volume volume, Reach reach) {
+        return host.equals(volume.host())
+                && reach.volumeId().map(volume.id()::equals).orElse(true);
     }
 }

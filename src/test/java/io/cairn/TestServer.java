@@ -106,22 +106,38 @@ public final class TestServer implements AutoCloseable {
      * --project P}) against this server's database and secret-key; its key is written to {@code pskFile}.
      */
     public PresharedKey issueNbdCredential(Path pskFile, String... options) throws IOException {
-        Path config = Files.createTempFile(pskFile.getParent(), "cairn-cli", ".properties");
-        Properties properties = new Properties();
-        for (String key : List.of("data-dir", "db-url", "db-user", "secret-key")) {
-            Optional.ofNullable(settings.get(key)).ifPresent(value -> properties.setProperty(key, value));
-        }
-        try (var out = Files.newOutputStream(config)) {
-            properties.store(out, null);
-        }
-        List<String> arguments = new ArrayList<>(
-                List.of("nbd-credentials", "create", "--config", config.toString(), "--psk-file", pskFile.toString()));
+        List<String> arguments = new ArrayList<>(List.of("create", "--psk-file", pskFile.toString()));
         arguments.addAll(List.of(options));
-        int exit = Main.commandLine().execute(arguments.toArray(String[]::new));
-        if (exit != 0) {
-            throw new IOException("cairn nbd-credentials create " + String.join(" ", options) + " exited with " + exit);
-        }
+        nbdCredentials(arguments);
         return PresharedKey.fromFile(pskFile, Optional.empty());
+    }
+
+    /** Revokes an NBD TLS identity with {@code cairn nbd-credentials revoke}. */
+    public void revokeNbdCredential(String identity) throws IOException {
+        nbdCredentials(List.of("revoke", identity));
+    }
+
+    /** Runs {@code cairn nbd-credentials} in this JVM with this server's database and secret-key settings. */
+    private void nbdCredentials(List<String> arguments) throws IOException {
+        Path config = Files.createTempFile("cairn-cli", ".properties");
+        try {
+            Properties properties = new Properties();
+            for (String key : List.of("data-dir", "db-url", "db-user", "secret-key")) {
+                Optional.ofNullable(settings.get(key)).ifPresent(value -> properties.setProperty(key, value));
+            }
+            try (var out = Files.newOutputStream(config)) {
+                properties.store(out, null);
+            }
+            List<String> command = new ArrayList<>(List.of("nbd-credentials", arguments.getFirst()));
+            command.addAll(List.of("--config", config.toString()));
+            command.addAll(arguments.subList(1, arguments.size()));
+            int exit = Main.commandLine().execute(command.toArray(String[]::new));
+            if (exit != 0) {
+                throw new IOException("cairn " + String.join(" ", command) + " exited with " + exit);
+            }
+        } finally {
+            Files.delete(config);
+        }
     }
 
     public int nbdPort() {

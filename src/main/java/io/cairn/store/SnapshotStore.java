@@ -220,18 +220,25 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         return Listing.lockIfInStatus(database, tx, TABLE, id, status.wire());
     }
 
-    /** Ids of live snapshots in a status, for the recovery pass. */
-    public List<String> idsInStatus(SnapshotStatus status) {
-        return idsInStatus(status, Optional.empty());
-    }
-
-    /** The ids of the live rows in {@code status}, of one project's or of every project. */
-    public List<String> idsInStatus(SnapshotStatus status, Optional<String> projectId) {
+    /**
+     * The ids of the live snapshots in {@code status} of volumes whose data {@code host} holds, of one project's or of
+     * every project's.
+     */
+    public List<String> idsOnHost(SnapshotStatus status, String host, Optional<String> projectId) {
         return dsl.select(ID)
                 .from(TABLE.table)
                 .where(TABLE.live()
                         .and(STATUS.eq(status.wire()))
+                        .and(VOLUME_ID.in(VolumeStore.idsOnHost(host)))
                         .and(projectId.map(TABLE.projectId::eq).orElse(DSL.noCondition())))
+                .fetch(ID);
+    }
+
+    /** Ids of live snapshots in a status, for the recovery pass. */
+    public List<String> idsInStatus(SnapshotStatus status) {
+        return dsl.select(ID)
+                .from(TABLE.table)
+                .where(TABLE.live().and(STATUS.eq(status.wire())))
                 .fetch(ID);
     }
 

@@ -347,17 +347,29 @@ public final class VolumeStore implements ListSource<Volume> {
         return Listing.lockIfInStatus(database, tx, TABLE, id, status.wire());
     }
 
-    public List<String> idsInStatus(VolumeStatus status) {
-        return idsInStatus(status, Optional.empty());
-    }
-
-    /** The ids of the live rows in {@code status}, of one project's or of every project. */
-    public List<String> idsInStatus(VolumeStatus status, Optional<String> projectId) {
+    /**
+     * The ids of the live volumes in {@code status} whose data {@code host} holds, of one project's or of every
+     * project's.
+     */
+    public List<String> idsOnHost(VolumeStatus status, String host, Optional<String> projectId) {
         return dsl.select(ID)
                 .from(TABLE.table)
                 .where(TABLE.live()
                         .and(STATUS.eq(status.wire()))
+                        .and(HOST.eq(host))
                         .and(projectId.map(TABLE.projectId::eq).orElse(DSL.noCondition())))
+                .fetch(ID);
+    }
+
+    /** The ids of the volumes whose data {@code host} holds, deleted or not. */
+    static org.jooq.Select<org.jooq.Record1<String>> idsOnHost(String host) {
+        return DSL.select(ID).from(TABLE.table).where(HOST.eq(host));
+    }
+
+    public List<String> idsInStatus(VolumeStatus status) {
+        return dsl.select(ID)
+                .from(TABLE.table)
+                .where(TABLE.live().and(STATUS.eq(status.wire())))
                 .fetch(ID);
     }
 
