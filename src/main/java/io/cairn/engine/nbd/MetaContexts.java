@@ -68,7 +68,7 @@ final class MetaContexts {
             }
             byte[] bytes = new byte[length];
             data.get(bytes);
-            return NbdConnection.decodeName(bytes);
+            return Haggling.decodeName(bytes);
         }
     }
 
