@@ -45,10 +45,14 @@ public final class VolumeConnections {
         if (volume.status() == VolumeStatus.MAINTENANCE) {
             throw CairnException.invalidVolume("Unable to create the volume connection in maintenance mode.");
         }
+        // The volume's readonly flag, or an attachment made read-only (os-attach mode "ro"), makes the NBD reach
+        // read-only; Cinder reports only the flag as access_mode.
         boolean readonly = "True".equals(volume.adminMetadata().get("readonly"));
+        boolean attachedReadOnly = "ro".equals(volume.adminMetadata().get("attached_mode"));
         DirectAccess direct;
         try {
-            direct = engine.directAccess(id).orElseGet(() -> nbdExport(volume, connector, readonly));
+            direct =
+                    engine.directAccess(id).orElseGet(() -> nbdExport(volume, connector, readonly || attachedReadOnly));
         } catch (IOException e) {
             throw CairnException.backendUnavailable(e);
         }
@@ -66,7 +70,7 @@ public final class VolumeConnections {
         nbdCredentials.ifPresent(credentials -> credentials.endConnection(id, connector));
     }
 
-    private DirectAccess nbdExport(Volume volume, String connector, boolean readonly) {
+    private DirectAccess nbdExport(Volume volume, String connector, boolean readOnly) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("host", nbd.host());
         data.put("port", nbd.port());
@@ -75,7 +79,7 @@ public final class VolumeConnections {
         data.put("discard", true);
         nbdCredentials.ifPresent(credentials -> {
             PresharedKey key = credentials
-                    .connection(volume.projectId(), volume.id(), connector, readonly)
+                    .connection(volume.projectId(), volume.id(), connector, readOnly)
                     .key();
             data.put("tls", "psk");
             data.put("tls_psk_identity", key.identity());

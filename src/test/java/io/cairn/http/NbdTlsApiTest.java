@@ -174,6 +174,24 @@ class NbdTlsApiTest {
     }
 
     @Test
+    void aReadOnlyAttachmentsConnectionCannotWrite() throws Exception {
+        String volume = createVolume(alice);
+        assertThat(alice.post(
+                                "/volumes/" + volume + "/action",
+                                "{\"os-attach\":{\"instance_uuid\":\"0b1e0c56-4b8e-4f1a-9a57-2b6f2e1b9c01\","
+                                        + "\"mountpoint\":\"/dev/vdb\",\"mode\":\"ro\"}}")
+                        .status())
+                .isEqualTo(202);
+        alice.await("/volumes/" + volume, "/volume/status", "in-use");
+        JsonNode data = initialize(alice, volume, "{\"connector\":{\"host\":\"compute-3\"}}");
+        PresharedKey connection = PresharedKey.fromFile(writePsk(data), Optional.empty());
+        try (NbdClient client =
+                NbdClient.connect("127.0.0.1", server.nbdPort(), volume, Optional.empty(), Optional.of(connection))) {
+            assertThat(client.readOnly()).isTrue();
+        }
+    }
+
+    @Test
     void anAdminIdentitySeesEveryProjectAndARevokedOneNothing() throws Exception {
         String mine = createVolume(alice);
         String theirs = createVolume(bob);
