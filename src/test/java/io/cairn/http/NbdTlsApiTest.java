@@ -31,6 +31,7 @@ import tools.jackson.databind.JsonNode;
 class NbdTlsApiTest {
     private static final String PROJECT_A = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
     private static final String PROJECT_B = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2";
+    private static final String ONE_GIB = "{\"volume\":{\"size\":1}}";
     private static final Map<String, String> SETTINGS = Map.of(
             "quota-snapshots", "-1",
             "quota-volumes", "-1",
@@ -65,9 +66,9 @@ class NbdTlsApiTest {
 
     @Test
     void aProjectsIdentityListsAndOpensOnlyThatProjectsExports() throws Exception {
-        String volume = createVolume(alice);
-        String snapshot = createSnapshot(alice, volume);
-        String other = createVolume(bob);
+        String volume = VolumeApiTest.createVolume(alice, ONE_GIB);
+        String snapshot = VolumeApiTest.createSnapshot(alice, volume);
+        String other = VolumeApiTest.createVolume(bob, ONE_GIB);
         Path pskFile = keys.resolve("keys.psk");
         PresharedKey key = server.issueNbdCredential(pskFile, "--project", PROJECT_A);
 
@@ -88,8 +89,8 @@ class NbdTlsApiTest {
 
     @Test
     void aConnectionsIdentityReachesItsVolumeAndSnapshotsUntilTheConnectionIsTerminated() throws Exception {
-        String volume = createVolume(alice);
-        String sibling = createVolume(alice);
+        String volume = VolumeApiTest.createVolume(alice, ONE_GIB);
+        String sibling = VolumeApiTest.createVolume(alice, ONE_GIB);
         String connector = "{\"connector\":{\"host\":\"compute-1\",\"initiator\":\"iqn.1993-08.org.debian:01:1\"}}";
         JsonNode data = initialize(alice, volume, connector);
         assertThat(data.at("/tls").asString()).isEqualTo("psk");
@@ -101,7 +102,7 @@ class NbdTlsApiTest {
         Path pskFile = writePsk(data);
 
         Tools.qemuIoTls(server.nbdPort(), volume, keys, identity, "write -P 7 4096 64k");
-        String snapshot = createSnapshot(alice, volume);
+        String snapshot = VolumeApiTest.createSnapshot(alice, volume);
         assertThat(Tools.nbdinfo("--list", Tools.tlsUri(server.nbdPort(), "", identity, pskFile)))
                 .contains(volume, snapshot)
                 .doesNotContain(sibling);
@@ -123,7 +124,7 @@ class NbdTlsApiTest {
 
     @Test
     void plainNbdIsRefusedWhileTlsIsRequired() throws Exception {
-        String volume = createVolume(alice);
+        String volume = VolumeApiTest.createVolume(alice, ONE_GIB);
         assertThatThrownBy(() -> Tools.nbdinfo("--list", "nbd://127.0.0.1:" + server.nbdPort()))
                 .isInstanceOf(IOException.class);
         assertThatThrownBy(() -> Tools.qemuIo("nbd://127.0.0.1:" + server.nbdPort() + "/" + volume, "read 0 4k"))
@@ -135,7 +136,7 @@ class NbdTlsApiTest {
 
     @Test
     void aWrongKeyOrAnUnknownIdentityFailsTheHandshake() throws Exception {
-        String volume = createVolume(alice);
+        String volume = VolumeApiTest.createVolume(alice, ONE_GIB);
         PresharedKey key = server.issueNbdCredential(keys.resolve("issued.psk"), "--project", PROJECT_A);
         byte[] wrong = key.key();
         wrong[0] ^= 1;
@@ -153,7 +154,7 @@ class NbdTlsApiTest {
 
     @Test
     void readOnlyIdentitiesAndReadonlyVolumesCannotBeWritten() throws Exception {
-        String volume = createVolume(alice);
+        String volume = VolumeApiTest.createVolume(alice, ONE_GIB);
         PresharedKey readOnly =
                 server.issueNbdCredential(keys.resolve("ro.psk"), "--project", PROJECT_A, "--read-only");
         try (NbdClient client =
@@ -175,7 +176,7 @@ class NbdTlsApiTest {
 
     @Test
     void aReadOnlyAttachmentsConnectionCannotWrite() throws Exception {
-        String volume = createVolume(alice);
+        String volume = VolumeApiTest.createVolume(alice, ONE_GIB);
         assertThat(alice.post(
                                 "/volumes/" + volume + "/action",
                                 "{\"os-attach\":{\"instance_uuid\":\"0b1e0c56-4b8e-4f1a-9a57-2b6f2e1b9c01\","
@@ -193,8 +194,8 @@ class NbdTlsApiTest {
 
     @Test
     void anAdminIdentitySeesEveryProjectAndARevokedOneNothing() throws Exception {
-        String mine = createVolume(alice);
-        String theirs = createVolume(bob);
+        String mine = VolumeApiTest.createVolume(alice, ONE_GIB);
+        String theirs = VolumeApiTest.createVolume(bob, ONE_GIB);
         Path pskFile = keys.resolve("admin.psk");
         PresharedKey admin = server.issueNbdCredential(pskFile, "--admin");
         assertThat(Tools.nbdinfo("--list", Tools.tlsUri(server.nbdPort(), "", admin.identity(), pskFile)))
@@ -231,23 +232,5 @@ class NbdTlsApiTest {
                 api.post("/volumes/" + volume + "/action", "{\"os-initialize_connection\":" + connector + "}");
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         return reply.json().at("/connection_info/data");
-    }
-
-    private static String createVolume(Client api) {
-        String id = api.post("/volumes", "{\"volume\":{\"size\":1}}")
-                .json()
-                .at("/volume/id")
-                .asString();
-        api.await("/volumes/" + id, "/volume/status", "available");
-        return id;
-    }
-
-    private static String createSnapshot(Client api, String volume) {
-        String id = api.post("/snapshots", "{\"snapshot\":{\"volume_id\":\"" + volume + "\",\"force\":true}}")
-                .json()
-                .at("/snapshot/id")
-                .asString();
-        api.await("/snapshots/" + id, "/snapshot/status", "available");
-        return id;
     }
 }

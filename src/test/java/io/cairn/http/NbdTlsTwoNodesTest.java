@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NbdTlsTwoNodesTest {
     private static final String PROJECT = "7e6d5c4b3a2948f7a6b5c4d3e2f1a0b9";
     private static final String SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    private static final String ONE_GIB = "{\"volume\":{\"size\":1}}";
 
     @TempDir
     Path work;
@@ -44,8 +45,8 @@ class NbdTlsTwoNodesTest {
                 TestServer second = node(url, "node2")) {
             TestServer.Client onFirst = first.as("alice", PROJECT);
             TestServer.Client onSecond = second.as("alice", PROJECT);
-            String volume = createVolume(onFirst);
-            String onSecondsEngine = createVolume(onSecond);
+            String volume = VolumeApiTest.createVolume(onFirst, ONE_GIB);
+            String onSecondsEngine = VolumeApiTest.createVolume(onSecond, ONE_GIB);
 
             Path pskFile = work.resolve("keys.psk");
             PresharedKey key = first.issueNbdCredential(pskFile, "--project", PROJECT);
@@ -82,15 +83,6 @@ class NbdTlsTwoNodesTest {
                 assertThat(rows.getInt(1)).isEqualTo(1);
             }
         }
-    }
-
-    private static String createVolume(TestServer.Client api) {
-        String id = api.post("/volumes", "{\"volume\":{\"size\":1}}")
-                .json()
-                .at("/volume/id")
-                .asString();
-        api.await("/volumes/" + id, "/volume/status", "available");
-        return id;
     }
 
     private TestServer node(String url, String name) throws Exception {
