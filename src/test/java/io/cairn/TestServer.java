@@ -37,7 +37,12 @@ public final class TestServer implements AutoCloseable {
     private static final boolean ON_RBD = "rbd".equals(System.getProperty("cairn.test.backend"));
     private static final Map<Path, String> POSTGRESQL_URLS = new ConcurrentHashMap<>();
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int LARGE_BODY = 64 * 1024;
+    /**
+     * Bodies larger than this are sent with {@code Expect: 100-continue}: a server that refuses a request from its
+     * path or headers answers before the body is sent, instead of closing a connection the client is still writing to.
+     */
+    public static final int LARGE_BODY = 64 * 1024;
+
     private static final HttpClient CLIENT =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -227,8 +232,6 @@ public final class TestServer implements AutoCloseable {
                     : server.baseUrl() + "/v3/" + project + path;
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(30))
-                    // A large body waits for 100 Continue: a server that refuses it from its headers (413) answers
-                    // before the body is sent, instead of closing a connection the client is still writing to.
                     .expectContinue(body != null && body.length() > LARGE_BODY)
                     .method(
                             method,

@@ -124,6 +124,7 @@ class BadInputPropertyTest {
         HttpRequest.Builder http = HttpRequest.newBuilder(
                         URI.create(server.baseUrl() + "/v3/" + PROJECT + request.path()))
                 .timeout(Duration.ofSeconds(30))
+                .expectContinue(request.body() != null && request.body().length() > TestServer.LARGE_BODY)
                 .header("X-Auth-Token", client.token())
                 .method(
                         request.method(),
