@@ -1,0 +1,237 @@
+// The console in a real browser (Debian's chromium, driven by playwright-core): sign in, create a volume and a
+// snapshot and watch them become available, revert, make a volume from the snapshot, edit, see the API's fault
+// message, page through 120 snapshots with markers, read the quota bars, sign out.
+// Usage: node console.spec.mjs <base url> <project id> <screenshot directory>
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [base, project, screenshots] = process.argv.slice(2);
+const user = 'alice';
+const token = user + ':' + project;
+const api = base + '/v3/' + project;
+const WAIT = { timeout: 30_000 };
+
+/** A call straight to the API, for seeding and for the fault message the console must show as it is. */
+async function call(method, path, body) {
+  const response = await fetch(api + path, {
+    method,
+    headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json', 'OpenStack-API-Version': 'volume 3.40' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+const steps = [];
+function step(name, run) {
+  steps.push({ name, run });
+}
+
+await mkdir(screenshots, { recursive: true });
+const profile = await mkdtemp(join(tmpdir(), 'cairn-console-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CAIRN_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 860 },
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const page = context.pages()[0] || (await context.newPage());
+const problems = [];
+const urls = [];
+page.on('pageerror', (error) => problems.push('page error: ' + error.message));
+page.on('console', (message) => {
+  if (message.type() === 'error' && !/the server responded with a status of 4\d\d/.test(message.text())) {
+    problems.push('console error: ' + message.text());
+  }
+});
+page.on('request', (request) => urls.push(request.url()));
+
+async function shot(name) {
+  await page.screenshot({ path: join(screenshots, name + '.png'), fullPage: true });
+}
+
+const alert = page.getByRole('alert');
+const notice = page.getByRole('status');
+
+step('signs in with a noauth user and project', async () => {
+  await page.goto(base + '/console/');
+  await page.getByLabel('User').fill(user);
+  await page.getByLabel('Project id').fill(project);
+  await shot('sign-in');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Volumes' }).waitFor(WAIT);
+  await page.getByText(user + ' in ' + project).waitFor(WAIT);
+});
+
+step('creates a volume and watches it become available', async () => {
+  await page.locator('input[name=new-name]').fill('web');
+  await page.locator('input[name=new-size]').fill('2');
+  await page.getByRole('button', { name: 'Create volume' }).click();
+  await notice.filter({ hasText: 'Creating volume web.' }).waitFor(WAIT);
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'web', exact: true }) });
+  await row.getByText('available', { exact: true }).waitFor(WAIT);
+  await assert.doesNotReject(row.getByText('2 GiB').waitFor(WAIT));
+});
+
+step('shows the API fault message for a bad request', async () => {
+  const expected = await call('POST', '/volumes', { volume: { name: 'bad', size: 0 } });
+  assert.equal(expected.status, 400);
+  await page.locator('input[name=new-name]').fill('bad');
+  await page.locator('input[name=new-size]').fill('0');
+  await page.getByRole('button', { name: 'Create volume' }).click();
+  await alert.waitFor(WAIT);
+  assert.equal(await alert.innerText(), expected.json.badRequest.message);
+  await shot('volumes');
+});
+
+step('creates a snapshot on the volume page and watches it become available', async () => {
+  await page.getByRole('link', { name: 'web', exact: true }).click();
+  await page.getByRole('heading', { name: /web/ }).waitFor(WAIT);
+  await page.locator('input[name=snapshot-name]').fill('before');
+  await page.getByRole('button', { name: 'Create snapshot' }).click();
+  await notice.filter({ hasText: 'Creating snapshot before.' }).waitFor(WAIT);
+  const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
+  await entry.getByText('available', { exact: true }).waitFor(WAIT);
+  await entry.getByText('latest').waitFor(WAIT);
+});
+
+step('reverts the volume to its snapshot', async () => {
+  const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
+  await entry.getByRole('button', { name: 'Revert to this' }).click();
+  await notice.filter({ hasText: 'Reverting to before.' }).waitFor(WAIT);
+  await page.getByRole('heading').filter({ hasText: 'available' }).waitFor(WAIT);
+  assert.equal(await alert.isVisible(), false);
+});
+
+step('makes a volume from the snapshot and shows it on the timeline', async () => {
+  const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
+  await entry.getByRole('button', { name: 'New volume from this' }).click();
+  await entry.locator('input[name=clone-name]').fill('restored');
+  await entry.getByRole('button', { name: 'Create volume' }).click();
+  const made = entry.getByRole('link', { name: /restored/ });
+  await made.getByText('available', { exact: true }).waitFor(WAIT);
+  await page.locator('.track .dot').first().waitFor(WAIT);
+});
+
+step('edits the name, description and metadata', async () => {
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.locator('input[name=edit-name]').fill('web-1');
+  await page.locator('input[name=edit-description]').fill('the web tier');
+  await page.locator('textarea[name=edit-metadata]').fill('tier=web\nowner=alice');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await notice.filter({ hasText: 'Saved web-1.' }).waitFor(WAIT);
+  await page.getByText('tier=web').waitFor(WAIT);
+  await page.getByText('the web tier').waitFor(WAIT);
+  const id = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
+  const stored = await call('GET', '/volumes/' + id);
+  assert.equal(stored.json.volume.name, 'web-1');
+  assert.deepEqual(stored.json.volume.metadata, { tier: 'web', owner: 'alice' });
+  await shot('volume');
+});
+
+step('pages through 120 snapshots with markers', async () => {
+  const volume = await call('POST', '/volumes', { volume: { name: 'many', size: 1 } });
+  const id = volume.json.volume.id;
+  for (let i = 0; i < 60 && (await call('GET', '/volumes/' + id)).json.volume.status !== 'available'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  for (let i = 0; i < 120; i++) {
+    const made = await call('POST', '/snapshots', { snapshot: { volume_id: id, name: 'many-' + String(i).padStart(3, '0') } });
+    assert.equal(made.status, 202, JSON.stringify(made.json));
+  }
+  await page.getByRole('link', { name: 'Snapshots' }).click();
+  await page.locator('input[name=filter-volume]').fill(id);
+  await page.getByRole('button', { name: 'Filter' }).click();
+  const seen = new Set();
+  const rows = page.locator('tbody tr');
+  for (let number = 1; number <= 6; number++) {
+    await page.getByText('Page ' + number).waitFor(WAIT);
+    await page.waitForFunction(
+      ([selector, before]) => {
+        const names = [...document.querySelectorAll(selector)].map((cell) => cell.textContent);
+        return names.length === 20 && !names.some((name) => before.includes(name));
+      },
+      ['tbody tr td:first-child', [...seen]],
+      WAIT,
+    );
+    for (const name of await rows.locator('td:first-child').allInnerTexts()) {
+      seen.add(name);
+    }
+    if (number === 1) {
+      await shot('snapshots');
+    }
+    if (number < 6) {
+      await page.getByRole('button', { name: 'Next' }).click();
+    }
+  }
+  assert.equal(seen.size, 120);
+  assert.ok(await page.getByRole('button', { name: 'Next' }).isDisabled());
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await page.getByText('Page 5').waitFor(WAIT);
+  const markers = urls.filter((url) => url.includes('/snapshots/detail') && url.includes('marker='));
+  assert.ok(markers.length >= 5, 'pages after the first are asked for by marker');
+  assert.ok(
+    urls.filter((url) => url.includes('/snapshots/detail')).every((url) => /[?&]limit=20(&|$)/.test(url)),
+    'every page is one page, never the whole list',
+  );
+});
+
+step('filters snapshots by name', async () => {
+  await page.locator('input[name=filter-name]').fill('many-11');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 10, null, WAIT);
+  await page.getByText('many-119').waitFor(WAIT);
+});
+
+step('shows quota usage as bars', async () => {
+  await page.getByRole('link', { name: 'Quota' }).click();
+  const volumes = page.getByRole('meter', { name: 'volumes', exact: true });
+  await volumes.waitFor(WAIT);
+  assert.equal(await volumes.getAttribute('aria-valuenow'), '3');
+  await page.getByText('3 of 20').waitFor(WAIT);
+  await shot('quota');
+});
+
+step('signs out, forgetting the token', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
+  assert.equal(await page.evaluate(() => JSON.stringify(sessionStorage)), '{}');
+});
+
+step('keeps the token out of every URL and breaks no Content-Security-Policy rule', async () => {
+  assert.deepEqual(
+    urls.filter((url) => url.includes(encodeURIComponent(token)) || url.includes(user + ':')),
+    [],
+  );
+  assert.deepEqual(problems, []);
+});
+
+let passed = 0;
+let failed = 0;
+for (const { name, run } of steps) {
+  try {
+    await run();
+    passed++;
+    console.log('ok ' + name);
+  } catch (error) {
+    failed++;
+    console.log('FAILED ' + name + '\n' + (error.stack || error));
+    await shot('failure-' + passed).catch(() => {});
+    break; // later steps build on this one
+  }
+}
+await context.close();
+await rm(profile, { recursive: true, force: true });
+console.log('console: ' + passed + ' passed, ' + failed + ' failed');
+process.exit(failed === 0 && passed === steps.length ? 0 : 1);
