@@ -130,12 +130,6 @@ function faultMessage(answer, status) {
   return lines.length > 1 ? lines.slice(1).join(' ') : lines[0] || 'The request failed with status ' + status + '.';
 }
 
-/** The marker of the next page from a Cinder list's links, or null on the last page. */
-export function nextMarker(links) {
-  const next = (links || []).find((link) => link.rel === 'next');
-  return next ? new URL(next.href).searchParams.get('marker') : null;
-}
-
 /** Whether a volume or snapshot status is on its way to another (creating, deleting, reverting, ...). */
 export function transitional(status) {
   return /ing$/.test(status || '') || status === 'maintenance';

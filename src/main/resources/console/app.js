@@ -40,6 +40,9 @@ function tell(message) {
   store().notice = message;
 }
 
+/** Set by an action that moves to another page and leaves a message for it (a deleted volume). */
+let keepMessages = false;
+
 /** The page from the address's fragment: #/volumes, #/volumes/{id}, #/snapshots?volume_id=..., #/quota. */
 function route() {
   const [path, search] = location.hash.replace(/^#\/?/, '').split('?');
@@ -48,7 +51,11 @@ function route() {
   store().page = known[page] || 'volumes';
   store().id = id ? decodeURIComponent(id) : '';
   store().query = Object.fromEntries(new URLSearchParams(search || ''));
-  store().error = '';
+  if (!keepMessages) {
+    store().error = '';
+    store().notice = '';
+  }
+  keepMessages = false;
 }
 window.addEventListener('hashchange', route);
 route();
@@ -111,7 +118,10 @@ Alpine.data('signIn', () => ({
   },
 }));
 
-/** A paginated, filtered list: marker paging (a stack of the markers behind), never a count or a full fetch. */
+/**
+ * A paginated, filtered list: marker paging (the marker of each page behind kept for going back), never a count or
+ * a full fetch, so a list of 100k snapshots costs what one of 20 does.
+ */
 function listPage(resource, filter) {
   return {
     ...formatting,
@@ -135,7 +145,9 @@ function listPage(resource, filter) {
       this.sequence = -1;
     },
     query() {
-      const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      // One more than a page: whether it comes tells if there is a next page, where Cinder's "next" link is also
+      // there after a last page that happens to be full.
+      const params = new URLSearchParams({ limit: String(PAGE_SIZE + 1) });
       if (this.marker) {
         params.set('marker', this.marker);
       }
@@ -157,8 +169,9 @@ function listPage(resource, filter) {
         if (sequence !== this.sequence) {
           return; // a newer load (another page, a filter) started meanwhile
         }
-        this.items = body[resource];
-        this.next = api.nextMarker(body[resource + '_links']);
+        const items = body[resource];
+        this.items = items.slice(0, PAGE_SIZE);
+        this.next = items.length > PAGE_SIZE ? items[PAGE_SIZE - 1].id : null;
         this.loaded = true;
       } catch (error) {
         fail(error);
@@ -391,6 +404,7 @@ Alpine.data('volume', () => ({
     try {
       await api.call('DELETE', this.path());
       tell('Deleting ' + this.label(this.volume) + '.');
+      keepMessages = true;
       location.hash = '#/volumes';
     } catch (error) {
       fail(error);
