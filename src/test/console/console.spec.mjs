@@ -137,6 +137,16 @@ step('edits the name, description and metadata', async () => {
   const stored = await call('GET', '/volumes/' + id);
   assert.equal(stored.json.volume.name, 'web-1');
   assert.deepEqual(stored.json.volume.metadata, { tier: 'web', owner: 'alice' });
+});
+
+step('puts a second snapshot after the first on the timeline', async () => {
+  await page.locator('input[name=snapshot-name]').fill('after');
+  await page.getByRole('button', { name: 'Create snapshot' }).click();
+  const entries = page.locator('li.snapshot');
+  await entries.nth(1).filter({ hasText: 'after' }).getByText('available', { exact: true }).waitFor(WAIT);
+  await entries.nth(1).getByText('latest').waitFor(WAIT);
+  assert.equal(await entries.nth(0).getByText('latest', { exact: true }).isVisible(), false);
+  assert.equal(await page.locator('.track .dot').count(), 2);
   await shot('volume');
 });
 

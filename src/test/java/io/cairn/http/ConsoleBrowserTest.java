@@ -19,14 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console in a real browser: {@code src/test/console/console.spec.mjs} drives Debian's chromium through
- * playwright-core against a real server, and leaves a screenshot of each page in {@code target/console-screenshots}.
+ * playwright-core against a real server, and leaves a screenshot of each page in {@code target/console-screenshots}
+ * (the spec's output in {@code target/console-test}).
  * Skipped, saying what to install, without chromium and node; under CI ({@code CI} set) their absence fails instead,
  * since CI installs them.
  */
 class ConsoleBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SOURCES = Path.of("src/test/console");
-    private static final Path WORK = Path.of("target/console-test");
+    private static final Path LOGS = Path.of("target/console-test");
     private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
     private static final String PROJECT = "7c1d2e3f4a5b4c6d8e9f0a1b2c3d4e5f";
     private static final String ALPINE = "src/main/resources/console/vendor/alpine-csp-3.17.4.esm.min.js";
@@ -59,7 +60,7 @@ class ConsoleBrowserTest {
 
     @Test
     void everyPageWorksInARealBrowser() throws IOException, InterruptedException {
-        Path log = WORK.resolve("console.log");
+        Path log = LOGS.resolve("console.log");
         int exit = run(
                 List.of(
                         "node",
@@ -75,37 +76,32 @@ class ConsoleBrowserTest {
 
     @Test
     void theVendoredAlpineIsTheBuildThePackageLockPins() throws IOException {
-        Path installed = WORK.resolve("node_modules/@alpinejs/csp/dist/module.esm.min.js");
+        Path installed = SOURCES.resolve("node_modules/@alpinejs/csp/dist/module.esm.min.js");
         assertThat(Files.readAllBytes(Path.of(ALPINE)))
                 .as("%s is a copy of @alpinejs/csp's dist/module.esm.min.js at the version package.json pins", ALPINE)
                 .isEqualTo(Files.readAllBytes(installed));
     }
 
     /**
-     * Installs the spec's packages into target/ with {@code npm ci} (exactly the lock file's versions), once per
-     * lock file: a changed lock installs again.
+     * Installs the spec's packages into its directory's node_modules (ignored by git) with {@code npm ci}, exactly
+     * the lock file's versions, once per lock file: a changed lock installs again.
      */
     private static void installPlaywright() throws IOException, InterruptedException {
-        Files.createDirectories(WORK);
+        Files.createDirectories(LOGS);
         Path lock = SOURCES.resolve("package-lock.json");
-        Path installedLock = WORK.resolve("node_modules/.package-lock-of-install.json");
-        for (String file : List.of("package.json", "package-lock.json", "console.spec.mjs")) {
-            Files.copy(SOURCES.resolve(file), WORK.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path installedLock = SOURCES.resolve("node_modules/.lock-of-this-install.json");
         if (Files.exists(installedLock) && Files.mismatch(lock, installedLock) == -1) {
             return;
         }
-        Path log = WORK.resolve("npm.log");
+        Path log = LOGS.resolve("npm.log");
         int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), log, 5);
-        assertThat(exit)
-                .as("npm ci: %s", Files.readString(log, StandardCharsets.UTF_8))
-                .isZero();
+        assertThat(exit).as("npm ci: %s", Files.readString(log, StandardCharsets.UTF_8)).isZero();
         Files.copy(lock, installedLock, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static int run(List<String> command, Path log, int minutes) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command)
-                .directory(WORK.toFile())
+                .directory(SOURCES.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
