@@ -1,16 +1,19 @@
-// The console in a real browser (Debian's chromium, driven by playwright-core): sign in, create a volume and a
-// snapshot and watch them become available, revert, make a volume from the snapshot, edit, see the API's fault
-// message, page through 120 snapshots with markers, read the quota bars, sign out.
-// Usage: node console.spec.mjs <base url> <project id> <screenshot directory>
+// The console in a real browser (Debian's chromium, driven by playwright-core).
+// With noauth: sign in, create a volume and snapshots and watch them become available, revert, make a volume from a
+// snapshot, edit, see the API's fault message, page through 120 snapshots with markers, read the quota bars, sign out.
+// With Keystone: a wrong password shows Keystone's message, then sign in through the relay and create a volume.
+// Usage: node console.spec.mjs <base url> <screenshot directory> noauth <project id>
+//        node console.spec.mjs <base url> <screenshot directory> keystone <user> <password> <project> <project id>
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [base, project, screenshots] = process.argv.slice(2);
-const user = 'alice';
-const token = user + ':' + project;
+const [base, screenshots, mode, ...account] = process.argv.slice(2);
+const keystone = mode === 'keystone';
+const [user, password, projectName, project] = keystone ? account : ['alice', '', '', account[0]];
+let token = keystone ? null : user + ':' + project;
 const api = base + '/v3/' + project;
 const WAIT = { timeout: 30_000 };
 
@@ -64,14 +67,31 @@ async function shot(name) {
 const alert = page.getByRole('alert');
 const notice = page.getByRole('status');
 
-step('signs in with a noauth user and project', async () => {
-  await page.goto(base + '/console/');
-  await page.getByLabel('User').fill(user);
-  await page.getByLabel('Project id').fill(project);
-  await shot('sign-in');
+if (keystone) {
+  step("shows Keystone's message for a wrong password", async () => {
+    await page.goto(base + '/console/');
+    await page.getByLabel('User').fill(user);
+    await page.getByLabel('Password').fill('not-' + password);
+    await page.getByLabel('Project', { exact: true }).fill(projectName);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await alert.filter({ hasText: 'The request you have made requires authentication.' }).waitFor(WAIT);
+  });
+}
+
+step('signs in', async () => {
+  if (keystone) {
+    await page.getByLabel('Password').fill(password);
+    await shot('sign-in-keystone');
+  } else {
+    await page.goto(base + '/console/');
+    await page.getByLabel('User').fill(user);
+    await page.getByLabel('Project id').fill(project);
+    await shot('sign-in');
+  }
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Volumes' }).waitFor(WAIT);
   await page.getByText(user + ' in ' + project).waitFor(WAIT);
+  token = token || (await page.evaluate(() => JSON.parse(sessionStorage.getItem('cairn.console.session')).token));
 });
 
 step('creates a volume and watches it become available', async () => {
@@ -84,136 +104,139 @@ step('creates a volume and watches it become available', async () => {
   await assert.doesNotReject(row.getByText('2 GiB').waitFor(WAIT));
 });
 
-step('shows the API fault message for a bad request', async () => {
-  const expected = await call('POST', '/volumes', { volume: { name: 'bad', size: 0 } });
-  assert.equal(expected.status, 400);
-  await page.locator('input[name=new-name]').fill('bad');
-  await page.locator('input[name=new-size]').fill('0');
-  await page.getByRole('button', { name: 'Create volume' }).click();
-  await alert.waitFor(WAIT);
-  assert.equal(await alert.innerText(), expected.json.badRequest.message);
-  await shot('volumes');
-});
+if (!keystone) {
+  step('shows the API fault message for a bad request', async () => {
+    const expected = await call('POST', '/volumes', { volume: { name: 'bad', size: 0 } });
+    assert.equal(expected.status, 400);
+    await page.locator('input[name=new-name]').fill('bad');
+    await page.locator('input[name=new-size]').fill('0');
+    await page.getByRole('button', { name: 'Create volume' }).click();
+    await alert.waitFor(WAIT);
+    assert.equal(await alert.innerText(), expected.json.badRequest.message);
+    await shot('volumes');
+  });
 
-step('creates a snapshot on the volume page and watches it become available', async () => {
-  await page.getByRole('link', { name: 'web', exact: true }).click();
-  await page.getByRole('heading', { name: /web/ }).waitFor(WAIT);
-  await page.locator('input[name=snapshot-name]').fill('before');
-  await page.getByRole('button', { name: 'Create snapshot' }).click();
-  await notice.filter({ hasText: 'Creating snapshot before.' }).waitFor(WAIT);
-  const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
-  await entry.getByText('available', { exact: true }).waitFor(WAIT);
-  await entry.getByText('latest').waitFor(WAIT);
-});
+  step('creates a snapshot on the volume page and watches it become available', async () => {
+    await page.getByRole('link', { name: 'web', exact: true }).click();
+    await page.getByRole('heading', { name: /web/ }).waitFor(WAIT);
+    await page.locator('input[name=snapshot-name]').fill('before');
+    await page.getByRole('button', { name: 'Create snapshot' }).click();
+    await notice.filter({ hasText: 'Creating snapshot before.' }).waitFor(WAIT);
+    const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
+    await entry.getByText('available', { exact: true }).waitFor(WAIT);
+    await entry.getByText('latest').waitFor(WAIT);
+  });
 
-step('reverts the volume to its snapshot', async () => {
-  const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
-  await entry.getByRole('button', { name: 'Revert to this' }).click();
-  await notice.filter({ hasText: 'Reverting to before.' }).waitFor(WAIT);
-  await page.getByRole('heading').filter({ hasText: 'available' }).waitFor(WAIT);
-  assert.equal(await alert.isVisible(), false);
-});
+  step('reverts the volume to its snapshot', async () => {
+    const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
+    await entry.getByRole('button', { name: 'Revert to this' }).click();
+    await notice.filter({ hasText: 'Reverting to before.' }).waitFor(WAIT);
+    await page.getByRole('heading').filter({ hasText: 'available' }).waitFor(WAIT);
+    assert.equal(await alert.isVisible(), false);
+  });
 
-step('makes a volume from the snapshot and shows it on the timeline', async () => {
-  const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
-  await entry.getByRole('button', { name: 'New volume from this' }).click();
-  await entry.locator('input[name=clone-name]').fill('restored');
-  await entry.getByRole('button', { name: 'Create volume' }).click();
-  const made = entry.getByRole('link', { name: /restored/ });
-  await made.getByText('available', { exact: true }).waitFor(WAIT);
-  await page.locator('.track .dot').first().waitFor(WAIT);
-});
+  step('makes a volume from the snapshot and shows it on the timeline', async () => {
+    const entry = page.locator('li.snapshot').filter({ hasText: 'before' });
+    await entry.getByRole('button', { name: 'New volume from this' }).click();
+    await entry.locator('input[name=clone-name]').fill('restored');
+    await entry.getByRole('button', { name: 'Create volume' }).click();
+    const made = entry.getByRole('link', { name: /restored/ });
+    await made.getByText('available', { exact: true }).waitFor(WAIT);
+    await page.locator('.track .dot').first().waitFor(WAIT);
+  });
 
-step('edits the name, description and metadata', async () => {
-  await page.getByRole('button', { name: 'Edit' }).click();
-  await page.locator('input[name=edit-name]').fill('web-1');
-  await page.locator('input[name=edit-description]').fill('the web tier');
-  await page.locator('textarea[name=edit-metadata]').fill('tier=web\nowner=alice');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await notice.filter({ hasText: 'Saved web-1.' }).waitFor(WAIT);
-  await page.getByText('tier=web').waitFor(WAIT);
-  await page.getByText('the web tier').waitFor(WAIT);
-  const id = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
-  const stored = await call('GET', '/volumes/' + id);
-  assert.equal(stored.json.volume.name, 'web-1');
-  assert.deepEqual(stored.json.volume.metadata, { tier: 'web', owner: 'alice' });
-});
+  step('edits the name, description and metadata', async () => {
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.locator('input[name=edit-name]').fill('web-1');
+    await page.locator('input[name=edit-description]').fill('the web tier');
+    await page.locator('textarea[name=edit-metadata]').fill('tier=web\nowner=alice');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await notice.filter({ hasText: 'Saved web-1.' }).waitFor(WAIT);
+    await page.getByText('tier=web').waitFor(WAIT);
+    await page.getByText('the web tier').waitFor(WAIT);
+    const id = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
+    const stored = await call('GET', '/volumes/' + id);
+    assert.equal(stored.json.volume.name, 'web-1');
+    assert.deepEqual(stored.json.volume.metadata, { tier: 'web', owner: 'alice' });
+  });
 
-step('puts a second snapshot after the first on the timeline', async () => {
-  await page.locator('input[name=snapshot-name]').fill('after');
-  await page.getByRole('button', { name: 'Create snapshot' }).click();
-  const entries = page.locator('li.snapshot');
-  await entries.nth(1).filter({ hasText: 'after' }).getByText('available', { exact: true }).waitFor(WAIT);
-  await entries.nth(1).getByText('latest').waitFor(WAIT);
-  assert.equal(await entries.nth(0).getByText('latest', { exact: true }).isVisible(), false);
-  assert.equal(await page.locator('.track .dot').count(), 2);
-  await shot('volume');
-});
+  step('puts a second snapshot after the first on the timeline', async () => {
+    await page.locator('input[name=snapshot-name]').fill('after');
+    await page.getByRole('button', { name: 'Create snapshot' }).click();
+    const entries = page.locator('li.snapshot');
+    await entries.nth(1).filter({ hasText: 'after' }).getByText('available', { exact: true }).waitFor(WAIT);
+    await entries.nth(1).getByText('latest').waitFor(WAIT);
+    assert.equal(await entries.nth(0).getByText('latest', { exact: true }).isVisible(), false);
+    assert.equal(await page.locator('.track .dot').count(), 2);
+    await shot('volume');
+  });
 
-step('pages through 120 snapshots with markers', async () => {
-  const volume = await call('POST', '/volumes', { volume: { name: 'many', size: 1 } });
-  const id = volume.json.volume.id;
-  for (let i = 0; i < 60 && (await call('GET', '/volumes/' + id)).json.volume.status !== 'available'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  for (let i = 0; i < 120; i++) {
-    const made = await call('POST', '/snapshots', { snapshot: { volume_id: id, name: 'many-' + String(i).padStart(3, '0') } });
-    assert.equal(made.status, 202, JSON.stringify(made.json));
-  }
-  const first = urls.length;
-  await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
-  await page.locator('input[name=filter-volume]').fill(id);
-  await page.getByRole('button', { name: 'Filter' }).click();
-  const seen = new Set();
-  const rows = page.locator('tbody tr');
-  for (let number = 1; number <= 6; number++) {
-    await page.getByText('Page ' + number).waitFor(WAIT);
-    await page.waitForFunction(
-      ([selector, before]) => {
-        const names = [...document.querySelectorAll(selector)].map((cell) => cell.textContent);
-        return names.length === 20 && !names.some((name) => before.includes(name));
-      },
-      ['tbody tr td:first-child', [...seen]],
-      WAIT,
+  step('pages through 120 snapshots with markers', async () => {
+    const volume = await call('POST', '/volumes', { volume: { name: 'many', size: 1 } });
+    const id = volume.json.volume.id;
+    for (let i = 0; i < 60 && (await call('GET', '/volumes/' + id)).json.volume.status !== 'available'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    for (let i = 0; i < 120; i++) {
+      const made = await call('POST', '/snapshots', { snapshot: { volume_id: id, name: 'many-' + String(i).padStart(3, '0') } });
+      assert.equal(made.status, 202, JSON.stringify(made.json));
+    }
+    const first = urls.length;
+    await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+    await page.locator('input[name=filter-volume]').fill(id);
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const seen = new Set();
+    const rows = page.locator('tbody tr');
+    for (let number = 1; number <= 6; number++) {
+      await page.getByText('Page ' + number).waitFor(WAIT);
+      await page.waitForFunction(
+        ([selector, before]) => {
+          const names = [...document.querySelectorAll(selector)].map((cell) => cell.textContent);
+          return names.length === 20 && !names.some((name) => before.includes(name));
+        },
+        ['tbody tr td:first-child', [...seen]],
+        WAIT,
+      );
+      for (const name of await rows.locator('td:first-child').allInnerTexts()) {
+        seen.add(name);
+      }
+      if (number === 1) {
+        await shot('snapshots');
+      }
+      if (number < 6) {
+        await page.getByRole('button', { name: 'Next' }).click();
+      }
+    }
+    assert.equal(seen.size, 120);
+    assert.ok(await page.getByRole('button', { name: 'Next' }).isDisabled());
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Page 5').waitFor(WAIT);
+    const asked = urls.slice(first);
+    const markers = asked.filter((url) => url.includes('/snapshots/detail') && url.includes('marker='));
+    assert.ok(markers.length >= 5, 'pages after the first are asked for by marker');
+    assert.ok(
+      asked.filter((url) => url.includes('/snapshots/detail')).every((url) => /[?&]limit=21(&|$)/.test(url)),
+      'every page is one page (and one more to tell if a next page exists), never the whole list',
     );
-    for (const name of await rows.locator('td:first-child').allInnerTexts()) {
-      seen.add(name);
-    }
-    if (number === 1) {
-      await shot('snapshots');
-    }
-    if (number < 6) {
-      await page.getByRole('button', { name: 'Next' }).click();
-    }
-  }
-  assert.equal(seen.size, 120);
-  assert.ok(await page.getByRole('button', { name: 'Next' }).isDisabled());
-  await page.getByRole('button', { name: 'Previous' }).click();
-  await page.getByText('Page 5').waitFor(WAIT);
-  const asked = urls.slice(first);
-  const markers = asked.filter((url) => url.includes('/snapshots/detail') && url.includes('marker='));
-  assert.ok(markers.length >= 5, 'pages after the first are asked for by marker');
-  assert.ok(
-    asked.filter((url) => url.includes('/snapshots/detail')).every((url) => /[?&]limit=21(&|$)/.test(url)),
-    'every page is one page (and one more to tell if a next page exists), never the whole list',
-  );
-});
+  });
 
-step('filters snapshots by name', async () => {
-  await page.locator('input[name=filter-name]').fill('many-11');
-  await page.getByRole('button', { name: 'Filter' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 10, null, WAIT);
-  await page.getByText('many-119').waitFor(WAIT);
-});
+  step('filters snapshots by name', async () => {
+    await page.locator('input[name=filter-name]').fill('many-11');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 10, null, WAIT);
+    await page.getByText('many-119').waitFor(WAIT);
+  });
 
-step('shows quota usage as bars', async () => {
-  await page.getByRole('link', { name: 'Quota', exact: true }).click();
-  const volumes = page.getByRole('meter', { name: 'volumes', exact: true });
-  await volumes.waitFor(WAIT);
-  assert.equal(await volumes.getAttribute('aria-valuenow'), '3');
-  await page.getByText('3 of 20').waitFor(WAIT);
-  await shot('quota');
-});
+  step('shows quota usage as bars', async () => {
+    await page.getByRole('link', { name: 'Quota', exact: true }).click();
+    const volumes = page.getByRole('meter', { name: 'volumes', exact: true });
+    await volumes.waitFor(WAIT);
+    assert.equal(await volumes.getAttribute('aria-valuenow'), '3');
+    await page.getByText('3 of 20').waitFor(WAIT);
+    await shot('quota');
+  });
+
+}
 
 step('signs out, forgetting the token', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -223,7 +246,7 @@ step('signs out, forgetting the token', async () => {
 
 step('keeps the token out of every URL and breaks no Content-Security-Policy rule', async () => {
   assert.deepEqual(
-    urls.filter((url) => url.includes(encodeURIComponent(token)) || url.includes(user + ':')),
+    urls.filter((url) => url.includes(token) || url.includes(encodeURIComponent(token))),
     [],
   );
   assert.deepEqual(problems, []);

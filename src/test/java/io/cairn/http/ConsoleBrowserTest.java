@@ -30,6 +30,7 @@ class ConsoleBrowserTest {
     private static final Path LOGS = Path.of("target/console-test");
     private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
     private static final String PROJECT = "7c1d2e3f4a5b4c6d8e9f0a1b2c3d4e5f";
+    private static final String KEYSTONE_PROJECT = "8d2e3f4a5b6c4d7e9f0a1b2c3d4e5f60";
     private static final String ALPINE = "src/main/resources/console/vendor/alpine-csp-3.17.4.esm.min.js";
 
     @TempDir
@@ -60,18 +61,36 @@ class ConsoleBrowserTest {
 
     @Test
     void everyPageWorksInARealBrowser() throws IOException, InterruptedException {
-        Path log = LOGS.resolve("console.log");
-        int exit = run(
-                List.of(
-                        "node",
-                        "console.spec.mjs",
-                        server.baseUrl(),
-                        PROJECT,
-                        SCREENSHOTS.toAbsolutePath().toString()),
-                log,
-                5);
-        assertThat(exit).as(Files.readString(log)).isZero();
+        runSpec("noauth", List.of("noauth", PROJECT), server);
         assertThat(SCREENSHOTS.resolve("volume.png")).exists();
+    }
+
+    @Test
+    void aKeystoneUserSignsInThroughTheRelay(@TempDir Path keystoneData) throws Exception {
+        try (TinyKeystone keystone = TinyKeystone.start()) {
+            keystone.addUser("alice", "alice-secret", "web", KEYSTONE_PROJECT, "member", "reader");
+            try (TestServer withKeystone = TestServer.start(keystoneData, keystone.cairnSettings())) {
+                runSpec(
+                        "keystone",
+                        List.of("keystone", "alice", "alice-secret", "web", KEYSTONE_PROJECT),
+                        withKeystone);
+            }
+        }
+        assertThat(SCREENSHOTS.resolve("sign-in-keystone.png")).exists();
+    }
+
+    /** Runs the spec against {@code target} with {@code arguments} after its base URL and screenshot directory. */
+    private static void runSpec(String name, List<String> arguments, TestServer target)
+            throws IOException, InterruptedException {
+        Path log = LOGS.resolve(name + ".log");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "node",
+                "console.spec.mjs",
+                target.baseUrl(),
+                SCREENSHOTS.toAbsolutePath().toString()));
+        command.addAll(arguments);
+        int exit = run(command, log, 5);
+        assertThat(exit).as(Files.readString(log)).isZero();
     }
 
     @Test
@@ -95,7 +114,9 @@ class ConsoleBrowserTest {
         }
         Path log = LOGS.resolve("npm.log");
         int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), log, 5);
-        assertThat(exit).as("npm ci: %s", Files.readString(log, StandardCharsets.UTF_8)).isZero();
+        assertThat(exit)
+                .as("npm ci: %s", Files.readString(log, StandardCharsets.UTF_8))
+                .isZero();
         Files.copy(lock, installedLock, StandardCopyOption.REPLACE_EXISTING);
     }
 
