@@ -146,11 +146,12 @@ if (!keystone) {
   });
 
   step('edits the name, description and metadata', async () => {
-    await page.getByRole('button', { name: 'Edit' }).click();
-    await page.locator('input[name=edit-name]').fill('web-1');
-    await page.locator('input[name=edit-description]').fill('the web tier');
-    await page.locator('textarea[name=edit-metadata]').fill('tier=web\nowner=alice');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Edit volume' }).click();
+    const form = page.getByRole('form', { name: 'Edit volume' });
+    await form.locator('input[name=edit-name]').fill('web-1');
+    await form.locator('input[name=edit-description]').fill('the web tier');
+    await form.locator('textarea[name=edit-metadata]').fill('tier=web\nowner=alice');
+    await form.getByRole('button', { name: 'Save' }).click();
     await notice.filter({ hasText: 'Saved web-1.' }).waitFor(WAIT);
     await page.getByText('tier=web').waitFor(WAIT);
     await page.getByText('the web tier').waitFor(WAIT);
@@ -168,6 +169,19 @@ if (!keystone) {
     await entries.nth(1).getByText('latest').waitFor(WAIT);
     assert.equal(await entries.nth(0).getByText('latest', { exact: true }).isVisible(), false);
     assert.equal(await page.locator('.track .dot').count(), 2);
+  });
+
+  step("edits a snapshot's name, description and metadata on the timeline", async () => {
+    const entry = page.locator('li.snapshot').nth(1);
+    await entry.getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = entry.getByRole('form', { name: 'Edit snapshot' });
+    await form.locator('input[name=edit-name]').fill('nightly');
+    await form.locator('input[name=edit-description]').fill('before the upgrade');
+    await form.locator('textarea[name=edit-metadata]').fill('kind=nightly');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await notice.filter({ hasText: 'Saved nightly.' }).waitFor(WAIT);
+    await entry.getByText('before the upgrade').waitFor(WAIT);
+    await entry.getByText('kind=nightly').waitFor(WAIT);
     await shot('volume');
   });
 

@@ -255,6 +255,55 @@ const cloning = {
   },
 };
 
+/**
+ * Edits the name, description and metadata of a volume or a snapshot (one at a time, by id): the metadata as
+ * key=value lines, replacing the whole set as Cinder's PUT .../metadata does. A page spreads it in.
+ */
+const editor = {
+  editing: '',
+  edit: { name: '', description: '', metadata: '' },
+  metadataPairs(item) {
+    return Object.entries(item.metadata || {});
+  },
+  startEdit(item) {
+    this.edit = {
+      name: item.name || '',
+      description: item.description || '',
+      metadata: Object.entries(item.metadata || {})
+        .map(([key, value]) => key + '=' + value)
+        .join('\n'),
+    };
+    this.editing = item.id;
+  },
+  cancelEdit() {
+    this.editing = '';
+  },
+  async save(kind, item) {
+    const metadata = {};
+    for (const line of this.edit.metadata.split('\n')) {
+      if (!line.trim()) {
+        continue;
+      }
+      const equals = line.indexOf('=');
+      if (equals < 1) {
+        fail(new api.ApiError(0, 'Metadata lines are key=value: "' + line.trim() + '" is not.'));
+        return;
+      }
+      metadata[line.slice(0, equals).trim()] = line.slice(equals + 1).trim();
+    }
+    const path = '/' + kind + 's/' + encodeURIComponent(item.id);
+    try {
+      await api.call('PUT', path, { [kind]: { name: this.edit.name, description: this.edit.description } });
+      await api.call('PUT', path + '/metadata', { metadata });
+      this.editing = '';
+      tell('Saved ' + (this.edit.name || item.id) + '.');
+      this.load();
+    } catch (error) {
+      fail(error);
+    }
+  },
+};
+
 Alpine.data('snapshots', () => ({
   ...listPage('snapshots', { name: '', status: '', volume_id: '' }),
   ...cloning,
@@ -264,10 +313,9 @@ Alpine.data('snapshots', () => ({
 Alpine.data('volume', () => ({
   ...formatting,
   ...cloning,
+  ...editor,
   volume: null,
   timeline: [],
-  editing: false,
-  edit: { name: '', description: '', metadata: '' },
   snapshotForm: { name: '', description: '' },
   confirming: '',
   sequence: 0,
@@ -277,7 +325,7 @@ Alpine.data('volume', () => ({
     this.$watch('$store.console.id', () => {
       this.volume = null;
       this.timeline = [];
-      this.editing = false;
+      this.editing = '';
       this.load();
     });
   },
@@ -319,46 +367,6 @@ Alpine.data('volume', () => ({
     }
     if (busy) {
       this.timer = setTimeout(() => this.load(), POLL_MILLIS);
-    }
-  },
-  metadataPairs() {
-    return Object.entries(this.volume.metadata || {});
-  },
-  startEdit() {
-    const metadata = this.volume.metadata || {};
-    this.edit = {
-      name: this.volume.name || '',
-      description: this.volume.description || '',
-      metadata: Object.entries(metadata)
-        .map(([key, value]) => key + '=' + value)
-        .join('\n'),
-    };
-    this.editing = true;
-  },
-  cancelEdit() {
-    this.editing = false;
-  },
-  async save() {
-    const metadata = {};
-    for (const line of this.edit.metadata.split('\n')) {
-      if (!line.trim()) {
-        continue;
-      }
-      const equals = line.indexOf('=');
-      if (equals < 1) {
-        fail(new api.ApiError(0, 'Metadata lines are key=value: "' + line.trim() + '" is not.'));
-        return;
-      }
-      metadata[line.slice(0, equals).trim()] = line.slice(equals + 1).trim();
-    }
-    try {
-      await api.call('PUT', this.path(), { volume: { name: this.edit.name, description: this.edit.description } });
-      await api.call('PUT', this.path() + '/metadata', { metadata });
-      this.editing = false;
-      tell('Saved ' + (this.edit.name || store().id) + '.');
-      this.load();
-    } catch (error) {
-      fail(error);
     }
   },
   async takeSnapshot() {
