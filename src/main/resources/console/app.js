@@ -316,6 +316,9 @@ Alpine.data('volume', () => ({
   ...editor,
   volume: null,
   timeline: [],
+  since: '',
+  partial: false,
+  scanned: null,
   snapshotForm: { name: '', description: '' },
   confirming: '',
   sequence: 0,
@@ -336,7 +339,8 @@ Alpine.data('volume', () => ({
   path() {
     return '/volumes/' + encodeURIComponent(store().id);
   },
-  async load() {
+  /** @param rescan whether to list the volumes again to find those made from each snapshot */
+  async load(rescan = true) {
     clearTimeout(this.timer);
     if (this.sequence < 0) {
       return;
@@ -344,29 +348,36 @@ Alpine.data('volume', () => ({
     const sequence = ++this.sequence;
     const id = store().id;
     let busy;
+    let madeBusy;
     try {
       const [volume, snapshots, volumes] = await Promise.all([
         api.call('GET', this.path()),
         api.call('GET', '/snapshots/detail?limit=' + TIMELINE_SNAPSHOTS + '&volume_id=' + encodeURIComponent(id)),
-        api.call('GET', '/volumes/detail?limit=' + VOLUME_SCAN),
+        rescan || !this.scanned ? api.call('GET', '/volumes/detail?limit=' + VOLUME_SCAN) : null,
       ]);
       if (sequence !== this.sequence) {
         return;
       }
+      if (volumes) {
+        this.scanned = volumes.volumes;
+      }
       this.volume = volume.volume;
-      this.timeline = timeline(volume.volume, snapshots.snapshots, volumes.volumes);
+      const drawn = timeline(volume.volume, snapshots.snapshots, this.scanned);
+      this.timeline = drawn.entries;
+      this.since = drawn.start;
+      this.partial = snapshots.snapshots.length === TIMELINE_SNAPSHOTS || this.scanned.length === VOLUME_SCAN;
+      madeBusy = this.timeline.some((entry) => entry.volumes.some((made) => api.transitional(made.status)));
       busy =
+        madeBusy ||
         api.transitional(this.volume.status) ||
-        this.timeline.some(
-          (entry) =>
-            api.transitional(entry.snapshot.status) || entry.volumes.some((made) => api.transitional(made.status)),
-        );
+        this.timeline.some((entry) => api.transitional(entry.snapshot.status));
     } catch (error) {
       fail(error);
       return;
     }
     if (busy) {
-      this.timer = setTimeout(() => this.load(), POLL_MILLIS);
+      // The volume scan is the one large call: repeated only while a volume made from a snapshot is settling.
+      this.timer = setTimeout(() => this.load(madeBusy), POLL_MILLIS);
     }
   },
   async takeSnapshot() {
@@ -418,27 +429,35 @@ Alpine.data('volume', () => ({
       fail(error);
     }
   },
+  limits() {
+    return (
+      'The timeline shows the newest ' + TIMELINE_SNAPSHOTS + ' snapshots, and the volumes made from them among the ' +
+      'newest ' + VOLUME_SCAN + ' volumes; every snapshot is on the Snapshots page.'
+    );
+  },
   snapshotsLink() {
     return '#/snapshots?volume_id=' + encodeURIComponent(store().id);
   },
 }));
 
 /**
- * The timeline's entries, oldest first: where each snapshot sits between the volume's creation and now (percent),
- * its size against the largest, and the volumes made from it.
+ * The timeline: where its axis starts (the volume's creation, or an older snapshot's: a managed or imported
+ * snapshot may predate its volume's row), and its entries, oldest first: where each snapshot sits between that start
+ * and now (percent), its size against the largest, and the volumes made from it.
  */
 function timeline(volume, snapshots, volumes) {
   const ordered = snapshots.slice().sort((a, b) => millis(a.created_at) - millis(b.created_at));
   const start = Math.min(millis(volume.created_at), ...ordered.map((snapshot) => millis(snapshot.created_at)));
   const span = Math.max(Date.now() - start, 1);
   const largest = Math.max(volume.size, ...ordered.map((snapshot) => snapshot.size));
-  return ordered.map((snapshot, index) => ({
+  const entries = ordered.map((snapshot, index) => ({
     snapshot,
     at: Math.min(100, ((millis(snapshot.created_at) - start) / span) * 100),
     width: Math.max(2, (snapshot.size / largest) * 100),
     latest: index === ordered.length - 1,
     volumes: volumes.filter((made) => made.snapshot_id === snapshot.id),
   }));
+  return { start: new Date(start).toISOString(), entries };
 }
 
 Alpine.data('quota', () => ({
