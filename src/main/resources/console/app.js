@@ -62,7 +62,7 @@ route();
 
 /** Cinder's times are UTC without a zone. */
 function millis(text) {
-  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : text + 'Z');
+  return Date.parse(/([zZ]|[+-]\d\d:?\d\d)$/.test(text) ? text : text + 'Z');
 }
 
 const formatting = {

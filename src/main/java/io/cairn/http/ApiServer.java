@@ -268,7 +268,7 @@ public final class ApiServer implements AutoCloseable {
         if (console.isPresent() && Console.owns(path)) {
             state.route = Console.route(path);
             state.versionEcho = null;
-            byte[] body = Console.readsBody(method, path) ? body(ctx, Console.maxBody()) : new byte[0];
+            byte[] body = Console.readsBody(method, path) ? body(ctx, Console.MAX_SIGN_IN_BODY) : new byte[0];
             return console.get().respond(method, path, ctx::header, body);
         }
         if (path.equals("/")) {

@@ -54,7 +54,9 @@ public final class Console {
     /** Vendored files carry their version in their name, so a browser may keep them for good. */
     private static final String VENDOR = "vendor/";
 
-    private static final int MAX_SIGN_IN_BODY = 64 * 1024;
+    /** The largest sign-in body the relay reads: Keystone's password request is a few hundred bytes. */
+    static final int MAX_SIGN_IN_BODY = 64 * 1024;
+
     private static final Duration KEYSTONE_TIMEOUT = Duration.ofSeconds(20);
 
     /** How a person signs in to the console: with the server's auth mode. */
@@ -113,10 +115,6 @@ public final class Console {
     /** Whether a request to {@code path} carries a body the console reads. */
     static boolean readsBody(String method, String path) {
         return method.equals("POST") && path.equals(PREFIX + "/keystone/auth/tokens");
-    }
-
-    static int maxBody() {
-        return MAX_SIGN_IN_BODY;
     }
 
     /** The answer to a request for a console path (one that {@link #owns}). */

@@ -155,6 +155,18 @@ class ConsoleTest {
     }
 
     @Test
+    void signedRequestsOnlyOfferNoSignIn() {
+        Path dataDir = noauthDir.resolve("signed-only");
+        String secretKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        try (TestServer signedOnly = TestServer.start(dataDir, Map.of("auth", "aksk", "secret-key", secretKey))) {
+            Reply settings = get(signedOnly, "/console/settings.json");
+
+            assertThat(settings.json().path("sign_in").asString()).isEqualTo("none");
+            assertThat(get(signedOnly, "/console/").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void theRelayHandsBackKeystonesTokenAndItsBody() {
         Reply reply = post(
                 withKeystone,
