@@ -291,6 +291,26 @@ if (!keystone) {
     await shot('quota');
   });
 
+  step('deletes a snapshot after a confirming second click, and it goes away', async () => {
+    await page.getByRole('link', { name: 'Snapshots', exact: true }).click();
+    await page.locator('input[name=filter-name]').fill('many-119');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'many-119' });
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Confirm delete' }).click();
+    await notice.filter({ hasText: 'Deleting many-119.' }).waitFor(WAIT);
+    await page.getByText('No snapshots.').waitFor(WAIT);
+  });
+
+  step('deletes a volume, and it goes away', async () => {
+    await page.getByRole('link', { name: 'Volumes', exact: true }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'restored', exact: true }) });
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Confirm delete' }).click();
+    await notice.filter({ hasText: 'Deleting restored.' }).waitFor(WAIT);
+    await row.waitFor({ state: 'detached', ...WAIT });
+    assert.equal((await call('GET', '/volumes/detail?name=restored')).json.volumes.length, 0);
+  });
 }
 
 step('signs out, forgetting the token', async () => {
