@@ -71,10 +71,12 @@ public final class Console {
 
     private record File(byte[] bytes, String contentType, String etag, boolean immutable) {}
 
+    /** Where sign-ins go, and the client that takes them there (only with Keystone: it starts a thread of its own). */
+    private record Relay(URI tokens, HttpClient http) {}
+
     private final SignIn signIn;
-    private final Optional<URI> keystoneTokens;
+    private final Optional<Relay> relay;
     private final String keystoneDomain;
-    private final HttpClient http;
     private final Map<String, Optional<File>> files = new ConcurrentHashMap<>();
 
     /**
@@ -87,15 +89,16 @@ public final class Console {
         if (signIn == SignIn.KEYSTONE && keystoneUrl.isEmpty()) {
             throw new IllegalArgumentException("a Keystone sign-in needs the Keystone URL");
         }
-        this.keystoneTokens = keystoneUrl.map(url -> {
+        this.relay = keystoneUrl.map(url -> {
             String text = url.toString();
-            return URI.create((text.endsWith("/") ? text : text + "/") + "auth/tokens");
+            return new Relay(
+                    URI.create((text.endsWith("/") ? text : text + "/") + "auth/tokens"),
+                    HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build());
         });
         this.keystoneDomain = requireNonNull(keystoneDomain, "keystoneDomain is null");
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
     /** Whether {@code path} is the console's rather than the API's. */
@@ -160,12 +163,12 @@ public final class Console {
      * {@code X-Subject-Token} header. Keystone's own refusals (401 for a wrong password) pass through as they are.
      */
     private ApiResponse relayKeystone(byte[] body, String contentType) {
-        URI tokens = keystoneTokens.orElseThrow(() -> new ApiServer.EarlyResponse(ApiServer.plainNotFound()));
+        Relay to = relay.orElseThrow(() -> new ApiServer.EarlyResponse(ApiServer.plainNotFound()));
         if (contentType == null
                 || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw CairnException.invalidInput("the sign-in body must be application/json.");
         }
-        HttpRequest request = HttpRequest.newBuilder(tokens)
+        HttpRequest request = HttpRequest.newBuilder(to.tokens())
                 .timeout(KEYSTONE_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
@@ -173,7 +176,7 @@ public final class Console {
                 .build();
         HttpResponse<byte[]> answer;
         try {
-            answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answer = to.http().send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new CairnException(ErrorCode.SERVICE_UNAVAILABLE, KeystoneClient.UNAVAILABLE_MESSAGE);
         } catch (InterruptedException e) {
