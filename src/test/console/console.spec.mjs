@@ -282,6 +282,22 @@ if (!keystone) {
     await page.getByText('many-119').waitFor(WAIT);
   });
 
+  step("edits a snapshot's name, description and metadata on the snapshots page", async () => {
+    const row = page.getByRole('row').filter({ hasText: 'many-110' });
+    await row.getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Edit snapshot' });
+    await form.locator('input[name=edit-name]').fill('many-110-kept');
+    await form.locator('input[name=edit-description]').fill('kept for the audit');
+    await form.locator('textarea[name=edit-metadata]').fill('audit=2026');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await notice.filter({ hasText: 'Saved many-110-kept.' }).waitFor(WAIT);
+    await page.getByRole('cell', { name: 'many-110-kept' }).waitFor(WAIT);
+    const stored = (await call('GET', '/snapshots/detail?name=many-110-kept')).json.snapshots;
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].description, 'kept for the audit');
+    assert.deepEqual(stored[0].metadata, { audit: '2026' });
+  });
+
   step('shows quota usage as bars', async () => {
     await page.getByRole('link', { name: 'Quota', exact: true }).click();
     const volumes = page.getByRole('meter', { name: 'volumes', exact: true });

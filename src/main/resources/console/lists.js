@@ -1,7 +1,7 @@
 // The two paged lists, volumes and snapshots: filters, marker paging, live status, and their actions.
 import Alpine from './vendor/alpine-csp-3.17.4.esm.min.js';
 import * as api from './api.js';
-import { POLL_MILLIS, cloning, fail, formatting, store, tell } from './common.js';
+import { POLL_MILLIS, cloning, editor, fail, formatting, store, tell } from './common.js';
 
 const PAGE_SIZE = 20;
 
@@ -123,4 +123,5 @@ Alpine.data('volumes', () => ({
 Alpine.data('snapshots', () => ({
   ...listPage('snapshots', { name: '', status: '', volume_id: '' }),
   ...cloning,
+  ...editor,
 }));
