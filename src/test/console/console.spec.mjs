@@ -1,7 +1,9 @@
 // The console in a real browser (Debian's chromium, driven by playwright-core).
-// With noauth: sign in, create a volume and snapshots and watch them become available, revert, make a volume from a
-// snapshot, edit, see the API's fault message, page through 120 snapshots with markers, read the quota bars, sign out.
-// With Keystone: a wrong password shows Keystone's message, then sign in through the relay and create a volume.
+// With noauth: sign in, create a volume and snapshots and watch them go from creating to available, revert, make a
+// volume from a snapshot, edit a volume and snapshots, see the API's fault message, page through 120 snapshots with
+// markers, filter, read the quota bars, delete, sign out. With Keystone: a wrong password shows Keystone's message,
+// then sign in through the relay and create a volume. Both: no token in a URL, the Content-Security-Policy enforced
+// and never broken by the console itself.
 // Usage: node console.spec.mjs <base url> <screenshot directory> noauth <project id>
 //        node console.spec.mjs <base url> <screenshot directory> keystone <user> <password> <project> <project id>
 import assert from 'node:assert/strict';
@@ -341,6 +343,12 @@ step('keeps the token out of every URL and breaks no Content-Security-Policy rul
     [],
   );
   assert.deepEqual(problems, []);
+});
+
+step('has the browser enforce the Content-Security-Policy: an injected inline script does not run', async () => {
+  await page.addScriptTag({ content: 'window.injected = true;' }).catch(() => {});
+  assert.equal(await page.evaluate(() => window.injected), undefined);
+  assert.ok(problems.some((problem) => problem.includes('Content Security Policy')), problems.join('\n'));
 });
 
 let passed = 0;
