@@ -186,6 +186,7 @@ if (!keystone) {
     const made = entry.getByRole('link', { name: /restored/ });
     await made.getByText('available', { exact: true }).waitFor(WAIT);
     await page.locator('.track .dot').first().waitFor(WAIT);
+    assert.equal(await page.locator('.track .made-mark').count(), 1);
   });
 
   step('edits the name, description and metadata', async () => {

@@ -15,6 +15,7 @@ Alpine.data('volume', () => ({
   ...editor,
   volume: null,
   timeline: [],
+  made: [],
   since: '',
   partial: false,
   scanned: null,
@@ -63,6 +64,7 @@ Alpine.data('volume', () => ({
       this.volume = volume.volume;
       const drawn = timeline(volume.volume, snapshots.snapshots, this.scanned);
       this.timeline = drawn.entries;
+      this.made = drawn.made;
       this.since = drawn.start;
       this.partial = snapshots.snapshots.length === TIMELINE_SNAPSHOTS || this.scanned.length === VOLUME_SCAN;
       madeBusy = this.timeline.some((entry) => entry.volumes.some((made) => api.transitional(made.status)));
@@ -141,7 +143,8 @@ Alpine.data('volume', () => ({
 /**
  * The timeline: where its axis starts (the volume's creation, or an older snapshot's: a managed or imported
  * snapshot may predate its volume's row), and its entries, oldest first: where each snapshot sits between that start
- * and now (percent), its size against the largest, and the volumes made from it.
+ * and now (percent), its size against the largest, and the volumes made from it; and those volumes, placed by
+ * their own creation.
  */
 function timeline(volume, snapshots, volumes) {
   const ordered = snapshots.slice().sort((a, b) => millis(a.created_at) - millis(b.created_at));
@@ -155,5 +158,9 @@ function timeline(volume, snapshots, volumes) {
     latest: index === ordered.length - 1,
     volumes: volumes.filter((made) => made.snapshot_id === snapshot.id),
   }));
-  return { start: new Date(start).toISOString(), entries };
+  const place = (text) => Math.min(100, ((millis(text) - start) / span) * 100);
+  const made = entries.flatMap((entry) =>
+    entry.volumes.map((volume) => ({ volume, from: entry.snapshot, at: place(volume.created_at) })),
+  );
+  return { start: new Date(start).toISOString(), entries, made };
 }
