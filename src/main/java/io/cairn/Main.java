@@ -24,6 +24,7 @@ import io.cairn.engine.rbd.RbdEngine;
 import io.cairn.engine.rbd.RbdSetupException;
 import io.cairn.http.ApiServer;
 import io.cairn.http.Authenticator;
+import io.cairn.http.Console;
 import io.cairn.http.KeystoneAuth;
 import io.cairn.http.KeystoneClient;
 import io.cairn.http.NoAuth;
@@ -292,6 +293,7 @@ public final class Main implements Runnable {
                         new VersionResource(),
                         ready::get)
                 .withTelemetry(metrics)
+                .withConsole(console(config.auth()))
                 .start(config.server().host(), config.server().port());
         ready.set(true);
         return new Running(
@@ -355,6 +357,18 @@ public final class Main implements Runnable {
                         backup.endpoint().isPresent() ? "backup-s3-endpoint" : "backup-s3-bucket", e.getMessage());
             }
         });
+    }
+
+    /** The web console, signing people in as the auth mode takes tokens (AK/SK-signed requests it does not make). */
+    private static Console console(CairnConfig.AuthConfig auth) {
+        return switch (auth.mode()) {
+            case NOAUTH -> new Console(Console.SignIn.NOAUTH, Optional.empty(), "Default");
+            case KEYSTONE -> {
+                CairnConfig.KeystoneConfig keystone = auth.keystone().orElseThrow();
+                yield new Console(Console.SignIn.KEYSTONE, Optional.of(keystone.url()), keystone.domain());
+            }
+            case AKSK -> new Console(Console.SignIn.NONE, Optional.empty(), "Default");
+        };
     }
 
     private static Authenticator authenticator(CairnConfig.AuthConfig auth, Database database, Clock clock) {

@@ -92,6 +92,7 @@ public final class ApiServer implements AutoCloseable {
     private final Authenticator authenticator;
     private final VersionDocument versions;
     private final Supplier<Boolean> ready;
+    private Optional<Console> console = Optional.empty();
     private Javalin app;
     private volatile Telemetry telemetry = Telemetry.NONE;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -119,6 +120,12 @@ public final class ApiServer implements AutoCloseable {
     /** Reports requests to {@code telemetry} and serves its metrics on {@code GET /metrics}; call before {@link #start}. */
     public ApiServer withTelemetry(Telemetry telemetry) {
         this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry is null");
+        return this;
+    }
+
+    /** Serves {@code console} under {@link Console#PREFIX}; call before {@link #start}. */
+    public ApiServer withConsole(Console console) {
+        this.console = Optional.of(console);
         return this;
     }
 
@@ -257,6 +264,12 @@ public final class ApiServer implements AutoCloseable {
             return ready.get()
                     ? ApiResponse.ok(ApiResponse.wrap("status", "ok"))
                     : Faults.of(new CairnException(ErrorCode.SERVICE_UNAVAILABLE, "Cairn is starting."), faults);
+        }
+        if (console.isPresent() && Console.owns(path)) {
+            state.route = Console.route(path);
+            state.versionEcho = null;
+            byte[] body = Console.readsBody(method, path) ? body(ctx, Console.MAX_SIGN_IN_BODY) : new byte[0];
+            return console.get().respond(method, path, ctx::header, body);
         }
         if (path.equals("/")) {
             Microversion.Outcome outcome = Microversion.negotiate(ctx.header(Microversion.HEADER));
@@ -412,7 +425,7 @@ public final class ApiServer implements AutoCloseable {
         return new ApiResponse(413, PLAIN_413, java.util.Map.of("Content-Type", "text/plain; charset=UTF-8"));
     }
 
-    private static ApiResponse plainNotFound() {
+    static ApiResponse plainNotFound() {
         return new ApiResponse(404, PLAIN_404, java.util.Map.of("Content-Type", "text/plain; charset=UTF-8"));
     }
 

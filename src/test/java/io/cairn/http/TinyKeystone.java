@@ -26,9 +26,12 @@ final class TinyKeystone implements AutoCloseable {
 
     private record IssuedToken(String userId, String projectId, List<String> roles, Instant expiresAt) {}
 
+    private record User(String password, String projectName, String projectId, List<String> roles) {}
+
     private final HttpServer server;
     private final Map<String, IssuedToken> userTokens = new ConcurrentHashMap<>();
     private final Map<String, Instant> serviceTokens = new ConcurrentHashMap<>();
+    private final Map<String, User> users = new ConcurrentHashMap<>();
     final AtomicInteger serviceTokenRequests = new AtomicInteger();
     final AtomicInteger validations = new AtomicInteger();
     private volatile int validationStatusOverride;
@@ -77,6 +80,11 @@ final class TinyKeystone implements AutoCloseable {
         return token;
     }
 
+    /** Lets {@code name} sign in with a password, scoped to the project named {@code projectName} in Default. */
+    void addUser(String name, String password, String projectName, String projectId, String... roles) {
+        users.put(name, new User(password, projectName, projectId, List.of(roles)));
+    }
+
     void revoke(String token) {
         userTokens.remove(token);
     }
@@ -110,6 +118,7 @@ final class TinyKeystone implements AutoCloseable {
         }
     }
 
+    /** A password sign-in: the service user's, or one {@link #addUser} added. */
     private void issueServiceToken(HttpExchange exchange) throws IOException {
         serviceTokenRequests.incrementAndGet();
         JsonNode auth = Json.MAPPER.readTree(exchange.getRequestBody()).path("auth");
@@ -119,6 +128,21 @@ final class TinyKeystone implements AutoCloseable {
                 && "Default".equals(user.path("domain").path("name").asString(""))
                 && SERVICE_PROJECT.equals(
                         auth.path("scope").path("project").path("name").asString(""));
+        User known = users.get(user.path("name").asString(""));
+        if (!valid
+                && known != null
+                && known.password().equals(user.path("password").asString(""))
+                && "Default".equals(user.path("domain").path("name").asString(""))
+                && known.projectName()
+                        .equals(auth.path("scope").path("project").path("name").asString(""))) {
+            String name = user.path("name").asString("");
+            Instant expiresAt = Instant.now().plusSeconds(3600);
+            String token = issue(
+                    name + "-id", known.projectId(), expiresAt, known.roles().toArray(String[]::new));
+            exchange.getResponseHeaders().add("X-Subject-Token", token);
+            respond(exchange, 201, tokenBody(name + "-id", known.projectId(), known.roles(), expiresAt));
+            return;
+        }
         if (!valid) {
             respond(
                     exchange,
