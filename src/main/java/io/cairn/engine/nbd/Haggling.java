@@ -196,7 +196,11 @@ final class Haggling {
         selection = new Selection("", List.of());
         reach = proved.get().reach();
         encrypted = true;
-        LOG.debug("NBD client {} is TLS identity {}", socket.getRemoteSocketAddress(), session.identity());
+        LOG.debug(
+                "NBD client {} is TLS identity {} ({})",
+                socket.getRemoteSocketAddress(),
+                session.identity(),
+                session.version());
     }
 
     private void list(int option, int length) throws IOException {

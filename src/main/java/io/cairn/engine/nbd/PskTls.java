@@ -45,8 +45,11 @@ final class PskTls {
 
     private static final ProtocolVersion[] VERSIONS = ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12);
 
-    /** An encrypted connection: its streams, and the identity whose key the peer proved it holds. */
-    record Session(InputStream in, OutputStream out, String identity) {}
+    /**
+     * An encrypted connection: its streams, the identity whose key the peer proved it holds, and the protocol version
+     * negotiated (such as {@code TLS 1.3}).
+     */
+    record Session(InputStream in, OutputStream out, String identity, String version) {}
 
     private PskTls() {}
 
@@ -61,14 +64,15 @@ final class PskTls {
         Server server = new Server(keys);
         TlsServerProtocol protocol = new TlsServerProtocol(in, out);
         protocol.accept(server);
-        return new Session(protocol.getInputStream(), protocol.getOutputStream(), server.identity);
+        return new Session(protocol.getInputStream(), protocol.getOutputStream(), server.identity, server.version());
     }
 
     /** The client's side of the handshake, proving {@code key}. */
     static Session connect(InputStream in, OutputStream out, PresharedKey key) throws IOException {
         TlsClientProtocol protocol = new TlsClientProtocol(in, out);
-        protocol.connect(new Client(key));
-        return new Session(protocol.getInputStream(), protocol.getOutputStream(), key.identity());
+        Client client = new Client(key);
+        protocol.connect(client);
+        return new Session(protocol.getInputStream(), protocol.getOutputStream(), key.identity(), client.version());
     }
 
     private static final class Server extends PSKTlsServer {
@@ -101,6 +105,11 @@ final class PskTls {
             return key;
         }
 
+        /** The protocol version negotiated, once the handshake is done. */
+        String version() {
+            return context.getServerVersion().getName();
+        }
+
         @Override
         protected ProtocolVersion[] getSupportedVersions() {
             return VERSIONS;
@@ -127,18 +136,38 @@ final class PskTls {
     }
 
     private static final class Client extends PSKTlsClient {
+        private final PresharedKey key;
+
         Client(PresharedKey key) {
             super(CRYPTO, new BasicTlsPSKIdentity(key.identity(), key.key()));
+            this.key = key;
+        }
+
+        /** The protocol version negotiated, once the handshake is done. */
+        String version() {
+            return context.getServerVersion().getName();
         }
 
         @Override
         protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.TLSv12.only(); // Bouncy Castle's client offers external PSKs for TLS 1.2 only
+            return VERSIONS;
         }
 
         @Override
         protected int[] getSupportedCipherSuites() {
-            return java.util.Arrays.copyOfRange(CIPHER_SUITES, 1, CIPHER_SUITES.length);
+            return CIPHER_SUITES.clone();
+        }
+
+        /** TLS 1.3's way to offer the key; TLS 1.2 takes the PSK identity given to the constructor. */
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"}) // Bouncy Castle's API
+        public Vector getExternalPSKs() {
+            Vector offered = new Vector();
+            offered.add(new BasicTlsPSKExternal(
+                    key.identity().getBytes(StandardCharsets.UTF_8),
+                    getCrypto().createSecret(key.key()),
+                    PRFAlgorithm.tls13_hkdf_sha256));
+            return offered;
         }
     }
 }
