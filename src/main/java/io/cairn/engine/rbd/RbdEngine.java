@@ -78,6 +78,8 @@ public final class RbdEngine implements Engine {
     /** The devices this node has open, by volume id, so a delete or revert can make them stale. */
     private final Map<String, Set<RbdDevice>> open = new ConcurrentHashMap<>();
 
+    private final WriteGates gates = new WriteGates();
+
     public RbdEngine(RbdCluster cluster, Settings settings) {
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -229,6 +231,51 @@ public final class RbdEngine implements Engine {
             }
         }
         progress.update(1.0);
+    }
+
+    /**
+     * {@inheritDoc} The snapshots are taken one image after another while the write gates of every member are closed
+     * and each open device's completed writes are flushed: no write through Cairn's NBD path lands between the first
+     * snapshot and the last, so the set is crash-consistent for those writers. Hosts attached directly through librbd
+     * (the {@code rbd} connection info) are not held, and each of their images is consistent on its own only.
+     */
+    @Override
+    public void createGroupSnapshot(Map<String, String> snapshotIdsByVolume) throws IOException {
+        Map<String, Boolean> taken = new TreeMap<>();
+        for (Map.Entry<String, String> member : snapshotIdsByVolume.entrySet()) {
+            try (RbdImage volume = RbdImage.open(cluster, imageName(member.getKey()))) {
+                taken.put(member.getKey(), hasSnapshot(volume, snapshotName(member.getValue())));
+            }
+        }
+        if (!taken.containsValue(false)) {
+            return; // a run again keeps the first run's instant
+        }
+        gates.withClosed(snapshotIdsByVolume.keySet(), () -> {
+            for (String volumeId : snapshotIdsByVolume.keySet()) {
+                for (RbdDevice device : open.getOrDefault(volumeId, Set.of())) {
+                    device.flushHeld();
+                }
+            }
+            for (Map.Entry<String, String> member : snapshotIdsByVolume.entrySet()) {
+                try (RbdImage volume = RbdImage.open(cluster, imageName(member.getKey()))) {
+                    String snapshot = snapshotName(member.getValue());
+                    if (taken.get(member.getKey())) {
+                        volume.removeSnapshot(snapshot); // an interrupted run's, of another instant
+                    }
+                    volume.createSnapshot(snapshot);
+                }
+            }
+        });
+    }
+
+    /** {@inheritDoc} Each image is rolled back in turn while the write gates of every member are closed. */
+    @Override
+    public void revertGroup(Map<String, String> snapshotIdsByVolume) throws IOException {
+        gates.withClosed(snapshotIdsByVolume.keySet(), () -> {
+            for (Map.Entry<String, String> member : new TreeMap<>(snapshotIdsByVolume).entrySet()) {
+                revertToSnapshot(member.getKey(), member.getValue());
+            }
+        });
     }
 
     @Override
@@ -496,7 +543,12 @@ public final class RbdEngine implements Engine {
                     RbdImage.open(cluster, imageName(volumeId), snapshotId.map(RbdEngine::snapshotName), !writable);
             Set<RbdDevice> devices = open.computeIfAbsent(volumeId, id -> ConcurrentHashMap.newKeySet());
             RbdDevice[] device = new RbdDevice[1];
-            device[0] = new RbdDevice(image, writable, 2L * cluster.timeoutSeconds(), () -> devices.remove(device[0]));
+            device[0] = new RbdDevice(
+                    image,
+                    writable,
+                    2L * cluster.timeoutSeconds(),
+                    gates.gate(volumeId),
+                    () -> devices.remove(device[0]));
             devices.add(device[0]);
             return device[0];
         } catch (EngineException e) {
