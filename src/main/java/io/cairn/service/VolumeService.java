@@ -6,6 +6,8 @@ import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.Dialect;
 import io.cairn.domain.ErrorCode;
+import io.cairn.domain.Group;
+import io.cairn.domain.GroupTransitions;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotTransitions;
 import io.cairn.domain.SnapshotWork;
@@ -17,6 +19,7 @@ import io.cairn.domain.VolumeTransitions;
 import io.cairn.domain.VolumeTypes;
 import io.cairn.domain.VolumeWork;
 import io.cairn.store.Database;
+import io.cairn.store.GroupStore;
 import io.cairn.store.ListQuery;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.VolumeStore;
@@ -67,6 +70,7 @@ public final class VolumeService {
     private final Database database;
     private final VolumeStore volumes;
     private final SnapshotStore snapshots;
+    private final GroupStore groups;
     private final MetadataService metadata;
     private final QuotaService quotas;
     private final TaskQueue tasks;
@@ -78,6 +82,7 @@ public final class VolumeService {
             Database database,
             VolumeStore volumes,
             SnapshotStore snapshots,
+            GroupStore groups,
             MetadataService metadata,
             QuotaService quotas,
             TaskQueue tasks,
@@ -86,6 +91,7 @@ public final class VolumeService {
         this.database = database;
         this.volumes = volumes;
         this.snapshots = snapshots;
+        this.groups = groups;
         this.metadata = metadata;
         this.quotas = quotas;
         this.tasks = tasks;
@@ -176,8 +182,12 @@ public final class VolumeService {
                             + "to create multiattach volumes.");
         }
         Instant now = now();
-        Volume created =
-                database.transaction(tx -> insert(tx, caller, request, dialect, VolumeWork.CREATE_VOLUME, now));
+        Volume created = database.transaction(tx -> {
+            if (request.groupId() != null) {
+                requireGroupTakes(tx, caller, request);
+            }
+            return insert(tx, caller, request, dialect, VolumeWork.CREATE_VOLUME, now);
+        });
         tasks.wake();
         return created;
     }
@@ -214,7 +224,7 @@ public final class VolumeService {
                 request.snapshotId(),
                 request.sourceVolid(),
                 type,
-                null,
+                request.groupId(),
                 source.bootable(),
                 false,
                 true,
@@ -298,8 +308,29 @@ public final class VolumeService {
         return new Source(1, Optional.empty(), false, "", Optional.empty());
     }
 
+    /**
+     * A new volume may join an available group of the caller's whose volume types include its own; the group stays
+     * available until the volume is recorded.
+     */
+    private void requireGroupTakes(DSLContext tx, Caller caller, VolumeCreate request) {
+        Group group = groups.find(tx, request.groupId(), Lookup.scope(caller))
+                .orElseThrow(() -> CairnException.groupNotFound(request.groupId()));
+        String type = volumeType(request.volumeType());
+        if (!group.volumeTypeIds().contains(type)) {
+            throw CairnException.invalidInput(
+                    "Invalid volume_type provided: " + type + ". The volume type must be supported by this group.");
+        }
+        if (!groups.apply(tx, GroupTransitions.UPDATE, group.id(), Lookup.now(clock))) {
+            throw CairnException.invalidGroup("Group status must be available, but current status is: "
+                    + group.status().wire() + ".");
+        }
+        if (!group.host().equals(host)) {
+            throw CairnException.invalidVolume("Volume is not local to this node.");
+        }
+    }
+
     /** The one type there is, asked for by id or name; anything else is not found as Cinder says it. */
-    private static String volumeType(String requested) {
+    static String volumeType(String requested) {
         if (requested == null
                 || requested.equals(VolumeTypes.DEFAULT_ID)
                 || requested.equals(VolumeTypes.DEFAULT_NAME)) {
