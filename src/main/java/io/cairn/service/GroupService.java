@@ -5,7 +5,6 @@ import io.cairn.domain.Caller;
 import io.cairn.domain.Dialect;
 import io.cairn.domain.Group;
 import io.cairn.domain.GroupSnapshot;
-import io.cairn.domain.GroupSnapshotStatus;
 import io.cairn.domain.GroupStatus;
 import io.cairn.domain.GroupTransitions;
 import io.cairn.domain.GroupType;
@@ -331,9 +330,7 @@ public final class GroupService {
                 throw CairnException.invalidGroup("Group status must be available or error, but current status is: "
                         + group.status().wire());
             }
-            boolean hasSnapshots = java.util.Arrays.stream(GroupSnapshotStatus.values())
-                    .anyMatch(status -> !groupSnapshots.ofGroup(tx, id, status).isEmpty());
-            if (hasSnapshots) {
+            if (groupSnapshots.anyOfGroup(tx, id)) {
                 throw CairnException.invalidGroup("Group has existing snapshots.");
             }
             List<Volume> members = volumes.findByGroup(tx, id);

@@ -142,9 +142,8 @@ public final class GroupWorkHandler implements TaskHandler {
                     (memberOutcome == SnapshotStatus.AVAILABLE || memberOutcome == SnapshotStatus.DELETED
                             ? work.success()
                             : work.failure());
-            if (!groupSnapshots.finish(tx, id, (GroupSnapshotStatus) work.running(), outcome, now)) {
-                return; // reset meanwhile: the members stay as they are, for the admin to see
-            }
+            // An admin's reset of the group snapshot meanwhile keeps its status; the members end as the work did.
+            groupSnapshots.finish(tx, id, (GroupSnapshotStatus) work.running(), outcome, now);
             for (Snapshot member : snapshots.findByGroupSnapshot(tx, id)) {
                 finishMember(tx, member, running, memberOutcome, now);
             }

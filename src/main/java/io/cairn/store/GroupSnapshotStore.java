@@ -76,6 +76,12 @@ public final class GroupSnapshotStore {
         return read(tx, GROUP_ID.eq(groupId).and(STATUS.eq(status.wire())).and(TABLE.live()));
     }
 
+    /** Whether the group has a live group snapshot, in any status. */
+    public boolean anyOfGroup(DSLContext tx, String groupId) {
+        return tx.fetchExists(
+                DSL.selectOne().from(TABLE.table).where(GROUP_ID.eq(groupId).and(TABLE.live())));
+    }
+
     private List<GroupSnapshot> read(DSLContext tx, Condition where) {
         return tx
                 .select(

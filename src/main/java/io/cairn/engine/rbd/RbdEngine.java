@@ -79,10 +79,12 @@ public final class RbdEngine implements Engine {
     private final Map<String, Set<RbdDevice>> open = new ConcurrentHashMap<>();
 
     private final WriteGates gates = new WriteGates();
+    private final RbdGroupOperations groups;
 
     public RbdEngine(RbdCluster cluster, Settings settings) {
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.groups = new RbdGroupOperations(cluster, gates, open, this::revertToSnapshot);
     }
 
     static String imageName(String volumeId) {
@@ -233,49 +235,15 @@ public final class RbdEngine implements Engine {
         progress.update(1.0);
     }
 
-    /**
-     * {@inheritDoc} The snapshots are taken one image after another while the write gates of every member are closed
-     * and each open device's completed writes are flushed: no write through Cairn's NBD path lands between the first
-     * snapshot and the last, so the set is crash-consistent for those writers. Hosts attached directly through librbd
-     * (the {@code rbd} connection info) are not held, and each of their images is consistent on its own only.
-     */
+    /** {@inheritDoc} See {@link RbdGroupOperations}: consistent for the writes through Cairn's NBD path. */
     @Override
     public void createGroupSnapshot(Map<String, String> snapshotIdsByVolume) throws IOException {
-        Map<String, Boolean> taken = new TreeMap<>();
-        for (Map.Entry<String, String> member : snapshotIdsByVolume.entrySet()) {
-            try (RbdImage volume = RbdImage.open(cluster, imageName(member.getKey()))) {
-                taken.put(member.getKey(), hasSnapshot(volume, snapshotName(member.getValue())));
-            }
-        }
-        if (!taken.containsValue(false)) {
-            return; // a run again keeps the first run's instant
-        }
-        gates.withClosed(snapshotIdsByVolume.keySet(), () -> {
-            for (String volumeId : snapshotIdsByVolume.keySet()) {
-                for (RbdDevice device : open.getOrDefault(volumeId, Set.of())) {
-                    device.flushHeld();
-                }
-            }
-            for (Map.Entry<String, String> member : snapshotIdsByVolume.entrySet()) {
-                try (RbdImage volume = RbdImage.open(cluster, imageName(member.getKey()))) {
-                    String snapshot = snapshotName(member.getValue());
-                    if (taken.get(member.getKey())) {
-                        volume.removeSnapshot(snapshot); // an interrupted run's, of another instant
-                    }
-                    volume.createSnapshot(snapshot);
-                }
-            }
-        });
+        groups.createGroupSnapshot(snapshotIdsByVolume);
     }
 
-    /** {@inheritDoc} Each image is rolled back in turn while the write gates of every member are closed. */
     @Override
     public void revertGroup(Map<String, String> snapshotIdsByVolume) throws IOException {
-        gates.withClosed(snapshotIdsByVolume.keySet(), () -> {
-            for (Map.Entry<String, String> member : new TreeMap<>(snapshotIdsByVolume).entrySet()) {
-                revertToSnapshot(member.getKey(), member.getValue());
-            }
-        });
+        groups.revertGroup(snapshotIdsByVolume);
     }
 
     @Override
@@ -439,7 +407,7 @@ public final class RbdEngine implements Engine {
         }
     }
 
-    private static boolean hasSnapshot(RbdImage image, String snapshot) throws IOException {
+    static boolean hasSnapshot(RbdImage image, String snapshot) throws IOException {
         return image.snapshots().stream().anyMatch(s -> s.name().equals(snapshot));
     }
 
