@@ -149,11 +149,14 @@ public final class GroupTypeService {
         });
     }
 
-    /** The type a group names by id or by name, as Cinder's group create resolves it. */
+    /** The type a group names: by id when it looks like a UUID, else by name, as Cinder's group create resolves it. */
     GroupType resolve(DSLContext tx, String idOrName) {
-        return types.find(tx, idOrName)
-                .or(() -> types.findByName(tx, idOrName))
-                .orElseThrow(() -> CairnException.groupTypeNotFound(idOrName));
+        if (idOrName.replace("-", "").matches("(?i)[0-9a-f]{32}")) {
+            return types.find(tx, idOrName).orElseThrow(() -> CairnException.groupTypeNotFound(idOrName));
+        }
+        return types.findByName(tx, idOrName)
+                .orElseThrow(() -> new CairnException(
+                        ErrorCode.GROUP_TYPE_NOT_FOUND, "Group type with name " + idOrName + " could not be found."));
     }
 
     private void requireType(DSLContext tx, String id) {

@@ -276,7 +276,7 @@ class GroupApiTest {
         Reply unknownType =
                 member.post("/groups", "{\"group\":{\"group_type\":\"no-such\",\"volume_types\":[\"__DEFAULT__\"]}}");
         assertThat(unknownType.status()).isEqualTo(404);
-        assertThat(unknownType.message()).isEqualTo("Group type no-such could not be found.");
+        assertThat(unknownType.message()).isEqualTo("Group type with name no-such could not be found.");
         String type = groupType("gt-quota");
         Reply unknownVolumeType =
                 member.post("/groups", "{\"group\":{\"group_type\":\"" + type + "\",\"volume_types\":[\"gold\"]}}");
