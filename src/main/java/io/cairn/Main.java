@@ -82,6 +82,7 @@ import io.cairn.store.SnapshotIngestStore;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
 import io.cairn.store.VolumeStore;
+import io.cairn.store.VolumeTypeStore;
 import io.cairn.task.GroupRecovery;
 import io.cairn.task.RecoveryPass;
 import io.cairn.task.Sweeper;
@@ -191,11 +192,13 @@ public final class Main implements Runnable {
         MetadataService volumeMetadata = MetadataService.ofVolumes(database, volumeStore);
         GroupStore groupStore = new GroupStore(database);
         GroupSnapshotStore groupSnapshotStore = new GroupSnapshotStore(database);
+        VolumeTypeService volumeTypes = new VolumeTypeService(database, new VolumeTypeStore(database), clock);
         VolumeService volumes = new VolumeService(
                 database,
                 volumeStore,
                 snapshotStore,
                 groupStore,
+                volumeTypes,
                 volumeMetadata,
                 quotas,
                 queue,
@@ -207,6 +210,7 @@ public final class Main implements Runnable {
                 groupStore,
                 groupSnapshotStore,
                 groupTypes,
+                volumeTypes,
                 volumeStore,
                 snapshotStore,
                 volumes,
@@ -301,7 +305,7 @@ public final class Main implements Runnable {
         new QuotaResource(quotas).register(router);
         new LimitsResource(quotas).register(router);
         new AvailabilityZoneResource(new AvailabilityZoneService()).register(router);
-        new VolumeTypeResource(new VolumeTypeService()).register(router);
+        new VolumeTypeResource(volumeTypes).register(router);
         new GroupTypeResource(groupTypes).register(router);
         new GroupResource(groups, groupSnapshots).register(router);
         new GroupSnapshotResource(groupSnapshots).register(router);

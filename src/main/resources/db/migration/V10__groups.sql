@@ -1,7 +1,7 @@
 -- Generic volume groups (Cinder's groups API): group types with their specs, groups, the volume types a group
 -- allows, and group snapshots. Volumes name their group in volumes.group_id and snapshots their group snapshot in
 -- snapshots.group_snapshot_id (both since V1). Groups are volume_groups here: GROUPS is a keyword of the SQL window
--- syntax on both databases.
+-- syntax on both databases. Volume types an admin creates are kept here too (volume_types).
 CREATE TABLE group_types (
     id          VARCHAR(36)  NOT NULL PRIMARY KEY,
     name        VARCHAR(255) NOT NULL,
@@ -70,3 +70,23 @@ CREATE INDEX ix_group_snapshots_status ON group_snapshots (status) WHERE deleted
 
 CREATE INDEX ix_volumes_group ON volumes (group_id) WHERE deleted = FALSE;
 CREATE INDEX ix_snapshots_group_snapshot ON snapshots (group_snapshot_id) WHERE deleted = FALSE;
+
+-- Volume types an admin creates, besides the __DEFAULT__ type every deployment has (which is not stored): a group
+-- names the volume types its volumes may have.
+CREATE TABLE volume_types (
+    id          VARCHAR(36)  NOT NULL PRIMARY KEY,
+    name        VARCHAR(255) NOT NULL,
+    description VARCHAR(255),
+    is_public   BOOLEAN      NOT NULL DEFAULT TRUE,
+    created_at  BIGINT       NOT NULL,
+    deleted_at  BIGINT,
+    deleted     BOOLEAN      NOT NULL DEFAULT FALSE
+);
+CREATE INDEX ix_volume_types_name ON volume_types (name) WHERE deleted = FALSE;
+
+CREATE TABLE volume_type_extra_specs (
+    volume_type_id VARCHAR(36)  NOT NULL,
+    spec_key       VARCHAR(255) NOT NULL,
+    spec_value     VARCHAR(255) NOT NULL,
+    PRIMARY KEY (volume_type_id, spec_key)
+);

@@ -60,6 +60,7 @@ public enum ErrorCode {
     VOLUME_STATUS_CONFLICT(409),
     SNAPSHOT_STATUS_CONFLICT(409),
     GROUP_TYPE_EXISTS(409),
+    VOLUME_TYPE_EXISTS(409),
     /** A snapshot ingest that cannot take the request now: not open, a block still being put, a reused client token. */
     SNAPSHOT_INGEST_CONFLICT(409),
     SNAPSHOT_LIMIT_EXCEEDED(413),

@@ -45,6 +45,7 @@ public final class GroupService {
     private final GroupStore groups;
     private final GroupSnapshotStore groupSnapshots;
     private final GroupTypeService types;
+    private final VolumeTypeService volumeTypes;
     private final VolumeStore volumes;
     private final SnapshotStore snapshots;
     private final VolumeService volumeService;
@@ -59,6 +60,7 @@ public final class GroupService {
             GroupStore groups,
             GroupSnapshotStore groupSnapshots,
             GroupTypeService types,
+            VolumeTypeService volumeTypes,
             VolumeStore volumes,
             SnapshotStore snapshots,
             VolumeService volumeService,
@@ -70,6 +72,7 @@ public final class GroupService {
         this.groups = groups;
         this.groupSnapshots = groupSnapshots;
         this.types = types;
+        this.volumeTypes = volumeTypes;
         this.volumes = volumes;
         this.snapshots = snapshots;
         this.volumeService = volumeService;
@@ -116,7 +119,7 @@ public final class GroupService {
         return database.transaction(tx -> {
             GroupType type = types.resolve(tx, groupType);
             List<String> volumeTypeIds = volumeTypes.stream()
-                    .map(VolumeService::volumeType)
+                    .map(requested -> this.volumeTypes.resolve(tx, requested))
                     .distinct()
                     .toList();
             quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.GROUPS, 1L));

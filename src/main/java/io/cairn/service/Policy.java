@@ -67,6 +67,8 @@ public enum Policy {
     VOLUME_TYPE_EXTRA_SPECS("volume_extension:access_types_extra_specs", Level.READER),
     VOLUME_TYPE_QOS_SPECS_ID("volume_extension:access_types_qos_specs_id", Level.ADMIN),
     VOLUME_TYPE_ACCESS("volume_extension:volume_type_access", Level.MEMBER),
+    CREATE_VOLUME_TYPE("volume_extension:type_create", Level.ADMIN),
+    DELETE_VOLUME_TYPE("volume_extension:type_delete", Level.ADMIN),
     MANAGE_GROUP_TYPES("group:group_types_manage", Level.ADMIN),
     GROUP_TYPE_SPECS_ACCESS("group:access_group_types_specs", Level.ADMIN),
     MANAGE_GROUP_TYPE_SPECS("group:group_types_specs", Level.ADMIN),

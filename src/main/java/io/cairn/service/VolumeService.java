@@ -16,7 +16,6 @@ import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeGuard;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTransitions;
-import io.cairn.domain.VolumeTypes;
 import io.cairn.domain.VolumeWork;
 import io.cairn.store.Database;
 import io.cairn.store.GroupStore;
@@ -71,6 +70,7 @@ public final class VolumeService {
     private final VolumeStore volumes;
     private final SnapshotStore snapshots;
     private final GroupStore groups;
+    private final VolumeTypeService types;
     private final MetadataService metadata;
     private final QuotaService quotas;
     private final TaskQueue tasks;
@@ -83,6 +83,7 @@ public final class VolumeService {
             VolumeStore volumes,
             SnapshotStore snapshots,
             GroupStore groups,
+            VolumeTypeService types,
             MetadataService metadata,
             QuotaService quotas,
             TaskQueue tasks,
@@ -92,6 +93,7 @@ public final class VolumeService {
         this.volumes = volumes;
         this.snapshots = snapshots;
         this.groups = groups;
+        this.types = types;
         this.metadata = metadata;
         this.quotas = quotas;
         this.tasks = tasks;
@@ -207,7 +209,7 @@ public final class VolumeService {
         if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
             throw CairnException.badRequest("Availability zone '" + zone + "' is invalid.");
         }
-        String type = volumeType(request.volumeType());
+        String type = types.resolve(tx, request.volumeType());
         quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
         Volume volume = new Volume(
                 UUID.randomUUID().toString(),
@@ -315,7 +317,7 @@ public final class VolumeService {
     private void requireGroupTakes(DSLContext tx, Caller caller, VolumeCreate request) {
         Group group = groups.find(tx, request.groupId(), Lookup.scope(caller))
                 .orElseThrow(() -> CairnException.groupNotFound(request.groupId()));
-        String type = volumeType(request.volumeType());
+        String type = types.resolve(tx, request.volumeType());
         if (!group.volumeTypeIds().contains(type)) {
             throw CairnException.invalidInput(
                     "Invalid volume_type provided: " + type + ". The volume type must be supported by this group.");
@@ -327,21 +329,6 @@ public final class VolumeService {
         if (!group.host().equals(host)) {
             throw CairnException.invalidVolume("Volume is not local to this node.");
         }
-    }
-
-    /** The one type there is, asked for by id or name; anything else is not found as Cinder says it. */
-    static String volumeType(String requested) {
-        if (requested == null
-                || requested.equals(VolumeTypes.DEFAULT_ID)
-                || requested.equals(VolumeTypes.DEFAULT_NAME)) {
-            return VolumeTypes.DEFAULT_ID;
-        }
-        boolean uuidLike = requested.replace("-", "").matches("(?i)[0-9a-f]{32}");
-        throw new CairnException(
-                ErrorCode.VOLUME_TYPE_NOT_FOUND,
-                uuidLike
-                        ? "Volume type " + requested + " could not be found."
-                        : "Volume type with name " + requested + " could not be found.");
     }
 
     /**

@@ -38,6 +38,7 @@ public final class EvsErrorCodes {
                     INVALID_GROUP_SNAPSHOT,
                     INVALID_GROUP_TYPE,
                     GROUP_TYPE_EXISTS,
+                    VOLUME_TYPE_EXISTS,
                     UNKNOWN_ACTION,
                     CHECKSUM_MISMATCH,
                     VOLUME_STATUS_CONFLICT,
