@@ -41,8 +41,7 @@ public final class VolumeTypeResource {
                                 ? isPublic.booleanValue()
                                 : OsloBoolean.require("is_public", isPublic.asString())),
                 Bodies.metadata(body.get("extra_specs")));
-        return ApiResponse.ok(
-                ApiResponse.wrap("volume_type", VolumeTypeView.of(type, types.visibility(request.caller()), true)));
+        return ApiResponse.ok(ApiResponse.wrap("volume_type", VolumeTypeView.created(type)));
     }
 
     private ApiResponse delete(ApiRequest request) {
