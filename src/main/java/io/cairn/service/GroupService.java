@@ -119,7 +119,7 @@ public final class GroupService {
         return database.transaction(tx -> {
             GroupType type = types.resolve(tx, groupType);
             List<String> volumeTypeIds = volumeTypes.stream()
-                    .map(requested -> this.volumeTypes.resolve(tx, requested))
+                    .map(requested -> this.volumeTypes.resolve(tx, caller, requested))
                     .distinct()
                     .toList();
             quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.GROUPS, 1L));

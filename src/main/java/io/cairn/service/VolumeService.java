@@ -209,7 +209,9 @@ public final class VolumeService {
         if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
             throw CairnException.badRequest("Availability zone '" + zone + "' is invalid.");
         }
-        String type = types.resolve(tx, request.volumeType());
+        String type = request.volumeType() == null && source.volumeTypeId().isPresent()
+                ? source.volumeTypeId().get()
+                : types.resolve(tx, caller, request.volumeType());
         quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
         Volume volume = new Volume(
                 UUID.randomUUID().toString(),
@@ -244,10 +246,16 @@ public final class VolumeService {
 
     /**
      * What a new volume starts from: nothing, a snapshot or another volume. A copy lives where its source's
-     * data does ({@code host}): with several nodes, only that node's engine can build it.
+     * data does ({@code host}): with several nodes, only that node's engine can build it. A copy that names no
+     * volume type gets its source's ({@code volumeTypeId}), as in Cinder.
      */
     private record Source(
-            int size, Optional<String> zone, boolean bootable, String smallerMessage, Optional<String> host) {
+            int size,
+            Optional<String> zone,
+            boolean bootable,
+            String smallerMessage,
+            Optional<String> host,
+            Optional<String> volumeTypeId) {
         void checkSize(int requested) {
             if (requested < size) {
                 throw CairnException.invalidInput(String.format(smallerMessage, requested, size));
@@ -287,7 +295,8 @@ public final class VolumeService {
                     parent.map(Volume::availabilityZone),
                     parent.map(Volume::bootable).orElse(false),
                     "Volume size '%d'GB cannot be smaller than the snapshot size %dGB. They must be >= original snapshot size.",
-                    parent.map(Volume::host));
+                    parent.map(Volume::host),
+                    parent.map(Volume::volumeTypeId));
         }
         if (request.sourceVolid() != null) {
             Volume source = Lookup.volume(volumes, tx, caller, request.sourceVolid());
@@ -300,14 +309,15 @@ public final class VolumeService {
                     Optional.of(source.availabilityZone()),
                     source.bootable(),
                     "Volume size '%d'GB cannot be smaller than original volume size  %dGB. They must be >= original volume size.",
-                    Optional.ofNullable(source.host()));
+                    Optional.ofNullable(source.host()),
+                    Optional.ofNullable(source.volumeTypeId()));
         }
         if (request.size() == null) {
             throw new CairnException(
                     ErrorCode.INVALID_INPUT,
                     "The server could not comply with the request since it is either malformed or otherwise incorrect.");
         }
-        return new Source(1, Optional.empty(), false, "", Optional.empty());
+        return new Source(1, Optional.empty(), false, "", Optional.empty(), Optional.empty());
     }
 
     /**
@@ -317,7 +327,7 @@ public final class VolumeService {
     private void requireGroupTakes(DSLContext tx, Caller caller, VolumeCreate request) {
         Group group = groups.find(tx, request.groupId(), Lookup.scope(caller))
                 .orElseThrow(() -> CairnException.groupNotFound(request.groupId()));
-        String type = types.resolve(tx, request.volumeType());
+        String type = types.resolve(tx, caller, request.volumeType());
         if (!group.volumeTypeIds().contains(type)) {
             throw CairnException.invalidInput(
                     "Invalid volume_type provided: " + type + ". The volume type must be supported by this group.");

@@ -108,17 +108,19 @@ public final class VolumeTypeService {
     }
 
     /**
-     * The id of the type a request names by id or name, in {@code tx}; the default type's for none. Anything else is
-     * not found as Cinder says it.
+     * The id of the type a request of {@code caller} names by id or name, in {@code tx}; the default type's for none.
+     * Anything else is not found as Cinder says it, and so is a private type for all but admins (types have no access
+     * lists here).
      */
-    String resolve(DSLContext tx, String requested) {
+    String resolve(DSLContext tx, Caller caller, String requested) {
         if (requested == null
                 || requested.equals(VolumeTypes.DEFAULT_ID)
                 || requested.equals(VolumeTypes.DEFAULT_NAME)) {
             return VolumeTypes.DEFAULT_ID;
         }
         boolean uuidLike = requested.replace("-", "").matches("(?i)[0-9a-f]{32}");
-        Optional<VolumeType> stored = uuidLike ? store.find(tx, requested) : store.findByName(tx, requested);
+        Optional<VolumeType> stored = (uuidLike ? store.find(tx, requested) : store.findByName(tx, requested))
+                .filter(type -> type.isPublic() || caller.isAdmin());
         return stored.map(VolumeType::id)
                 .orElseThrow(() -> uuidLike
                         ? notFound(requested)

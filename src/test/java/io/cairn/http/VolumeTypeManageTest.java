@@ -50,6 +50,16 @@ class VolumeTypeManageTest {
         assertThat(member.get("/types").json().get("volume_types").values())
                 .anyMatch(t -> t.get("id").asString().equals(id));
 
+        String privateType = admin.post(
+                        "/types", "{\"volume_type\":{\"name\":\"hidden\",\"os-volume-type-access:is_public\":false}}")
+                .json()
+                .at("/volume_type/id")
+                .asString();
+        Reply hidden = member.post("/volumes", "{\"volume\":{\"size\":1,\"volume_type\":\"" + privateType + "\"}}");
+        assertThat(hidden.status()).as("a private type is not the member's").isEqualTo(404);
+        assertThat(hidden.message()).isEqualTo("Volume type " + privateType + " could not be found.");
+        assertThat(admin.delete("/types/" + privateType).status()).isEqualTo(202);
+
         Reply again = admin.post("/types", "{\"volume_type\":{\"name\":\"gold\"}}");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.message()).isEqualTo("Volume Type gold already exists.");
@@ -82,6 +92,31 @@ class VolumeTypeManageTest {
                 admin.await("/volumes/" + volume, "/volume/status", "available").get("volume");
         assertThat(shown.get("group_id").asString()).isEqualTo(group);
         assertThat(shown.get("volume_type_id").asString()).isEqualTo(id);
+
+        String groupSnapshot = admin.post("/group_snapshots", "{\"group_snapshot\":{\"group_id\":\"" + group + "\"}}")
+                .json()
+                .at("/group_snapshot/id")
+                .asString();
+        admin.await("/group_snapshots/" + groupSnapshot, "/group_snapshot/status", "available");
+        String copy = admin.post(
+                        "/groups/action", "{\"create-from-src\":{\"group_snapshot_id\":\"" + groupSnapshot + "\"}}")
+                .json()
+                .at("/group/id")
+                .asString();
+        JsonNode copied = admin.await("/groups/" + copy + "?list_volume=true", "/group/status", "available");
+        String copiedVolume = copied.at("/group/volumes/0").asString();
+        assertThat(admin.get("/volumes/" + copiedVolume)
+                        .json()
+                        .at("/volume/volume_type_id")
+                        .asString())
+                .as("a volume made from a snapshot has its source's type")
+                .isEqualTo(id);
+        assertThat(admin.post("/groups/" + copy + "/action", "{\"delete\":{\"delete-volumes\":true}}")
+                        .status())
+                .isEqualTo(202);
+        admin.awaitGone("/groups/" + copy);
+        assertThat(admin.delete("/group_snapshots/" + groupSnapshot).status()).isEqualTo(202);
+        admin.awaitGone("/group_snapshots/" + groupSnapshot);
 
         Reply inUse = admin.delete("/types/" + id);
         assertThat(inUse.status()).isEqualTo(400);
