@@ -4,8 +4,8 @@
 #   2. the JUnit tests that need it (KeystoneLiveTest, Openstack4jKeystoneTest);
 #   3. the client scenarios: openstack CLI, cinder CLI, openstacksdk, libcloud and gophercloud, each with noauth and
 #      with Keystone;
-#   4. Tempest: the snapshot tests and, with a Ceph RADOS Gateway to back up to, the backup tests (must all pass or
-#      be skipped), then the whole of tempest.api.volume (counted).
+#   4. Tempest: the snapshot tests, the group tests and, with a Ceph RADOS Gateway to back up to, the backup tests
+#      (must all pass or be skipped), then the whole of tempest.api.volume (counted).
 # Usage: ./cairn test --conformance   (or conformance/run.sh)
 # Needs Debian 12's keystone sqlite3 curl python3-openstackclient python3-cinderclient python3-openstacksdk tempest
 # python3-libcloud golang-go golang-github-gophercloud-gophercloud-dev.
@@ -152,6 +152,9 @@ cat "$out/junit.result" "$out/scenarios-noauth.result" "$out/scenarios-keystone.
 echo "== tempest: snapshot tests ($(grep -c . "$here/tempest/snapshot-core-tests.txt") listed)"
 "$here/tempest/run.sh" "$out/tempest" snapshots --include-list "$here/tempest/snapshot-core-tests.txt" \
     || failures+=("tempest-snapshots")
+echo "== tempest: group tests ($(grep -c '^tempest' "$here/tempest/group-tests.txt") listed)"
+"$here/tempest/run.sh" "$out/tempest" groups --include-list "$here/tempest/group-tests.txt" \
+    || failures+=("tempest-groups")
 if [ "$TEMPEST_BACKUP" = true ]; then
   echo "== tempest: backup tests ($(grep -c . "$here/tempest/backup-tests.txt") listed)"
   "$here/tempest/run.sh" "$out/tempest" backups --include-list "$here/tempest/backup-tests.txt" \

@@ -13,6 +13,7 @@ import io.cairn.config.CairnConfig;
 import io.cairn.config.ConfigException;
 import io.cairn.config.Settings;
 import io.cairn.domain.BackupWork;
+import io.cairn.domain.GroupWork;
 import io.cairn.domain.SnapshotWork;
 import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
@@ -34,6 +35,9 @@ import io.cairn.http.aksk.SignatureOrToken;
 import io.cairn.http.cinder.AvailabilityZoneResource;
 import io.cairn.http.cinder.BackupResource;
 import io.cairn.http.cinder.CinderV2Resource;
+import io.cairn.http.cinder.GroupResource;
+import io.cairn.http.cinder.GroupSnapshotResource;
+import io.cairn.http.cinder.GroupTypeResource;
 import io.cairn.http.cinder.LimitsResource;
 import io.cairn.http.cinder.QuotaResource;
 import io.cairn.http.cinder.SnapshotBlocksResource;
@@ -51,6 +55,10 @@ import io.cairn.service.BackupService;
 import io.cairn.service.BackupWorkHandler;
 import io.cairn.service.BlockTokens;
 import io.cairn.service.EvsService;
+import io.cairn.service.GroupService;
+import io.cairn.service.GroupSnapshotService;
+import io.cairn.service.GroupTypeService;
+import io.cairn.service.GroupWorkHandler;
 import io.cairn.service.MetadataService;
 import io.cairn.service.NbdCredentialService;
 import io.cairn.service.QuotaService;
@@ -69,12 +77,17 @@ import io.cairn.service.VolumeWorkHandler;
 import io.cairn.store.AccessKeyStore;
 import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
+import io.cairn.store.GroupSnapshotStore;
+import io.cairn.store.GroupStore;
+import io.cairn.store.GroupTypeStore;
 import io.cairn.store.NbdCredentialStore;
 import io.cairn.store.QuotaStore;
 import io.cairn.store.SnapshotIngestStore;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
 import io.cairn.store.VolumeStore;
+import io.cairn.store.VolumeTypeStore;
+import io.cairn.task.GroupRecovery;
 import io.cairn.task.RecoveryPass;
 import io.cairn.task.Sweeper;
 import io.cairn.task.TaskHandler;
@@ -182,15 +195,36 @@ public final class Main implements Runnable {
         SnapshotManagement snapshotManagement =
                 new SnapshotManagement(database, snapshotStore, volumeStore, quotas, queue, engine, clock);
         MetadataService volumeMetadata = MetadataService.ofVolumes(database, volumeStore);
+        GroupStore groupStore = new GroupStore(database);
+        GroupSnapshotStore groupSnapshotStore = new GroupSnapshotStore(database);
+        VolumeTypeService volumeTypes = new VolumeTypeService(database, new VolumeTypeStore(database), clock);
         VolumeService volumes = new VolumeService(
                 database,
                 volumeStore,
                 snapshotStore,
+                groupStore,
+                volumeTypes,
                 volumeMetadata,
                 quotas,
                 queue,
                 clock,
                 engine.host(config.nodeName()));
+        GroupTypeService groupTypes = new GroupTypeService(database, new GroupTypeStore(database), clock);
+        GroupService groups = new GroupService(
+                database,
+                groupStore,
+                groupSnapshotStore,
+                groupTypes,
+                volumeTypes,
+                volumeStore,
+                snapshotStore,
+                volumes,
+                quotas,
+                queue,
+                clock,
+                engine.host(config.nodeName()));
+        GroupSnapshotService groupSnapshots = new GroupSnapshotService(
+                database, groupSnapshotStore, groupStore, volumeStore, snapshotStore, quotas, queue, clock);
         VolumeActions volumeActions = new VolumeActions(database, volumeStore, snapshotStore, quotas, queue, clock);
         VolumeAttachments attachments = new VolumeAttachments(database, volumeStore, clock);
 
@@ -223,8 +257,11 @@ public final class Main implements Runnable {
 
         new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, ingestStore, clock)
                 .run(config.nodeName());
+        new GroupRecovery(database, taskStore, queue, groupStore, groupSnapshotStore, clock).run();
         TaskHandler volumeWork =
-                new VolumeWorkHandler(database, volumeStore, snapshotStore, backupStore, quotas, engine, clock);
+                new VolumeWorkHandler(database, volumeStore, snapshotStore, backupStore, quotas, engine, groups, clock);
+        TaskHandler groupWork = new GroupWorkHandler(
+                database, groupStore, groupSnapshotStore, volumeStore, snapshotStore, quotas, engine, clock);
         TaskHandler snapshotWork = new SnapshotWorkHandler(database, snapshotStore, quotas, engine, clock);
         TaskHandler backupWork = new BackupWorkHandler(
                 database, backupStore, volumeStore, snapshotStore, quotas, engine, backupRepository, clock);
@@ -236,6 +273,7 @@ public final class Main implements Runnable {
                     case VolumeWork volume -> volumeWork;
                     case SnapshotWork snapshot -> snapshotWork;
                     case BackupWork backup -> backupWork;
+                    case GroupWork group -> groupWork;
                 }))),
                 config.nodeName(),
                 4);
@@ -280,7 +318,10 @@ public final class Main implements Runnable {
         new QuotaResource(quotas).register(router);
         new LimitsResource(quotas).register(router);
         new AvailabilityZoneResource(new AvailabilityZoneService()).register(router);
-        new VolumeTypeResource(new VolumeTypeService()).register(router);
+        new VolumeTypeResource(volumeTypes).register(router);
+        new GroupTypeResource(groupTypes).register(router);
+        new GroupResource(groups, groupSnapshots).register(router);
+        new GroupSnapshotResource(groupSnapshots).register(router);
         AtomicBoolean ready = new AtomicBoolean();
         Router v2Router = new Router();
         cloudSnapshots.register(v2Router);

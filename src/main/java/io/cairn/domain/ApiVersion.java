@@ -16,6 +16,8 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     public static final ApiVersion MANAGEABLE_RESOURCES = new ApiVersion(3, 8);
     /** 3.9: backups can be renamed and re-described ({@code PUT /backups/{id}}). */
     public static final ApiVersion BACKUP_UPDATE = new ApiVersion(3, 9);
+    /** 3.11: group types and their specs. */
+    public static final ApiVersion GROUP_TYPES = new ApiVersion(3, 11);
     /** 3.12: {@code GET /volumes/summary}. */
     public static final ApiVersion VOLUME_SUMMARY = new ApiVersion(3, 12);
     /** 3.13: generic volume groups, so volumes show {@code group_id}. */
@@ -28,12 +30,18 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     public static final ApiVersion MANAGEABLE_CLUSTER = new ApiVersion(3, 17);
     /** 3.18: admins see a backup's project ({@code os-backup-project-attr:project_id}). */
     public static final ApiVersion BACKUP_PROJECT = new ApiVersion(3, 18);
+    /** 3.19: group snapshots' {@code reset_status} action. */
+    public static final ApiVersion GROUP_SNAPSHOT_RESET_STATUS = new ApiVersion(3, 19);
+    /** 3.20: groups' {@code reset_status} action. */
+    public static final ApiVersion GROUP_RESET_STATUS = new ApiVersion(3, 20);
     /** 3.21: admins see the volume's {@code provider_id}. */
     public static final ApiVersion PROVIDER_ID = new ApiVersion(3, 21);
     /** 3.22: the snapshot list filters by {@code metadata}. */
     public static final ApiVersion SNAPSHOT_METADATA_FILTER = new ApiVersion(3, 22);
     /** 3.23: volume delete accepts {@code force}. */
     public static final ApiVersion FORCE_DELETE = new ApiVersion(3, 23);
+    /** 3.25: a group shows its volumes' ids when asked ({@code list_volume}). */
+    public static final ApiVersion GROUP_VOLUME_LIST = new ApiVersion(3, 25);
     /** 3.30: the snapshot list sorts by {@code name}. */
     public static final ApiVersion SORT_BY_NAME = new ApiVersion(3, 30);
     /** 3.31: the configured resource filters decide which filters a non-admin may use. */
@@ -44,6 +52,8 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     public static final ApiVersion LIKE_FILTERS = new ApiVersion(3, 34);
     /** 3.36: the volume summary includes the volumes' metadata. */
     public static final ApiVersion SUMMARY_METADATA = new ApiVersion(3, 36);
+    /** 3.38: groups show their {@code replication_status}. */
+    public static final ApiVersion GROUP_REPLICATION = new ApiVersion(3, 38);
     /** 3.39: an admin's {@code GET /limits} may name another project. */
     public static final ApiVersion LIMITS_PROJECT_ID = new ApiVersion(3, 39);
     /** 3.40: reverting a volume to its latest snapshot. */
@@ -64,6 +74,8 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     public static final ApiVersion STRICT_SCHEMAS = new ApiVersion(3, 53);
     /** 3.56: backups show their {@code user_id}. */
     public static final ApiVersion BACKUP_USER_ID = new ApiVersion(3, 56);
+    /** 3.58: admins see the project of groups and group snapshots. */
+    public static final ApiVersion GROUP_PROJECT_ID = new ApiVersion(3, 58);
     /** 3.61: admins see the volume's {@code cluster_name}. */
     public static final ApiVersion CLUSTER_NAME = new ApiVersion(3, 61);
     /** 3.63: every reader sees the volume's {@code volume_type_id}. */

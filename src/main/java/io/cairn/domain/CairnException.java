@@ -55,4 +55,24 @@ public class CairnException extends RuntimeException {
     public static CairnException invalidBackup(String reason) {
         return new CairnException(ErrorCode.INVALID_BACKUP, "Invalid backup: " + reason);
     }
+
+    public static CairnException groupNotFound(String id) {
+        return new CairnException(ErrorCode.GROUP_NOT_FOUND, "Group " + id + " could not be found.");
+    }
+
+    public static CairnException groupSnapshotNotFound(String id) {
+        return new CairnException(ErrorCode.GROUP_SNAPSHOT_NOT_FOUND, "GroupSnapshot " + id + " could not be found.");
+    }
+
+    public static CairnException groupTypeNotFound(String id) {
+        return new CairnException(ErrorCode.GROUP_TYPE_NOT_FOUND, "Group type " + id + " could not be found.");
+    }
+
+    public static CairnException invalidGroup(String reason) {
+        return new CairnException(ErrorCode.INVALID_GROUP, "Invalid Group: " + reason);
+    }
+
+    public static CairnException invalidGroupSnapshot(String reason) {
+        return new CairnException(ErrorCode.INVALID_GROUP_SNAPSHOT, "Invalid GroupSnapshot: " + reason);
+    }
 }

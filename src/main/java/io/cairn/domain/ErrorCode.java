@@ -27,6 +27,9 @@ public enum ErrorCode {
     SNAPSHOT_NOT_CLONEABLE(400),
     INVALID_VOLUME(400),
     INVALID_BACKUP(400),
+    INVALID_GROUP(400),
+    INVALID_GROUP_SNAPSHOT(400),
+    INVALID_GROUP_TYPE(400),
     /** Delete asked of a volume in a status it is not deleted from (EVS tells this apart from other invalid volumes). */
     VOLUME_NOT_DELETABLE(400),
     /** Metadata whose keys and values together reach EVS's limit. */
@@ -47,11 +50,17 @@ public enum ErrorCode {
     METADATA_NOT_FOUND(404),
     BACKUP_NOT_FOUND(404),
     SNAPSHOT_INGEST_NOT_FOUND(404),
+    GROUP_NOT_FOUND(404),
+    GROUP_TYPE_NOT_FOUND(404),
+    GROUP_TYPE_SPECS_NOT_FOUND(404),
+    GROUP_SNAPSHOT_NOT_FOUND(404),
     /** The backup service is not configured (no object store): Cinder's ServiceNotFound for cinder-backup. */
     BACKUP_SERVICE_NOT_FOUND(503),
     VERSION_NOT_SUPPORTED(406),
     VOLUME_STATUS_CONFLICT(409),
     SNAPSHOT_STATUS_CONFLICT(409),
+    GROUP_TYPE_EXISTS(409),
+    VOLUME_TYPE_EXISTS(409),
     /** A snapshot ingest that cannot take the request now: not open, a block still being put, a reused client token. */
     SNAPSHOT_INGEST_CONFLICT(409),
     SNAPSHOT_LIMIT_EXCEEDED(413),
@@ -60,6 +69,7 @@ public enum ErrorCode {
     VOLUME_SIZE_EXCEEDS_LIMIT(413),
     BACKUP_LIMIT_EXCEEDED(413),
     BACKUP_GIGABYTES_QUOTA_EXCEEDED(413),
+    GROUP_LIMIT_EXCEEDED(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     INTERNAL(500),
     SERVICE_UNAVAILABLE(503);

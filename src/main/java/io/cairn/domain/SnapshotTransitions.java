@@ -49,8 +49,20 @@ public final class SnapshotTransitions {
     public static final Transition<SnapshotStatus, SnapshotGuard> BACKUP_SOURCE =
             Transition.of("backup source", EnumSet.of(AVAILABLE), SnapshotStatus.BACKING_UP, NO_GUARDS);
 
-    public static final List<Transition<SnapshotStatus, SnapshotGuard>> ALL =
-            List.of(DELETE, FORCE_DELETE, UNMANAGE, RESTORE, ROLLBACK, VOLUME_SOURCE, EVS_VOLUME_SOURCE, BACKUP_SOURCE);
+    /** A member of a group snapshot goes with it ({@link GroupWork#DELETE_GROUP_SNAPSHOT}). */
+    public static final Transition<SnapshotStatus, SnapshotGuard> GROUP_DELETE =
+            Transition.of("group snapshot delete", SnapshotStatus.DELETABLE, DELETING, NO_GUARDS);
+
+    public static final List<Transition<SnapshotStatus, SnapshotGuard>> ALL = List.of(
+            DELETE,
+            FORCE_DELETE,
+            UNMANAGE,
+            RESTORE,
+            ROLLBACK,
+            VOLUME_SOURCE,
+            EVS_VOLUME_SOURCE,
+            BACKUP_SOURCE,
+            GROUP_DELETE);
 
     /** The admin's os-reset_status: any status to the one asked for. */
     public static Transition<SnapshotStatus, SnapshotGuard> reset(SnapshotStatus target) {

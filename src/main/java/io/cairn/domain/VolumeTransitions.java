@@ -131,6 +131,23 @@ public final class VolumeTransitions {
     public static final Transition<VolumeStatus, VolumeGuard> END_INGEST =
             Transition.of("end ingest", EnumSet.of(VolumeStatus.MAINTENANCE), AVAILABLE, NO_GUARDS);
 
+    /** A volume joins a group while it is available or in use (Cinder's VALID_ADD_VOL_TO_GROUP_STATUS). */
+    public static final Transition<VolumeStatus, VolumeGuard> JOIN_GROUP =
+            Transition.holding("join group", EnumSet.of(AVAILABLE, VolumeStatus.IN_USE), Set.of(NOT_IN_GROUP));
+    /** Its group is deleted with its volumes: group membership does not block this delete, attachments do. */
+    public static final Transition<VolumeStatus, VolumeGuard> GROUP_DELETE = Transition.starting(
+            "group delete",
+            with(VolumeStatus.DELETABLE, VolumeStatus.ERROR_DELETING),
+            DELETING,
+            EnumSet.of(NOT_ATTACHED, NO_SNAPSHOTS, MIGRATION_SETTLED),
+            VolumeWork.DELETE_VOLUME);
+    /**
+     * Held by its group's revert ({@link GroupWork#REVERT_GROUP}) in maintenance, where no I/O or request reaches it,
+     * until the revert's task ends.
+     */
+    public static final Transition<VolumeStatus, VolumeGuard> GROUP_REVERT =
+            Transition.of("group revert", EnumSet.of(AVAILABLE), VolumeStatus.MAINTENANCE, NO_GUARDS);
+
     /** The whole table, for tests that check it against the work table and the recovery pass. */
     public static final List<Transition<VolumeStatus, VolumeGuard>> ALL = List.of(
             DELETE,
@@ -156,7 +173,16 @@ public final class VolumeTransitions {
             BACKUP_SOURCE,
             RESTORE_BACKUP,
             INGEST_SNAPSHOT_SOURCE,
-            END_INGEST);
+            END_INGEST,
+            JOIN_GROUP,
+            GROUP_DELETE,
+            GROUP_REVERT);
+
+    private static Set<VolumeStatus> with(Set<VolumeStatus> base, VolumeStatus... more) {
+        Set<VolumeStatus> all = EnumSet.copyOf(base);
+        all.addAll(List.of(more));
+        return all;
+    }
 
     private static Set<VolumeGuard> with(Set<VolumeGuard> base, VolumeGuard... more) {
         Set<VolumeGuard> all = EnumSet.copyOf(base);

@@ -6,9 +6,10 @@ import java.util.stream.Stream;
 /**
  * Durable work on one resource, started by a transition and finished by a worker: its name is what the tasks
  * table stores; it runs while the resource is in its running status and moves it to its success or failure
- * status. Enums list the kinds per resource: {@link VolumeWork}, {@link SnapshotWork}, {@link BackupWork}.
+ * status. Enums list the kinds per resource: {@link VolumeWork}, {@link SnapshotWork}, {@link BackupWork},
+ * {@link GroupWork}.
  */
-public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork {
+public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork, GroupWork {
     String name();
 
     Placement placement();
@@ -27,6 +28,8 @@ public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork {
          * data to read, or the engine snapshot kept for the next backup); any node once it is gone.
          */
         BACKUP_VOLUME_NODE,
+        /** The node holding the data of the group (a group snapshot's group) the task's resource id names. */
+        GROUP_NODE,
         /** Any node: the task touches no engine. */
         ANY_NODE
     }
@@ -40,7 +43,7 @@ public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork {
 
     /** Every kind of work, volumes' first. */
     static Stream<Work> all() {
-        return Stream.of(VolumeWork.values(), SnapshotWork.values(), BackupWork.values())
+        return Stream.of(VolumeWork.values(), SnapshotWork.values(), BackupWork.values(), GroupWork.values())
                 .flatMap(Arrays::stream);
     }
 

@@ -155,6 +155,20 @@ public final class LocalChunkEngine implements Engine {
         maps.createSnapshot(volumeId, snapshotId, progress);
     }
 
+    /**
+     * {@inheritDoc} One structural operation over all the volumes: their block I/O is held together, their chunk
+     * tables copied together, between two commits.
+     */
+    @Override
+    public void createGroupSnapshot(Map<String, String> snapshotIdsByVolume) throws IOException {
+        maps.createGroupSnapshot(snapshotIdsByVolume);
+    }
+
+    @Override
+    public void revertGroup(Map<String, String> snapshotIdsByVolume) throws IOException {
+        maps.revertGroup(snapshotIdsByVolume);
+    }
+
     @Override
     public void deleteSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException {
         maps.delete(Kind.SNAPSHOT, snapshotId);

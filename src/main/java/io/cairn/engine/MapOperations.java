@@ -4,11 +4,13 @@ import io.cairn.engine.ChunkMap.Kind;
 import io.cairn.engine.StorageEngine.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -107,27 +109,51 @@ final class MapOperations {
     void revertToSnapshot(String volumeId, String snapshotId) throws IOException {
         ChunkMap volume = require(Kind.VOLUME, volumeId);
         ChunkMap snapshot = require(Kind.SNAPSHOT, snapshotId);
-        structural(List.of(volume, snapshot), () -> {
-            long size = Math.max(volume.sizeBytes, snapshot.sizeBytes);
-            ChunkTable table = lockedCopy(snapshot, engine.chunkCount(size));
-            long lsn = engine.nextLsnLocked();
-            MapFile.write(engine.mapFile(Kind.VOLUME, volumeId), size, lsn, table, written -> {});
-            engine.slots.retainAll(table);
-            ChunkTable old;
-            volume.mutex.lock();
-            try {
-                old = volume.table;
-                volume.table = table;
-                volume.unjournaled.clear();
-                volume.sizeBytes = size;
-                volume.generation++; // writers that were connected must reopen and see the reverted content
-            } finally {
-                volume.mutex.unlock();
+        structural(List.of(volume, snapshot), () -> revertLocked(volume, snapshot));
+    }
+
+    /**
+     * Reverts every volume to its snapshot in one structural operation: no write reaches any of them between the
+     * first revert and the last. The map files are written one by one, so a crash may leave some reverted; a rerun
+     * reverts them all again (a revert is idempotent).
+     */
+    void revertGroup(Map<String, String> snapshotIdsByVolume) throws IOException {
+        List<ChunkMap[]> pairs = new ArrayList<>();
+        List<ChunkMap> quiesce = new ArrayList<>();
+        for (Map.Entry<String, String> member : new TreeMap<>(snapshotIdsByVolume).entrySet()) {
+            ChunkMap volume = require(Kind.VOLUME, member.getKey());
+            ChunkMap snapshot = require(Kind.SNAPSHOT, member.getValue());
+            pairs.add(new ChunkMap[] {volume, snapshot});
+            quiesce.add(volume);
+            quiesce.add(snapshot);
+        }
+        structural(quiesce, () -> {
+            for (ChunkMap[] pair : pairs) {
+                revertLocked(pair[0], pair[1]);
             }
-            engine.slots.releaseAll(old);
-            volume.fileLsn = lsn;
-            volume.journaledSinceFile = false;
         });
+    }
+
+    private void revertLocked(ChunkMap volume, ChunkMap snapshot) throws IOException {
+        long size = Math.max(volume.sizeBytes, snapshot.sizeBytes);
+        ChunkTable table = lockedCopy(snapshot, engine.chunkCount(size));
+        long lsn = engine.nextLsnLocked();
+        MapFile.write(engine.mapFile(Kind.VOLUME, volume.id), size, lsn, table, written -> {});
+        engine.slots.retainAll(table);
+        ChunkTable old;
+        volume.mutex.lock();
+        try {
+            old = volume.table;
+            volume.table = table;
+            volume.unjournaled.clear();
+            volume.sizeBytes = size;
+            volume.generation++; // writers that were connected must reopen and see the reverted content
+        } finally {
+            volume.mutex.unlock();
+        }
+        engine.slots.releaseAll(old);
+        volume.fileLsn = lsn;
+        volume.journaledSinceFile = false;
     }
 
     void createSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException {
@@ -140,16 +166,64 @@ final class MapOperations {
                 }
                 ChunkTable table = lockedCopy(volume, 0);
                 ThrottledProgress reporter = new ThrottledProgress(progress, table.mapped());
-                long lsn = engine.nextLsnLocked();
-                MapFile.write(
-                        engine.mapFile(Kind.SNAPSHOT, snapshotId), volume.sizeBytes, lsn, table, reporter::entriesDone);
-                engine.slots.retainAll(table);
-                ChunkMap snapshot = new ChunkMap(snapshotId, Kind.SNAPSHOT, volume.sizeBytes, table);
-                snapshot.fileLsn = lsn;
-                engine.snapshots.put(snapshotId, snapshot);
+                freeze(volume, snapshotId, table, reporter::entriesDone);
             });
         }
         progress.update(1.0);
+    }
+
+    /**
+     * Snapshots every volume at one instant: all the volumes are quiesced together and their tables copied before
+     * any map file is written, so the snapshots hold exactly the writes completed before the operation. A rerun
+     * keeps a complete set; a partial one (a crash between two map files) is dropped and taken again whole.
+     */
+    void createGroupSnapshot(Map<String, String> snapshotIdsByVolume) throws IOException {
+        for (String snapshotId : snapshotIdsByVolume.values()) {
+            requireId(snapshotId);
+        }
+        if (snapshotIdsByVolume.values().stream().allMatch(engine.snapshots::containsKey)) {
+            return;
+        }
+        Map<String, ChunkMap> volumes = new TreeMap<>();
+        for (String volumeId : snapshotIdsByVolume.keySet()) {
+            volumes.put(volumeId, require(Kind.VOLUME, volumeId));
+        }
+        List<ChunkMap> quiesce = new ArrayList<>(volumes.values());
+        snapshotIdsByVolume.values().stream()
+                .map(engine.snapshots::get)
+                .filter(Objects::nonNull)
+                .forEach(quiesce::add);
+        structural(quiesce, () -> {
+            if (snapshotIdsByVolume.values().stream().allMatch(engine.snapshots::containsKey)) {
+                return;
+            }
+            for (String snapshotId : snapshotIdsByVolume.values()) {
+                ChunkMap partial = engine.snapshots.get(snapshotId);
+                if (partial != null) {
+                    removeLocked(Kind.SNAPSHOT, partial);
+                }
+            }
+            Map<String, ChunkTable> cut = new TreeMap<>();
+            volumes.forEach((volumeId, volume) -> cut.put(volumeId, lockedCopy(volume, 0)));
+            for (Map.Entry<String, ChunkTable> member : cut.entrySet()) {
+                freeze(
+                        volumes.get(member.getKey()),
+                        snapshotIdsByVolume.get(member.getKey()),
+                        member.getValue(),
+                        e -> {});
+            }
+        });
+    }
+
+    /** Writes a snapshot's map file from a table copied under the volume's quiesce, then makes it live. */
+    private void freeze(ChunkMap volume, String snapshotId, ChunkTable table, MapFile.WriteProgress written)
+            throws IOException {
+        long lsn = engine.nextLsnLocked();
+        MapFile.write(engine.mapFile(Kind.SNAPSHOT, snapshotId), volume.sizeBytes, lsn, table, written);
+        engine.slots.retainAll(table);
+        ChunkMap snapshot = new ChunkMap(snapshotId, Kind.SNAPSHOT, volume.sizeBytes, table);
+        snapshot.fileLsn = lsn;
+        engine.snapshots.put(snapshotId, snapshot);
     }
 
     void delete(Kind kind, String id) throws IOException {
@@ -158,12 +232,14 @@ final class MapOperations {
         if (map == null) {
             return; // already gone: a rerun
         }
-        structural(List.of(map), () -> {
-            Files.deleteIfExists(engine.mapFile(kind, id));
-            MapFile.syncDirectory(engine.mapFile(kind, id).getParent());
-            registry(kind).remove(id, map);
-            retire(map);
-        });
+        structural(List.of(map), () -> removeLocked(kind, map));
+    }
+
+    private void removeLocked(Kind kind, ChunkMap map) throws IOException {
+        Files.deleteIfExists(engine.mapFile(kind, map.id));
+        MapFile.syncDirectory(engine.mapFile(kind, map.id).getParent());
+        registry(kind).remove(map.id, map);
+        retire(map);
     }
 
     /** Writes a new map file, then makes the map live, replacing (and releasing) any map it supersedes. */

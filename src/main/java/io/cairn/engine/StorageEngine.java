@@ -41,6 +41,26 @@ public interface StorageEngine {
     void createSnapshot(String volumeId, String snapshotId, Progress progress) throws IOException;
 
     /**
+     * Freezes several volumes' current content as snapshots, one per volume, at one instant: every write completed
+     * before the call is in its volume's snapshot, and no write that began after the call returned is in any. How
+     * writes outside the engine's own data path are held is the engine's to document. Idempotent as a set: a rerun
+     * after every snapshot was taken keeps them; one after only some were (a crash between) takes them all again.
+     *
+     * @param snapshotIdsByVolume the new snapshot's id for each volume
+     * @throws EngineException {@code NOT_FOUND} when a volume is missing; no snapshot is then taken
+     */
+    void createGroupSnapshot(Map<String, String> snapshotIdsByVolume) throws IOException;
+
+    /**
+     * Replaces each volume's content with its snapshot's (snapshots taken by {@link #createGroupSnapshot}), with no
+     * write reaching any of the volumes between the first revert and the last. Idempotent: a rerun after a crash
+     * reverts them all again.
+     *
+     * @throws EngineException {@code NOT_FOUND} when a volume or snapshot is missing; nothing is then reverted
+     */
+    void revertGroup(Map<String, String> snapshotIdsByVolume) throws IOException;
+
+    /**
      * Deletes a snapshot. Volumes made from it keep their content: an engine whose volumes read from their snapshot
      * makes them independent first, reporting that copy's progress.
      *

@@ -352,7 +352,8 @@ public final class BackupService {
                         null,
                         null,
                         null,
-                        false));
+                        false,
+                        null));
         Instant deadline = clock.instant().plus(NEW_VOLUME_WAIT);
         while (volume.status() == VolumeStatus.CREATING && clock.instant().isBefore(deadline)) {
             try {

@@ -66,7 +66,26 @@ public enum Policy {
     GET_VOLUME_TYPE("volume_extension:type_get", Level.READER),
     VOLUME_TYPE_EXTRA_SPECS("volume_extension:access_types_extra_specs", Level.READER),
     VOLUME_TYPE_QOS_SPECS_ID("volume_extension:access_types_qos_specs_id", Level.ADMIN),
-    VOLUME_TYPE_ACCESS("volume_extension:volume_type_access", Level.MEMBER);
+    VOLUME_TYPE_ACCESS("volume_extension:volume_type_access", Level.MEMBER),
+    CREATE_VOLUME_TYPE("volume_extension:type_create", Level.ADMIN),
+    DELETE_VOLUME_TYPE("volume_extension:type_delete", Level.ADMIN),
+    MANAGE_GROUP_TYPES("group:group_types_manage", Level.ADMIN),
+    GROUP_TYPE_SPECS_ACCESS("group:access_group_types_specs", Level.ADMIN),
+    MANAGE_GROUP_TYPE_SPECS("group:group_types_specs", Level.ADMIN),
+    GET_ALL_GROUPS("group:get_all", Level.READER),
+    GET_GROUP("group:get", Level.READER),
+    CREATE_GROUP("group:create", Level.MEMBER),
+    UPDATE_GROUP("group:update", Level.MEMBER),
+    DELETE_GROUP("group:delete", Level.MEMBER),
+    RESET_GROUP_STATUS("group:reset_status", Level.ADMIN),
+    GROUP_PROJECT_ATTRIBUTE("group:group_project_attribute", Level.ADMIN),
+    REVERT_GROUP("group:revert_to_group_snapshot", Level.MEMBER),
+    GET_ALL_GROUP_SNAPSHOTS("group:get_all_group_snapshots", Level.READER),
+    GET_GROUP_SNAPSHOT("group:get_group_snapshot", Level.READER),
+    CREATE_GROUP_SNAPSHOT("group:create_group_snapshot", Level.MEMBER),
+    DELETE_GROUP_SNAPSHOT("group:delete_group_snapshot", Level.MEMBER),
+    RESET_GROUP_SNAPSHOT_STATUS("group:reset_group_snapshot_status", Level.ADMIN),
+    GROUP_SNAPSHOT_PROJECT_ATTRIBUTE("group:group_snapshot_project_attribute", Level.ADMIN);
 
     enum Level {
         READER,

@@ -280,6 +280,11 @@ public final class QuotaService {
                             + "Requested " + requested + "G, quota is " + limit + "G and " + consumed
                             + "G has been consumed.");
         }
+        if (resource.equals(GROUPS)) {
+            return new CairnException(
+                    ErrorCode.GROUP_LIMIT_EXCEEDED,
+                    "GroupLimitExceeded: Maximum number of groups allowed (" + limit + ") exceeded");
+        }
         if (resource.contains(GIGABYTES)) {
             return gigabytesOverLimit(resource, requested, limit, consumed);
         }

@@ -140,7 +140,8 @@ public final class SnapshotIngestService {
                         request.parentSnapshotId().orElse(null),
                         null,
                         null,
-                        false),
+                        false,
+                        null),
                 Dialect.CINDER,
                 VolumeWork.CREATE_STAGING_VOLUME,
                 now);

@@ -52,6 +52,11 @@ public final class SnapshotWorkHandler implements TaskHandler {
             return;
         }
         Snapshot snapshot = found.get();
+        if (snapshot.groupSnapshotId() != null) {
+            // A group snapshot's member: its group snapshot's task takes or deletes it with the other members.
+            LOG.info("{} of snapshot {} skipped: it is its group snapshot's work", work, snapshot.id());
+            return;
+        }
         StorageEngine.Progress progress = fraction ->
                 database.execute(tx -> snapshots.updateProgress(tx, snapshot.id(), Math.round(fraction * 100) + "%"));
         switch (work) {

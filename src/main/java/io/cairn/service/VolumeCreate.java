@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * A schema-checked volume create request. {@code size} is null when the client gave none (it then comes
- * from the source); {@code availabilityZone}, {@code volumeType}, {@code snapshotId} and {@code sourceVolid}
- * are null when absent.
+ * from the source); {@code availabilityZone}, {@code volumeType}, {@code snapshotId}, {@code sourceVolid} and
+ * {@code groupId} are null when absent.
  */
 public record VolumeCreate(
         Integer size,
@@ -16,4 +16,5 @@ public record VolumeCreate(
         String snapshotId,
         String sourceVolid,
         String volumeType,
-        boolean multiattach) {}
+        boolean multiattach,
+        String groupId) {}

@@ -6,6 +6,8 @@ import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.Dialect;
 import io.cairn.domain.ErrorCode;
+import io.cairn.domain.Group;
+import io.cairn.domain.GroupTransitions;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotTransitions;
 import io.cairn.domain.SnapshotWork;
@@ -14,9 +16,9 @@ import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeGuard;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTransitions;
-import io.cairn.domain.VolumeTypes;
 import io.cairn.domain.VolumeWork;
 import io.cairn.store.Database;
+import io.cairn.store.GroupStore;
 import io.cairn.store.ListQuery;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.VolumeStore;
@@ -67,6 +69,8 @@ public final class VolumeService {
     private final Database database;
     private final VolumeStore volumes;
     private final SnapshotStore snapshots;
+    private final GroupStore groups;
+    private final VolumeTypeService types;
     private final MetadataService metadata;
     private final QuotaService quotas;
     private final TaskQueue tasks;
@@ -78,6 +82,8 @@ public final class VolumeService {
             Database database,
             VolumeStore volumes,
             SnapshotStore snapshots,
+            GroupStore groups,
+            VolumeTypeService types,
             MetadataService metadata,
             QuotaService quotas,
             TaskQueue tasks,
@@ -86,6 +92,8 @@ public final class VolumeService {
         this.database = database;
         this.volumes = volumes;
         this.snapshots = snapshots;
+        this.groups = groups;
+        this.types = types;
         this.metadata = metadata;
         this.quotas = quotas;
         this.tasks = tasks;
@@ -176,8 +184,12 @@ public final class VolumeService {
                             + "to create multiattach volumes.");
         }
         Instant now = now();
-        Volume created =
-                database.transaction(tx -> insert(tx, caller, request, dialect, VolumeWork.CREATE_VOLUME, now));
+        Volume created = database.transaction(tx -> {
+            if (request.groupId() != null) {
+                requireGroupTakes(tx, caller, request);
+            }
+            return insert(tx, caller, request, dialect, VolumeWork.CREATE_VOLUME, now);
+        });
         tasks.wake();
         return created;
     }
@@ -197,7 +209,9 @@ public final class VolumeService {
         if (!zone.equals(DEFAULT_AVAILABILITY_ZONE)) {
             throw CairnException.badRequest("Availability zone '" + zone + "' is invalid.");
         }
-        String type = volumeType(request.volumeType());
+        String type = request.volumeType() == null && source.volumeTypeId().isPresent()
+                ? source.volumeTypeId().get()
+                : types.resolve(tx, caller, request.volumeType());
         quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.VOLUMES, 1L, QuotaService.GIGABYTES, (long) size));
         Volume volume = new Volume(
                 UUID.randomUUID().toString(),
@@ -214,7 +228,7 @@ public final class VolumeService {
                 request.snapshotId(),
                 request.sourceVolid(),
                 type,
-                null,
+                request.groupId(),
                 source.bootable(),
                 false,
                 true,
@@ -232,10 +246,16 @@ public final class VolumeService {
 
     /**
      * What a new volume starts from: nothing, a snapshot or another volume. A copy lives where its source's
-     * data does ({@code host}): with several nodes, only that node's engine can build it.
+     * data does ({@code host}): with several nodes, only that node's engine can build it. A copy that names no
+     * volume type gets its source's ({@code volumeTypeId}), as in Cinder.
      */
     private record Source(
-            int size, Optional<String> zone, boolean bootable, String smallerMessage, Optional<String> host) {
+            int size,
+            Optional<String> zone,
+            boolean bootable,
+            String smallerMessage,
+            Optional<String> host,
+            Optional<String> volumeTypeId) {
         void checkSize(int requested) {
             if (requested < size) {
                 throw CairnException.invalidInput(String.format(smallerMessage, requested, size));
@@ -275,7 +295,8 @@ public final class VolumeService {
                     parent.map(Volume::availabilityZone),
                     parent.map(Volume::bootable).orElse(false),
                     "Volume size '%d'GB cannot be smaller than the snapshot size %dGB. They must be >= original snapshot size.",
-                    parent.map(Volume::host));
+                    parent.map(Volume::host),
+                    parent.map(Volume::volumeTypeId));
         }
         if (request.sourceVolid() != null) {
             Volume source = Lookup.volume(volumes, tx, caller, request.sourceVolid());
@@ -288,29 +309,36 @@ public final class VolumeService {
                     Optional.of(source.availabilityZone()),
                     source.bootable(),
                     "Volume size '%d'GB cannot be smaller than original volume size  %dGB. They must be >= original volume size.",
-                    Optional.ofNullable(source.host()));
+                    Optional.ofNullable(source.host()),
+                    Optional.ofNullable(source.volumeTypeId()));
         }
         if (request.size() == null) {
             throw new CairnException(
                     ErrorCode.INVALID_INPUT,
                     "The server could not comply with the request since it is either malformed or otherwise incorrect.");
         }
-        return new Source(1, Optional.empty(), false, "", Optional.empty());
+        return new Source(1, Optional.empty(), false, "", Optional.empty(), Optional.empty());
     }
 
-    /** The one type there is, asked for by id or name; anything else is not found as Cinder says it. */
-    private static String volumeType(String requested) {
-        if (requested == null
-                || requested.equals(VolumeTypes.DEFAULT_ID)
-                || requested.equals(VolumeTypes.DEFAULT_NAME)) {
-            return VolumeTypes.DEFAULT_ID;
+    /**
+     * A new volume may join an available group of the caller's whose volume types include its own; the group stays
+     * available until the volume is recorded.
+     */
+    private void requireGroupTakes(DSLContext tx, Caller caller, VolumeCreate request) {
+        Group group = groups.find(tx, request.groupId(), Lookup.scope(caller))
+                .orElseThrow(() -> CairnException.groupNotFound(request.groupId()));
+        String type = types.resolve(tx, caller, request.volumeType());
+        if (!group.volumeTypeIds().contains(type)) {
+            throw CairnException.invalidInput(
+                    "Invalid volume_type provided: " + type + ". The volume type must be supported by this group.");
         }
-        boolean uuidLike = requested.replace("-", "").matches("(?i)[0-9a-f]{32}");
-        throw new CairnException(
-                ErrorCode.VOLUME_TYPE_NOT_FOUND,
-                uuidLike
-                        ? "Volume type " + requested + " could not be found."
-                        : "Volume type with name " + requested + " could not be found.");
+        if (!groups.apply(tx, GroupTransitions.UPDATE, group.id(), Lookup.now(clock))) {
+            throw CairnException.invalidGroup("Group status must be available, but current status is: "
+                    + group.status().wire() + ".");
+        }
+        if (!group.host().equals(host)) {
+            throw CairnException.invalidVolume("Volume is not local to this node.");
+        }
     }
 
     /**

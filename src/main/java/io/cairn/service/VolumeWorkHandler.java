@@ -37,6 +37,7 @@ public final class VolumeWorkHandler implements TaskHandler {
     private final BackupStore backups;
     private final QuotaService quotas;
     private final StorageEngine engine;
+    private final GroupService groups;
     private final Clock clock;
 
     public VolumeWorkHandler(
@@ -46,6 +47,7 @@ public final class VolumeWorkHandler implements TaskHandler {
             BackupStore backups,
             QuotaService quotas,
             StorageEngine engine,
+            GroupService groups,
             Clock clock) {
         this.database = database;
         this.volumes = volumes;
@@ -53,6 +55,7 @@ public final class VolumeWorkHandler implements TaskHandler {
         this.backups = backups;
         this.quotas = quotas;
         this.engine = engine;
+        this.groups = groups;
         this.clock = clock;
     }
 
@@ -164,6 +167,9 @@ public final class VolumeWorkHandler implements TaskHandler {
                     }
                 }
                 case CREATE_VOLUME, CREATE_STAGING_VOLUME, REVERT_VOLUME, ROLLBACK_VOLUME, RESTORE_BACKUP -> {}
+            }
+            if (volume.get().groupId() != null) {
+                groups.settle(tx, volume.get().groupId(), Lookup.now(clock));
             }
         });
     }

@@ -133,6 +133,11 @@ public final class SnapshotStore implements ListSource<Snapshot> {
         return Listing.rows(tx, TABLE, Map.of(VOLUME_ID, volumeId), SnapshotStore::toSnapshot);
     }
 
+    /** Live member snapshots of a group snapshot, oldest first. */
+    public List<Snapshot> findByGroupSnapshot(DSLContext tx, String groupSnapshotId) {
+        return Listing.rows(tx, TABLE, Map.of(GROUP_SNAPSHOT_ID, groupSnapshotId), SnapshotStore::toSnapshot);
+    }
+
     /**
      * Applies a request's transition to the live snapshot as one conditional statement (see {@link StatusChanges}).
      *

@@ -119,6 +119,11 @@ public final class TaskStore {
                 .flatMap(TaskStore::nodeOfHost);
     }
 
+    /** The node that holds the data of a group's members, by the group's id or one of its group snapshots'. */
+    public Optional<String> groupNode(DSLContext tx, String groupOrGroupSnapshotId) {
+        return GroupStore.host(tx, groupOrGroupSnapshotId).flatMap(TaskStore::nodeOfHost);
+    }
+
     /** Cinder's host is {@code node@backend#pool}; an {@code rbd} backend's data belongs to no node. */
     static Optional<String> nodeOfHost(String host) {
         int end = host.indexOf('@');

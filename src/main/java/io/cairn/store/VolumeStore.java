@@ -200,6 +200,20 @@ public final class VolumeStore implements ListSource<Volume> {
                 dsl, TABLE, projectId.map(p -> Map.of(PROJECT_ID, p)).orElse(Map.of()), VolumeStore::toVolume);
     }
 
+    /** Live volumes of a group, oldest first. */
+    public List<Volume> findByGroup(DSLContext tx, String groupId) {
+        return Listing.rows(tx, TABLE, Map.of(GROUP_ID, groupId), VolumeStore::toVolume);
+    }
+
+    /** Puts the live volume in a group, or takes it out of its group for none. */
+    public void setGroup(DSLContext tx, String id, Optional<String> groupId, Instant now) {
+        tx.update(TABLE.table)
+                .set(GROUP_ID, groupId.orElse(null))
+                .set(UPDATED_AT, Micros.of(now))
+                .where(ID.eq(id).and(TABLE.live()))
+                .execute();
+    }
+
     /**
      * Applies a request's transition to the live volume as one conditional statement (see {@link StatusChanges}).
      *

@@ -33,6 +33,7 @@ public final class TaskQueue {
             case VOLUME_NODE -> store.volumeNode(tx, resourceId);
             case SNAPSHOT_NODE -> store.snapshotNode(tx, resourceId);
             case BACKUP_VOLUME_NODE -> store.backupNode(tx, resourceId);
+            case GROUP_NODE -> store.groupNode(tx, resourceId);
             case ANY_NODE -> Optional.empty();
         };
         // Stamped now, not when the request began: a task accepted only after another finished (a transition waited

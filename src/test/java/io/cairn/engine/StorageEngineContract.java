@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +124,97 @@ public abstract class StorageEngineContract {
             assertThatThrownBy(() -> read(connected, 0, 1)).satisfies(reason(Reason.STALE));
         }
         assertThat(readVolume(volume, 0, (int) MIB)).containsOnly(6);
+    }
+
+    @Test
+    void aGroupSnapshotIsOneInstantAcrossItsVolumesWhileWritersRun() throws Exception {
+        int volumes = 3;
+        int writers = 3;
+        int writes = 100_000;
+        long size = SequencedWriters.volumeBytes(volumes, writers, writes);
+        List<String> members = List.of(id(), id(), id());
+        for (String member : members) {
+            engine.createVolume(member, size);
+        }
+        List<BlockDevice> devices = new ArrayList<>();
+        for (String member : members) {
+            devices.add(open(member));
+        }
+        Map<String, String> snapshots = new TreeMap<>();
+        members.forEach(member -> snapshots.put(member, id()));
+        List<SequencedWriters.Sink> sinks = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            sinks.add((volume, offset, block) -> devices.get(volume).write(offset, ByteBuffer.wrap(block), false));
+        }
+        long[] acknowledgedBefore;
+        long[] startedAfter;
+        try (SequencedWriters writing = new SequencedWriters(volumes, writers, writes, sinks)) {
+            writing.awaitWriting();
+            acknowledgedBefore = writing.acknowledged();
+            engine.createGroupSnapshot(snapshots);
+            startedAfter = writing.started();
+            long[] cut = writing.assertOneCut(
+                    (volume, offset, length) -> {
+                        String member = members.get(volume);
+                        try (BlockDevice frozen = engine.open(member, Optional.of(snapshots.get(member)), false)) {
+                            return read(frozen, offset, length);
+                        }
+                    },
+                    acknowledgedBefore,
+                    startedAfter);
+            assertThat(Arrays.stream(cut).sum()).as("writes in the snapshots").isPositive();
+        } finally {
+            for (BlockDevice device : devices) {
+                device.close();
+            }
+        }
+    }
+
+    @Test
+    void aGroupSnapshotRunAgainKeepsAWholeSetAndTakesAPartOneAgain() throws IOException {
+        String first = id();
+        String second = id();
+        engine.createVolume(first, 4 * MIB);
+        engine.createVolume(second, 4 * MIB);
+        Map<String, String> snapshots = Map.of(first, id(), second, id());
+        write(first, 0, filled((int) MIB, 1));
+        // An interrupted run took the first member only, at an earlier instant.
+        engine.createSnapshot(first, snapshots.get(first), fraction -> {});
+        write(first, 0, filled((int) MIB, 2));
+        write(second, 0, filled((int) MIB, 2));
+        engine.createGroupSnapshot(snapshots);
+        assertThat(readSnapshot(first, snapshots.get(first))).containsOnly(2);
+        assertThat(readSnapshot(second, snapshots.get(second))).containsOnly(2);
+
+        write(first, 0, filled((int) MIB, 3));
+        engine.createGroupSnapshot(snapshots); // a whole set stays as it was taken
+        assertThat(readSnapshot(first, snapshots.get(first))).containsOnly(2);
+    }
+
+    @Test
+    void revertingAGroupGivesEveryMemberItsSnapshotsContent() throws IOException {
+        String first = id();
+        String second = id();
+        engine.createVolume(first, 4 * MIB);
+        engine.createVolume(second, 4 * MIB);
+        write(first, 0, filled((int) MIB, 1));
+        write(second, MIB, filled((int) MIB, 2));
+        Map<String, String> snapshots = Map.of(first, id(), second, id());
+        engine.createGroupSnapshot(snapshots);
+        write(first, 0, filled((int) MIB, 5));
+        write(second, MIB, filled((int) MIB, 6));
+        engine.revertGroup(snapshots);
+        engine.revertGroup(snapshots); // a rerun after a crash
+        assertThat(readVolume(first, 0, (int) MIB)).containsOnly(1);
+        assertThat(readVolume(second, MIB, (int) MIB)).containsOnly(2);
+        assertThatThrownBy(() -> engine.createGroupSnapshot(Map.of(first, id(), id(), id())))
+                .satisfies(reason(Reason.NOT_FOUND));
+    }
+
+    private byte[] readSnapshot(String volume, String snapshot) throws IOException {
+        try (BlockDevice frozen = engine.open(volume, Optional.of(snapshot), false)) {
+            return read(frozen, 0, (int) MIB);
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -46,6 +47,8 @@ final class RbdDevice implements BlockDevice {
     private final long timeoutSeconds;
 
     private final Runnable onClose;
+    /** The volume's write gate (see {@link WriteGates}): held shared by every request that changes the image. */
+    private final ReadWriteLock writeGate;
     /** Requests hold it shared while they use the image; ending the device takes it exclusively. */
     private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
     /** Guarded by {@link #use}. */
@@ -53,8 +56,10 @@ final class RbdDevice implements BlockDevice {
     /** Guarded by {@link #use}. */
     private boolean closed;
 
-    RbdDevice(RbdImage image, boolean writable, long timeoutSeconds, Runnable onClose) throws IOException {
+    RbdDevice(RbdImage image, boolean writable, long timeoutSeconds, ReadWriteLock writeGate, Runnable onClose)
+            throws IOException {
         this.timeoutSeconds = timeoutSeconds;
+        this.writeGate = writeGate;
         this.image = image;
         this.writable = writable;
         this.sizeBytes = image.sizeBytes();
@@ -185,10 +190,35 @@ final class RbdDevice implements BlockDevice {
 
     /** Runs a request on the image after checking it, with the image held open until it completes. */
     private void inUse(long offset, long length, boolean write, Request request) throws IOException {
+        if (write) {
+            writeGate.readLock().lock();
+        }
+        try {
+            use.readLock().lock();
+            try {
+                check(offset, length, write);
+                request.run();
+            } finally {
+                use.readLock().unlock();
+            }
+        } finally {
+            if (write) {
+                writeGate.readLock().unlock();
+            }
+        }
+    }
+
+    /**
+     * Flushes what librbd holds of completed writes to the cluster, for an operation that has the volume's write gate
+     * closed; a device already ended has nothing to flush.
+     */
+    void flushHeld() throws IOException {
         use.readLock().lock();
         try {
-            check(offset, length, write);
-            request.run();
+            if (stale || closed) {
+                return;
+            }
+            submit("flush", MemorySegment.NULL, completion -> Librbd.rbdAioFlush(image.handle(), completion));
         } finally {
             use.readLock().unlock();
         }

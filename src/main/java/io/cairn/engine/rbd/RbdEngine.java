@@ -78,9 +78,13 @@ public final class RbdEngine implements Engine {
     /** The devices this node has open, by volume id, so a delete or revert can make them stale. */
     private final Map<String, Set<RbdDevice>> open = new ConcurrentHashMap<>();
 
+    private final WriteGates gates = new WriteGates();
+    private final RbdGroupOperations groups;
+
     public RbdEngine(RbdCluster cluster, Settings settings) {
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.groups = new RbdGroupOperations(cluster, gates, open, this::revertToSnapshot);
     }
 
     static String imageName(String volumeId) {
@@ -229,6 +233,17 @@ public final class RbdEngine implements Engine {
             }
         }
         progress.update(1.0);
+    }
+
+    /** {@inheritDoc} See {@link RbdGroupOperations}: consistent for the writes through Cairn's NBD path. */
+    @Override
+    public void createGroupSnapshot(Map<String, String> snapshotIdsByVolume) throws IOException {
+        groups.createGroupSnapshot(snapshotIdsByVolume);
+    }
+
+    @Override
+    public void revertGroup(Map<String, String> snapshotIdsByVolume) throws IOException {
+        groups.revertGroup(snapshotIdsByVolume);
     }
 
     @Override
@@ -392,7 +407,7 @@ public final class RbdEngine implements Engine {
         }
     }
 
-    private static boolean hasSnapshot(RbdImage image, String snapshot) throws IOException {
+    static boolean hasSnapshot(RbdImage image, String snapshot) throws IOException {
         return image.snapshots().stream().anyMatch(s -> s.name().equals(snapshot));
     }
 
@@ -496,7 +511,12 @@ public final class RbdEngine implements Engine {
                     RbdImage.open(cluster, imageName(volumeId), snapshotId.map(RbdEngine::snapshotName), !writable);
             Set<RbdDevice> devices = open.computeIfAbsent(volumeId, id -> ConcurrentHashMap.newKeySet());
             RbdDevice[] device = new RbdDevice[1];
-            device[0] = new RbdDevice(image, writable, 2L * cluster.timeoutSeconds(), () -> devices.remove(device[0]));
+            device[0] = new RbdDevice(
+                    image,
+                    writable,
+                    2L * cluster.timeoutSeconds(),
+                    gates.gate(volumeId),
+                    () -> devices.remove(device[0]));
             devices.add(device[0]);
             return device[0];
         } catch (EngineException e) {

@@ -149,7 +149,9 @@ public final class VolumeResource {
                 Bodies.text(body, "snapshot_id", "snapshot_id"),
                 Bodies.text(body, "source_volid", "source_volid"),
                 Bodies.text(body, "volume_type", "volume_type"),
-                multiattach);
+                multiattach,
+                // Cinder reads group_id only from the microversion that brought groups.
+                request.version().atLeast(ApiVersion.VOLUME_GROUPS) ? Bodies.text(body, "group_id", "group_id") : null);
     }
 
     static ApiResponse created(ApiRequest request, Volume volume) {

@@ -27,4 +27,19 @@ final class VolumeTypeView {
         }
         return view;
     }
+
+    /**
+     * What a create answers: Cinder's types_manage renders the type with its older view (every field, extra specs
+     * included, no {@code qos_specs_id}), to which the type-access extension adds its flag.
+     */
+    static Map<String, Object> created(VolumeType type) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", type.id());
+        view.put("name", type.name());
+        view.put("is_public", type.isPublic());
+        view.put("extra_specs", new LinkedHashMap<>(type.extraSpecs()));
+        view.put("description", type.description());
+        view.put("os-volume-type-access:is_public", type.isPublic());
+        return view;
+    }
 }

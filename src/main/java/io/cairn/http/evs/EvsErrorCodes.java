@@ -34,6 +34,11 @@ public final class EvsErrorCodes {
                     INVALID_SNAPSHOT,
                     INVALID_VOLUME,
                     INVALID_BACKUP,
+                    INVALID_GROUP,
+                    INVALID_GROUP_SNAPSHOT,
+                    INVALID_GROUP_TYPE,
+                    GROUP_TYPE_EXISTS,
+                    VOLUME_TYPE_EXISTS,
                     UNKNOWN_ACTION,
                     CHECKSUM_MISMATCH,
                     VOLUME_STATUS_CONFLICT,
@@ -65,11 +70,15 @@ public final class EvsErrorCodes {
                     VOLUME_TYPE_NOT_FOUND,
                     METADATA_NOT_FOUND,
                     BACKUP_NOT_FOUND,
-                    SNAPSHOT_INGEST_NOT_FOUND -> EvsError.fixed(404, "EVS.5404", NOT_FOUND);
+                    SNAPSHOT_INGEST_NOT_FOUND,
+                    GROUP_NOT_FOUND,
+                    GROUP_TYPE_NOT_FOUND,
+                    GROUP_TYPE_SPECS_NOT_FOUND,
+                    GROUP_SNAPSHOT_NOT_FOUND -> EvsError.fixed(404, "EVS.5404", NOT_FOUND);
             case VERSION_NOT_SUPPORTED -> EvsError.own(406, "EVS.5400");
             case SNAPSHOT_LIMIT_EXCEEDED -> EvsError.fixed(413, "EVS.5413", "Insufficient volume quota.");
             case BACKUP_LIMIT_EXCEEDED, BACKUP_GIGABYTES_QUOTA_EXCEEDED -> EvsError.own(413, "EVS.5413");
-            case VOLUME_SIZE_EXCEEDS_LIMIT -> EvsError.own(413, "EVS.5413");
+            case VOLUME_SIZE_EXCEEDS_LIMIT, GROUP_LIMIT_EXCEEDED -> EvsError.own(413, "EVS.5413");
             case VOLUME_LIMIT_EXCEEDED -> EvsError.own(400, "EVS.1034");
             case GIGABYTES_QUOTA_EXCEEDED -> EvsError.own(400, "EVS.1042");
             case INTERNAL -> EvsError.fixed(500, "EVS.5500", "Internal server error.");

@@ -1,0 +1,195 @@
+package io.cairn.service;
+
+import io.cairn.domain.Group;
+import io.cairn.domain.GroupSnapshot;
+import io.cairn.domain.GroupSnapshotStatus;
+import io.cairn.domain.GroupStatus;
+import io.cairn.domain.GroupWork;
+import io.cairn.domain.Snapshot;
+import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.VolumeStatus;
+import io.cairn.domain.Work;
+import io.cairn.engine.StorageEngine;
+import io.cairn.store.Database;
+import io.cairn.store.GroupSnapshotStore;
+import io.cairn.store.GroupStore;
+import io.cairn.store.SnapshotStore;
+import io.cairn.store.TaskStore.Task;
+import io.cairn.store.VolumeStore;
+import io.cairn.task.TaskHandler;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every kind of {@link GroupWork}: one engine call for all the members (so a group snapshot is one instant and
+ * a revert one operation), then, in one transaction, the outcome of the group snapshot or group and of every member.
+ */
+public final class GroupWorkHandler implements TaskHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupWorkHandler.class);
+
+    private final Database database;
+    private final GroupStore groups;
+    private final GroupSnapshotStore groupSnapshots;
+    private final VolumeStore volumes;
+    private final SnapshotStore snapshots;
+    private final QuotaService quotas;
+    private final StorageEngine engine;
+    private final Clock clock;
+
+    public GroupWorkHandler(
+            Database database,
+            GroupStore groups,
+            GroupSnapshotStore groupSnapshots,
+            VolumeStore volumes,
+            SnapshotStore snapshots,
+            QuotaService quotas,
+            StorageEngine engine,
+            Clock clock) {
+        this.database = database;
+        this.groups = groups;
+        this.groupSnapshots = groupSnapshots;
+        this.volumes = volumes;
+        this.snapshots = snapshots;
+        this.quotas = quotas;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run(Task task) throws IOException {
+        GroupWork work = (GroupWork) Work.named(task.kind());
+        if (!stillRunning(work, task.resourceId())) {
+            LOG.info(
+                    "{} of {} skipped: it is no longer {}",
+                    work,
+                    task.resourceId(),
+                    work.running().wire());
+            return;
+        }
+        switch (work) {
+            case CREATE_GROUP_SNAPSHOT -> {
+                engine.createGroupSnapshot(members(task.resourceId()));
+                finishSnapshot(task.resourceId(), SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, work);
+            }
+            case DELETE_GROUP_SNAPSHOT -> {
+                for (Map.Entry<String, String> member :
+                        members(task.resourceId()).entrySet()) {
+                    engine.deleteSnapshot(member.getKey(), member.getValue(), fraction -> {});
+                }
+                finishSnapshot(task.resourceId(), SnapshotStatus.DELETING, SnapshotStatus.DELETED, work);
+            }
+            case REVERT_GROUP -> {
+                engine.revertGroup(members(task.payload()));
+                finishRevert(task, true);
+            }
+        }
+    }
+
+    @Override
+    public void giveUp(Task task, Exception cause) {
+        GroupWork work = (GroupWork) Work.named(task.kind());
+        LOG.error(
+                "{} of {} failed for good, moving it to {}",
+                work,
+                task.resourceId(),
+                work.failure().wire(),
+                cause);
+        switch (work) {
+            case CREATE_GROUP_SNAPSHOT ->
+                finishSnapshot(task.resourceId(), SnapshotStatus.CREATING, SnapshotStatus.ERROR, work);
+            case DELETE_GROUP_SNAPSHOT ->
+                finishSnapshot(task.resourceId(), SnapshotStatus.DELETING, SnapshotStatus.ERROR_DELETING, work);
+            case REVERT_GROUP -> finishRevert(task, false);
+        }
+    }
+
+    private boolean stillRunning(GroupWork work, String id) {
+        if (work.onGroupSnapshot()) {
+            return groupSnapshots
+                    .find(id, Optional.empty())
+                    .map(GroupSnapshot::status)
+                    .filter(status -> status == work.running())
+                    .isPresent();
+        }
+        return groups.find(id, Optional.empty())
+                .map(Group::status)
+                .filter(status -> status == work.running())
+                .isPresent();
+    }
+
+    /** Each member volume's snapshot in the group snapshot, by volume id. */
+    private Map<String, String> members(String groupSnapshotId) {
+        Map<String, String> members = new TreeMap<>();
+        for (Snapshot member : database.transaction(tx -> snapshots.findByGroupSnapshot(tx, groupSnapshotId))) {
+            members.put(member.volumeId(), member.id());
+        }
+        return members;
+    }
+
+    /** The group snapshot's outcome, and its members' (with their progress and, once deleted, their quota). */
+    private void finishSnapshot(String id, SnapshotStatus running, SnapshotStatus memberOutcome, GroupWork work) {
+        Instant now = Lookup.now(clock);
+        database.execute(tx -> {
+            GroupSnapshotStatus outcome = (GroupSnapshotStatus)
+                    (memberOutcome == SnapshotStatus.AVAILABLE || memberOutcome == SnapshotStatus.DELETED
+                            ? work.success()
+                            : work.failure());
+            // An admin's reset of the group snapshot meanwhile keeps its status; the members end as the work did.
+            groupSnapshots.finish(tx, id, (GroupSnapshotStatus) work.running(), outcome, now);
+            for (Snapshot member : snapshots.findByGroupSnapshot(tx, id)) {
+                finishMember(tx, member, running, memberOutcome, now);
+            }
+        });
+    }
+
+    private void finishMember(
+            DSLContext tx, Snapshot member, SnapshotStatus running, SnapshotStatus outcome, Instant now) {
+        if (!snapshots.finish(tx, member.id(), running, outcome, now)) {
+            return;
+        }
+        if (outcome == SnapshotStatus.AVAILABLE) {
+            snapshots.updateProgress(tx, member.id(), "100%");
+        }
+        if (outcome == SnapshotStatus.DELETED && member.useQuota()) {
+            quotas.release(tx, member.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long)
+                    member.volumeSize()));
+        }
+    }
+
+    /**
+     * Ends a revert: the members leave the maintenance the revert held them in (available, or error when it failed:
+     * their content is then unknown), the group snapshot is available again, the group available or in error.
+     */
+    private void finishRevert(Task task, boolean succeeded) {
+        Instant now = Lookup.now(clock);
+        database.execute(tx -> {
+            if (!groups.finish(
+                    tx,
+                    task.resourceId(),
+                    GroupStatus.REVERTING,
+                    succeeded ? GroupStatus.AVAILABLE : GroupStatus.ERROR,
+                    now)) {
+                return;
+            }
+            groupSnapshots.finish(
+                    tx, task.payload(), GroupSnapshotStatus.RESTORING, GroupSnapshotStatus.AVAILABLE, now);
+            List<Snapshot> members = snapshots.findByGroupSnapshot(tx, task.payload());
+            for (Snapshot member : members) {
+                volumes.finish(
+                        tx,
+                        member.volumeId(),
+                        VolumeStatus.MAINTENANCE,
+                        succeeded ? VolumeStatus.AVAILABLE : VolumeStatus.ERROR,
+                        now);
+            }
+        });
+    }
+}
