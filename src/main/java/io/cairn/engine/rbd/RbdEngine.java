@@ -560,8 +560,13 @@ public final class RbdEngine implements Engine {
         return "ceph-" + cluster.fsid() + "@rbd#" + cluster.pool();
     }
 
+    /**
+     * Ends every open device first (each waits for its requests in flight and closes its image), so that no request
+     * reaches librbd after the cluster handle is shut down: librados aborts the process on an operation submitted then.
+     */
     @Override
     public void close() {
+        open.values().forEach(devices -> devices.forEach(RbdDevice::invalidate));
         cluster.close();
     }
 }
