@@ -50,7 +50,7 @@ public final class NbdCredentialService {
 
     /**
      * The credential of a host for a volume (os-initialize_connection): the one issued before to the same connector
-     * if there is one, so that a host asking again gets the same identity; otherwise a new one.
+     * if there is one, so that a host asking again gets the same identity, with the mode asked now; otherwise a new one.
      */
     public Issued connection(String projectId, String volumeId, String connector, boolean readOnly) {
         NbdCredential credential = store.insert(new NbdCredential(
@@ -61,6 +61,11 @@ public final class NbdCredentialService {
                 readOnly,
                 "os-initialize_connection",
                 clock.instant()));
+        if (credential.readOnly() != readOnly) {
+            // The volume's mode changed since (a readonly flag, a read-only attachment): the identity follows it.
+            store.setReadOnly(credential.identity(), readOnly);
+            credential = store.find(credential.identity()).orElseThrow();
+        }
         return new Issued(credential, key(credential.identity()));
     }
 

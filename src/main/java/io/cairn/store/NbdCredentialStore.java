@@ -70,6 +70,14 @@ public final class NbdCredentialStore {
                 .fetch(NbdCredentialStore::toCredential);
     }
 
+    /** Sets whether the identity opens volumes read-only, for the connections it makes from now on. */
+    public void setReadOnly(String identity, boolean readOnly) {
+        database.execute(tx -> tx.update(CREDENTIALS)
+                .set(READ_ONLY, readOnly)
+                .where(IDENTITY.eq(identity))
+                .execute());
+    }
+
     /** @return whether an identity was deleted */
     public boolean delete(String identity) {
         return database.transaction(

@@ -177,6 +177,9 @@ class NbdTlsApiTest {
     @Test
     void aReadOnlyAttachmentsConnectionCannotWrite() throws Exception {
         String volume = VolumeApiTest.createVolume(alice, ONE_GIB);
+        String connector = "{\"connector\":{\"host\":\"compute-3\"}}";
+        String before =
+                initialize(alice, volume, connector).at("/tls_psk_identity").asString();
         assertThat(alice.post(
                                 "/volumes/" + volume + "/action",
                                 "{\"os-attach\":{\"instance_uuid\":\"0b1e0c56-4b8e-4f1a-9a57-2b6f2e1b9c01\","
@@ -184,7 +187,10 @@ class NbdTlsApiTest {
                         .status())
                 .isEqualTo(202);
         alice.await("/volumes/" + volume, "/volume/status", "in-use");
-        JsonNode data = initialize(alice, volume, "{\"connector\":{\"host\":\"compute-3\"}}");
+        JsonNode data = initialize(alice, volume, connector);
+        assertThat(data.at("/tls_psk_identity").asString())
+                .as("the host's identity, now read-only")
+                .isEqualTo(before);
         PresharedKey connection = PresharedKey.fromFile(writePsk(data), Optional.empty());
         try (NbdClient client =
                 NbdClient.connect("127.0.0.1", server.nbdPort(), volume, Optional.empty(), Optional.of(connection))) {
