@@ -258,13 +258,13 @@ public final class Main implements Runnable {
         new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, ingestStore, clock)
                 .run(config.nodeName());
         new GroupRecovery(database, taskStore, queue, groupStore, groupSnapshotStore, clock).run();
-        TaskHandler volumeWork =
-                new VolumeWorkHandler(database, volumeStore, snapshotStore, backupStore, quotas, engine, groups, clock);
+        TaskHandler volumeWork = new VolumeWorkHandler(
+                database, volumeStore, snapshotStore, backupStore, quotas, engine, groups, taskStore, clock);
         TaskHandler groupWork = new GroupWorkHandler(
-                database, groupStore, groupSnapshotStore, volumeStore, snapshotStore, quotas, engine, clock);
-        TaskHandler snapshotWork = new SnapshotWorkHandler(database, snapshotStore, quotas, engine, clock);
+                database, groupStore, groupSnapshotStore, volumeStore, snapshotStore, quotas, engine, taskStore, clock);
+        TaskHandler snapshotWork = new SnapshotWorkHandler(database, snapshotStore, quotas, engine, taskStore, clock);
         TaskHandler backupWork = new BackupWorkHandler(
-                database, backupStore, volumeStore, snapshotStore, quotas, engine, backupRepository, clock);
+                database, backupStore, volumeStore, snapshotStore, quotas, engine, backupRepository, taskStore, clock);
         TaskWorker worker = new TaskWorker(
                 taskStore,
                 queue,

@@ -17,6 +17,7 @@ import io.cairn.engine.StorageEngine.Extent;
 import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
+import io.cairn.store.TaskStore;
 import io.cairn.store.TaskStore.Task;
 import io.cairn.store.VolumeStore;
 import io.cairn.task.TaskHandler;
@@ -49,6 +50,7 @@ public final class BackupWorkHandler implements TaskHandler {
     private final QuotaService quotas;
     private final Engine engine;
     private final Optional<BackupRepository> repository;
+    private final TaskStore tasks;
     private final Clock clock;
 
     public BackupWorkHandler(
@@ -59,6 +61,7 @@ public final class BackupWorkHandler implements TaskHandler {
             QuotaService quotas,
             Engine engine,
             Optional<BackupRepository> repository,
+            TaskStore tasks,
             Clock clock) {
         this.database = database;
         this.backups = backups;
@@ -67,6 +70,7 @@ public final class BackupWorkHandler implements TaskHandler {
         this.quotas = quotas;
         this.engine = engine;
         this.repository = repository;
+        this.tasks = tasks;
         this.clock = clock;
     }
 
@@ -103,8 +107,8 @@ public final class BackupWorkHandler implements TaskHandler {
             return;
         }
         switch (backupWork) {
-            case CREATE_BACKUP -> create(found.get());
-            case DELETE_BACKUP -> delete(found.get());
+            case CREATE_BACKUP -> create(task, found.get());
+            case DELETE_BACKUP -> delete(task, found.get());
         }
     }
 
@@ -114,7 +118,7 @@ public final class BackupWorkHandler implements TaskHandler {
         LOG.error("{} of {} failed for good", work, task.resourceId(), cause);
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         if (work == VolumeWork.RESTORE_BACKUP) {
-            finishRestore(task.resourceId(), task.payload(), VolumeStatus.ERROR_RESTORING);
+            finishRestore(task, VolumeStatus.ERROR_RESTORING, Optional.of(cause));
             return;
         }
         BackupWork backupWork = (BackupWork) work;
@@ -122,13 +126,16 @@ public final class BackupWorkHandler implements TaskHandler {
         if (backup.isEmpty()) {
             return;
         }
-        database.execute(tx -> backups.finish(
-                tx,
-                backup.get().id(),
-                backupWork.running(),
-                backupWork.failure(),
-                Optional.of(reason),
-                Lookup.now(clock)));
+        database.execute(tx -> {
+            tasks.finish(tx, task, Optional.of(cause));
+            backups.finish(
+                    tx,
+                    backup.get().id(),
+                    backupWork.running(),
+                    backupWork.failure(),
+                    Optional.of(reason),
+                    Lookup.now(clock));
+        });
         if (backupWork == BackupWork.CREATE_BACKUP) {
             abandon(backup.get());
         }
@@ -162,10 +169,10 @@ public final class BackupWorkHandler implements TaskHandler {
         return repository.orElseThrow(() -> new IOException("no object store is configured (backup-s3-bucket)"));
     }
 
-    private void create(Backup backup) throws IOException {
+    private void create(Task task, Backup backup) throws IOException {
         BackupRepository store = repository();
         if (backup.importedFrom().isPresent()) {
-            importData(store, backup, backup.importedFrom().get());
+            importData(task, store, backup, backup.importedFrom().get());
             return;
         }
         String volumeId = backup.volumeId();
@@ -193,7 +200,7 @@ public final class BackupWorkHandler implements TaskHandler {
         }
         Optional<String> kept = backup.snapshotId().isEmpty() ? Optional.of(image) : Optional.empty();
         List<Backup> superseded = database.transaction(tx -> {
-            if (!markAvailable(tx, backup, manifest, kept)) {
+            if (!markAvailable(tx, task, backup, manifest, kept)) {
                 return null;
             }
             releaseSource(tx, backup);
@@ -217,7 +224,7 @@ public final class BackupWorkHandler implements TaskHandler {
      * An imported backup's data: the exported backup's manifest, copied under this backup's id once this backup
      * references every chunk it lists, so that either backup may go first.
      */
-    private void importData(BackupRepository store, Backup backup, String source) throws IOException {
+    private void importData(Task task, BackupRepository store, Backup backup, String source) throws IOException {
         Manifest manifest = store.readManifest(backup.container(), source)
                 .orElseThrow(() -> new IOException("the imported record's data (backup " + source
                         + ") is not in container " + backup.container()));
@@ -228,11 +235,16 @@ public final class BackupWorkHandler implements TaskHandler {
             throw new IOException("the imported record's data (backup " + source + ") was deleted meanwhile");
         }
         store.copyManifest(manifest, backup.id());
-        database.execute(tx -> markAvailable(tx, backup, manifest, Optional.empty()));
+        database.execute(tx -> markAvailable(tx, task, backup, manifest, Optional.empty()));
     }
 
-    /** The backup is made: available, with its object count and the image kept for the next incremental one. */
-    private boolean markAvailable(org.jooq.DSLContext tx, Backup backup, Manifest manifest, Optional<String> kept) {
+    /**
+     * The backup is made: available, with its object count and the image kept for the next incremental one, and its
+     * task ended.
+     */
+    private boolean markAvailable(
+            org.jooq.DSLContext tx, Task task, Backup backup, Manifest manifest, Optional<String> kept) {
+        tasks.finish(tx, task, Optional.empty());
         if (!backups.finish(
                 tx, backup.id(), BackupStatus.CREATING, BackupStatus.AVAILABLE, Optional.empty(), Lookup.now(clock))) {
             return false;
@@ -301,7 +313,7 @@ public final class BackupWorkHandler implements TaskHandler {
         }
     }
 
-    private void delete(Backup backup) throws IOException {
+    private void delete(Task task, Backup backup) throws IOException {
         BackupRepository store = repository();
         // A backup force-deleted while it was being made gives back what its create took.
         abandon(backup);
@@ -314,6 +326,7 @@ public final class BackupWorkHandler implements TaskHandler {
             engine.deleteSnapshot(backup.volumeId(), backup.baseSnapshotId().get(), fraction -> {});
         }
         database.execute(tx -> {
+            tasks.finish(tx, task, Optional.empty());
             if (backups.finish(
                     tx,
                     backup.id(),
@@ -338,7 +351,7 @@ public final class BackupWorkHandler implements TaskHandler {
                     "restore of backup {} onto volume {} skipped: the volume is no longer restoring",
                     task.payload(),
                     volumeId);
-            finishRestore(volumeId, task.payload(), VolumeStatus.AVAILABLE);
+            finishRestore(task, VolumeStatus.AVAILABLE, Optional.empty());
             return;
         }
         if (backup.isEmpty() || backup.get().status() != BackupStatus.RESTORING) {
@@ -347,7 +360,7 @@ public final class BackupWorkHandler implements TaskHandler {
                     "restore of backup {} onto volume {} cancelled: the backup is no longer restoring",
                     task.payload(),
                     volumeId);
-            finishRestore(volumeId, task.payload(), VolumeStatus.ERROR_RESTORING);
+            finishRestore(task, VolumeStatus.ERROR_RESTORING, Optional.empty());
             return;
         }
         BackupRepository store = repository();
@@ -358,7 +371,7 @@ public final class BackupWorkHandler implements TaskHandler {
             store.restore(manifest, device, false, io.cairn.backup.Progress.none());
         }
         database.execute(tx -> restoreVolumeMeta(tx, volumeId, backup.get()));
-        finishRestore(volumeId, backup.get().id(), VolumeStatus.AVAILABLE);
+        finishRestore(task, VolumeStatus.AVAILABLE, Optional.empty());
     }
 
     /**
@@ -378,9 +391,12 @@ public final class BackupWorkHandler implements TaskHandler {
         });
     }
 
-    /** The volume to {@code outcome}, and the backup available again whatever happened. */
-    private void finishRestore(String volumeId, String backupId, VolumeStatus outcome) {
+    /** The volume to {@code outcome}, the backup available again whatever happened, and the task's end. */
+    private void finishRestore(Task task, VolumeStatus outcome, Optional<Exception> failure) {
+        String volumeId = task.resourceId();
+        String backupId = task.payload();
         database.execute(tx -> {
+            tasks.finish(tx, task, failure);
             volumes.finish(tx, volumeId, VolumeStatus.RESTORING_BACKUP, outcome, Lookup.now(clock));
             if (backups.finish(
                     tx,

@@ -14,6 +14,7 @@ import io.cairn.store.Database;
 import io.cairn.store.GroupSnapshotStore;
 import io.cairn.store.GroupStore;
 import io.cairn.store.SnapshotStore;
+import io.cairn.store.TaskStore;
 import io.cairn.store.TaskStore.Task;
 import io.cairn.store.VolumeStore;
 import io.cairn.task.TaskHandler;
@@ -42,6 +43,7 @@ public final class GroupWorkHandler implements TaskHandler {
     private final SnapshotStore snapshots;
     private final QuotaService quotas;
     private final StorageEngine engine;
+    private final TaskStore tasks;
     private final Clock clock;
 
     public GroupWorkHandler(
@@ -52,6 +54,7 @@ public final class GroupWorkHandler implements TaskHandler {
             SnapshotStore snapshots,
             QuotaService quotas,
             StorageEngine engine,
+            TaskStore tasks,
             Clock clock) {
         this.database = database;
         this.groups = groups;
@@ -60,6 +63,7 @@ public final class GroupWorkHandler implements TaskHandler {
         this.snapshots = snapshots;
         this.quotas = quotas;
         this.engine = engine;
+        this.tasks = tasks;
         this.clock = clock;
     }
 
@@ -77,18 +81,18 @@ public final class GroupWorkHandler implements TaskHandler {
         switch (work) {
             case CREATE_GROUP_SNAPSHOT -> {
                 engine.createGroupSnapshot(members(task.resourceId()));
-                finishSnapshot(task.resourceId(), SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, work);
+                finishSnapshot(task, SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, Optional.empty());
             }
             case DELETE_GROUP_SNAPSHOT -> {
                 for (Map.Entry<String, String> member :
                         members(task.resourceId()).entrySet()) {
                     engine.deleteSnapshot(member.getKey(), member.getValue(), fraction -> {});
                 }
-                finishSnapshot(task.resourceId(), SnapshotStatus.DELETING, SnapshotStatus.DELETED, work);
+                finishSnapshot(task, SnapshotStatus.DELETING, SnapshotStatus.DELETED, Optional.empty());
             }
             case REVERT_GROUP -> {
                 engine.revertGroup(members(task.payload()));
-                finishRevert(task, true);
+                finishRevert(task, Optional.empty());
             }
         }
     }
@@ -104,10 +108,10 @@ public final class GroupWorkHandler implements TaskHandler {
                 cause);
         switch (work) {
             case CREATE_GROUP_SNAPSHOT ->
-                finishSnapshot(task.resourceId(), SnapshotStatus.CREATING, SnapshotStatus.ERROR, work);
+                finishSnapshot(task, SnapshotStatus.CREATING, SnapshotStatus.ERROR, Optional.of(cause));
             case DELETE_GROUP_SNAPSHOT ->
-                finishSnapshot(task.resourceId(), SnapshotStatus.DELETING, SnapshotStatus.ERROR_DELETING, work);
-            case REVERT_GROUP -> finishRevert(task, false);
+                finishSnapshot(task, SnapshotStatus.DELETING, SnapshotStatus.ERROR_DELETING, Optional.of(cause));
+            case REVERT_GROUP -> finishRevert(task, Optional.of(cause));
         }
     }
 
@@ -134,10 +138,17 @@ public final class GroupWorkHandler implements TaskHandler {
         return members;
     }
 
-    /** The group snapshot's outcome, and its members' (with their progress and, once deleted, their quota). */
-    private void finishSnapshot(String id, SnapshotStatus running, SnapshotStatus memberOutcome, GroupWork work) {
+    /**
+     * The group snapshot's outcome, its members' (with their progress and, once deleted, their quota), and the task's
+     * end.
+     */
+    private void finishSnapshot(
+            Task task, SnapshotStatus running, SnapshotStatus memberOutcome, Optional<Exception> failure) {
+        GroupWork work = (GroupWork) Work.named(task.kind());
+        String id = task.resourceId();
         Instant now = Lookup.now(clock);
         database.execute(tx -> {
+            tasks.finish(tx, task, failure);
             GroupSnapshotStatus outcome = (GroupSnapshotStatus)
                     (memberOutcome == SnapshotStatus.AVAILABLE || memberOutcome == SnapshotStatus.DELETED
                             ? work.success()
@@ -168,9 +179,11 @@ public final class GroupWorkHandler implements TaskHandler {
      * Ends a revert: the members leave the maintenance the revert held them in (available, or error when it failed:
      * their content is then unknown), the group snapshot is available again, the group available or in error.
      */
-    private void finishRevert(Task task, boolean succeeded) {
+    private void finishRevert(Task task, Optional<Exception> failure) {
+        boolean succeeded = failure.isEmpty();
         Instant now = Lookup.now(clock);
         database.execute(tx -> {
+            tasks.finish(tx, task, failure);
             if (!groups.finish(
                     tx,
                     task.resourceId(),

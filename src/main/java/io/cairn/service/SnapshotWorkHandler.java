@@ -8,6 +8,7 @@ import io.cairn.engine.EngineException;
 import io.cairn.engine.StorageEngine;
 import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
+import io.cairn.store.TaskStore;
 import io.cairn.store.TaskStore.Task;
 import io.cairn.task.TaskHandler;
 import java.io.IOException;
@@ -28,14 +29,21 @@ public final class SnapshotWorkHandler implements TaskHandler {
     private final SnapshotStore snapshots;
     private final QuotaService quotas;
     private final StorageEngine engine;
+    private final TaskStore tasks;
     private final Clock clock;
 
     public SnapshotWorkHandler(
-            Database database, SnapshotStore snapshots, QuotaService quotas, StorageEngine engine, Clock clock) {
+            Database database,
+            SnapshotStore snapshots,
+            QuotaService quotas,
+            StorageEngine engine,
+            TaskStore tasks,
+            Clock clock) {
         this.database = database;
         this.snapshots = snapshots;
         this.quotas = quotas;
         this.engine = engine;
+        this.tasks = tasks;
         this.clock = clock;
     }
 
@@ -70,13 +78,13 @@ public final class SnapshotWorkHandler implements TaskHandler {
                     }
                     // Cinder's answer to a busy snapshot: it stays, available, and the delete ends here.
                     LOG.warn("snapshot {} stays: {}", snapshot.id(), e.getMessage());
-                    finish(work, snapshot, SnapshotStatus.AVAILABLE);
+                    finish(task, snapshot, SnapshotStatus.AVAILABLE, Optional.empty());
                     return;
                 }
             }
             case UNMANAGE_SNAPSHOT -> {}
         }
-        boolean finished = finish(work, snapshot, work.success());
+        boolean finished = finish(task, snapshot, work.success(), Optional.empty());
         if (!finished
                 && work == SnapshotWork.CREATE_SNAPSHOT
                 && snapshots.find(snapshot.id(), Optional.empty()).isEmpty()) {
@@ -96,12 +104,14 @@ public final class SnapshotWorkHandler implements TaskHandler {
                 cause);
         snapshots
                 .find(task.resourceId(), Optional.empty())
-                .ifPresent(snapshot -> finish(work, snapshot, work.failure()));
+                .ifPresent(snapshot -> finish(task, snapshot, work.failure(), Optional.of(cause)));
     }
 
-    /** The outcome transition, with the progress of a taken snapshot and the quota of a removed one. */
-    private boolean finish(SnapshotWork work, Snapshot snapshot, SnapshotStatus outcome) {
+    /** The outcome transition, with the progress of a taken snapshot, the quota of a removed one and the task's end. */
+    private boolean finish(Task task, Snapshot snapshot, SnapshotStatus outcome, Optional<Exception> failure) {
+        SnapshotWork work = (SnapshotWork) Work.named(task.kind());
         return database.transaction(tx -> {
+            tasks.finish(tx, task, failure);
             if (!snapshots.finish(tx, snapshot.id(), work.running(), outcome, Lookup.now(clock))) {
                 return false;
             }

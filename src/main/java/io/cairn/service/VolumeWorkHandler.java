@@ -12,6 +12,7 @@ import io.cairn.engine.StorageEngine;
 import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
 import io.cairn.store.SnapshotStore;
+import io.cairn.store.TaskStore;
 import io.cairn.store.TaskStore.Task;
 import io.cairn.store.VolumeStore;
 import io.cairn.task.TaskHandler;
@@ -38,6 +39,7 @@ public final class VolumeWorkHandler implements TaskHandler {
     private final QuotaService quotas;
     private final StorageEngine engine;
     private final GroupService groups;
+    private final TaskStore tasks;
     private final Clock clock;
 
     public VolumeWorkHandler(
@@ -48,6 +50,7 @@ public final class VolumeWorkHandler implements TaskHandler {
             QuotaService quotas,
             StorageEngine engine,
             GroupService groups,
+            TaskStore tasks,
             Clock clock) {
         this.database = database;
         this.volumes = volumes;
@@ -56,6 +59,7 @@ public final class VolumeWorkHandler implements TaskHandler {
         this.quotas = quotas;
         this.engine = engine;
         this.groups = groups;
+        this.tasks = tasks;
         this.clock = clock;
     }
 
@@ -70,7 +74,7 @@ public final class VolumeWorkHandler implements TaskHandler {
                     task.resourceId(),
                     work.running().wire());
             // Nothing of the volume's changes (it left the running status), but a held snapshot is given back.
-            finish(task, work, work.success());
+            finish(task, work, work.success(), Optional.empty());
             return;
         }
         Volume volume = found.get();
@@ -86,7 +90,7 @@ public final class VolumeWorkHandler implements TaskHandler {
                     }
                     // Cinder's answer to a busy volume: it stays, available, and the delete ends here.
                     LOG.warn("volume {} stays: {}", volume.id(), e.getMessage());
-                    finish(task, work, VolumeStatus.AVAILABLE);
+                    finish(task, work, VolumeStatus.AVAILABLE, Optional.empty());
                     return;
                 }
             }
@@ -95,7 +99,7 @@ public final class VolumeWorkHandler implements TaskHandler {
             case REVERT_VOLUME, ROLLBACK_VOLUME -> engine.revertToSnapshot(volume.id(), task.payload());
             case RESTORE_BACKUP -> throw new IllegalStateException("restores are BackupWorkHandler's");
         }
-        finish(task, work, work.success());
+        finish(task, work, work.success(), Optional.empty());
     }
 
     @Override
@@ -107,7 +111,7 @@ public final class VolumeWorkHandler implements TaskHandler {
                 task.resourceId(),
                 work.failure().wire(),
                 cause);
-        finish(task, work, work.failure());
+        finish(task, work, work.failure(), Optional.of(cause));
     }
 
     /** The engine snapshots backups of the volume kept for the next incremental backup go with the volume. */
@@ -134,9 +138,10 @@ public final class VolumeWorkHandler implements TaskHandler {
         }
     }
 
-    /** The outcome transition, and in the same transaction what the work's outcome implies. */
-    private void finish(Task task, VolumeWork work, VolumeStatus outcome) {
+    /** The outcome transition, and in the same transaction what the work's outcome implies and the task's end. */
+    private void finish(Task task, VolumeWork work, VolumeStatus outcome, Optional<Exception> failure) {
         database.execute(tx -> {
+            tasks.finish(tx, task, failure);
             Optional<Volume> volume = volumes.find(tx, task.resourceId(), Optional.empty());
             // A restore holds its snapshot whatever happens to the volume: give it back in any case.
             work.heldSnapshot()

@@ -52,8 +52,8 @@ public final class TaskStore {
     private static final String DONE = "done";
     private static final String FAILED = "failed";
 
-    /** A claimed task. */
-    public record Task(String id, String kind, String resourceId, String payload, int attempts) {}
+    /** A claimed task, leased to {@code owner}. */
+    public record Task(String id, String kind, String resourceId, String payload, int attempts, String owner) {}
 
     private final Database database;
 
@@ -163,7 +163,7 @@ public final class TaskStore {
                     .where(ID.eq(candidate).and(due))
                     .returningResult(ID, KIND, RESOURCE_ID, PAYLOAD, ATTEMPTS)
                     .fetchOptional()
-                    .map(r -> new Task(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+                    .map(r -> new Task(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), owner));
         });
     }
 
@@ -185,12 +185,26 @@ public final class TaskStore {
 
     /** Records success; only the lease holder can. */
     public boolean complete(String id, String owner) {
-        return finish(id, owner, DONE, null);
+        return database.transaction(tx -> finish(tx, id, owner, DONE, null));
     }
 
     /** Records a failure that will not be retried; only the lease holder can. */
     public boolean fail(String id, String owner, String error) {
-        return finish(id, owner, FAILED, error);
+        return database.transaction(tx -> finish(tx, id, owner, FAILED, error));
+    }
+
+    /**
+     * Records in the caller's transaction that the task ended: done, or failed for good with {@code failure}. A
+     * handler calls it in the transaction that makes its outcome visible, so that no request accepted after that
+     * outcome finds the task still running, and a crash cannot run it again over that request's work.
+     */
+    public void finish(DSLContext tx, Task task, Optional<Exception> failure) {
+        finish(
+                tx,
+                task.id(),
+                task.owner(),
+                failure.isEmpty() ? DONE : FAILED,
+                failure.map(String::valueOf).orElse(null));
     }
 
     /** Gives the task back to the queue, due again after {@code delay} by the database's clock. */
@@ -261,16 +275,15 @@ public final class TaskStore {
                 .execute());
     }
 
-    private boolean finish(String id, String owner, String state, String error) {
-        Field<Long> now = database.nowMicros();
-        return database.transaction(tx -> tx.update(TASKS)
+    private boolean finish(DSLContext tx, String id, String owner, String state, String error) {
+        return tx.update(TASKS)
                         .set(STATE, state)
                         .set(LAST_ERROR, error)
                         .set(LEASE_OWNER, (String) null)
                         .set(LEASE_EXPIRES_AT, (Long) null)
-                        .set(UPDATED_AT, now)
+                        .set(UPDATED_AT, database.nowMicros())
                         .where(ID.eq(id).and(STATE.eq(RUNNING)).and(LEASE_OWNER.eq(owner)))
                         .execute()
-                == 1);
+                == 1;
     }
 }

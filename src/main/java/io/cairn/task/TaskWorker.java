@@ -92,7 +92,7 @@ public final class TaskWorker implements AutoCloseable {
         inFlight.add(task.id());
         try {
             handler.run(task);
-            store.complete(task.id(), node);
+            store.complete(task.id(), node); // a no-op when the handler's last transaction ended the task
         } catch (Exception e) {
             if (task.attempts() >= MAX_ATTEMPTS) {
                 handler.giveUp(task, e);

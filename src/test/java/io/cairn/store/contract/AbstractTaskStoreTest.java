@@ -1,10 +1,12 @@
 package io.cairn.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.store.TaskStore;
 import io.cairn.store.TaskStore.Task;
 import io.cairn.store.VolumeStore;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,7 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
         Task first = tasks.claim("node1", "node1", LONG_LEASE).orElseThrow();
         Task second = tasks.claim("node2", "node2", LONG_LEASE).orElseThrow();
 
-        assertThat(first).isEqualTo(new Task(older, "CREATE_VOLUME", "r1", "payload", 1));
+        assertThat(first).isEqualTo(new Task(older, "CREATE_VOLUME", "r1", "payload", 1, "node1"));
         assertThat(second.id()).isEqualTo(newer);
         assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isEmpty();
         assertThat(tasks.hasOpenTask("r1")).isTrue();
@@ -63,6 +65,24 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
         assertThat(tasks.complete(id, "node1")).isTrue();
 
         assertThat(tasks.hasOpenTask("r1")).isFalse();
+        assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isEmpty();
+    }
+
+    @Test
+    void aTaskEndedInTheCallersTransactionStaysRunningWhenThatTransactionRollsBack() {
+        enqueue("r1", 1, Optional.empty());
+        Task task = tasks.claim("node1", "node1", LONG_LEASE).orElseThrow();
+
+        assertThatThrownBy(() -> database.execute(tx -> {
+                    tasks.finish(tx, task, Optional.empty());
+                    throw new IllegalStateException("the outcome's transaction failed");
+                }))
+                .hasMessageContaining("outcome");
+        assertThat(tasks.hasOpenTask("r1")).isTrue();
+
+        database.execute(tx -> tasks.finish(tx, task, Optional.of(new IOException("disk gone"))));
+        assertThat(tasks.hasOpenTask("r1")).isFalse();
+        assertThat(tasks.complete(task.id(), "node1")).as("already ended").isFalse();
         assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isEmpty();
     }
 
