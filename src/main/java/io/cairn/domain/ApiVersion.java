@@ -42,6 +42,8 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
     public static final ApiVersion FORCE_DELETE = new ApiVersion(3, 23);
     /** 3.25: a group shows its volumes' ids when asked ({@code list_volume}). */
     public static final ApiVersion GROUP_VOLUME_LIST = new ApiVersion(3, 25);
+    /** 3.29: the group snapshot list pages, sorts and filters. */
+    public static final ApiVersion GROUP_SNAPSHOT_PAGINATION = new ApiVersion(3, 29);
     /** 3.30: the snapshot list sorts by {@code name}. */
     public static final ApiVersion SORT_BY_NAME = new ApiVersion(3, 30);
     /** 3.31: the configured resource filters decide which filters a non-admin may use. */

@@ -25,4 +25,22 @@ public record Group(
     public Group {
         volumeTypeIds = List.copyOf(volumeTypeIds);
     }
+
+    public Group withVolumeTypeIds(List<String> ids) {
+        return new Group(
+                id,
+                projectId,
+                userId,
+                status,
+                availabilityZone,
+                host,
+                groupTypeId,
+                name,
+                description,
+                groupSnapshotId,
+                sourceGroupId,
+                ids,
+                createdAt,
+                updatedAt);
+    }
 }

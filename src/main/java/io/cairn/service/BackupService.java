@@ -39,6 +39,7 @@ public final class BackupService {
     public static final ListSpec LIST_SPEC = new ListSpec(
             "Backup",
             ErrorCode.BACKUP_NOT_FOUND,
+            ListSpec.Style.VOLUME_API,
             Set.of("name", "status", "volume_id"),
             ApiVersion.MAX,
             Set.of("name", "status", "volume_id"),

@@ -233,6 +233,7 @@ public final class EvsService {
         return new ListSpec(
                 v3.resourceName(),
                 v3.notFound(),
+                v3.style(),
                 Set.copyOf(legacy),
                 v3.metadataFilterSince(),
                 v3.resourceFilters(),

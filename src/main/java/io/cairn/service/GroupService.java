@@ -1,8 +1,10 @@
 package io.cairn.service;
 
+import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.Dialect;
+import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Group;
 import io.cairn.domain.GroupSnapshot;
 import io.cairn.domain.GroupStatus;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 
@@ -35,6 +38,8 @@ import org.jooq.DSLContext;
  * settles the group ({@link #settle}).
  */
 public final class GroupService {
+    static final ListSpec LIST_SPEC = ListSpec.groupApi("Group", ErrorCode.GROUP_NOT_FOUND, Set.of("name"));
+
     /** Cinder's VALID_ADD_VOL_TO_GROUP_STATUS and VALID_REMOVE_VOL_FROM_GROUP_STATUS, as its messages print them. */
     private static final String ADDABLE = "('available', 'in-use')";
 
@@ -82,10 +87,10 @@ public final class GroupService {
         this.host = host;
     }
 
-    /** The caller's groups; an admin's of every project with {@code allTenants}. Newest first. */
-    public List<Group> list(Caller caller, boolean allTenants) {
-        Policy.GET_ALL_GROUPS.authorize(caller);
-        return groups.list(caller.isAdmin() && allTenants ? Optional.empty() : Optional.of(caller.projectId()));
+    /** A page of the caller's groups (an admin's of every project with {@code all_tenants}), by Cinder's list rules. */
+    public Page<Group> list(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
+        ListRules.Plan plan = ListRules.plan(LIST_SPEC, groups, caller, version, query, Policy.GET_ALL_GROUPS);
+        return ListRules.execute(LIST_SPEC, plan, groups);
     }
 
     public Group get(Caller caller, String id) {

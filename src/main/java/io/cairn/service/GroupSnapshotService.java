@@ -1,7 +1,9 @@
 package io.cairn.service;
 
+import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
+import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Group;
 import io.cairn.domain.GroupSnapshot;
 import io.cairn.domain.GroupSnapshotStatus;
@@ -22,7 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -32,6 +33,9 @@ import java.util.stream.Collectors;
  * {@link GroupWork#CREATE_GROUP_SNAPSHOT}; their deletion; and Cairn's revert of a whole group to one of them.
  */
 public final class GroupSnapshotService {
+    static final ListSpec LIST_SPEC = ListSpec.groupApi(
+            "GroupSnapshot", ErrorCode.GROUP_SNAPSHOT_NOT_FOUND, Set.of("name", "status", "group_id"));
+
     private final Database database;
     private final GroupSnapshotStore groupSnapshots;
     private final GroupStore groups;
@@ -60,10 +64,16 @@ public final class GroupSnapshotService {
         this.clock = clock;
     }
 
-    /** The caller's group snapshots; an admin's of every project with {@code allTenants}. Newest first. */
-    public List<GroupSnapshot> list(Caller caller, boolean allTenants) {
-        Policy.GET_ALL_GROUP_SNAPSHOTS.authorize(caller);
-        return groupSnapshots.list(caller.isAdmin() && allTenants ? Optional.empty() : Optional.of(caller.projectId()));
+    /**
+     * A page of the caller's group snapshots (an admin's of every project with {@code all_tenants}), by Cinder's list
+     * rules from 3.29; before that Cinder reads no parameter at all, so every request lists the caller's own.
+     */
+    public Page<GroupSnapshot> list(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
+        List<Map.Entry<String, String>> read =
+                version.atLeast(ApiVersion.GROUP_SNAPSHOT_PAGINATION) ? query : List.of();
+        ListRules.Plan plan =
+                ListRules.plan(LIST_SPEC, groupSnapshots, caller, version, read, Policy.GET_ALL_GROUP_SNAPSHOTS);
+        return ListRules.execute(LIST_SPEC, plan, groupSnapshots);
     }
 
     public GroupSnapshot get(Caller caller, String id) {

@@ -30,7 +30,7 @@ import java.util.OptionalInt;
  *
  * <p>Values are read as Cinder's Python reads them: {@code int()} for limit and offset, {@code str.strip()}
  * for sort items, oslo's {@code bool_from_string} for {@code all_tenants} and {@code get_bool_param} for
- * {@code with_count} and {@code use_quota}.
+ * {@code with_count} and {@code use_quota}, where the resource's {@link ListSpec.Style} reads them at all.
  */
 public final class ListRules {
     public static final int MAX_LIMIT = 1000;
@@ -110,8 +110,9 @@ public final class ListRules {
         Optional<String> marker = Optional.ofNullable(params.remove("marker"));
         int offset = parseOffset(params.remove("offset"));
 
+        boolean volumeApi = spec.style() == ListSpec.Style.VOLUME_API;
         boolean withCount = false;
-        if (version.atLeast(ApiVersion.LIST_COUNT) && params.containsKey("with_count")) {
+        if (volumeApi && version.atLeast(ApiVersion.LIST_COUNT) && params.containsKey("with_count")) {
             withCount = OsloBoolean.parameter("with_count", params.remove("with_count"));
         }
 
@@ -124,7 +125,7 @@ public final class ListRules {
                     filters.put(to, filters.remove(from));
                 }
             }
-        } else {
+        } else if (volumeApi) {
             if (!version.atLeast(spec.metadataFilterSince())) {
                 filters.remove("metadata");
             }
@@ -137,7 +138,7 @@ public final class ListRules {
         if (filters.get("metadata") instanceof String text) {
             PythonLiteral.parseDict(text).ifPresent(dict -> filters.put("metadata", dict));
         }
-        if (filters.get("use_quota") instanceof String text) {
+        if (volumeApi && filters.get("use_quota") instanceof String text) {
             // The message names use_quota even when the client sent consumes_quota, as Cinder's does.
             filters.put("use_quota", Boolean.toString(OsloBoolean.parameter("use_quota", text)));
         }
@@ -149,9 +150,14 @@ public final class ListRules {
 
         listPolicy.authorize(caller);
 
-        boolean allTenants = Optional.ofNullable(filters.remove("all_tenants"))
-                .map(v -> OsloBoolean.isTrue(v.toString()))
-                .orElse(false);
+        boolean allTenants;
+        if (volumeApi) {
+            allTenants = Optional.ofNullable(filters.remove("all_tenants"))
+                    .map(v -> OsloBoolean.isTrue(v.toString()))
+                    .orElse(false);
+        } else {
+            allTenants = caller.isAdmin() && filters.remove("all_tenants") != null;
+        }
         Optional<String> scope = Optional.of(caller.projectId());
         if (caller.isAdmin() && allTenants) {
             scope = Optional.empty();
@@ -161,8 +167,10 @@ public final class ListRules {
 
         // Cinder maps only the first "name" (sort_keys.index); a second one stays an invalid key.
         int name = sortKeys.indexOf("name");
-        if (version.atLeast(ApiVersion.SORT_BY_NAME) && name >= 0) {
-            sortKeys.set(name, "display_name");
+        if (version.atLeast(ApiVersion.SORT_BY_NAME)
+                && name >= 0
+                && spec.renamed().containsKey("name")) {
+            sortKeys.set(name, spec.renamed().get("name"));
         }
         List<SortKey> sort = new ArrayList<>();
         for (int i = 0; i < sortKeys.size(); i++) {

@@ -36,6 +36,7 @@ public final class SnapshotService {
     public static final ListSpec LIST_SPEC = new ListSpec(
             "Snapshot",
             ErrorCode.SNAPSHOT_NOT_FOUND,
+            ListSpec.Style.VOLUME_API,
             Set.of("status", "volume_id", "name", "metadata"),
             ApiVersion.SNAPSHOT_METADATA_FILTER,
             Set.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),

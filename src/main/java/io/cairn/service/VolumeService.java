@@ -50,6 +50,7 @@ public final class VolumeService {
     public static final ListSpec LIST_SPEC = new ListSpec(
             "Volume",
             ErrorCode.VOLUME_NOT_FOUND,
+            ListSpec.Style.VOLUME_API,
             Set.of("name", "status", "metadata", "availability_zone", "bootable", "group_id"),
             ApiVersion.MIN,
             Set.of(

@@ -6,16 +6,16 @@ import io.cairn.domain.GroupSnapshotStatus;
 import io.cairn.domain.Transition;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /** Group snapshot rows. Reads see live rows only; status changes are compare-and-set (see {@link StatusChanges}). */
-public final class GroupSnapshotStore {
-    /** Group snapshots have no metadata: the table is never listed through {@link Listing}. */
+public final class GroupSnapshotStore implements ListSource<GroupSnapshot> {
+    /** Group snapshots have no metadata. */
     static final ResourceTable TABLE = new ResourceTable("group_snapshots", null);
 
     private static final Field<String> ID = TABLE.id;
@@ -29,6 +29,12 @@ public final class GroupSnapshotStore {
     private static final Field<Long> CREATED_AT = TABLE.time("created_at");
     private static final Field<Long> UPDATED_AT = TABLE.time("updated_at");
     private static final Field<Long> DELETED_AT = TABLE.time("deleted_at");
+
+    static {
+        TABLE.notNull("user_id", "group_id", "group_type_id", "status");
+        TABLE.select(
+                ID, PROJECT_ID, USER_ID, GROUP_ID, GROUP_TYPE_ID, STATUS, NAME, DESCRIPTION, CREATED_AT, UPDATED_AT);
+    }
 
     private final Database database;
     private final DSLContext dsl;
@@ -55,25 +61,37 @@ public final class GroupSnapshotStore {
 
     /** The live group snapshot with this id, in this project when one is given. */
     public Optional<GroupSnapshot> find(DSLContext tx, String id, Optional<String> projectId) {
-        Condition where = ID.eq(id).and(TABLE.live());
-        if (projectId.isPresent()) {
-            where = where.and(PROJECT_ID.eq(projectId.get()));
-        }
-        return read(tx, where).stream().findFirst();
+        return Listing.find(tx, TABLE, id, projectId, GroupSnapshotStore::toGroupSnapshot);
     }
 
     public Optional<GroupSnapshot> find(String id, Optional<String> projectId) {
         return find(dsl, id, projectId);
     }
 
-    /** The live group snapshots of a project (of every project for none), newest first. */
-    public List<GroupSnapshot> list(Optional<String> projectId) {
-        return read(dsl, projectId.map(PROJECT_ID::eq).orElse(DSL.noCondition()).and(TABLE.live()));
+    @Override
+    public Optional<ListColumn> column(String name) {
+        return TABLE.column(name);
     }
 
-    /** The live group snapshots of a group in a status. */
+    @Override
+    public Optional<ListQuery.Marker> markerRow(ListQuery query, String markerId) {
+        return Listing.markerRow(dsl, TABLE, query, markerId);
+    }
+
+    @Override
+    public List<GroupSnapshot> list(ListQuery query, Optional<ListQuery.Marker> marker) {
+        return Listing.page(dsl, TABLE, query, marker, GroupSnapshotStore::toGroupSnapshot);
+    }
+
+    @Override
+    public int count(ListQuery query) {
+        return Listing.count(dsl, TABLE, query);
+    }
+
+    /** The live group snapshots of a group in a status, oldest first. */
     public List<GroupSnapshot> ofGroup(DSLContext tx, String groupId, GroupSnapshotStatus status) {
-        return read(tx, GROUP_ID.eq(groupId).and(STATUS.eq(status.wire())).and(TABLE.live()));
+        return Listing.rows(
+                tx, TABLE, Map.of(GROUP_ID, groupId, STATUS, status.wire()), GroupSnapshotStore::toGroupSnapshot);
     }
 
     /** Whether the group has a live group snapshot, in any status. */
@@ -82,29 +100,7 @@ public final class GroupSnapshotStore {
                 DSL.selectOne().from(TABLE.table).where(GROUP_ID.eq(groupId).and(TABLE.live())));
     }
 
-    private List<GroupSnapshot> read(DSLContext tx, Condition where) {
-        return tx
-                .select(
-                        ID,
-                        PROJECT_ID,
-                        USER_ID,
-                        GROUP_ID,
-                        GROUP_TYPE_ID,
-                        STATUS,
-                        NAME,
-                        DESCRIPTION,
-                        CREATED_AT,
-                        UPDATED_AT)
-                .from(TABLE.table)
-                .where(where)
-                .orderBy(CREATED_AT.desc(), ID.desc())
-                .fetch()
-                .stream()
-                .map(GroupSnapshotStore::toGroupSnapshot)
-                .toList();
-    }
-
-    private static GroupSnapshot toGroupSnapshot(Record r) {
+    private static GroupSnapshot toGroupSnapshot(Listing.Row r, Map<String, String> noMetadata) {
         return new GroupSnapshot(
                 r.get(ID),
                 r.get(PROJECT_ID),

@@ -5,7 +5,6 @@ import io.cairn.domain.GroupGuard;
 import io.cairn.domain.GroupStatus;
 import io.cairn.domain.Transition;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +21,8 @@ import org.jooq.impl.SQLDataType;
  * Group rows and the volume types each allows. Reads see live rows only; status changes are compare-and-set (see
  * {@link StatusChanges}), so of two racing requests exactly one wins.
  */
-public final class GroupStore {
-    /** Groups have no metadata: the table is never listed through {@link Listing}. */
+public final class GroupStore implements ListSource<Group> {
+    /** Groups have no metadata. */
     static final ResourceTable TABLE = new ResourceTable("volume_groups", null);
 
     private static final Field<String> ID = TABLE.id;
@@ -48,6 +47,24 @@ public final class GroupStore {
             DSL.field(DSL.name("volume_group_types", "volume_type_id"), SQLDataType.VARCHAR);
     private static final Field<Integer> TYPE_POSITION =
             DSL.field(DSL.name("volume_group_types", "position"), SQLDataType.INTEGER);
+
+    static {
+        TABLE.notNull("user_id", "status", "availability_zone", "host", "group_type_id");
+        TABLE.select(
+                ID,
+                PROJECT_ID,
+                USER_ID,
+                STATUS,
+                AVAILABILITY_ZONE,
+                HOST,
+                GROUP_TYPE_ID,
+                NAME,
+                DESCRIPTION,
+                GROUP_SNAPSHOT_ID,
+                SOURCE_GROUP_ID,
+                CREATED_AT,
+                UPDATED_AT);
+    }
 
     private final Database database;
     private final DSLContext dsl;
@@ -84,76 +101,73 @@ public final class GroupStore {
 
     /** The live group with this id, in this project when one is given. */
     public Optional<Group> find(DSLContext tx, String id, Optional<String> projectId) {
-        Condition where = ID.eq(id).and(TABLE.live());
-        if (projectId.isPresent()) {
-            where = where.and(PROJECT_ID.eq(projectId.get()));
-        }
-        return read(tx, where).stream().findFirst();
+        return withVolumeTypes(
+                        tx,
+                        Listing.find(tx, TABLE, id, projectId, GroupStore::toGroup).stream()
+                                .toList())
+                .stream()
+                .findFirst();
     }
 
     public Optional<Group> find(String id, Optional<String> projectId) {
         return find(dsl, id, projectId);
     }
 
-    /** The live groups of a project (of every project for none), newest first as Cinder lists them. */
-    public List<Group> list(Optional<String> projectId) {
-        return read(dsl, projectId.map(PROJECT_ID::eq).orElse(DSL.noCondition()).and(TABLE.live()));
+    @Override
+    public Optional<ListColumn> column(String name) {
+        return TABLE.column(name);
     }
 
-    private List<Group> read(DSLContext tx, Condition where) {
-        List<Record> rows = tx
-                .select(
-                        ID,
-                        PROJECT_ID,
-                        USER_ID,
-                        STATUS,
-                        AVAILABILITY_ZONE,
-                        HOST,
-                        GROUP_TYPE_ID,
-                        NAME,
-                        DESCRIPTION,
-                        GROUP_SNAPSHOT_ID,
-                        SOURCE_GROUP_ID,
-                        CREATED_AT,
-                        UPDATED_AT)
-                .from(TABLE.table)
-                .where(where)
-                .orderBy(CREATED_AT.desc(), ID.desc())
-                .fetch()
-                .stream()
-                .map(r -> (Record) r)
-                .toList();
-        if (rows.isEmpty()) {
-            return List.of();
+    @Override
+    public Optional<ListQuery.Marker> markerRow(ListQuery query, String markerId) {
+        return Listing.markerRow(dsl, TABLE, query, markerId);
+    }
+
+    @Override
+    public List<Group> list(ListQuery query, Optional<ListQuery.Marker> marker) {
+        return withVolumeTypes(dsl, Listing.page(dsl, TABLE, query, marker, GroupStore::toGroup));
+    }
+
+    @Override
+    public int count(ListQuery query) {
+        return Listing.count(dsl, TABLE, query);
+    }
+
+    /** The groups as read from their rows, which leave the volume types out, with their volume types. */
+    private static List<Group> withVolumeTypes(DSLContext tx, List<Group> groups) {
+        if (groups.isEmpty()) {
+            return groups;
         }
         Map<String, List<String>> types = tx
                 .select(TYPE_GROUP_ID, TYPE_ID)
                 .from(VOLUME_TYPES)
-                .where(TYPE_GROUP_ID.in(rows.stream().map(r -> r.get(ID)).toList()))
+                .where(TYPE_GROUP_ID.in(groups.stream().map(Group::id).toList()))
                 .orderBy(TYPE_GROUP_ID, TYPE_POSITION)
                 .fetch()
                 .stream()
                 .collect(Collectors.groupingBy(
                         r -> r.get(TYPE_GROUP_ID), Collectors.mapping(r -> r.get(TYPE_ID), Collectors.toList())));
-        List<Group> groups = new ArrayList<>();
-        for (Record r : rows) {
-            groups.add(new Group(
-                    r.get(ID),
-                    r.get(PROJECT_ID),
-                    r.get(USER_ID),
-                    GroupStatus.fromWire(r.get(STATUS)),
-                    r.get(AVAILABILITY_ZONE),
-                    r.get(HOST),
-                    r.get(GROUP_TYPE_ID),
-                    r.get(NAME),
-                    r.get(DESCRIPTION),
-                    r.get(GROUP_SNAPSHOT_ID),
-                    r.get(SOURCE_GROUP_ID),
-                    types.getOrDefault(r.get(ID), List.of()),
-                    Micros.toInstant(r.get(CREATED_AT)),
-                    Micros.toInstant(r.get(UPDATED_AT))));
-        }
-        return groups;
+        return groups.stream()
+                .map(g -> g.withVolumeTypeIds(types.getOrDefault(g.id(), List.of())))
+                .toList();
+    }
+
+    private static Group toGroup(Listing.Row r, Map<String, String> noMetadata) {
+        return new Group(
+                r.get(ID),
+                r.get(PROJECT_ID),
+                r.get(USER_ID),
+                GroupStatus.fromWire(r.get(STATUS)),
+                r.get(AVAILABILITY_ZONE),
+                r.get(HOST),
+                r.get(GROUP_TYPE_ID),
+                r.get(NAME),
+                r.get(DESCRIPTION),
+                r.get(GROUP_SNAPSHOT_ID),
+                r.get(SOURCE_GROUP_ID),
+                List.of(),
+                Micros.toInstant(r.get(CREATED_AT)),
+                Micros.toInstant(r.get(UPDATED_AT)));
     }
 
     /**

@@ -122,13 +122,16 @@ final class Listing {
         return (database.locksRows() ? select.forUpdate().fetchOptional() : select.fetchOptional()).isPresent();
     }
 
-    /** The table's selected columns, then its metadata as one JSON object in key order. */
+    /** The table's selected columns, then its metadata (if it has any) as one JSON object in key order. */
     private static Sql selectRows(DSLContext dsl, ResourceTable table) {
         Sql sql = new Sql().append("select ");
         for (Field<?> column : table.selected) {
             sql.append(qualified(column)).append(", ");
         }
         ResourceTable.MetadataTable meta = table.metadata;
+        if (meta == null) {
+            return sql.append("null from ").append(table.table.getName());
+        }
         String aggregate = dsl.dialect() == SQLDialect.POSTGRES ? "json_object_agg" : "json_group_object";
         return sql.append("(select ")
                 .append(aggregate)
@@ -278,9 +281,10 @@ final class Listing {
                                 .append(dsl.dialect() == SQLDialect.POSTGRES ? "ilike " : "like ")
                                 .bind("%" + contains.value() + "%"));
             case Filter.Metadata metadata -> {
-                if (metadata.pairs().entrySet().stream()
-                        .anyMatch(pair -> pair.getKey() == null || pair.getValue() == null)) {
-                    sql.append("1 = 0"); // a None key or value: stored pairs are never NULL
+                if (table.metadata == null
+                        || metadata.pairs().entrySet().stream()
+                                .anyMatch(pair -> pair.getKey() == null || pair.getValue() == null)) {
+                    sql.append("1 = 0"); // no metadata, or a None key or value: stored pairs are never NULL
                     return;
                 }
                 sql.append("1 = 1");

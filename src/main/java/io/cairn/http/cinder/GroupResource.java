@@ -12,6 +12,7 @@ import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.GroupService;
 import io.cairn.service.GroupSnapshotService;
+import io.cairn.service.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +47,18 @@ public final class GroupResource {
     }
 
     private ApiResponse list(ApiRequest request, boolean detail) {
-        boolean allTenants = request.queryValue("all_tenants")
-                .map(value -> OsloBoolean.parameter("all_tenants", value))
-                .orElse(false);
+        // list_volume shapes each group's view; it is no filter.
+        var query = request.query().stream()
+                .filter(e -> !e.getKey().equals("list_volume"))
+                .toList();
+        Page<Group> page = groups.list(request.caller(), request.version(), query);
         List<Map<String, Object>> items = new ArrayList<>();
-        for (Group group : groups.list(request.caller(), allTenants)) {
+        for (Group group : page.items()) {
             items.add(detail ? detail(request, group) : GroupView.summary(group));
         }
-        return ApiResponse.ok(ApiResponse.wrap("groups", items));
+        String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
+        // Cinder links both lists to "groups".
+        return ApiResponse.ok(Links.collection(request, "groups", "group_links", "groups", items, page, lastId));
     }
 
     private ApiResponse show(ApiRequest request) {

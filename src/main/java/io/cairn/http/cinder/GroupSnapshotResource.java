@@ -1,6 +1,5 @@
 package io.cairn.http.cinder;
 
-import io.cairn.compat.OsloBoolean;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.GroupSnapshot;
 import io.cairn.http.ApiRequest;
@@ -9,6 +8,7 @@ import io.cairn.http.Faults;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.GroupSnapshotService;
+import io.cairn.service.Page;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -34,16 +34,16 @@ public final class GroupSnapshotResource {
     }
 
     private ApiResponse list(ApiRequest request, boolean detail) {
-        boolean allTenants = request.queryValue("all_tenants")
-                .map(value -> OsloBoolean.parameter("all_tenants", value))
-                .orElse(false);
+        Page<GroupSnapshot> page = groupSnapshots.list(request.caller(), request.version(), request.query());
         boolean showProject = groupSnapshots.showsProject(request.caller());
-        List<Map<String, Object>> items = groupSnapshots.list(request.caller(), allTenants).stream()
+        List<Map<String, Object>> items = page.items().stream()
                 .map(snapshot -> detail
                         ? GroupView.snapshotDetail(snapshot, request.version(), showProject)
-                        : GroupView.snapshotSummary(snapshot))
+                        : GroupView.snapshotListSummary(snapshot))
                 .toList();
-        return ApiResponse.ok(ApiResponse.wrap("group_snapshots", items));
+        String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
+        return ApiResponse.ok(Links.collection(
+                request, "group_snapshots", "group_snapshot_links", "group_snapshots", items, page, lastId));
     }
 
     private ApiResponse show(ApiRequest request) {

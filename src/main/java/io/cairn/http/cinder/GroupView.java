@@ -58,6 +58,13 @@ final class GroupView {
         return view;
     }
 
+    /** A summary in a list, where Cinder drops the group type that a create's response shows. */
+    static Map<String, Object> snapshotListSummary(GroupSnapshot snapshot) {
+        Map<String, Object> view = snapshotSummary(snapshot);
+        view.remove("group_type_id");
+        return view;
+    }
+
     static Map<String, Object> snapshotDetail(GroupSnapshot snapshot, ApiVersion version, boolean showProject) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", snapshot.id());

@@ -20,6 +20,18 @@ final class Links {
      */
     static Map<String, Object> collection(
             ApiRequest request, String name, String collection, List<?> items, Page<?> page, String lastId) {
+        return collection(request, name, name + "_links", collection, items, page, lastId);
+    }
+
+    /** The same with links under {@code linksName}: Cinder's groups say {@code group_links}, not groups_links. */
+    static Map<String, Object> collection(
+            ApiRequest request,
+            String name,
+            String linksName,
+            String collection,
+            List<?> items,
+            Page<?> page,
+            String lastId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(name, items);
         int total = page.count().isPresent() && page.count().getAsInt() > 0
@@ -30,7 +42,7 @@ final class Links {
             request.query().stream().filter(e -> !e.getKey().equals("marker")).forEach(params::add);
             params.add(new SimpleImmutableEntry<>("marker", lastId));
             body.put(
-                    name + "_links",
+                    linksName,
                     List.of(link("next", request.collectionUrl(collection) + "?" + QueryString.encode(params))));
         }
         page.count().ifPresent(count -> body.put("count", count));
