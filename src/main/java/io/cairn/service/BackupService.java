@@ -42,7 +42,7 @@ public final class BackupService {
             ListSpec.Style.VOLUME_API,
             Set.of("name", "status", "volume_id"),
             ApiVersion.MAX,
-            Set.of("name", "status", "volume_id"),
+            List.of("name", "status", "volume_id"),
             Map.of("name", "display_name"));
 
     /** How long a restore waits for the volume it creates, as Cinder's API waits for it. */

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 
@@ -38,7 +37,7 @@ import org.jooq.DSLContext;
  * settles the group ({@link #settle}).
  */
 public final class GroupService {
-    static final ListSpec LIST_SPEC = ListSpec.groupApi("Group", ErrorCode.GROUP_NOT_FOUND, Set.of("name"));
+    public static final ListSpec LIST_SPEC = ListSpec.groupApi("Group", ErrorCode.GROUP_NOT_FOUND, List.of("name"));
 
     /** Cinder's VALID_ADD_VOL_TO_GROUP_STATUS and VALID_REMOVE_VOL_FROM_GROUP_STATUS, as its messages print them. */
     private static final String ADDABLE = "('available', 'in-use')";

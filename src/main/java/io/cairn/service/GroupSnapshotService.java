@@ -33,8 +33,8 @@ import java.util.stream.Collectors;
  * {@link GroupWork#CREATE_GROUP_SNAPSHOT}; their deletion; and Cairn's revert of a whole group to one of them.
  */
 public final class GroupSnapshotService {
-    static final ListSpec LIST_SPEC = ListSpec.groupApi(
-            "GroupSnapshot", ErrorCode.GROUP_SNAPSHOT_NOT_FOUND, Set.of("name", "status", "group_id"));
+    public static final ListSpec LIST_SPEC = ListSpec.groupApi(
+            "GroupSnapshot", ErrorCode.GROUP_SNAPSHOT_NOT_FOUND, List.of("name", "status", "group_id"));
 
     private final Database database;
     private final GroupSnapshotStore groupSnapshots;

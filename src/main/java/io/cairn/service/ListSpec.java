@@ -2,6 +2,7 @@ package io.cairn.service;
 
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.ErrorCode;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +17,8 @@ import java.util.Set;
  * @param style how the list reads {@code all_tenants}, {@code with_count} and non-admins' filters
  * @param legacyFilters filters kept for non-admins before 3.31 (others are silently dropped)
  * @param metadataFilterSince the microversion from which {@code metadata} is a legacy filter
- * @param resourceFilters filters non-admins may use from 3.31 (others are a 400)
+ * @param resourceFilters filters non-admins may use from 3.31 (others are a 400), in Cinder's
+ *     {@code resource_filters.json} order, which {@code GET /resource_filters} shows
  * @param renamed request names, of filters and of the first such sort key, that map to another column
  *     ({@code name} to {@code display_name})
  */
@@ -26,7 +28,7 @@ public record ListSpec(
         Style style,
         Set<String> legacyFilters,
         ApiVersion metadataFilterSince,
-        Set<String> resourceFilters,
+        List<String> resourceFilters,
         Map<String, String> renamed) {
 
     /** The two ways Cinder's list controllers read their query. */
@@ -45,7 +47,7 @@ public record ListSpec(
     }
 
     /** A group-API list with these filters for non-admins from 3.31 and no renamed columns. */
-    public static ListSpec groupApi(String resourceName, ErrorCode notFound, Set<String> resourceFilters) {
+    public static ListSpec groupApi(String resourceName, ErrorCode notFound, List<String> resourceFilters) {
         return new ListSpec(
                 resourceName, notFound, Style.GROUP_API, Set.of(), ApiVersion.MIN, resourceFilters, Map.of());
     }

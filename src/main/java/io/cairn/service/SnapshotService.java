@@ -39,7 +39,7 @@ public final class SnapshotService {
             ListSpec.Style.VOLUME_API,
             Set.of("status", "volume_id", "name", "metadata"),
             ApiVersion.SNAPSHOT_METADATA_FILTER,
-            Set.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),
+            List.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),
             Map.of("name", "display_name"));
 
     /** Cinder's text, verbatim: the double space and the misspelling are in the original. */

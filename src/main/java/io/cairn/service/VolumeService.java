@@ -53,7 +53,7 @@ public final class VolumeService {
             ListSpec.Style.VOLUME_API,
             Set.of("name", "status", "metadata", "availability_zone", "bootable", "group_id"),
             ApiVersion.MIN,
-            Set.of(
+            List.of(
                     "name",
                     "status",
                     "metadata",

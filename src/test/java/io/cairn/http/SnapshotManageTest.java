@@ -299,7 +299,8 @@ class SnapshotManageTest extends SnapshotApiTest {
                 .isEqualTo(json("{'resource_filters':[{'resource':'snapshot','filters':"
                         + "['name','status','volume_id','metadata','availability_zone','consumes_quota']}]}"));
         JsonNode all = admin.version("3.33").get("/resource_filters").json().get("resource_filters");
-        assertThat(all.findValuesAsString("resource")).containsExactly("volume", "snapshot");
+        assertThat(all.findValuesAsString("resource"))
+                .containsExactly("volume", "backup", "snapshot", "group", "group_snapshot");
         assertThat(admin.version("3.32").get("/resource_filters").status()).isEqualTo(404);
     }
 }

@@ -4,33 +4,27 @@ import io.cairn.domain.ApiVersion;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.Router;
+import io.cairn.service.BackupService;
+import io.cairn.service.GroupService;
+import io.cairn.service.GroupSnapshotService;
+import io.cairn.service.SnapshotService;
+import io.cairn.service.VolumeService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Cinder's {@code GET /resource_filters} (3.33): the filters each resource's list accepts, in its file's order. */
 public final class ResourceFilterResource {
-    /** Cinder's resource_filters.json for the resources Cairn serves; the list specs accept the same names. */
+    /** Cinder's resource_filters.json for the resources Cairn lists, in its order: the list specs' own filters. */
     static final Map<String, List<String>> FILTERS = orderedFilters();
 
     private static Map<String, List<String>> orderedFilters() {
         Map<String, List<String>> filters = new LinkedHashMap<>();
-        filters.put(
-                "volume",
-                List.of(
-                        "name",
-                        "status",
-                        "metadata",
-                        "bootable",
-                        "migration_status",
-                        "availability_zone",
-                        "group_id",
-                        "size",
-                        "created_at",
-                        "updated_at",
-                        "consumes_quota"));
-        filters.put(
-                "snapshot", List.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"));
+        filters.put("volume", VolumeService.LIST_SPEC.resourceFilters());
+        filters.put("backup", BackupService.LIST_SPEC.resourceFilters());
+        filters.put("snapshot", SnapshotService.LIST_SPEC.resourceFilters());
+        filters.put("group", GroupService.LIST_SPEC.resourceFilters());
+        filters.put("group_snapshot", GroupSnapshotService.LIST_SPEC.resourceFilters());
         return filters;
     }
 
