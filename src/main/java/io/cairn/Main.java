@@ -255,9 +255,10 @@ public final class Main implements Runnable {
                 clock,
                 engine.host(config.nodeName()));
 
+        // Groups first: a group's clone task, given back here, is what keeps its members from tasks of their own.
+        new GroupRecovery(database, taskStore, queue, groupStore, groupSnapshotStore, clock).run();
         new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, ingestStore, clock)
                 .run(config.nodeName());
-        new GroupRecovery(database, taskStore, queue, groupStore, groupSnapshotStore, clock).run();
         TaskHandler volumeWork = new VolumeWorkHandler(
                 database, volumeStore, snapshotStore, backupStore, quotas, engine, groups, taskStore, clock);
         TaskHandler groupWork = new GroupWorkHandler(

@@ -35,6 +35,11 @@ public record Volume(
         Map<String, String> adminMetadata,
         List<VolumeAttachment> attachments) {
 
+    /** The size in bytes ({@code size} is in GiB). */
+    public long sizeBytes() {
+        return (long) size << 30;
+    }
+
     public Volume withDetails(Map<String, String> newAdminMetadata, List<VolumeAttachment> newAttachments) {
         return new Volume(
                 id,

@@ -131,9 +131,10 @@ public final class LocalChunkEngine implements Engine {
         maps.copyVolume(volumeId, Kind.SNAPSHOT, snapshotId, sizeBytes);
     }
 
+    /** {@inheritDoc} One structural operation over all the sources, as a group snapshot is. */
     @Override
-    public void cloneVolume(String volumeId, String sourceVolumeId, long sizeBytes) throws IOException {
-        maps.copyVolume(volumeId, Kind.VOLUME, sourceVolumeId, sizeBytes);
+    public void cloneVolumes(List<Clone> clones) throws IOException {
+        maps.copyVolumes(clones);
     }
 
     @Override

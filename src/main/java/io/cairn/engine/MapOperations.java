@@ -73,14 +73,38 @@ final class MapOperations {
 
     /** Makes {@code volumeId} a volume sharing the chunks of {@code source}, a volume or a snapshot. */
     void copyVolume(String volumeId, Kind sourceKind, String sourceId, long sizeBytes) throws IOException {
-        requireId(volumeId);
-        requireSize(sizeBytes);
-        ChunkMap source = require(sourceKind, sourceId);
-        ChunkMap existing = engine.volumes.get(volumeId);
-        structural(listOf(existing, source), () -> {
-            long size = Math.max(sizeBytes, source.sizeBytes);
-            ChunkTable table = lockedCopy(source, engine.chunkCount(size));
-            install(Kind.VOLUME, volumeId, size, table, existing);
+        copy(sourceKind, List.of(new StorageEngine.Clone(volumeId, sourceId, sizeBytes)));
+    }
+
+    /** Copies every source volume into its clone in one structural operation: the copies share one instant. */
+    void copyVolumes(List<StorageEngine.Clone> clones) throws IOException {
+        copy(Kind.VOLUME, clones);
+    }
+
+    private void copy(Kind sourceKind, List<StorageEngine.Clone> clones) throws IOException {
+        Map<String, ChunkMap> sources = new TreeMap<>();
+        List<ChunkMap> quiesce = new ArrayList<>();
+        for (StorageEngine.Clone clone : clones) {
+            requireId(clone.volumeId());
+            requireSize(clone.sizeBytes());
+            ChunkMap source = require(sourceKind, clone.sourceVolumeId());
+            sources.put(clone.volumeId(), source);
+            quiesce.add(source);
+            quiesce.add(engine.volumes.get(clone.volumeId()));
+        }
+        structural(quiesce, () -> {
+            // Every table is cut before the first map file is written, which takes time.
+            Map<String, ChunkTable> cut = new TreeMap<>();
+            Map<String, Long> sizes = new TreeMap<>();
+            for (StorageEngine.Clone clone : clones) {
+                ChunkMap source = sources.get(clone.volumeId());
+                long size = Math.max(clone.sizeBytes(), source.sizeBytes);
+                sizes.put(clone.volumeId(), size);
+                cut.put(clone.volumeId(), lockedCopy(source, engine.chunkCount(size)));
+            }
+            for (String volumeId : cut.keySet()) {
+                install(Kind.VOLUME, volumeId, sizes.get(volumeId), cut.get(volumeId), engine.volumes.get(volumeId));
+            }
         });
     }
 

@@ -29,7 +29,19 @@ public interface StorageEngine {
             throws IOException;
 
     /** Creates a volume whose content starts as another volume's current content, grown to {@code sizeBytes}. */
-    void cloneVolume(String volumeId, String sourceVolumeId, long sizeBytes) throws IOException;
+    default void cloneVolume(String volumeId, String sourceVolumeId, long sizeBytes) throws IOException {
+        cloneVolumes(List.of(new Clone(volumeId, sourceVolumeId, sizeBytes)));
+    }
+
+    /** A volume to create as a copy of another, grown to {@code sizeBytes}. */
+    record Clone(String volumeId, String sourceVolumeId, long sizeBytes) {}
+
+    /**
+     * Creates each clone from its source's content at one instant common to all the sources: no write reaches any
+     * source between the first copy and the last, as for a group snapshot. A rerun copies them all again, at the
+     * rerun's instant. Each source appears once.
+     */
+    void cloneVolumes(List<Clone> clones) throws IOException;
 
     /** Grows a volume; the new bytes read as zero. */
     void extendVolume(String volumeId, long newSizeBytes) throws IOException;

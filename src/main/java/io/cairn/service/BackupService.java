@@ -81,8 +81,9 @@ public final class BackupService {
     }
 
     public Page<Backup> list(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
-        ListRules.Plan plan = ListRules.plan(LIST_SPEC, backups, caller, version, query, Policy.GET_ALL_BACKUPS);
-        return ListRules.execute(LIST_SPEC, plan, backups);
+        ListRules.Plan plan =
+                ListRules.plan(LIST_SPEC, backups.listSource(), caller, version, query, Policy.GET_ALL_BACKUPS);
+        return ListRules.execute(LIST_SPEC, plan, backups.listSource());
     }
 
     public Backup get(Caller caller, String id) {

@@ -10,6 +10,7 @@ import io.cairn.domain.GroupSnapshot;
 import io.cairn.domain.GroupStatus;
 import io.cairn.domain.GroupTransitions;
 import io.cairn.domain.GroupType;
+import io.cairn.domain.GroupWork;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeStatus;
@@ -88,8 +89,9 @@ public final class GroupService {
 
     /** A page of the caller's groups (an admin's of every project with {@code all_tenants}), by Cinder's list rules. */
     public Page<Group> list(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
-        ListRules.Plan plan = ListRules.plan(LIST_SPEC, groups, caller, version, query, Policy.GET_ALL_GROUPS);
-        return ListRules.execute(LIST_SPEC, plan, groups);
+        ListRules.Plan plan =
+                ListRules.plan(LIST_SPEC, groups.listSource(), caller, version, query, Policy.GET_ALL_GROUPS);
+        return ListRules.execute(LIST_SPEC, plan, groups.listSource());
     }
 
     public Group get(Caller caller, String id) {
@@ -148,8 +150,9 @@ public final class GroupService {
     }
 
     /**
-     * Creates a group from a group snapshot (a volume from each member snapshot) or from another group (a clone of
-     * each volume); it is creating until the last of its volumes is created ({@link #settle}).
+     * Creates a group from a group snapshot (a volume from each member snapshot, each by its own task; the group is
+     * creating until the last of them is created, {@link #settle}) or from another group (a clone of each volume, all
+     * of the same instant, by one group task).
      */
     public Group createFromSource(
             Caller caller,
@@ -210,10 +213,13 @@ public final class GroupService {
                     null);
             groups.insert(tx, group);
             for (Optional<Snapshot> snapshot : from) {
-                addVolume(tx, caller, group, snapshot.get().id(), null, now);
+                addVolumeFromSnapshot(tx, caller, group, snapshot.get().id(), now);
             }
             for (Volume original : originals) {
-                addVolume(tx, caller, group, null, original.id(), now);
+                volumeService.insertGroupMember(tx, caller, memberRequest(group, null, original.id()), now);
+            }
+            if (!originals.isEmpty()) {
+                tasks.enqueue(tx, GroupWork.CLONE_GROUP, group.id());
             }
             return group;
         });
@@ -221,15 +227,13 @@ public final class GroupService {
         return created;
     }
 
-    private void addVolume(
-            DSLContext tx, Caller caller, Group group, String snapshotId, String sourceVolid, Instant now) {
+    private void addVolumeFromSnapshot(DSLContext tx, Caller caller, Group group, String snapshotId, Instant now) {
         volumeService.insert(
-                tx,
-                caller,
-                new VolumeCreate(null, null, null, null, Map.of(), snapshotId, sourceVolid, null, false, group.id()),
-                Dialect.CINDER,
-                VolumeWork.CREATE_VOLUME,
-                now);
+                tx, caller, memberRequest(group, snapshotId, null), Dialect.CINDER, VolumeWork.CREATE_VOLUME, now);
+    }
+
+    private static VolumeCreate memberRequest(Group group, String snapshotId, String sourceVolid) {
+        return new VolumeCreate(null, null, null, null, Map.of(), snapshotId, sourceVolid, null, false, group.id());
     }
 
     /**

@@ -71,9 +71,9 @@ public final class GroupSnapshotService {
     public Page<GroupSnapshot> list(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
         List<Map.Entry<String, String>> read =
                 version.atLeast(ApiVersion.GROUP_SNAPSHOT_PAGINATION) ? query : List.of();
-        ListRules.Plan plan =
-                ListRules.plan(LIST_SPEC, groupSnapshots, caller, version, read, Policy.GET_ALL_GROUP_SNAPSHOTS);
-        return ListRules.execute(LIST_SPEC, plan, groupSnapshots);
+        ListRules.Plan plan = ListRules.plan(
+                LIST_SPEC, groupSnapshots.listSource(), caller, version, read, Policy.GET_ALL_GROUP_SNAPSHOTS);
+        return ListRules.execute(LIST_SPEC, plan, groupSnapshots.listSource());
     }
 
     public GroupSnapshot get(Caller caller, String id) {

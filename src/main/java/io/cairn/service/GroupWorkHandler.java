@@ -7,6 +7,7 @@ import io.cairn.domain.GroupStatus;
 import io.cairn.domain.GroupWork;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
+import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.Work;
 import io.cairn.engine.StorageEngine;
@@ -79,6 +80,12 @@ public final class GroupWorkHandler implements TaskHandler {
             return;
         }
         switch (work) {
+            case CLONE_GROUP -> {
+                engine.cloneVolumes(creatingMembers(task.resourceId()).stream()
+                        .map(v -> new StorageEngine.Clone(v.id(), v.sourceVolid(), v.sizeBytes()))
+                        .toList());
+                finishClones(task, Optional.empty());
+            }
             case CREATE_GROUP_SNAPSHOT -> {
                 engine.createGroupSnapshot(members(task.resourceId()));
                 finishSnapshot(task, SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, Optional.empty());
@@ -107,6 +114,7 @@ public final class GroupWorkHandler implements TaskHandler {
                 work.failure().wire(),
                 cause);
         switch (work) {
+            case CLONE_GROUP -> finishClones(task, Optional.of(cause));
             case CREATE_GROUP_SNAPSHOT ->
                 finishSnapshot(task, SnapshotStatus.CREATING, SnapshotStatus.ERROR, Optional.of(cause));
             case DELETE_GROUP_SNAPSHOT ->
@@ -116,6 +124,10 @@ public final class GroupWorkHandler implements TaskHandler {
     }
 
     private boolean stillRunning(GroupWork work, String id) {
+        if (work == GroupWork.CLONE_GROUP) {
+            // The members are created whatever an admin resets the group to, as Cinder's volume manager goes on.
+            return !creatingMembers(id).isEmpty();
+        }
         if (work.onGroupSnapshot()) {
             return groupSnapshots
                     .find(id, Optional.empty())
@@ -127,6 +139,31 @@ public final class GroupWorkHandler implements TaskHandler {
                 .map(Group::status)
                 .filter(status -> status == work.running())
                 .isPresent();
+    }
+
+    /** The group's members still to be created. */
+    private List<Volume> creatingMembers(String groupId) {
+        return database.transaction(tx -> volumes.findByGroup(tx, groupId)).stream()
+                .filter(v -> v.status() == VolumeStatus.CREATING)
+                .toList();
+    }
+
+    /** Ends the clones of a group made from another group (available, or error), the group, and the task. */
+    private void finishClones(Task task, Optional<Exception> failure) {
+        Instant now = Lookup.now(clock);
+        VolumeStatus outcome = failure.isEmpty() ? VolumeStatus.AVAILABLE : VolumeStatus.ERROR;
+        database.execute(tx -> {
+            tasks.finish(tx, task, failure);
+            for (Volume member : volumes.findByGroup(tx, task.resourceId())) {
+                volumes.finish(tx, member.id(), VolumeStatus.CREATING, outcome, now);
+            }
+            groups.finish(
+                    tx,
+                    task.resourceId(),
+                    GroupStatus.CREATING,
+                    failure.isEmpty() ? GroupStatus.AVAILABLE : GroupStatus.ERROR,
+                    now);
+        });
     }
 
     /** Each member volume's snapshot in the group snapshot, by volume id. */

@@ -201,6 +201,21 @@ public final class VolumeService {
      */
     Volume insert(
             DSLContext tx, Caller caller, VolumeCreate request, Dialect dialect, VolumeWork creation, Instant now) {
+        Volume volume = record(tx, caller, request, dialect, creation.running(), now);
+        tasks.enqueue(tx, creation, volume.id());
+        return volume;
+    }
+
+    /**
+     * Records a new volume, creating, with its quota and no task of its own: a group task creates it with the other
+     * members of its group ({@link io.cairn.domain.GroupWork#CLONE_GROUP}).
+     */
+    Volume insertGroupMember(DSLContext tx, Caller caller, VolumeCreate request, Instant now) {
+        return record(tx, caller, request, Dialect.CINDER, VolumeStatus.CREATING, now);
+    }
+
+    private Volume record(
+            DSLContext tx, Caller caller, VolumeCreate request, Dialect dialect, VolumeStatus status, Instant now) {
         Source source = source(tx, caller, request, dialect);
         int size = request.size() != null ? request.size() : source.size();
         source.checkSize(size);
@@ -218,7 +233,7 @@ public final class VolumeService {
                 UUID.randomUUID().toString(),
                 caller.projectId(),
                 caller.userId(),
-                creation.running(),
+                status,
                 "detached",
                 null,
                 size,
@@ -241,7 +256,6 @@ public final class VolumeService {
                 Map.of(),
                 List.of());
         volumes.insert(tx, volume);
-        tasks.enqueue(tx, creation, volume.id());
         return volume;
     }
 

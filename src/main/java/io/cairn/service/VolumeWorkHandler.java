@@ -125,7 +125,7 @@ public final class VolumeWorkHandler implements TaskHandler {
     }
 
     private void create(Volume volume) throws IOException {
-        long bytes = volume.size() * GIB;
+        long bytes = volume.sizeBytes();
         if (volume.snapshotId() != null) {
             Snapshot source = snapshots
                     .find(volume.snapshotId(), Optional.empty())

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Backup rows and their metadata, and the references backups hold on chunk objects. Reads see live rows only;
  * status changes are compare-and-set, as for snapshots.
  */
-public final class BackupStore implements ListSource<Backup> {
+public final class BackupStore {
     static final ResourceTable TABLE =
             new ResourceTable("backups", ResourceTable.MetadataTable.of("backup_metadata", "backup_id"));
     private static final Field<String> ID = TABLE.id;
@@ -100,15 +100,17 @@ public final class BackupStore implements ListSource<Backup> {
 
     private final Database database;
     private final DSLContext dsl;
+    private final ListSource<Backup> listSource;
 
     public BackupStore(Database database) {
         this.database = database;
         this.dsl = database.dsl();
+        this.listSource = new TableListSource<>(dsl, TABLE, BackupStore::toBackup);
     }
 
-    @Override
-    public Optional<ListColumn> column(String name) {
-        return TABLE.column(name);
+    /** The live backups, paged by the shared list rules. */
+    public ListSource<Backup> listSource() {
+        return listSource;
     }
 
     /** What a backup keeps of its source volume besides the data, for a restore to write back. */
@@ -162,21 +164,6 @@ public final class BackupStore implements ListSource<Backup> {
                 .where(ID.eq(id))
                 .fetchOptional(STATUS)
                 .map(BackupStatus::fromWire);
-    }
-
-    @Override
-    public Optional<ListQuery.Marker> markerRow(ListQuery query, String markerId) {
-        return Listing.markerRow(dsl, TABLE, query, markerId);
-    }
-
-    @Override
-    public List<Backup> list(ListQuery query, Optional<ListQuery.Marker> marker) {
-        return Listing.page(dsl, TABLE, query, marker, BackupStore::toBackup);
-    }
-
-    @Override
-    public int count(ListQuery query) {
-        return Listing.count(dsl, TABLE, query);
     }
 
     /** Live backups of a volume, oldest first. */

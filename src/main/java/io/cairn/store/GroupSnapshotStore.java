@@ -14,7 +14,7 @@ import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /** Group snapshot rows. Reads see live rows only; status changes are compare-and-set (see {@link StatusChanges}). */
-public final class GroupSnapshotStore implements ListSource<GroupSnapshot> {
+public final class GroupSnapshotStore {
     /** Group snapshots have no metadata. */
     static final ResourceTable TABLE = new ResourceTable("group_snapshots", null);
 
@@ -38,10 +38,17 @@ public final class GroupSnapshotStore implements ListSource<GroupSnapshot> {
 
     private final Database database;
     private final DSLContext dsl;
+    private final ListSource<GroupSnapshot> listSource;
 
     public GroupSnapshotStore(Database database) {
         this.database = database;
         this.dsl = database.dsl();
+        this.listSource = new TableListSource<>(dsl, TABLE, GroupSnapshotStore::toGroupSnapshot);
+    }
+
+    /** The live group snapshots, paged by the shared list rules. */
+    public ListSource<GroupSnapshot> listSource() {
+        return listSource;
     }
 
     public void insert(DSLContext tx, GroupSnapshot snapshot) {
@@ -66,26 +73,6 @@ public final class GroupSnapshotStore implements ListSource<GroupSnapshot> {
 
     public Optional<GroupSnapshot> find(String id, Optional<String> projectId) {
         return find(dsl, id, projectId);
-    }
-
-    @Override
-    public Optional<ListColumn> column(String name) {
-        return TABLE.column(name);
-    }
-
-    @Override
-    public Optional<ListQuery.Marker> markerRow(ListQuery query, String markerId) {
-        return Listing.markerRow(dsl, TABLE, query, markerId);
-    }
-
-    @Override
-    public List<GroupSnapshot> list(ListQuery query, Optional<ListQuery.Marker> marker) {
-        return Listing.page(dsl, TABLE, query, marker, GroupSnapshotStore::toGroupSnapshot);
-    }
-
-    @Override
-    public int count(ListQuery query) {
-        return Listing.count(dsl, TABLE, query);
     }
 
     /** The live group snapshots of a group in a status, oldest first. */

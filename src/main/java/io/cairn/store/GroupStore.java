@@ -21,7 +21,7 @@ import org.jooq.impl.SQLDataType;
  * Group rows and the volume types each allows. Reads see live rows only; status changes are compare-and-set (see
  * {@link StatusChanges}), so of two racing requests exactly one wins.
  */
-public final class GroupStore implements ListSource<Group> {
+public final class GroupStore {
     /** Groups have no metadata. */
     static final ResourceTable TABLE = new ResourceTable("volume_groups", null);
 
@@ -68,10 +68,18 @@ public final class GroupStore implements ListSource<Group> {
 
     private final Database database;
     private final DSLContext dsl;
+    private final ListSource<Group> listSource;
 
     public GroupStore(Database database) {
         this.database = database;
         this.dsl = database.dsl();
+        this.listSource =
+                new TableListSource<>(dsl, TABLE, GroupStore::toGroup, groups -> withVolumeTypes(dsl, groups));
+    }
+
+    /** The live groups, paged by the shared list rules. */
+    public ListSource<Group> listSource() {
+        return listSource;
     }
 
     public void insert(DSLContext tx, Group group) {
@@ -111,26 +119,6 @@ public final class GroupStore implements ListSource<Group> {
 
     public Optional<Group> find(String id, Optional<String> projectId) {
         return find(dsl, id, projectId);
-    }
-
-    @Override
-    public Optional<ListColumn> column(String name) {
-        return TABLE.column(name);
-    }
-
-    @Override
-    public Optional<ListQuery.Marker> markerRow(ListQuery query, String markerId) {
-        return Listing.markerRow(dsl, TABLE, query, markerId);
-    }
-
-    @Override
-    public List<Group> list(ListQuery query, Optional<ListQuery.Marker> marker) {
-        return withVolumeTypes(dsl, Listing.page(dsl, TABLE, query, marker, GroupStore::toGroup));
-    }
-
-    @Override
-    public int count(ListQuery query) {
-        return Listing.count(dsl, TABLE, query);
     }
 
     /** The groups as read from their rows, which leave the volume types out, with their volume types. */

@@ -10,6 +10,7 @@ import io.cairn.store.GroupStore;
 import io.cairn.store.TaskStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,23 @@ public final class GroupRecovery {
                 })) {
                     resumed++;
                 }
+            }
+        }
+        for (String id : groups.idsInStatus(GroupStatus.CREATING)) {
+            if (database.transaction(tx -> {
+                if (!groups.lockIfInStatus(tx, id, GroupStatus.CREATING) || tasks.hasOpenTask(tx, id)) {
+                    return false;
+                }
+                // Made from a group: one task clones all its members (made from a group snapshot, each its own).
+                boolean cloned = groups.find(tx, id, Optional.empty())
+                        .map(group -> group.sourceGroupId() != null)
+                        .orElse(false);
+                if (cloned) {
+                    queue.enqueue(tx, GroupWork.CLONE_GROUP, id);
+                }
+                return cloned;
+            })) {
+                resumed++;
             }
         }
         for (String id : groups.idsInStatus(GroupStatus.REVERTING)) {

@@ -6,6 +6,7 @@ import io.cairn.domain.BackupWork;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.SnapshotWork;
+import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
@@ -85,10 +86,9 @@ public final class RecoveryPass {
                 Arrays.stream(VolumeWork.values()).map(VolumeWork::running).collect(Collectors.toSet());
         for (VolumeStatus running : volumeRunning) {
             for (String id : volumes.idsInStatus(running)) {
-                outcomes.add(
-                        database.transaction(tx -> volumes.lockIfInStatus(tx, id, running) && !tasks.hasOpenTask(tx, id)
-                                ? recoverVolume(tx, id, running, now)
-                                : Outcome.UNTOUCHED));
+                outcomes.add(database.transaction(tx -> volumes.lockIfInStatus(tx, id, running) && !hasOpenWork(tx, id)
+                        ? recoverVolume(tx, id, running, now)
+                        : Outcome.UNTOUCHED));
             }
         }
         for (SnapshotWork work : SnapshotWork.values()) {
@@ -127,6 +127,17 @@ public final class RecoveryPass {
                     count(outcomes, Outcome.FAILED),
                     count(outcomes, Outcome.RELEASED));
         }
+    }
+
+    /** Whether a task is open for the volume or for its group, whose task may be creating it (a group's clone). */
+    private boolean hasOpenWork(DSLContext tx, String volumeId) {
+        if (tasks.hasOpenTask(tx, volumeId)) {
+            return true;
+        }
+        return volumes.find(tx, volumeId, Optional.empty())
+                .map(Volume::groupId)
+                .filter(groupId -> tasks.hasOpenTask(tx, groupId))
+                .isPresent();
     }
 
     /**

@@ -128,6 +128,45 @@ public abstract class StorageEngineContract {
 
     @Test
     void aGroupSnapshotIsOneInstantAcrossItsVolumesWhileWritersRun() throws Exception {
+        Map<String, String> snapshots = new TreeMap<>();
+        assertOneInstantWhileWritersRun(
+                (members, size) -> {
+                    members.forEach(member -> snapshots.put(member, id()));
+                    engine.createGroupSnapshot(snapshots);
+                },
+                member -> engine.open(member, Optional.of(snapshots.get(member)), false));
+    }
+
+    @Test
+    void clonesMadeTogetherAreOneInstantAcrossTheirSourcesWhileWritersRun() throws Exception {
+        Map<String, String> clones = new TreeMap<>();
+        assertOneInstantWhileWritersRun(
+                (members, size) -> {
+                    members.forEach(member -> clones.put(member, id()));
+                    engine.cloneVolumes(members.stream()
+                            .map(member -> new StorageEngine.Clone(clones.get(member), member, size))
+                            .toList());
+                },
+                member -> engine.open(clones.get(member), Optional.empty(), false));
+    }
+
+    /** Takes something of several volumes at once, given their ids and size. */
+    @FunctionalInterface
+    private interface Cut {
+        void take(List<String> members, long size) throws IOException;
+    }
+
+    /** Opens what {@link Cut} took of one member. */
+    @FunctionalInterface
+    private interface CutOpener {
+        BlockDevice open(String member) throws IOException;
+    }
+
+    /**
+     * Writers run on three volumes while {@code cut} takes its copies: every write acknowledged before is in them,
+     * none started after is, and each writer's writes in them are a prefix of its sequence.
+     */
+    private void assertOneInstantWhileWritersRun(Cut cut, CutOpener taken) throws Exception {
         int volumes = 3;
         int writers = 3;
         int writes = 100_000;
@@ -140,29 +179,24 @@ public abstract class StorageEngineContract {
         for (String member : members) {
             devices.add(open(member));
         }
-        Map<String, String> snapshots = new TreeMap<>();
-        members.forEach(member -> snapshots.put(member, id()));
         List<SequencedWriters.Sink> sinks = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             sinks.add((volume, offset, block) -> devices.get(volume).write(offset, ByteBuffer.wrap(block), false));
         }
-        long[] acknowledgedBefore;
-        long[] startedAfter;
         try (SequencedWriters writing = new SequencedWriters(volumes, writers, writes, sinks)) {
             writing.awaitWriting();
-            acknowledgedBefore = writing.acknowledged();
-            engine.createGroupSnapshot(snapshots);
-            startedAfter = writing.started();
-            long[] cut = writing.assertOneCut(
+            long[] acknowledgedBefore = writing.acknowledged();
+            cut.take(members, size);
+            long[] startedAfter = writing.started();
+            long[] found = writing.assertOneCut(
                     (volume, offset, length) -> {
-                        String member = members.get(volume);
-                        try (BlockDevice frozen = engine.open(member, Optional.of(snapshots.get(member)), false)) {
+                        try (BlockDevice frozen = taken.open(members.get(volume))) {
                             return read(frozen, offset, length);
                         }
                     },
                     acknowledgedBefore,
                     startedAfter);
-            assertThat(Arrays.stream(cut).sum()).as("writes in the snapshots").isPositive();
+            assertThat(Arrays.stream(found).sum()).as("writes in the copies").isPositive();
         } finally {
             for (BlockDevice device : devices) {
                 device.close();

@@ -18,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The start-up recovery of group work: a group snapshot left creating or deleting, and a group left reverting, each
  * without its task (as a crash leaves them), get their task again and end as the work would have; the member
- * snapshots' own tasks, which the recovery pass also gives them, leave them to their group snapshot's. Runs on
- * SQLite and, in the suite's PostgreSQL pass, on PostgreSQL.
+ * snapshots' own tasks, which the recovery pass also gives them, leave them to their group snapshot's. A group cloned
+ * from another and left creating gets its one clone task back, and its members no task of their own. Runs on SQLite
+ * and, in the suite's PostgreSQL pass, on PostgreSQL.
  */
 class GroupRecoveryTest {
     private static final String PROJECT = "4d4d4d4d4d4d4d4d8d4d4d4d4d4d4d4d";
@@ -34,6 +35,8 @@ class GroupRecoveryTest {
         String revertingGroup;
         String restoringSnapshot;
         List<String> revertingVolumes = new ArrayList<>();
+        String clonedGroup;
+        List<String> clones;
         try (TestServer server = TestServer.start(dataDir)) {
             Client api = server.as("admin", PROJECT).version("3.64");
             String type = api.post("/group_types", "{\"group_type\":{\"name\":\"recovered\"}}")
@@ -48,6 +51,19 @@ class GroupRecoveryTest {
             revertingVolumes.add(volume(api, revertingGroup));
             revertingVolumes.add(volume(api, revertingGroup));
             restoringSnapshot = groupSnapshot(api, revertingGroup);
+            clonedGroup = api.post(
+                            "/groups/action", "{\"create-from-src\":{\"source_group_id\":\"" + revertingGroup + "\"}}")
+                    .json()
+                    .at("/group/id")
+                    .asString();
+            clones = new ArrayList<>();
+            for (JsonNode clone : api.await(
+                            "/groups/" + clonedGroup + "?list_volume=true", "/group/status", "available")
+                    .at("/group/volumes")
+                    .values()) {
+                clones.add(clone.asString());
+            }
+            assertThat(clones).hasSize(2);
         }
         try (Connection db = TestServer.connect(dataDir)) {
             setStatus(db, "group_snapshots", "id", creatingSnapshot, "creating");
@@ -57,6 +73,8 @@ class GroupRecoveryTest {
             setStatus(db, "volume_groups", "id", revertingGroup, "reverting");
             setStatus(db, "group_snapshots", "id", restoringSnapshot, "restoring");
             setStatus(db, "volumes", "group_id", revertingGroup, "maintenance");
+            setStatus(db, "volume_groups", "id", clonedGroup, "creating");
+            setStatus(db, "volumes", "group_id", clonedGroup, "creating");
             db.createStatement().executeUpdate("delete from tasks");
         }
         try (TestServer server = TestServer.start(dataDir)) {
@@ -72,11 +90,21 @@ class GroupRecoveryTest {
                 api.await("/volumes/" + volume, "/volume/status", "available");
             }
             assertThat(members(api, deletingSnapshot)).isEmpty();
+            api.await("/groups/" + clonedGroup, "/group/status", "available");
+            for (String clone : clones) {
+                api.await("/volumes/" + clone, "/volume/status", "available");
+            }
         }
         try (Connection db = TestServer.connect(dataDir)) {
             assertThat(doneTasks(db, creatingSnapshot)).containsExactly("CREATE_GROUP_SNAPSHOT");
             assertThat(doneTasks(db, deletingSnapshot)).containsExactly("DELETE_GROUP_SNAPSHOT");
             assertThat(doneTasks(db, revertingGroup)).containsExactly("REVERT_GROUP");
+            assertThat(doneTasks(db, clonedGroup)).containsExactly("CLONE_GROUP");
+            for (String clone : clones) {
+                assertThat(doneTasks(db, clone))
+                        .as("a clone's task is its group's")
+                        .isEmpty();
+            }
         }
     }
 

@@ -135,28 +135,34 @@ public final class RbdEngine implements Engine {
         }
     }
 
+    /**
+     * {@inheritDoc} Each clone is an RBD clone of a snapshot of its source named for the clone; those snapshots are
+     * taken together, as a group snapshot's are.
+     */
     @Override
-    public void cloneVolume(String volumeId, String sourceVolumeId, long sizeBytes) throws IOException {
-        String parent = imageName(sourceVolumeId);
-        String name = imageName(volumeId);
-        String cloneSnapshot = cloneSnapshotName(volumeId);
-        removeIfPresent(name);
-        int order;
-        try (RbdImage source = RbdImage.open(cluster, parent)) {
-            if (hasSnapshot(source, cloneSnapshot)) {
-                source.unprotect(cloneSnapshot); // an earlier run's, whose clone was just removed
-                source.removeSnapshot(cloneSnapshot);
-            }
-            source.createSnapshot(cloneSnapshot);
-            source.protect(cloneSnapshot);
-            order = settings.order(source);
+    public void cloneVolumes(List<Clone> clones) throws IOException {
+        Map<String, String> cloneSnapshots = new TreeMap<>();
+        for (Clone clone : clones) {
+            removeIfPresent(imageName(clone.volumeId())); // an earlier run's, cloned from a snapshot of its instant
+            cloneSnapshots.put(clone.sourceVolumeId(), cloneSnapshotName(clone.volumeId()));
         }
-        clone(parent, cloneSnapshot, name, order);
-        try (RbdImage volume = RbdImage.open(cluster, name)) {
-            growTo(volume, sizeBytes);
-            if (cloneDepth(name) > settings.maxCloneDepth()) {
-                flatten(volume, fraction -> {});
-                releaseParent(new Parent(parent, cloneSnapshot));
+        groups.snapshotTogether(cloneSnapshots);
+        for (Clone clone : clones) {
+            String parent = imageName(clone.sourceVolumeId());
+            String name = imageName(clone.volumeId());
+            String cloneSnapshot = cloneSnapshotName(clone.volumeId());
+            int order;
+            try (RbdImage source = RbdImage.open(cluster, parent)) {
+                source.protect(cloneSnapshot);
+                order = settings.order(source);
+            }
+            clone(parent, cloneSnapshot, name, order);
+            try (RbdImage volume = RbdImage.open(cluster, name)) {
+                growTo(volume, clone.sizeBytes());
+                if (cloneDepth(name) > settings.maxCloneDepth()) {
+                    flatten(volume, fraction -> {});
+                    releaseParent(new Parent(parent, cloneSnapshot));
+                }
             }
         }
     }

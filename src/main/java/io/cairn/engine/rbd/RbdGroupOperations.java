@@ -34,26 +34,39 @@ final class RbdGroupOperations {
 
     /** A rerun after all the snapshots were taken keeps them; after some were, takes them all again. */
     void createGroupSnapshot(Map<String, String> snapshotIdsByVolume) throws IOException {
-        Map<String, Boolean> taken = new TreeMap<>();
+        Map<String, String> names = new TreeMap<>();
+        boolean allTaken = true;
         for (Map.Entry<String, String> member : snapshotIdsByVolume.entrySet()) {
+            String snapshot = RbdEngine.snapshotName(member.getValue());
+            names.put(member.getKey(), snapshot);
             try (RbdImage volume = RbdImage.open(cluster, RbdEngine.imageName(member.getKey()))) {
-                taken.put(member.getKey(), RbdEngine.hasSnapshot(volume, RbdEngine.snapshotName(member.getValue())));
+                allTaken &= RbdEngine.hasSnapshot(volume, snapshot);
             }
         }
-        if (!taken.containsValue(false)) {
-            return; // a run again keeps the first run's instant
+        if (!allTaken) { // else a run again keeps the first run's instant
+            snapshotTogether(names);
         }
-        gates.withClosed(snapshotIdsByVolume.keySet(), () -> {
-            for (String volumeId : snapshotIdsByVolume.keySet()) {
+    }
+
+    /**
+     * Takes each volume's named snapshot while the writes to every one of them are held, replacing a snapshot of that
+     * name an interrupted run took at another instant (which nothing may still be cloned from).
+     */
+    void snapshotTogether(Map<String, String> snapshotNamesByVolume) throws IOException {
+        gates.withClosed(snapshotNamesByVolume.keySet(), () -> {
+            for (String volumeId : snapshotNamesByVolume.keySet()) {
                 for (RbdDevice device : open.getOrDefault(volumeId, Set.of())) {
                     device.flushHeld();
                 }
             }
-            for (Map.Entry<String, String> member : snapshotIdsByVolume.entrySet()) {
+            for (Map.Entry<String, String> member : new TreeMap<>(snapshotNamesByVolume).entrySet()) {
                 try (RbdImage volume = RbdImage.open(cluster, RbdEngine.imageName(member.getKey()))) {
-                    String snapshot = RbdEngine.snapshotName(member.getValue());
-                    if (taken.get(member.getKey())) {
-                        volume.removeSnapshot(snapshot); // an interrupted run's, of another instant
+                    String snapshot = member.getValue();
+                    if (RbdEngine.hasSnapshot(volume, snapshot)) {
+                        if (volume.isProtected(snapshot)) {
+                            volume.unprotect(snapshot);
+                        }
+                        volume.removeSnapshot(snapshot);
                     }
                     volume.createSnapshot(snapshot);
                 }
