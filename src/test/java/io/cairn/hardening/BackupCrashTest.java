@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A server killed with SIGKILL in the middle of a backup: after the restart the backup is resumed (never left
- * creating, never half-visible), the volume is no longer backing-up, and the backup restores every byte.
+ * creating, never half-visible), the volume is no longer backing-up. Then one killed in the middle of a restore:
+ * after the restart the restore is resumed, the backup is available again, and the volume holds every byte.
  */
 class BackupCrashTest {
     private static final String PROJECT = "3e4f5a6b7c8d40718293a4b5c6d7e8f9";
@@ -29,7 +30,7 @@ class BackupCrashTest {
     Path dataDir;
 
     @Test
-    void aBackupKilledMidwayIsResumedAndRestoresEveryByte() throws Exception {
+    void aBackupAndARestoreKilledMidwayAreResumedAndRestoreEveryByte() throws Exception {
         TestCeph.assumeS3Available();
         TestCeph.S3 s3 = TestCeph.s3();
         int nbdPort = freePort();
@@ -74,14 +75,22 @@ class BackupCrashTest {
                     .isEqualTo("creating");
             first.kill();
         }
+        String restored;
         try (ServerProcess second = ServerProcess.start(dataDir, environment)) {
             ApiClient api = new ApiClient(second, PROJECT);
             await(api, "/backups/" + backup, "/backup/status", "available");
             await(api, "/volumes/" + volume, "/volume/status", "available");
             ApiClient.Reply restore = api.post("/backups/" + backup + "/restore", "{\"restore\":{}}");
             assertThat(restore.status()).as(restore.text()).isEqualTo(202);
-            String restored = restore.json().at("/restore/volume_id").asString();
+            restored = restore.json().at("/restore/volume_id").asString();
+            // Killed once the restore writes (the new volume is restoring-backup), 256 MiB before it ends.
+            await(api, "/volumes/" + restored, "/volume/status", "restoring-backup");
+            second.kill();
+        }
+        try (ServerProcess third = ServerProcess.start(dataDir, environment)) {
+            ApiClient api = new ApiClient(third, PROJECT);
             await(api, "/volumes/" + restored, "/volume/status", "available");
+            await(api, "/backups/" + backup, "/backup/status", "available");
             try (NbdClient nbd = NbdClient.connect("127.0.0.1", nbdPort, restored)) {
                 for (int offset = 0; offset < data.length; offset += 16 * MIB) {
                     assertThat(nbd.read(offset, 16 * MIB))
