@@ -20,7 +20,8 @@ if [ ! -f "$workspace/etc/tempest.conf" ]; then
   # A private workspace registry: tempest init refuses a name that ~/.tempest/workspace.yaml already knows.
   registry="$(dirname "$workspace")/tempest-workspaces.yaml"
   rm -f "$registry"
-  tempest init --workspace-path "$registry" "$workspace" >/dev/null
+  # From the workspace's parent: with no workspace yet, tempest logs to tempest.log in the directory it runs in.
+  (cd "$(dirname "$workspace")" && tempest init --workspace-path "$registry" "$workspace" >/dev/null)
   /usr/bin/python3 "$here/provision_accounts.py" "$workspace/etc/accounts.yaml"
   sed -e "s|@LOG_DIR@|$workspace/logs|" -e "s|@ACCOUNTS@|$workspace/etc/accounts.yaml|" \
       -e "s|@KEYSTONE_URL@|${KEYSTONE_URL:-http://127.0.0.1:5000/v3}|" -e "s|@BACKUP@|${TEMPEST_BACKUP:-false}|" \
