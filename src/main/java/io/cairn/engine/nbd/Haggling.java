@@ -191,7 +191,7 @@ final class Haggling {
             throw e;
         }
         in = new DataInputStream(new BufferedInputStream(session.in(), 256 * 1024));
-        out = new DataOutputStream(new BufferedOutputStream(session.out(), 256 * 1024));
+        out = new DataOutputStream(new BufferedOutputStream(session.out(), Replies.STREAM_BUFFER_BYTES));
         replies = new Replies(out, Optional.empty()); // the channel now carries TLS records
         selection = new Selection("", List.of());
         reach = proved.get().reach();

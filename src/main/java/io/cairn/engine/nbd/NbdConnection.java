@@ -52,7 +52,8 @@ final class NbdConnection {
         try {
             socket.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 256 * 1024));
+            DataOutputStream out = new DataOutputStream(
+                    new BufferedOutputStream(socket.getOutputStream(), Replies.STREAM_BUFFER_BYTES));
             Haggling.Session session = new Haggling(socket, engine, policy, tls, in, out).run();
             if (session != null) {
                 device = session.device();

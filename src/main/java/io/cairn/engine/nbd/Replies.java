@@ -23,8 +23,11 @@ final class Replies {
     private static final int MAX_MESSAGE_CHARS = 4096 / 4;
     /** A structured reply's header and a read's offset, the longest header sent before data. */
     private static final int DATA_HEADER_BYTES = 28;
-    /** How much of a native buffer is copied into an array at a time on the way to a stream. */
-    private static final int STAGING_BYTES = 64 * 1024;
+    /**
+     * The buffer of the output stream replies are written to, and how much of a native buffer is copied into an array
+     * at a time on the way to it: a piece this size passes the stream's buffer without a second copy.
+     */
+    static final int STREAM_BUFFER_BYTES = 256 * 1024;
 
     private final DataOutputStream out;
     private final Optional<GatheringByteChannel> channel;
@@ -174,7 +177,7 @@ final class Replies {
             data.position(data.limit());
         } else {
             if (staging == null) {
-                staging = new byte[STAGING_BYTES];
+                staging = new byte[STREAM_BUFFER_BYTES];
             }
             while (data.hasRemaining()) {
                 int length = Math.min(staging.length, data.remaining());
