@@ -4,7 +4,9 @@
 # snapshots/detail?limit=50 with wrk -t2 -c16 in consecutive windows: 0-10 s, 10-30 s, 30-60 s, 60-90 s (not
 # reported) and the peak, 90-100 s. Each row's server was started and stopped once before on the same store, so
 # whatever it keeps between starts (class-data archive, AOT cache) is in place, as on any restart but the first.
-# Reports the JIT compiler threads' CPU (C1 and C2, from /proc) at each window's end, and the whole process's.
+# Reports the JIT compiler threads' CPU (C1 and C2, from /proc) at each window's end, the whole process's, and the
+# requests served per CPU second of the process in the first window and at the peak, which a shared machine's load
+# moves far less than the throughput.
 # Usage: bench/warmup.sh [SNAPSHOTS]      needs: wrk curl
 # Rows: the launcher before issue 15 (CAIRN_AOT=off: the class-data archive alone), then as it is (the AOT cache);
 # with BENCH_COMPILER_ROWS=1 also the AOT cache with two C2 compiler threads, and with C1 alone (no C2 at all).
@@ -60,14 +62,18 @@ window() { # seconds; prints requests per second
   wrk -t2 -c16 -d"$1"s -s "$here/report.lua" "$url" | sed -n 's/^RESULT rps=\([0-9]*\).*/\1/p'
 }
 
-echo "| launcher | start-up | 0-10 s | 10-30 s | 30-60 s | peak (90-100 s) | first 10 s / peak | JIT CPU at 10 / 30 / 60 / 100 s | process CPU at 100 s |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| launcher | start-up | 0-10 s | 10-30 s | 30-60 s | peak (90-100 s) | first 10 s / peak | requests per CPU second, 0-10 s / peak | JIT CPU at 10 / 30 / 60 / 100 s | process CPU at 100 s |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+per_cpu() { # requests per second, window seconds, process CPU at its start and end: requests per CPU second
+  awk -v r="$1" -v d="$2" -v a="$3" -v b="$4" 'BEGIN { printf "%.0f", (b > a ? r * d / (b - a) : 0) }'
+}
 row() { # label, env assignments...
-  local label="$1" first second third peak c10 c30 c60 c100
+  local label="$1" first second third peak c0 c10 c30 c60 c90 c100 early late
   shift
   serve "$@" # the start that writes what later starts reuse
   stop
   serve "$@"
+  c0=$(cpu "$server")
   first=$(window 10)
   c10=$(cpu "$server")
   second=$(window 20)
@@ -75,11 +81,18 @@ row() { # label, env assignments...
   third=$(window 30)
   c60=$(cpu "$server")
   window 30 >/dev/null
+  c90=$(cpu "$server")
   peak=$(window 10)
   c100=$(cpu "$server")
   stop
-  printf '| %s | %.1f s | %s/s | %s/s | %s/s | %s/s | %s | %s / %s / %s / %s s | %s s |\n' "$label" "$startup" \
-    "$first" "$second" "$third" "$peak" "$(awk -v a="$first" -v b="$peak" 'BEGIN { printf "%.0f %%", 100 * a / b }')" \
+  # Throughput per CPU second of the server's own: how much of the slow start is the server's, whatever share of
+  # the machine it got.
+  early=$(per_cpu "$first" 10 "${c0##* }" "${c10##* }")
+  late=$(per_cpu "$peak" 10 "${c90##* }" "${c100##* }")
+  printf '| %s | %.1f s | %s/s | %s/s | %s/s | %s/s | %s | %s / %s (%s) | %s / %s / %s / %s s | %s s |\n' "$label" \
+    "$startup" "$first" "$second" "$third" "$peak" \
+    "$(awk -v a="$first" -v b="$peak" 'BEGIN { printf "%.0f %%", 100 * a / b }')" "$early" "$late" \
+    "$(awk -v a="$early" -v b="$late" 'BEGIN { printf "%.0f %%", (b > 0 ? 100 * a / b : 0) }')" \
     "${c10%% *}" "${c30%% *}" "${c60%% *}" "${c100%% *}" "${c100##* }"
 }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)

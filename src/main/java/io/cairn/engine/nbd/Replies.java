@@ -160,11 +160,11 @@ final class Replies {
         }
     }
 
-    /** Sends {@link #header} then {@code data}; the caller holds the lock. */
+    /** Sends {@link #header} then {@code data} (a native buffer, possibly empty); the caller holds the lock. */
     private void send(ByteBuffer data) throws IOException {
         if (channel.isPresent()) {
             ByteBuffer[] parts = {header, data};
-            while (data.hasRemaining()) {
+            while (header.hasRemaining() || data.hasRemaining()) {
                 channel.get().write(parts);
             }
             return;
@@ -172,18 +172,13 @@ final class Replies {
         while (header.hasRemaining()) {
             out.write(header.get());
         }
-        if (data.hasArray()) {
-            out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-            data.position(data.limit());
-        } else {
-            if (staging == null) {
-                staging = new byte[STREAM_BUFFER_BYTES];
-            }
-            while (data.hasRemaining()) {
-                int length = Math.min(staging.length, data.remaining());
-                data.get(staging, 0, length);
-                out.write(staging, 0, length);
-            }
+        if (staging == null) {
+            staging = new byte[STREAM_BUFFER_BYTES];
+        }
+        while (data.hasRemaining()) {
+            int length = Math.min(staging.length, data.remaining());
+            data.get(staging, 0, length);
+            out.write(staging, 0, length);
         }
         out.flush();
     }

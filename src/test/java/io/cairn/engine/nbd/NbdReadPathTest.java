@@ -72,6 +72,9 @@ class NbdReadPathTest {
                         .isEqualTo(Arrays.copyOfRange(model, (int) offset, (int) offset + length));
             }
             assertThat(structured.read(SIZE - 1, 1)).containsExactly(model[(int) SIZE - 1]);
+            assertThat(simple.read(5, 0)).isEmpty(); // a simple reply's header alone
+            assertThat(structured.read(5, 0)).isEmpty();
+            assertThat(simple.read(SIZE - 1, 1)).containsExactly(model[(int) SIZE - 1]); // still in step
         }
         assertThat(nbd.server.buffers().lentBytes()).isZero();
     }
