@@ -71,7 +71,7 @@ final class Haggling {
         this.tls = tls;
         this.in = in;
         this.out = out;
-        this.replies = new Replies(out);
+        this.replies = new Replies(out, Optional.ofNullable(socket.getChannel())); // plain: data to the channel
     }
 
     /** Returns what to serve, or null when the client ended the haggling. */
@@ -191,8 +191,8 @@ final class Haggling {
             throw e;
         }
         in = new DataInputStream(new BufferedInputStream(session.in(), 256 * 1024));
-        out = new DataOutputStream(new BufferedOutputStream(session.out(), 256 * 1024));
-        replies = new Replies(out);
+        out = new DataOutputStream(new BufferedOutputStream(session.out(), Replies.STREAM_BUFFER_BYTES));
+        replies = new Replies(out, Optional.empty()); // the channel now carries TLS records
         selection = new Selection("", List.of());
         reach = proved.get().reach();
         encrypted = true;

@@ -4,15 +4,18 @@ import io.cairn.config.CairnConfig;
 import io.cairn.engine.BlockDevice;
 import io.cairn.engine.Engine;
 import io.cairn.engine.EngineException;
+import io.cairn.engine.NativeBuffers;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,13 +36,15 @@ final class NbdConnection {
     private final Engine engine;
     private final ExportPolicy policy;
     private final CairnConfig.NbdTls tls;
+    private final NativeBuffers buffers;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BYTES);
 
-    NbdConnection(Socket socket, Engine engine, ExportPolicy policy, CairnConfig.NbdTls tls) {
+    NbdConnection(Socket socket, Engine engine, ExportPolicy policy, CairnConfig.NbdTls tls, NativeBuffers buffers) {
         this.socket = socket;
         this.engine = engine;
         this.policy = policy;
         this.tls = tls;
+        this.buffers = buffers;
     }
 
     void serve() {
@@ -47,7 +52,8 @@ final class NbdConnection {
         try {
             socket.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 256 * 1024));
+            DataOutputStream out = new DataOutputStream(
+                    new BufferedOutputStream(socket.getOutputStream(), Replies.STREAM_BUFFER_BYTES));
             Haggling.Session session = new Haggling(socket, engine, policy, tls, in, out).run();
             if (session != null) {
                 device = session.device();
@@ -131,6 +137,24 @@ final class NbdConnection {
     }
 
     private void execute(Haggling.Session session, Request request) {
+        if (request.type() != Nbd.CMD_READ) {
+            execute(session, request, Optional.empty());
+            return;
+        }
+        // A read fills a pooled native buffer, which the reply sends; it goes back once the reply is written or failed.
+        MemorySegment buffer = buffers.take(request.length());
+        try {
+            execute(
+                    session,
+                    request,
+                    Optional.of(buffer.asSlice(0, request.length()).asByteBuffer()));
+        } finally {
+            buffers.give(buffer);
+        }
+    }
+
+    /** Carries out a request (a read into {@code readBuffer}, present for reads only), then replies. */
+    private void execute(Haggling.Session session, Request request, Optional<ByteBuffer> readBuffer) {
         Replies replies = session.replies();
         BlockDevice device = session.device();
         long length = Integer.toUnsignedLong(request.length());
@@ -141,7 +165,7 @@ final class NbdConnection {
         try {
             switch (request.type()) {
                 case Nbd.CMD_READ -> {
-                    data = ByteBuffer.allocate(request.length());
+                    data = readBuffer.orElseThrow();
                     device.read(request.offset(), data);
                     data.flip();
                 }

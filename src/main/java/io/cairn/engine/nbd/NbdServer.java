@@ -4,12 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.cairn.config.CairnConfig;
 import io.cairn.engine.Engine;
+import io.cairn.engine.NativeBuffers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * An NBD server (fixed-newstyle handshake, TLS with pre-shared keys as {@link CairnConfig.NbdTls} says; simple replies, or structured ones with the metadata contexts
  * {@code base:allocation} and {@code qemu:dirty-bitmap:<snapshot-id>} for clients that ask) exporting volumes and
  * snapshots of an {@link Engine}. Each connection runs on its own virtual thread, and each of its requests on another,
- * so one client can keep many requests in flight and many clients can connect at once.
+ * so one client can keep many requests in flight and many clients can connect at once. Clients are socket channels,
+ * so that a plain client's read replies go from native buffers to the socket with no copy in the Java heap.
  */
 public final class NbdServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NbdServer.class);
@@ -28,7 +30,10 @@ public final class NbdServer implements AutoCloseable {
     private final ExportPolicy policy;
     private final CairnConfig.NbdTls tls;
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
-    private ServerSocket listener;
+    /** The buffers of read replies, shared by every connection. */
+    private final NativeBuffers buffers = new NativeBuffers();
+
+    private ServerSocketChannel listener;
     private Thread acceptor;
     private volatile boolean closed;
 
@@ -40,8 +45,8 @@ public final class NbdServer implements AutoCloseable {
 
     /** Listens on {@code host:port} (port 0 picks a free one) and starts accepting clients. */
     public NbdServer start(String host, int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
+        ServerSocketChannel socket = ServerSocketChannel.open();
+        socket.socket().setReuseAddress(true);
         try {
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
         } catch (IOException e) {
@@ -56,21 +61,26 @@ public final class NbdServer implements AutoCloseable {
     }
 
     public int port() {
-        return listener.getLocalPort();
+        return listener.socket().getLocalPort();
+    }
+
+    /** The pool read replies take their buffers from; every buffer is back once no reply is being sent. */
+    NativeBuffers buffers() {
+        return buffers;
     }
 
     private void acceptLoop() {
         while (!closed) {
             Socket client;
             try {
-                client = listener.accept();
+                client = listener.accept().socket();
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("NBD accept failed", e);
                 }
                 continue;
             }
-            NbdConnection connection = new NbdConnection(client, engine, policy, tls);
+            NbdConnection connection = new NbdConnection(client, engine, policy, tls, buffers);
             connections.add(connection);
             Thread.ofVirtual()
                     .name("cairn-nbd-" + client.getRemoteSocketAddress())

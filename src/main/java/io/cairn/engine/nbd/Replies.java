@@ -3,25 +3,48 @@ package io.cairn.engine.nbd;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The replies of the transmission phase, each written whole under one lock since requests finish on many threads:
  * simple replies, and once the client negotiated them, the structured replies the protocol then requires (a read's
  * data, every error with its message, block status).
+ *
+ * <p>A read's data goes to the socket channel when there is one (plain NBD): its header and its data leave in one
+ * gathering write, straight from the buffer the read filled. Over TLS the data goes through the record layer's
+ * stream, which takes arrays only.
  */
 final class Replies {
     /** The longest error message the protocol allows, in characters so that a cut never splits one. */
     private static final int MAX_MESSAGE_CHARS = 4096 / 4;
+    /** A structured reply's header and a read's offset, the longest header sent before data. */
+    private static final int DATA_HEADER_BYTES = 28;
+    /**
+     * The buffer of the output stream replies are written to, and how much of a native buffer is copied into an array
+     * at a time on the way to it: a piece this size passes the stream's buffer without a second copy.
+     */
+    static final int STREAM_BUFFER_BYTES = 256 * 1024;
 
     private final DataOutputStream out;
+    private final Optional<GatheringByteChannel> channel;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}, as is {@link #staging}. */
+    private final ByteBuffer header = ByteBuffer.allocateDirect(DATA_HEADER_BYTES);
+
+    private byte[] staging;
     private boolean structured;
 
-    Replies(DataOutputStream out) {
+    /**
+     * Replies on {@code out}; a read's data goes to {@code channel} instead when present, which must be the channel
+     * under {@code out} with nothing buffered between them but what a reply flushes.
+     */
+    Replies(DataOutputStream out, Optional<GatheringByteChannel> channel) {
         this.out = out;
+        this.channel = channel;
     }
 
     /**
@@ -47,16 +70,27 @@ final class Replies {
             simple(cookie, 0, data);
             return;
         }
+        if (!data.hasRemaining()) {
+            lock.lock();
+            try {
+                header(Nbd.REPLY_FLAG_DONE, Nbd.REPLY_TYPE_NONE, cookie, 0); // a read of nothing has no content chunk
+                out.flush();
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
         lock.lock();
         try {
-            if (data.hasRemaining()) {
-                header(Nbd.REPLY_FLAG_DONE, Nbd.REPLY_TYPE_OFFSET_DATA, cookie, 8 + data.remaining());
-                out.writeLong(offset);
-                out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-            } else {
-                header(Nbd.REPLY_FLAG_DONE, Nbd.REPLY_TYPE_NONE, cookie, 0); // a read of nothing has no content chunk
-            }
-            out.flush();
+            header.clear()
+                    .putInt(Nbd.STRUCTURED_REPLY_MAGIC)
+                    .putShort((short) Nbd.REPLY_FLAG_DONE)
+                    .putShort((short) Nbd.REPLY_TYPE_OFFSET_DATA)
+                    .putLong(cookie)
+                    .putInt(8 + data.remaining())
+                    .putLong(offset)
+                    .flip();
+            send(data);
         } finally {
             lock.unlock();
         }
@@ -108,16 +142,45 @@ final class Replies {
     private void simple(long cookie, int errno, ByteBuffer data) throws IOException {
         lock.lock();
         try {
+            if (data != null) {
+                header.clear()
+                        .putInt(Nbd.SIMPLE_REPLY_MAGIC)
+                        .putInt(errno)
+                        .putLong(cookie)
+                        .flip();
+                send(data);
+                return;
+            }
             out.writeInt(Nbd.SIMPLE_REPLY_MAGIC);
             out.writeInt(errno);
             out.writeLong(cookie);
-            if (data != null) {
-                out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-            }
             out.flush();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Sends {@link #header} then {@code data} (a native buffer, possibly empty); the caller holds the lock. */
+    private void send(ByteBuffer data) throws IOException {
+        if (channel.isPresent()) {
+            ByteBuffer[] parts = {header, data};
+            while (header.hasRemaining() || data.hasRemaining()) {
+                channel.get().write(parts);
+            }
+            return;
+        }
+        while (header.hasRemaining()) {
+            out.write(header.get());
+        }
+        if (staging == null) {
+            staging = new byte[STREAM_BUFFER_BYTES];
+        }
+        while (data.hasRemaining()) {
+            int length = Math.min(staging.length, data.remaining());
+            data.get(staging, 0, length);
+            out.write(staging, 0, length);
+        }
+        out.flush();
     }
 
     private void header(int flags, int type, long cookie, int length) throws IOException {

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import io.cairn.engine.BlockDevice;
 import io.cairn.engine.EngineException;
 import io.cairn.engine.EngineException.Reason;
+import io.cairn.engine.NativeBuffers;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

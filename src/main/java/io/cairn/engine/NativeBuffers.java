@@ -1,4 +1,4 @@
-package io.cairn.engine.rbd;
+package io.cairn.engine;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -8,12 +8,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
- * Native memory for the data of requests librbd runs asynchronously, reused. A fresh buffer per request costs
- * more than the request itself at a megabyte (the allocator maps and the kernel zeroes new pages), and memory the
- * garbage collector frees late piles up under a small heap. Buffers come in powers of two; at most
- * {@link #KEPT_BYTES} are kept free, the rest is left to the collector.
+ * Native memory for request data, reused: the data of requests librbd runs asynchronously, and the replies to NBD
+ * reads, which the file read fills and the socket write sends with no copy in the Java heap. A fresh buffer per
+ * request costs more than the request itself at a megabyte (the allocator maps and the kernel zeroes new pages), and
+ * memory the garbage collector frees late piles up under a small heap. Buffers come in powers of two; at most
+ * {@link #KEPT_BYTES} are kept free, the rest is left to the collector. Safe for concurrent use.
  */
-final class NativeBuffers {
+public final class NativeBuffers {
     private static final int SMALLEST_SHIFT = 12;
     private static final int LARGEST_SHIFT = 25; // NBD's largest request, 32 MiB
     private static final long KEPT_BYTES = 64L << 20;
@@ -24,9 +25,16 @@ final class NativeBuffers {
             .toList();
 
     private final AtomicLong keptBytes = new AtomicLong();
+    private final AtomicLong lentBytes = new AtomicLong();
 
     /** A buffer of at least {@code length} bytes, its content undefined. */
-    MemorySegment take(long length) {
+    public MemorySegment take(long length) {
+        MemorySegment buffer = poll(length);
+        lentBytes.addAndGet(buffer.byteSize());
+        return buffer;
+    }
+
+    private MemorySegment poll(long length) {
         int shift = shiftFor(length);
         if (shift > LARGEST_SHIFT) {
             return Arena.ofAuto().allocate(length);
@@ -39,8 +47,9 @@ final class NativeBuffers {
         return buffer;
     }
 
-    /** Returns a buffer librbd is done with. */
-    void give(MemorySegment buffer) {
+    /** Returns a buffer taken from this pool that nothing uses any more. */
+    public void give(MemorySegment buffer) {
+        lentBytes.addAndGet(-buffer.byteSize());
         int shift = shiftFor(buffer.byteSize());
         if (shift > LARGEST_SHIFT
                 || buffer.byteSize() != 1L << shift
@@ -51,6 +60,11 @@ final class NativeBuffers {
             return;
         }
         free.get(shift - SMALLEST_SHIFT).offer(buffer);
+    }
+
+    /** Bytes taken and not given back yet. */
+    public long lentBytes() {
+        return lentBytes.get();
     }
 
     private static int shiftFor(long length) {
