@@ -272,7 +272,7 @@ public final class EvsService {
                 case "marker" -> marker = Optional.of(value);
                 case "sort_key" -> {
                     if (!STANDARD_SORT_KEYS.containsKey(value)) {
-                        throw new CairnException(ErrorCode.INVALID_SORT, "invalid sort_key!");
+                        throw new CairnException(ErrorCode.LIST_SORT_KEY_INVALID, "invalid sort_key!");
                     }
                     sortKey = STANDARD_SORT_KEYS.get(value);
                 }
@@ -322,7 +322,7 @@ public final class EvsService {
             markerRow = snapshotStore.markerRow(
                     new ListQuery(Optional.of(caller.projectId()), List.of(), sort, marker, 0, 1), marker.get());
             if (markerRow.isEmpty()) {
-                throw CairnException.badRequest("invalid filter marker!");
+                throw new CairnException(ErrorCode.LIST_MARKER_INVALID, "invalid filter marker!");
             }
         }
         return new StandardPage(
@@ -465,7 +465,7 @@ public final class EvsService {
         return switch (raw) {
             case "asc" -> true;
             case "desc" -> false;
-            default -> throw new CairnException(ErrorCode.INVALID_SORT, "invalid sort_dir!");
+            default -> throw new CairnException(ErrorCode.LIST_SORT_DIR_INVALID, "invalid sort_dir!");
         };
     }
 

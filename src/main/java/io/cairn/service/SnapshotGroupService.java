@@ -220,7 +220,7 @@ public final class SnapshotGroupService {
                 case "offset" -> offset = EvsService.parseOffset(value);
                 case "sort_key" -> {
                     if (!SnapshotGroupStore.SORT_KEYS.contains(value)) {
-                        throw new CairnException(ErrorCode.INVALID_SORT, "invalid sort_key!");
+                        throw new CairnException(ErrorCode.LIST_SORT_KEY_INVALID, "invalid sort_key!");
                     }
                     sortKey = value;
                 }

@@ -237,7 +237,7 @@ class SnapshotGroupApiTest {
                 400,
                 "EVS.5400",
                 "name is longer than 255 bytes.");
-        assertFault(evs.get(v5("/snapshot-groups/detail?sort_key=size")), 400, "EVS.5400", "invalid sort_key!");
+        assertFault(evs.get(v5("/snapshot-groups/detail?sort_key=size")), 400, "EVS.1039", "invalid sort_key!");
         assertFault(evs.get(v5("/snapshot-groups/detail?status=rotten")), 400, "EVS.5400", null);
         assertFault(evs.put(v5("/snapshot-groups/" + group), "{\"snapshot_group\":{}}"), 400, "EVS.5400", null);
         // A group beyond the snapshot quota is refused whole: nothing of it is recorded.

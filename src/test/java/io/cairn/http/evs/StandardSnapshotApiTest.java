@@ -222,11 +222,11 @@ class StandardSnapshotApiTest {
                         .asInt())
                 .isZero();
 
-        assertFault(evs.get(v5("/snapshots/detail?sort_key=volume_id")), 400, "EVS.5400", "invalid sort_key!");
-        assertFault(evs.get(v5("/snapshots/detail?sort_dir=up")), 400, "EVS.5400", "invalid sort_dir!");
+        assertFault(evs.get(v5("/snapshots/detail?sort_key=volume_id")), 400, "EVS.1039", "invalid sort_key!");
+        assertFault(evs.get(v5("/snapshots/detail?sort_dir=up")), 400, "EVS.1040", "invalid sort_dir!");
         assertFault(evs.get(v5("/snapshots/detail?limit=0")), 400, "EVS.5400", "limit param must be positive.");
         assertFault(evs.get(v5("/snapshots/detail?limit=1001")), 400, "EVS.2142", null);
-        assertFault(evs.get(v5("/snapshots/detail?marker=" + volume)), 400, "EVS.5400", "invalid filter marker!");
+        assertFault(evs.get(v5("/snapshots/detail?marker=" + volume)), 400, "EVS.1024", "invalid filter marker!");
         assertFault(evs.get(v5("/snapshots/detail?tags=notjson")), 400, "EVS.5400", null);
     }
 
