@@ -75,6 +75,7 @@ import io.cairn.service.SnapshotIngestService;
 import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
 import io.cairn.service.SnapshotWorkHandler;
+import io.cairn.service.StandardSnapshotService;
 import io.cairn.service.VolumeActions;
 import io.cairn.service.VolumeAttachments;
 import io.cairn.service.VolumeConnections;
@@ -309,7 +310,7 @@ public final class Main implements Runnable {
         Sweeper ingestSweeper = Sweeper.start(
                 "snapshot-ingests", ingests::sweep, config.ingest().sweepInterval());
 
-        EvsService evs = new EvsService(snapshots, volumes, volumeActions, snapshotStore, database, evsTags, evsJobs);
+        EvsService evs = new EvsService(snapshots, volumes, volumeActions, snapshotStore);
         CloudSnapshotResource cloudSnapshots = new CloudSnapshotResource(evs, snapshots);
         Router router = new Router();
         SnapshotResource snapshotResource = new SnapshotResource(
@@ -355,7 +356,9 @@ public final class Main implements Runnable {
         cloudSnapshots.register(v2Router);
         new EvsJobResource(evsJobs).register(v2Router);
         Router v5Router = new Router();
-        new StandardSnapshotResource(evs).register(v5Router);
+        new StandardSnapshotResource(
+                        new StandardSnapshotService(evs, snapshots, volumes, snapshotStore, database, evsTags, evsJobs))
+                .register(v5Router);
         new SnapshotGroupResource(snapshotGroups).register(v5Router);
         new CinderV2Resource(evs).register(v2Router, snapshotResource, volumeResource);
         ApiServer server = new ApiServer(

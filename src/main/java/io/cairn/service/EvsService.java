@@ -10,18 +10,13 @@ import io.cairn.domain.Dialect;
 import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
-import io.cairn.domain.SnapshotWork;
 import io.cairn.domain.Volume;
-import io.cairn.domain.VolumeWork;
-import io.cairn.store.Database;
-import io.cairn.store.EvsTagStore;
 import io.cairn.store.ListQuery;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
 import io.cairn.store.SnapshotStore;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -47,13 +42,6 @@ public final class EvsService {
     private static final int MAX_METADATA_ITEM = 255;
     /** Cinder's v2 snapshot list also accepts availability_zone from non-admins. */
     private static final ListSpec V2_LIST_SPEC = v2ListSpec();
-    /** The v5 API's limits on names and descriptions, in characters. */
-    static final int MAX_STANDARD_NAME = 64;
-
-    static final int MAX_STANDARD_DESCRIPTION = 85;
-    /** The v5 list's sort keys and the snapshot columns they sort by. */
-    private static final Map<String, String> STANDARD_SORT_KEYS = Map.of(
-            "id", "id", "status", "status", "size", "volume_size", "created_at", "created_at", "name", "display_name");
     /** Cairn has no enterprise projects: everything is in the default one, "0". */
     private static final Set<String> VISIBLE_ENTERPRISE_PROJECTS = Set.of("0", "all_granted_eps");
 
@@ -61,38 +49,16 @@ public final class EvsService {
     private final VolumeService volumes;
     private final VolumeActions volumeActions;
     private final SnapshotStore snapshotStore;
-    private final Database database;
-    private final EvsTagStore tags;
-    private final EvsJobService jobs;
 
     public EvsService(
             SnapshotService snapshots,
             VolumeService volumes,
             VolumeActions volumeActions,
-            SnapshotStore snapshotStore,
-            Database database,
-            EvsTagStore tags,
-            EvsJobService jobs) {
+            SnapshotStore snapshotStore) {
         this.snapshots = requireNonNull(snapshots, "snapshots is null");
         this.volumes = requireNonNull(volumes, "volumes is null");
         this.volumeActions = requireNonNull(volumeActions, "volumeActions is null");
         this.snapshotStore = requireNonNull(snapshotStore, "snapshotStore is null");
-        this.database = requireNonNull(database, "database is null");
-        this.tags = requireNonNull(tags, "tags is null");
-        this.jobs = requireNonNull(jobs, "jobs is null");
-    }
-
-    /** A snapshot as the v5 API shows it: with its tags and its disk's availability zone. */
-    public record StandardSnapshot(Snapshot snapshot, Map<String, String> tags, String availabilityZone) {}
-
-    /** A v5 request accepted, with the job that carries it out. */
-    public record Accepted(String id, String jobId) {}
-
-    /** One page of the v5 list and the total of all that match. */
-    public record StandardPage(List<StandardSnapshot> items, int count) {
-        public StandardPage {
-            items = List.copyOf(items);
-        }
     }
 
     /** One page of the native list, with the total of all matching snapshots and the paging that produced it. */
@@ -167,210 +133,6 @@ public final class EvsService {
         return ListRules.execute(V2_LIST_SPEC, plan, snapshotStore);
     }
 
-    /**
-     * {@code POST /v5/{project_id}/snapshots}: the native create, within the v5 API's limits (a name of at most 64
-     * characters, a description of at most 85), with tags; the job is the snapshot's creation task.
-     */
-    public Accepted createStandardSnapshot(Caller caller, SnapshotCreate request, Map<String, String> newTags) {
-        checkCharacters("name", request.name(), MAX_STANDARD_NAME);
-        checkCharacters("description", request.description(), MAX_STANDARD_DESCRIPTION);
-        Snapshot snapshot = createSnapshot(caller, request);
-        database.execute(tx -> tags.put(tx, EvsTagStore.Kind.SNAPSHOT, snapshot.id(), snapshot.projectId(), newTags));
-        // A snapshot is created once: its creation is the only task of that kind it ever has.
-        String job = jobs.started(
-                caller,
-                EvsJobService.Type.CREATE_SNAPSHOT,
-                SnapshotWork.CREATE_SNAPSHOT,
-                snapshot.id(),
-                Instant.EPOCH,
-                new EvsJobService.Entities(snapshot.id(), snapshot.volumeId(), null));
-        return new Accepted(snapshot.id(), job);
-    }
-
-    public StandardSnapshot getStandardSnapshot(Caller caller, String id) {
-        return standard(List.of(snapshots.get(caller, id)), caller).getFirst();
-    }
-
-    /** The v5 update: name and description within the v5 limits. */
-    public StandardSnapshot updateStandardSnapshot(
-            Caller caller, String id, Optional<Optional<String>> name, Optional<Optional<String>> description) {
-        name.flatMap(n -> n).ifPresent(n -> checkCharacters("name", n, MAX_STANDARD_NAME));
-        description.flatMap(d -> d).ifPresent(d -> checkCharacters("description", d, MAX_STANDARD_DESCRIPTION));
-        return standard(List.of(snapshots.update(caller, id, name, description)), caller)
-                .getFirst();
-    }
-
-    /** Deletes a snapshot as the native API does; the job is the deletion task. */
-    public String deleteStandardSnapshot(Caller caller, String id) {
-        Instant since = jobs.now();
-        Snapshot snapshot = snapshots.get(caller, id);
-        snapshots.delete(caller, id);
-        return jobs.started(
-                caller,
-                EvsJobService.Type.DELETE_SNAPSHOT,
-                SnapshotWork.DELETE_SNAPSHOT,
-                id,
-                since,
-                new EvsJobService.Entities(id, snapshot.volumeId(), null));
-    }
-
-    /** Rolls a snapshot back onto its own disk, as {@link #rollback}; the job is the disk's rollback task. */
-    public String rollbackStandardSnapshot(Caller caller, String snapshotId, String volumeId, String newVolumeName) {
-        Instant since = jobs.now();
-        rollback(caller, snapshotId, volumeId, newVolumeName);
-        return jobs.started(
-                caller,
-                EvsJobService.Type.ROLLBACK_SNAPSHOT,
-                VolumeWork.ROLLBACK_VOLUME,
-                volumeId,
-                since,
-                new EvsJobService.Entities(snapshotId, volumeId, null));
-    }
-
-    /** Sets tags on a snapshot (a key it has gets the new value). */
-    public void addSnapshotTags(Caller caller, String id, Map<String, String> newTags) {
-        Snapshot snapshot = snapshots.get(caller, id);
-        Policy.UPDATE_SNAPSHOT.authorize(caller);
-        database.execute(tx -> tags.put(tx, EvsTagStore.Kind.SNAPSHOT, id, snapshot.projectId(), newTags));
-    }
-
-    /** Removes tags from a snapshot by key; keys it does not have are ignored. */
-    public void removeSnapshotTags(Caller caller, String id, Collection<String> keys) {
-        snapshots.get(caller, id);
-        Policy.UPDATE_SNAPSHOT.authorize(caller);
-        database.execute(tx -> tags.remove(tx, EvsTagStore.Kind.SNAPSHOT, id, keys));
-    }
-
-    /** The tag keys of the caller's project's snapshots, each with the values it takes. */
-    public Map<String, List<String>> snapshotTagKeys(Caller caller) {
-        Policy.GET_ALL_SNAPSHOTS.authorize(caller);
-        return tags.keys(EvsTagStore.Kind.SNAPSHOT, caller.projectId());
-    }
-
-    /**
-     * {@code GET /v5/{project_id}/snapshots/detail}: the caller's project's snapshots, newest first unless sorted
-     * otherwise, paged by marker or offset, with the total count; unknown parameters are ignored, as EVS does.
-     *
-     * @param tagFilter the {@code tags} parameter's key/value pairs, every one of which a snapshot must have
-     */
-    public StandardPage listStandardSnapshots(
-            Caller caller, List<Map.Entry<String, String>> query, Map<String, String> tagFilter) {
-        Policy.GET_ALL_SNAPSHOTS.authorize(caller);
-        int limit = MAX_LIMIT;
-        int offset = 0;
-        Optional<String> marker = Optional.empty();
-        String sortKey = "created_at";
-        boolean ascending = false;
-        List<Filter> filters = new ArrayList<>();
-        Optional<Set<String>> ids = Optional.empty();
-        boolean nothingMatches = false;
-        for (Map.Entry<String, String> parameter : query) {
-            String value = parameter.getValue();
-            switch (parameter.getKey()) {
-                case "limit" -> limit = parseLimit(value);
-                case "offset" -> offset = parseOffset(value);
-                case "marker" -> marker = Optional.of(value);
-                case "sort_key" -> {
-                    if (!STANDARD_SORT_KEYS.containsKey(value)) {
-                        throw new CairnException(ErrorCode.LIST_SORT_KEY_INVALID, "invalid sort_key!");
-                    }
-                    sortKey = STANDARD_SORT_KEYS.get(value);
-                }
-                case "sort_dir" -> ascending = parseSortDir(value);
-                case "name" -> filters.add(columnEquals("display_name", value));
-                case "status" -> {
-                    if (SnapshotStatus.parse(value)
-                            .filter(s -> s.wire().equals(value))
-                            .isEmpty()) {
-                        throw CairnException.badRequest("Must specify a valid status.");
-                    }
-                    filters.add(columnEquals("status", value));
-                }
-                case "volume_id" -> filters.add(columnEquals("volume_id", value));
-                case "availability_zone" -> filters.add(columnEquals("availability_zone", value));
-                case "snapshot_group_id" -> filters.add(columnEquals("group_snapshot_id", value));
-                case "id" -> ids = Optional.of(intersect(ids, List.of(value)));
-                case "ids" -> ids = Optional.of(intersect(ids, List.of(value.split(","))));
-                case "tag_key" ->
-                    ids = Optional.of(intersect(
-                            ids,
-                            tags.idsTagged(EvsTagStore.Kind.SNAPSHOT, caller.projectId(), value, Optional.empty())));
-                // Every Cairn snapshot is made by a user, in the default enterprise project, on no snapshot chain.
-                case "snapshot_type" -> nothingMatches |= !value.equals("user");
-                case "snapshot_chain_id" -> nothingMatches = true;
-                case "enterprise_project_id" -> nothingMatches |= !visibleEnterpriseProject(value);
-                default -> {} // EVS ignores parameters it does not know
-            }
-        }
-        for (Map.Entry<String, String> tag : tagFilter.entrySet()) {
-            ids = Optional.of(intersect(
-                    ids,
-                    tags.idsTagged(
-                            EvsTagStore.Kind.SNAPSHOT, caller.projectId(), tag.getKey(), Optional.of(tag.getValue()))));
-        }
-        if (nothingMatches || ids.filter(Set::isEmpty).isPresent()) {
-            return new StandardPage(List.of(), 0);
-        }
-        ids.ifPresent(any -> filters.add(
-                new Filter.AnyOf(snapshotStore.column("id").orElseThrow(), List.copyOf(new java.util.TreeSet<>(any)))));
-        List<SortKey> sort = sortKey.equals("id")
-                ? List.of(new SortKey("id", ascending))
-                : List.of(new SortKey(sortKey, ascending), new SortKey("id", ascending));
-        ListQuery listQuery = new ListQuery(Optional.of(caller.projectId()), filters, sort, marker, offset, limit);
-        Optional<ListQuery.Marker> markerRow = Optional.empty();
-        if (marker.isPresent()) {
-            markerRow = snapshotStore.markerRow(
-                    new ListQuery(Optional.of(caller.projectId()), List.of(), sort, marker, 0, 1), marker.get());
-            if (markerRow.isEmpty()) {
-                throw new CairnException(ErrorCode.LIST_MARKER_INVALID, "invalid filter marker!");
-            }
-        }
-        return new StandardPage(
-                standard(snapshotStore.list(listQuery, markerRow), caller),
-                snapshotStore.count(
-                        new ListQuery(Optional.of(caller.projectId()), filters, sort, Optional.empty(), 0, 0)));
-    }
-
-    /** Each snapshot with its tags and its disk's zone (read once per disk). */
-    private List<StandardSnapshot> standard(List<Snapshot> page, Caller caller) {
-        Map<String, Map<String, String>> pageTags = tags.tags(
-                EvsTagStore.Kind.SNAPSHOT, page.stream().map(Snapshot::id).toList());
-        Map<String, String> zones = new java.util.HashMap<>();
-        List<StandardSnapshot> shown = new ArrayList<>();
-        for (Snapshot snapshot : page) {
-            String zone = zones.computeIfAbsent(snapshot.volumeId(), volumeId -> zone(caller, volumeId));
-            shown.add(new StandardSnapshot(snapshot, pageTags.getOrDefault(snapshot.id(), Map.of()), zone));
-        }
-        return shown;
-    }
-
-    /** The zone of a snapshot's disk; none for a disk gone meanwhile (EVS deletes a disk's snapshots with it). */
-    private String zone(Caller caller, String volumeId) {
-        try {
-            return volumes.get(caller, volumeId).availabilityZone();
-        } catch (CairnException e) {
-            if (e.code() != ErrorCode.VOLUME_NOT_FOUND) {
-                throw e;
-            }
-            return null;
-        }
-    }
-
-    private static Set<String> intersect(Optional<Set<String>> ids, Collection<String> more) {
-        if (ids.isEmpty()) {
-            return Set.copyOf(more);
-        }
-        Set<String> both = new HashSet<>(ids.get());
-        both.retainAll(Set.copyOf(more));
-        return both;
-    }
-
-    private static void checkCharacters(String field, String value, int max) {
-        if (value != null && characters(value) > max) {
-            throw CairnException.badRequest(field + " is longer than " + max + " characters.");
-        }
-    }
-
     /** EVS snapshots an in-use disk without {@code force} (Cinder's 3.66 rule); {@code force} itself changes nothing here. */
     public Snapshot createSnapshot(Caller caller, SnapshotCreate request) {
         checkText("name", request.name());
@@ -438,7 +200,17 @@ public final class EvsService {
         }
     }
 
-    private static int characters(String text) {
+    /** The ids a list keeps: those of every id filter so far (none yet: all of {@code more}) that are also in {@code more}. */
+    static Set<String> intersect(Optional<Set<String>> ids, Collection<String> more) {
+        if (ids.isEmpty()) {
+            return Set.copyOf(more);
+        }
+        Set<String> both = new HashSet<>(ids.get());
+        both.retainAll(Set.copyOf(more));
+        return both;
+    }
+
+    static int characters(String text) {
         return text.codePointCount(0, text.length());
     }
 

@@ -211,7 +211,7 @@ public final class SnapshotGroupService {
         Optional<String> name = Optional.empty();
         Optional<String> status = Optional.empty();
         Optional<String> server = Optional.empty();
-        Optional<Collection<String>> ids = Optional.empty();
+        Optional<Set<String>> ids = Optional.empty();
         boolean nothingMatches = false;
         for (Map.Entry<String, String> parameter : query) {
             String value = parameter.getValue();
@@ -225,7 +225,7 @@ public final class SnapshotGroupService {
                     sortKey = value;
                 }
                 case "sort_dir" -> ascending = EvsService.parseSortDir(value);
-                case "id" -> ids = Optional.of(intersect(ids, List.of(value)));
+                case "id" -> ids = Optional.of(EvsService.intersect(ids, List.of(value)));
                 case "name" -> name = Optional.of(value);
                 case "status" -> {
                     if (SnapshotGroupStatus.parse(value)
@@ -237,7 +237,7 @@ public final class SnapshotGroupService {
                 }
                 case "server_id" -> server = Optional.of(value);
                 case "tag_key" ->
-                    ids = Optional.of(intersect(
+                    ids = Optional.of(EvsService.intersect(
                             ids,
                             tags.idsTagged(
                                     EvsTagStore.Kind.SNAPSHOT_GROUP, caller.projectId(), value, Optional.empty())));
@@ -246,7 +246,7 @@ public final class SnapshotGroupService {
             }
         }
         for (Map.Entry<String, String> tag : tagFilter.entrySet()) {
-            ids = Optional.of(intersect(
+            ids = Optional.of(EvsService.intersect(
                     ids,
                     tags.idsTagged(
                             EvsTagStore.Kind.SNAPSHOT_GROUP,
@@ -389,15 +389,6 @@ public final class SnapshotGroupService {
 
     private static boolean attachedTo(Volume volume, String serverId) {
         return volume.attachments().stream().map(VolumeAttachment::instanceUuid).anyMatch(serverId::equals);
-    }
-
-    private static Collection<String> intersect(Optional<Collection<String>> ids, Collection<String> more) {
-        if (ids.isEmpty()) {
-            return Set.copyOf(more);
-        }
-        Set<String> both = new HashSet<>(ids.get());
-        both.retainAll(Set.copyOf(more));
-        return both;
     }
 
     private SnapshotGroup find(Caller caller, String id) {

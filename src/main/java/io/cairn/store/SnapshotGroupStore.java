@@ -4,7 +4,6 @@ import io.cairn.domain.SnapshotGroup;
 import io.cairn.domain.SnapshotGroupStatus;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +46,7 @@ public final class SnapshotGroupStore {
     /** What a list asks for: the project, exact-match filters (empty for none), the order and the page. */
     public record Query(
             String projectId,
-            Optional<Collection<String>> ids,
+            Optional<Set<String>> ids,
             Optional<String> name,
             Optional<String> status,
             Optional<String> serverId,

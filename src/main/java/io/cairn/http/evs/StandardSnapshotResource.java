@@ -12,8 +12,8 @@ import io.cairn.domain.CairnException;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.Router;
-import io.cairn.service.EvsService;
 import io.cairn.service.SnapshotCreate;
+import io.cairn.service.StandardSnapshotService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +25,9 @@ import tools.jackson.databind.JsonNode;
  * show: parse, call one service method, render one view. Requests that start background work answer with its job.
  */
 public final class StandardSnapshotResource {
-    private final EvsService evs;
+    private final StandardSnapshotService evs;
 
-    public StandardSnapshotResource(EvsService evs) {
+    public StandardSnapshotResource(StandardSnapshotService evs) {
         this.evs = evs;
     }
 
@@ -55,7 +55,7 @@ public final class StandardSnapshotResource {
             throw CairnException.badRequest("Only incremental snapshots are supported.");
         }
         checkEnterpriseProject(body);
-        EvsService.Accepted accepted = evs.createStandardSnapshot(
+        StandardSnapshotService.Accepted accepted = evs.createStandardSnapshot(
                 request.caller(),
                 new SnapshotCreate(
                         volumeId,
@@ -71,7 +71,7 @@ public final class StandardSnapshotResource {
     }
 
     private ApiResponse list(ApiRequest request) {
-        EvsService.StandardPage page =
+        StandardSnapshotService.StandardPage page =
                 evs.listStandardSnapshots(request.caller(), request.query(), tagFilter(request.query()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(

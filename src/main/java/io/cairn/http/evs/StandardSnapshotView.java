@@ -2,7 +2,7 @@ package io.cairn.http.evs;
 
 import io.cairn.domain.Snapshot;
 import io.cairn.http.Json;
-import io.cairn.service.EvsService.StandardSnapshot;
+import io.cairn.service.StandardSnapshotService.StandardSnapshot;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
