@@ -44,7 +44,8 @@ public final class SnapshotGroupResource {
         if (bool(body, "instant_access").orElse(false)) {
             throw CairnException.badRequest("instant_access is not supported.");
         }
-        bool(body, "incremental"); // every Cairn snapshot shares unchanged data with its disk: either value is kept
+        // Every Cairn snapshot shares unchanged data with its disk: either value is taken.
+        bool(body, "incremental");
         StandardSnapshotResource.checkEnterpriseProject(body);
         SnapshotGroupService.Accepted accepted = groups.create(
                 request.caller(),

@@ -47,13 +47,11 @@ public final class StandardSnapshotResource {
     private ApiResponse create(ApiRequest request) {
         JsonNode body = object(request.body(), "snapshot");
         String volumeId = text(body, "volume_id").orElseThrow(() -> CairnException.invalidInput("invalid volume id!"));
-        // Cairn's snapshots share unchanged data with their disk and have no instant access: only those values work.
         if (bool(body, "instant_access").orElse(false)) {
             throw CairnException.badRequest("instant_access is not supported.");
         }
-        if (!bool(body, "incremental").orElse(true)) {
-            throw CairnException.badRequest("Only incremental snapshots are supported.");
-        }
+        // Every Cairn snapshot shares unchanged data with its disk: either value is taken, and the view says true.
+        bool(body, "incremental");
         checkEnterpriseProject(body);
         StandardSnapshotService.Accepted accepted = evs.createStandardSnapshot(
                 request.caller(),
