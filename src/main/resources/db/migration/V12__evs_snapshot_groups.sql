@@ -9,6 +9,8 @@ CREATE TABLE evs_snapshot_groups (
     -- The members' host (node@backend#pool): the node whose engine takes them all at once.
     host        VARCHAR(255) NOT NULL,
     server_id   VARCHAR(255),
+    -- The members' disks' total size in GB, which a list may sort by.
+    size        INTEGER      NOT NULL,
     name        VARCHAR(255),
     description VARCHAR(255),
     created_at  BIGINT       NOT NULL,

@@ -151,6 +151,7 @@ public final class SnapshotGroupService {
                             SnapshotGroupStatus.CREATING,
                             hosts.iterator().next(),
                             serverId.orElse(null),
+                            members.stream().mapToInt(Volume::size).sum(),
                             name,
                             description,
                             now,

@@ -12,6 +12,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SortField;
+import org.jooq.impl.SQLDataType;
 
 /**
  * EVS snapshot group rows (their members are snapshot rows naming the group in {@code group_snapshot_id}). Reads see
@@ -26,6 +27,7 @@ public final class SnapshotGroupStore {
     private static final Field<String> STATUS = TABLE.string("status");
     private static final Field<String> HOST = TABLE.string("host");
     private static final Field<String> SERVER_ID = TABLE.string("server_id");
+    private static final Field<Integer> SIZE = TABLE.column("size", SQLDataType.INTEGER);
     private static final Field<String> NAME = TABLE.string("name");
     private static final Field<String> DESCRIPTION = TABLE.string("description");
     private static final Field<Long> CREATED_AT = TABLE.time("created_at");
@@ -33,7 +35,7 @@ public final class SnapshotGroupStore {
     private static final Field<Long> DELETED_AT = TABLE.time("deleted_at");
 
     /** The columns a list may be sorted by. */
-    public static final Set<String> SORT_KEYS = Set.of("id", "status", "created_at");
+    public static final Set<String> SORT_KEYS = Set.of("id", "status", "size", "created_at");
 
     private final Database database;
     private final DSLContext dsl;
@@ -63,6 +65,7 @@ public final class SnapshotGroupStore {
                 .set(STATUS, group.status().wire())
                 .set(HOST, group.host())
                 .set(SERVER_ID, group.serverId())
+                .set(SIZE, group.size())
                 .set(NAME, group.name())
                 .set(DESCRIPTION, group.description())
                 .set(CREATED_AT, Micros.of(group.createdAt()))
@@ -169,7 +172,18 @@ public final class SnapshotGroupStore {
     private static List<SnapshotGroup> read(
             DSLContext tx, Condition where, List<SortField<?>> order, int offset, int limit) {
         return tx
-                .select(ID, PROJECT_ID, USER_ID, STATUS, HOST, SERVER_ID, NAME, DESCRIPTION, CREATED_AT, UPDATED_AT)
+                .select(
+                        ID,
+                        PROJECT_ID,
+                        USER_ID,
+                        STATUS,
+                        HOST,
+                        SERVER_ID,
+                        SIZE,
+                        NAME,
+                        DESCRIPTION,
+                        CREATED_AT,
+                        UPDATED_AT)
                 .from(TABLE.table)
                 .where(where)
                 .orderBy(order)
@@ -189,6 +203,7 @@ public final class SnapshotGroupStore {
                 SnapshotGroupStatus.fromWire(r.get(STATUS)),
                 r.get(HOST),
                 r.get(SERVER_ID),
+                r.get(SIZE),
                 r.get(NAME),
                 r.get(DESCRIPTION),
                 Micros.toInstant(r.get(CREATED_AT)),

@@ -52,6 +52,15 @@ class SnapshotGroupApiTest {
         return volumes;
     }
 
+    /** The project's snapshots counted against its quota. */
+    private static int snapshotsInUse() {
+        return server.as("setup", PROJECT)
+                .get("/os-quota-sets/" + PROJECT + "?usage=true")
+                .json()
+                .at("/quota_set/snapshots/in_use")
+                .asInt();
+    }
+
     private static String json(List<String> ids) {
         return "[\"" + String.join("\",\"", ids) + "\"]";
     }
@@ -59,6 +68,7 @@ class SnapshotGroupApiTest {
     @Test
     void aSnapshotGroupOfThreeDisksIsCreatedListedUpdatedTaggedAndDeletedWithItsMembers() {
         List<String> volumes = volumes(3);
+        int inUseBefore = snapshotsInUse();
         Reply created = evs.post(
                 v5("/snapshot-groups"),
                 "{\"snapshot_group\":{\"volume_ids\":" + json(volumes)
@@ -92,12 +102,7 @@ class SnapshotGroupApiTest {
         String member = members.at("/snapshots/0/id").asString();
         // A member goes with its group, not alone.
         assertFault(evs.delete(v5("/snapshots/" + member)), 400, "EVS.1047", null);
-        assertThat(server.as("setup", PROJECT)
-                        .get("/os-quota-sets/" + PROJECT + "?usage=true")
-                        .json()
-                        .at("/quota_set/snapshots/in_use")
-                        .asInt())
-                .isEqualTo(3);
+        assertThat(snapshotsInUse()).isEqualTo(inUseBefore + 3);
 
         JsonNode listed =
                 evs.get(v5("/snapshot-groups/detail?name=db&status=available")).json();
@@ -145,12 +150,7 @@ class SnapshotGroupApiTest {
                         .get("count")
                         .asInt())
                 .isZero();
-        assertThat(server.as("setup", PROJECT)
-                        .get("/os-quota-sets/" + PROJECT + "?usage=true")
-                        .json()
-                        .at("/quota_set/snapshots/in_use")
-                        .asInt())
-                .isZero();
+        assertThat(snapshotsInUse()).isEqualTo(inUseBefore);
         assertThat(evs.get(v5("/snapshot-groups/tags")).json().get("tags")).isEmpty();
     }
 
@@ -198,6 +198,19 @@ class SnapshotGroupApiTest {
                 400,
                 "EVS.5400",
                 "Volume " + detached + " is not attached to server " + SERVER + ".");
+
+        // A list sorted by size puts the one-disk group before the two-disk one.
+        String small = evs.post(v5("/snapshot-groups"), "{\"snapshot_group\":{\"volume_ids\":[\"" + detached + "\"]}}")
+                .json()
+                .get("snapshot_group_id")
+                .asString();
+        List<String> bySize = new ArrayList<>();
+        evs.get(v5("/snapshot-groups/detail?sort_key=size&sort_dir=asc"))
+                .json()
+                .get("snapshot_groups")
+                .forEach(g -> bySize.add(g.get("id").asString()));
+        assertThat(bySize).contains(small, group);
+        assertThat(bySize.indexOf(small)).isLessThan(bySize.indexOf(group));
     }
 
     @Test
@@ -237,7 +250,7 @@ class SnapshotGroupApiTest {
                 400,
                 "EVS.5400",
                 "name is longer than 255 bytes.");
-        assertFault(evs.get(v5("/snapshot-groups/detail?sort_key=size")), 400, "EVS.1039", "invalid sort_key!");
+        assertFault(evs.get(v5("/snapshot-groups/detail?sort_key=name")), 400, "EVS.1039", "invalid sort_key!");
         assertFault(evs.get(v5("/snapshot-groups/detail?status=rotten")), 400, "EVS.5400", null);
         assertFault(evs.put(v5("/snapshot-groups/" + group), "{\"snapshot_group\":{}}"), 400, "EVS.5400", null);
         // A group beyond the snapshot quota is refused whole: nothing of it is recorded.
