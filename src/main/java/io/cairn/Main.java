@@ -14,6 +14,7 @@ import io.cairn.config.ConfigException;
 import io.cairn.config.Settings;
 import io.cairn.domain.BackupWork;
 import io.cairn.domain.GroupWork;
+import io.cairn.domain.SnapshotGroupWork;
 import io.cairn.domain.SnapshotWork;
 import io.cairn.domain.VolumeWork;
 import io.cairn.domain.Work;
@@ -47,6 +48,9 @@ import io.cairn.http.cinder.VersionResource;
 import io.cairn.http.cinder.VolumeResource;
 import io.cairn.http.cinder.VolumeTypeResource;
 import io.cairn.http.evs.CloudSnapshotResource;
+import io.cairn.http.evs.EvsJobResource;
+import io.cairn.http.evs.SnapshotGroupResource;
+import io.cairn.http.evs.StandardSnapshotResource;
 import io.cairn.metrics.ServiceMetrics;
 import io.cairn.service.AccessKeyService;
 import io.cairn.service.AvailabilityZoneService;
@@ -54,6 +58,7 @@ import io.cairn.service.BackupRecords;
 import io.cairn.service.BackupService;
 import io.cairn.service.BackupWorkHandler;
 import io.cairn.service.BlockTokens;
+import io.cairn.service.EvsJobService;
 import io.cairn.service.EvsService;
 import io.cairn.service.GroupService;
 import io.cairn.service.GroupSnapshotService;
@@ -64,10 +69,13 @@ import io.cairn.service.NbdCredentialService;
 import io.cairn.service.QuotaService;
 import io.cairn.service.SecretBox;
 import io.cairn.service.SnapshotBlockAccess;
+import io.cairn.service.SnapshotGroupService;
+import io.cairn.service.SnapshotGroupWorkHandler;
 import io.cairn.service.SnapshotIngestService;
 import io.cairn.service.SnapshotManagement;
 import io.cairn.service.SnapshotService;
 import io.cairn.service.SnapshotWorkHandler;
+import io.cairn.service.StandardSnapshotService;
 import io.cairn.service.VolumeActions;
 import io.cairn.service.VolumeAttachments;
 import io.cairn.service.VolumeConnections;
@@ -77,11 +85,14 @@ import io.cairn.service.VolumeWorkHandler;
 import io.cairn.store.AccessKeyStore;
 import io.cairn.store.BackupStore;
 import io.cairn.store.Database;
+import io.cairn.store.EvsJobStore;
+import io.cairn.store.EvsTagStore;
 import io.cairn.store.GroupSnapshotStore;
 import io.cairn.store.GroupStore;
 import io.cairn.store.GroupTypeStore;
 import io.cairn.store.NbdCredentialStore;
 import io.cairn.store.QuotaStore;
+import io.cairn.store.SnapshotGroupStore;
 import io.cairn.store.SnapshotIngestStore;
 import io.cairn.store.SnapshotStore;
 import io.cairn.store.TaskStore;
@@ -259,11 +270,28 @@ public final class Main implements Runnable {
         new GroupRecovery(database, taskStore, queue, groupStore, groupSnapshotStore, clock).run();
         new RecoveryPass(database, taskStore, queue, snapshotStore, volumeStore, backupStore, ingestStore, clock)
                 .run(config.nodeName());
+        SnapshotGroupStore snapshotGroupStore = new SnapshotGroupStore(database);
+        EvsTagStore evsTags = new EvsTagStore(database);
+        EvsJobService evsJobs = new EvsJobService(new EvsJobStore(database), taskStore, clock);
+        SnapshotGroupService snapshotGroups = new SnapshotGroupService(
+                database,
+                snapshotGroupStore,
+                volumeStore,
+                snapshotStore,
+                evsTags,
+                quotas,
+                queue,
+                taskStore,
+                evsJobs,
+                clock);
+        snapshotGroups.resumeInterrupted();
         TaskHandler volumeWork = new VolumeWorkHandler(
                 database, volumeStore, snapshotStore, backupStore, quotas, engine, groups, taskStore, clock);
         TaskHandler groupWork = new GroupWorkHandler(
                 database, groupStore, groupSnapshotStore, volumeStore, snapshotStore, quotas, engine, taskStore, clock);
         TaskHandler snapshotWork = new SnapshotWorkHandler(database, snapshotStore, quotas, engine, taskStore, clock);
+        TaskHandler snapshotGroupWork = new SnapshotGroupWorkHandler(
+                database, snapshotGroupStore, snapshotStore, evsTags, quotas, engine, taskStore, clock);
         TaskHandler backupWork = new BackupWorkHandler(
                 database, backupStore, volumeStore, snapshotStore, quotas, engine, backupRepository, taskStore, clock);
         TaskWorker worker = new TaskWorker(
@@ -275,6 +303,7 @@ public final class Main implements Runnable {
                     case SnapshotWork snapshot -> snapshotWork;
                     case BackupWork backup -> backupWork;
                     case GroupWork group -> groupWork;
+                    case SnapshotGroupWork snapshotGroup -> snapshotGroupWork;
                 }))),
                 config.nodeName(),
                 4);
@@ -326,6 +355,12 @@ public final class Main implements Runnable {
         AtomicBoolean ready = new AtomicBoolean();
         Router v2Router = new Router();
         cloudSnapshots.register(v2Router);
+        new EvsJobResource(evsJobs).register(v2Router);
+        Router v5Router = new Router();
+        new StandardSnapshotResource(
+                        new StandardSnapshotService(evs, snapshots, volumes, snapshotStore, database, evsTags, evsJobs))
+                .register(v5Router);
+        new SnapshotGroupResource(snapshotGroups).register(v5Router);
         new CinderV2Resource(evs).register(v2Router, snapshotResource, volumeResource);
         ApiServer server = new ApiServer(
                         router,
@@ -334,6 +369,7 @@ public final class Main implements Runnable {
                         authenticator(config.auth(), database, clock),
                         new VersionResource(),
                         ready::get)
+                .withV5(v5Router)
                 .withTelemetry(metrics)
                 .withConsole(console(config.auth()))
                 .start(config.server().host(), config.server().port());

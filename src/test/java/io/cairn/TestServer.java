@@ -81,6 +81,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The database settings a command run against the server with data in {@code dataDir} needs besides its data-dir. */
+    public static Map<String, String> databaseSettings(Path dataDir) {
+        return ON_POSTGRESQL ? Map.of("db-url", postgresqlUrl(dataDir), "db-user", TestPostgres.USER) : Map.of();
+    }
+
     /** A connection to the database of the server with data in {@code dataDir}, for setting rows no API can. */
     public static Connection connect(Path dataDir) throws SQLException {
         if (ON_POSTGRESQL) {

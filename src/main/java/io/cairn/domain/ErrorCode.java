@@ -16,6 +16,10 @@ public enum ErrorCode {
     INVALID_VERSION(400),
     INVALID_FILTER(400),
     INVALID_SORT(400),
+    /** A sort key, a sort direction or a marker EVS's v5 lists refuse (EVS gives each its own code). */
+    LIST_SORT_KEY_INVALID(400),
+    LIST_SORT_DIR_INVALID(400),
+    LIST_MARKER_INVALID(400),
     INVALID_SNAPSHOT(400),
     /** Delete asked of a snapshot that is not available or error (EVS tells this apart from other invalid snapshots). */
     SNAPSHOT_NOT_DELETABLE(400),

@@ -7,9 +7,9 @@ import java.util.stream.Stream;
  * Durable work on one resource, started by a transition and finished by a worker: its name is what the tasks
  * table stores; it runs while the resource is in its running status and moves it to its success or failure
  * status. Enums list the kinds per resource: {@link VolumeWork}, {@link SnapshotWork}, {@link BackupWork},
- * {@link GroupWork}.
+ * {@link GroupWork}, {@link SnapshotGroupWork}.
  */
-public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork, GroupWork {
+public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork, GroupWork, SnapshotGroupWork {
     String name();
 
     Placement placement();
@@ -28,7 +28,10 @@ public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork, Group
          * data to read, or the engine snapshot kept for the next backup); any node once it is gone.
          */
         BACKUP_VOLUME_NODE,
-        /** The node holding the data of the group (a group snapshot's group) the task's resource id names. */
+        /**
+         * The node holding the data of the group (a group snapshot's group, an EVS snapshot group's disks) the task's
+         * resource id names.
+         */
         GROUP_NODE,
         /** Any node: the task touches no engine. */
         ANY_NODE
@@ -43,7 +46,12 @@ public sealed interface Work permits VolumeWork, SnapshotWork, BackupWork, Group
 
     /** Every kind of work, volumes' first. */
     static Stream<Work> all() {
-        return Stream.of(VolumeWork.values(), SnapshotWork.values(), BackupWork.values(), GroupWork.values())
+        return Stream.of(
+                        VolumeWork.values(),
+                        SnapshotWork.values(),
+                        BackupWork.values(),
+                        GroupWork.values(),
+                        SnapshotGroupWork.values())
                 .flatMap(Arrays::stream);
     }
 

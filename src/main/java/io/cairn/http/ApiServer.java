@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP front: one Javalin handler that gives every request its id, authenticates it, negotiates the
  * microversion, routes it, and writes the response or the fault with Cinder's headers. Paths under
  * {@code /v3} go to the Cinder v3 routes; paths under {@code /v2} (EVS's native API and its Cinder v2
- * paths) go to the v2 routes, which have no microversions.
+ * paths) go to the v2 routes, and paths under {@code /v5} (EVS's standard snapshots and snapshot groups) to the v5
+ * routes; neither has microversions.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -88,6 +89,7 @@ public final class ApiServer implements AutoCloseable {
 
     private final Router router;
     private final Router v2Router;
+    private Router v5Router = new Router();
     private final FaultDialect faults;
     private final Authenticator authenticator;
     private final VersionDocument versions;
@@ -120,6 +122,12 @@ public final class ApiServer implements AutoCloseable {
     /** Reports requests to {@code telemetry} and serves its metrics on {@code GET /metrics}; call before {@link #start}. */
     public ApiServer withTelemetry(Telemetry telemetry) {
         this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry is null");
+        return this;
+    }
+
+    /** Serves EVS's v5 routes under {@code /v5}; call before {@link #start}. */
+    public ApiServer withV5(Router routes) {
+        this.v5Router = java.util.Objects.requireNonNull(routes, "routes is null");
         return this;
     }
 
@@ -287,25 +295,27 @@ public final class ApiServer implements AutoCloseable {
             // Version discovery (keystoneauth, openstacksdk) asks without a token; a token is still checked.
             return ApiResponse.ok(versions.render(baseUrl(ctx)));
         }
-        boolean v2 = path.startsWith("/v2/");
-        if (!path.startsWith("/v3/") && !v2) {
+        // EVS's native versions, v2 and v5, share its paths' rules; v5 has only EVS's own routes.
+        boolean v5 = path.startsWith("/v5/");
+        boolean evsNative = path.startsWith("/v2/") || v5;
+        if (!path.startsWith("/v3/") && !evsNative) {
             throw new EarlyResponse(plainNotFound());
         }
-        state.sendRequestId = v2 || faults == FaultDialect.EVS;
-        byte[] body = body(ctx, v2 ? MAX_EVS_BODY : MAX_BODY);
+        state.sendRequestId = evsNative || faults == FaultDialect.EVS;
+        byte[] body = body(ctx, evsNative ? MAX_EVS_BODY : MAX_BODY);
         state.caller = authenticate(ctx, state, body);
-        // v2 predates microversions: it behaves as 3.0 and echoes no version header.
-        Microversion.Outcome outcome = v2 ? null : Microversion.negotiate(ctx.header(Microversion.HEADER));
-        state.versionEcho = v2 ? null : outcome.echo();
-        if (!v2 && outcome.fault() != null) {
+        // EVS's native API predates microversions: it behaves as 3.0 and echoes no version header.
+        Microversion.Outcome outcome = evsNative ? null : Microversion.negotiate(ctx.header(Microversion.HEADER));
+        state.versionEcho = evsNative ? null : outcome.echo();
+        if (!evsNative && outcome.fault() != null) {
             throw outcome.fault();
         }
-        ApiVersion version = v2 ? ApiVersion.MIN : outcome.version();
-        Router routes = v2 ? v2Router : router;
-        String prefix = v2 ? "/v2" : "/v3";
+        ApiVersion version = evsNative ? ApiVersion.MIN : outcome.version();
+        Router routes = v5 ? v5Router : evsNative ? v2Router : router;
+        String prefix = v5 ? "/v5" : evsNative ? "/v2" : "/v3";
         List<String> segments = segments(path.substring(prefix.length() + 1));
         if (segments.isEmpty()) {
-            if (v2) {
+            if (evsNative) {
                 throw new EarlyResponse(plainNotFound());
             }
             return ApiResponse.ok(versions.render(baseUrl(ctx)));
@@ -485,7 +495,8 @@ public final class ApiServer implements AutoCloseable {
             // Logged before the answer is sent, as serve() does, so the line exists once the client has its answer.
             finished(requestId, null, request.getMethod(), "unrouted", path, fault.status(), started);
             response.setStatus(fault.status());
-            boolean evsClient = faults == FaultDialect.EVS || (path != null && path.startsWith("/v2/"));
+            boolean evsClient = faults == FaultDialect.EVS
+                    || (path != null && (path.startsWith("/v2/") || path.startsWith("/v5/")));
             requestIdHeaders(requestId, evsClient).forEach(response.getHeaders()::put);
             fault.headers().forEach(response.getHeaders()::put);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

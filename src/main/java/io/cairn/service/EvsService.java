@@ -18,6 +18,7 @@ import io.cairn.store.SnapshotStore;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class EvsService {
                 // Every Cairn snapshot is an EVS one, on shared storage, in the default enterprise project.
                 case "dedicated_storage_id", "dedicated_storage_name" -> nothingMatches |= !value.isEmpty();
                 case "service_type" -> nothingMatches |= !value.equals("EVS");
-                case "enterprise_project_id" -> nothingMatches |= !VISIBLE_ENTERPRISE_PROJECTS.contains(value);
+                case "enterprise_project_id" -> nothingMatches |= !visibleEnterpriseProject(value);
                 default -> {} // EVS ignores parameters it does not know
             }
         }
@@ -175,7 +176,7 @@ public final class EvsService {
         volumes.delete(caller, volumeId, true, false, Dialect.EVS);
     }
 
-    private static void checkText(String field, String value) {
+    static void checkText(String field, String value) {
         if (value != null && value.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
             throw CairnException.badRequest(field + " is longer than " + MAX_TEXT_BYTES + " bytes.");
         }
@@ -199,11 +200,21 @@ public final class EvsService {
         }
     }
 
-    private static int characters(String text) {
+    /** The ids a list keeps: those of every id filter so far (none yet: all of {@code more}) that are also in {@code more}. */
+    static Set<String> intersect(Optional<Set<String>> ids, Collection<String> more) {
+        if (ids.isEmpty()) {
+            return Set.copyOf(more);
+        }
+        Set<String> both = new HashSet<>(ids.get());
+        both.retainAll(Set.copyOf(more));
+        return both;
+    }
+
+    static int characters(String text) {
         return text.codePointCount(0, text.length());
     }
 
-    private static int parseLimit(String raw) {
+    static int parseLimit(String raw) {
         BigInteger value =
                 Python.parseInt(raw).orElseThrow(() -> CairnException.badRequest("limit param must be an integer."));
         if (value.signum() <= 0) {
@@ -216,7 +227,21 @@ public final class EvsService {
         return value.intValue();
     }
 
-    private static int parseOffset(String raw) {
+    /** Whether an enterprise_project_id filter can match: Cairn has everything in the default project. */
+    static boolean visibleEnterpriseProject(String value) {
+        return VISIBLE_ENTERPRISE_PROJECTS.contains(value);
+    }
+
+    /** EVS's sort_dir: {@code asc} or {@code desc}; true for ascending. */
+    static boolean parseSortDir(String raw) {
+        return switch (raw) {
+            case "asc" -> true;
+            case "desc" -> false;
+            default -> throw new CairnException(ErrorCode.LIST_SORT_DIR_INVALID, "invalid sort_dir!");
+        };
+    }
+
+    static int parseOffset(String raw) {
         BigInteger value =
                 Python.parseInt(raw).orElseThrow(() -> CairnException.badRequest("offset param must be an integer."));
         if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(Integer.MAX_VALUE)) > 0) {

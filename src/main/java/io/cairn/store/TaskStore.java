@@ -52,6 +52,24 @@ public final class TaskStore {
     private static final String DONE = "done";
     private static final String FAILED = "failed";
 
+    /** Where a task stands. */
+    public enum Stage {
+        PENDING,
+        RUNNING,
+        DONE,
+        FAILED
+    }
+
+    /** A task as an observer sees it: what it does to what, where it stands, when it was enqueued and last changed. */
+    public record Observed(
+            String id,
+            String kind,
+            String resourceId,
+            Stage stage,
+            int attempts,
+            Instant enqueuedAt,
+            Instant changedAt) {}
+
     /** A claimed task, leased to {@code owner}. */
     public record Task(String id, String kind, String resourceId, String payload, int attempts, String owner) {}
 
@@ -119,9 +137,14 @@ public final class TaskStore {
                 .flatMap(TaskStore::nodeOfHost);
     }
 
-    /** The node that holds the data of a group's members, by the group's id or one of its group snapshots'. */
+    /**
+     * The node that holds the data of a group's members, by the group's id or one of its group snapshots', or of an
+     * EVS snapshot group's disks.
+     */
     public Optional<String> groupNode(DSLContext tx, String groupOrGroupSnapshotId) {
-        return GroupStore.host(tx, groupOrGroupSnapshotId).flatMap(TaskStore::nodeOfHost);
+        return GroupStore.host(tx, groupOrGroupSnapshotId)
+                .or(() -> SnapshotGroupStore.host(tx, groupOrGroupSnapshotId))
+                .flatMap(TaskStore::nodeOfHost);
     }
 
     /** Cinder's host is {@code node@backend#pool}; an {@code rbd} backend's data belongs to no node. */
@@ -243,6 +266,34 @@ public final class TaskStore {
     /** Whether a pending or running task exists for the resource, read in the caller's transaction. */
     public boolean hasOpenTask(DSLContext tx, String resourceId) {
         return tx.fetchExists(TASKS, RESOURCE_ID.eq(resourceId).and(STATE.in(PENDING, RUNNING)));
+    }
+
+    /** The task with this id, while it is kept (finished tasks are pruned after a while). */
+    public Optional<Observed> observe(String id) {
+        return database.dsl()
+                .select(ID, KIND, RESOURCE_ID, STATE, ATTEMPTS, CREATED_AT, UPDATED_AT)
+                .from(TASKS)
+                .where(ID.eq(id))
+                .fetchOptional()
+                .map(r -> new Observed(
+                        r.get(ID),
+                        r.get(KIND),
+                        r.get(RESOURCE_ID),
+                        Stage.valueOf(r.get(STATE).toUpperCase(java.util.Locale.ROOT)),
+                        r.get(ATTEMPTS),
+                        Micros.toInstant(r.get(CREATED_AT)),
+                        Micros.toInstant(r.get(UPDATED_AT))));
+    }
+
+    /** The id of the first task of this kind for the resource enqueued at or after {@code since}. */
+    public Optional<String> firstSince(String resourceId, String kind, Instant since) {
+        return database.dsl()
+                .select(ID)
+                .from(TASKS)
+                .where(RESOURCE_ID.eq(resourceId).and(KIND.eq(kind)).and(CREATED_AT.ge(Micros.of(since))))
+                .orderBy(CREATED_AT, ID)
+                .limit(1)
+                .fetchOptional(ID);
     }
 
     public int openTaskCount() {

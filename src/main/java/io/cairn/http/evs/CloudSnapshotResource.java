@@ -1,10 +1,14 @@
 package io.cairn.http.evs;
 
+import static io.cairn.http.evs.EvsBodies.field;
+import static io.cairn.http.evs.EvsBodies.metadata;
+import static io.cairn.http.evs.EvsBodies.object;
+import static io.cairn.http.evs.EvsBodies.text;
+
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Snapshot;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
-import io.cairn.http.Faults;
 import io.cairn.http.QueryString;
 import io.cairn.http.Router;
 import io.cairn.service.EvsService;
@@ -120,48 +124,5 @@ public final class CloudSnapshotResource {
         evs.rollback(request.caller(), request.param("id"), volumeId, name);
         // EVS answers with the disk's id alone, even when the request renames it.
         return ApiResponse.accepted(ApiResponse.wrap("rollback", ApiResponse.wrap("volume_id", volumeId)));
-    }
-
-    /** The body's single envelope object, such as {@code {"snapshot": {...}}}. */
-    private static JsonNode object(JsonNode body, String envelope) {
-        JsonNode inner = body.get(envelope);
-        if (inner == null || !inner.isObject()) {
-            throw Faults.malformedBody();
-        }
-        return inner;
-    }
-
-    private static Optional<String> text(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isString()) {
-            throw CairnException.invalidInput(name + " must be a string.");
-        }
-        return Optional.of(value.asString());
-    }
-
-    /** Present in the body (possibly as null)? Then its value, empty for null. */
-    private static Optional<Optional<String>> field(JsonNode body, String name) {
-        return body.has(name) ? Optional.of(text(body, name)) : Optional.empty();
-    }
-
-    /** Metadata as given (string values), including system keys such as {@code __system__enableActive}. */
-    private static Map<String, String> metadata(JsonNode node) {
-        Map<String, String> metadata = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return metadata;
-        }
-        if (!node.isObject()) {
-            throw CairnException.invalidInput("metadata must be an object.");
-        }
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            if (!entry.getValue().isString()) {
-                throw CairnException.invalidInput("metadata values must be strings.");
-            }
-            metadata.put(entry.getKey(), entry.getValue().asString());
-        }
-        return metadata;
     }
 }

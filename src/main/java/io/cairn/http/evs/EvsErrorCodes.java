@@ -57,6 +57,9 @@ public final class EvsErrorCodes {
             case VOLUME_NOT_DELETABLE -> EvsError.own(400, "EVS.1046");
             // EVS answers a second delete of a snapshot whose deletion failed with a 500.
             case SNAPSHOT_ERROR_DELETING -> EvsError.fixed(500, "EVS.2019", "snapshot is error_deleting!");
+            case LIST_SORT_KEY_INVALID -> EvsError.fixed(400, "EVS.1039", "invalid sort_key!");
+            case LIST_SORT_DIR_INVALID -> EvsError.fixed(400, "EVS.1040", "invalid sort_dir!");
+            case LIST_MARKER_INVALID -> EvsError.fixed(400, "EVS.1024", "invalid filter marker!");
             case LIST_LIMIT_TOO_LARGE ->
                 EvsError.fixed(400, "EVS.2142", "invalid filter limit, can not greater than 1000.");
             case UNAUTHORIZED -> EvsError.fixed(401, "EVS.5401", "Authentication required.");

@@ -58,7 +58,10 @@ final class EvsFixture {
     /** Runs {@code cairn access-key create --project P --json} against the server's data directory. */
     static Credential createAccessKey(Path dir, String project, String... extraArgs) throws IOException {
         Path config = dir.resolve("cairn.properties");
-        Files.writeString(config, "secret-key=" + SECRET_KEY + "\n");
+        StringBuilder properties = new StringBuilder("secret-key=" + SECRET_KEY + "\n");
+        // The key goes into the server's database, which is not the data directory's SQLite in the PostgreSQL pass.
+        TestServer.databaseSettings(dir).forEach((key, value) -> properties.append(key + "=" + value + "\n"));
+        Files.writeString(config, properties);
         String[] args = new String[6 + extraArgs.length];
         String[] base = {"access-key", "create", "--project", project, "--json", "--data-dir=" + dir};
         System.arraycopy(base, 0, args, 0, base.length);

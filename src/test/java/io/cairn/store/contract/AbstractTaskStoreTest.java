@@ -56,6 +56,32 @@ public abstract class AbstractTaskStoreTest extends StoreContract {
     }
 
     @Test
+    void anObservedTaskShowsWhereItStandsAndTheFirstTaskSinceAnInstantIsFound() {
+        String first = enqueue("r1", 10, Optional.empty());
+        String second = enqueue("r1", 20, Optional.empty());
+        enqueue("r2", 30, Optional.empty());
+
+        assertThat(tasks.firstSince("r1", "CREATE_VOLUME", at(0))).contains(first);
+        assertThat(tasks.firstSince("r1", "CREATE_VOLUME", at(11))).contains(second);
+        assertThat(tasks.firstSince("r1", "CREATE_VOLUME", at(21))).isEmpty();
+        assertThat(tasks.firstSince("r1", "DELETE_VOLUME", at(0))).isEmpty();
+
+        TaskStore.Observed pending = tasks.observe(first).orElseThrow();
+        assertThat(pending.stage()).isEqualTo(TaskStore.Stage.PENDING);
+        assertThat(pending.attempts()).isZero();
+        assertThat(pending.enqueuedAt()).isEqualTo(at(10));
+        assertThat(pending.resourceId()).isEqualTo("r1");
+        Task claimed = tasks.claim("node1", "node1", LONG_LEASE).orElseThrow();
+        assertThat(tasks.observe(claimed.id()).orElseThrow().stage()).isEqualTo(TaskStore.Stage.RUNNING);
+        assertThat(tasks.fail(claimed.id(), "node1", "broken")).isTrue();
+        assertThat(tasks.observe(claimed.id()).orElseThrow().stage()).isEqualTo(TaskStore.Stage.FAILED);
+        Task next = tasks.claim("node1", "node1", LONG_LEASE).orElseThrow();
+        assertThat(tasks.complete(next.id(), "node1")).isTrue();
+        assertThat(tasks.observe(next.id()).orElseThrow().stage()).isEqualTo(TaskStore.Stage.DONE);
+        assertThat(tasks.observe("no-such-task")).isEmpty();
+    }
+
+    @Test
     void onlyTheLeaseHolderCompletesOrFails() {
         String id = enqueue("r1", 1, Optional.empty());
         assertThat(tasks.claim("node1", "node1", LONG_LEASE)).isPresent();
