@@ -30,6 +30,8 @@ public enum ErrorCode {
     /** A volume asked of a snapshot in a status no volume is made from (EVS tells this apart from other invalid snapshots). */
     SNAPSHOT_NOT_CLONEABLE(400),
     INVALID_VOLUME(400),
+    /** A standard snapshot asked of a disk on which another snapshot is being created (EVS allows one at a time). */
+    SNAPSHOT_IN_CREATION(400),
     INVALID_BACKUP(400),
     INVALID_GROUP(400),
     INVALID_GROUP_SNAPSHOT(400),

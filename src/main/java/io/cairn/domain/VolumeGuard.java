@@ -4,6 +4,8 @@ package io.cairn.domain;
 public enum VolumeGuard {
     /** No live snapshot of the volume. */
     NO_SNAPSHOTS,
+    /** No live snapshot of the volume is being created (EVS's standard snapshots: one at a time per disk). */
+    NO_SNAPSHOT_IN_CREATION,
     /** No live snapshot of the volume belongs to a group snapshot. */
     NO_GROUP_SNAPSHOTS,
     /** Every live snapshot of the volume is available or error (a cascade deletes them). */

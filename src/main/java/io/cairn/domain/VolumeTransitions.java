@@ -110,6 +110,11 @@ public final class VolumeTransitions {
 
     public static final Transition<VolumeStatus, VolumeGuard> SNAPSHOT_SOURCE_IN_USE = Transition.holding(
             "snapshot source in use", EnumSet.of(AVAILABLE, IN_USE), Set.of(SCHEDULED, NOT_MIGRATING));
+    /** EVS's standard (v5) snapshots and snapshot groups: as in use, while no other snapshot of the disk is creating. */
+    public static final Transition<VolumeStatus, VolumeGuard> STANDARD_SNAPSHOT_SOURCE = Transition.holding(
+            "standard snapshot source",
+            EnumSet.of(AVAILABLE, IN_USE),
+            Set.of(SCHEDULED, NOT_MIGRATING, VolumeGuard.NO_SNAPSHOT_IN_CREATION));
     /** A volume is copied from one that stays available or in use until the copy is recorded. */
     public static final Transition<VolumeStatus, VolumeGuard> CLONE_SOURCE =
             Transition.holding("clone source", EnumSet.of(AVAILABLE, IN_USE), NO_GUARDS);
@@ -169,6 +174,7 @@ public final class VolumeTransitions {
             DETACH_LAST,
             SNAPSHOT_SOURCE,
             SNAPSHOT_SOURCE_IN_USE,
+            STANDARD_SNAPSHOT_SOURCE,
             CLONE_SOURCE,
             BACKUP_SOURCE,
             RESTORE_BACKUP,

@@ -135,18 +135,16 @@ public final class EvsService {
 
     /** EVS snapshots an in-use disk without {@code force} (Cinder's 3.66 rule); {@code force} itself changes nothing here. */
     public Snapshot createSnapshot(Caller caller, SnapshotCreate request) {
+        return snapshots.create(caller, checkedCreate(request), true);
+    }
+
+    /** A create within the native API's size limits, with no {@code force}: the native paths snapshot in-use disks. */
+    SnapshotCreate checkedCreate(SnapshotCreate request) {
         checkText("name", request.name());
         checkText("description", request.description());
         checkMetadata(request.metadata());
-        return snapshots.create(
-                caller,
-                new SnapshotCreate(
-                        request.volumeId(),
-                        request.name(),
-                        request.description(),
-                        Optional.empty(),
-                        request.metadata()),
-                true);
+        return new SnapshotCreate(
+                request.volumeId(), request.name(), request.description(), Optional.empty(), request.metadata());
     }
 
     /** The native update: Cinder's, within the native API's size limits. */

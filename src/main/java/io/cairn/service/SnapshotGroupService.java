@@ -122,7 +122,10 @@ public final class SnapshotGroupService {
                     throw CairnException.badRequest(
                             "Volume " + member.id() + " is not attached to server " + serverId.get() + ".");
                 }
-                if (!volumes.apply(tx, VolumeTransitions.SNAPSHOT_SOURCE_IN_USE, member.id(), now)) {
+                if (!volumes.apply(tx, VolumeTransitions.STANDARD_SNAPSHOT_SOURCE, member.id(), now)) {
+                    if (volumes.apply(tx, VolumeTransitions.SNAPSHOT_SOURCE_IN_USE, member.id(), now)) {
+                        throw SnapshotService.snapshotInCreation(member.id());
+                    }
                     throw CairnException.invalidVolume("Volume " + member.id()
                             + " status must be available or in-use, but current status is: "
                             + member.status().wire() + ".");

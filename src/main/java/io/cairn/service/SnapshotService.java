@@ -93,10 +93,7 @@ public final class SnapshotService {
     public Snapshot create(Caller caller, SnapshotCreate request, boolean inUseWithoutForce) {
         Instant now = now();
         Snapshot created = database.transaction(tx -> {
-            Volume volume = Optional.ofNullable(request.volumeId())
-                    .flatMap(id -> volumes.find(tx, id, Lookup.scope(caller)))
-                    .orElseThrow(() ->
-                            CairnException.volumeNotFound(request.volumeId() == null ? "None" : request.volumeId()));
+            Volume volume = sourceVolume(tx, caller, request);
             // Cinder's controller rejects force=false at 3.66 before the volume API checks the policy.
             if (inUseWithoutForce
                     && request.force().isPresent()
@@ -117,6 +114,41 @@ public final class SnapshotService {
         });
         tasks.wake();
         return created;
+    }
+
+    /**
+     * EVS's standard snapshot of an available or in-use disk, refused while another snapshot of the disk is being
+     * created ({@link ErrorCode#SNAPSHOT_IN_CREATION}): the check is the transition's guard, so two racing requests
+     * never both pass it.
+     */
+    public Snapshot createStandard(Caller caller, SnapshotCreate request) {
+        Instant now = now();
+        Snapshot created = database.transaction(tx -> {
+            Volume volume = sourceVolume(tx, caller, request);
+            Policy.CREATE_SNAPSHOT.authorize(caller);
+            if (!volumes.apply(tx, VolumeTransitions.STANDARD_SNAPSHOT_SOURCE, volume.id(), now)) {
+                if (volumes.apply(tx, VolumeTransitions.SNAPSHOT_SOURCE_IN_USE, volume.id(), now)) {
+                    throw snapshotInCreation(volume.id());
+                }
+                throw notSnapshotable(Lookup.volume(volumes, tx, caller, volume.id()), true);
+            }
+            return take(tx, caller, volume, UUID.randomUUID().toString(), request, now);
+        });
+        tasks.wake();
+        return created;
+    }
+
+    private Volume sourceVolume(DSLContext tx, Caller caller, SnapshotCreate request) {
+        return Optional.ofNullable(request.volumeId())
+                .flatMap(id -> volumes.find(tx, id, Lookup.scope(caller)))
+                .orElseThrow(
+                        () -> CairnException.volumeNotFound(request.volumeId() == null ? "None" : request.volumeId()));
+    }
+
+    /** The fault of a standard snapshot, or snapshot group, asked of a disk another snapshot is being taken of. */
+    public static CairnException snapshotInCreation(String volumeId) {
+        return new CairnException(
+                ErrorCode.SNAPSHOT_IN_CREATION, "A snapshot of volume " + volumeId + " is being created; retry later.");
     }
 
     /**

@@ -79,12 +79,13 @@ public final class StandardSnapshotService {
 
     /**
      * {@code POST /v5/{project_id}/snapshots}: the native create, within the v5 API's limits (a name of at most 64
-     * characters, a description of at most 85), with tags; the job is the snapshot's creation task.
+     * characters, a description of at most 85), with tags, one at a time per disk; the job is the snapshot's creation
+     * task.
      */
     public Accepted createStandardSnapshot(Caller caller, SnapshotCreate request, Map<String, String> newTags) {
         checkCharacters("name", request.name(), MAX_STANDARD_NAME);
         checkCharacters("description", request.description(), MAX_STANDARD_DESCRIPTION);
-        Snapshot snapshot = evs.createSnapshot(caller, request);
+        Snapshot snapshot = snapshots.createStandard(caller, evs.checkedCreate(request));
         database.execute(tx -> tags.put(tx, EvsTagStore.Kind.SNAPSHOT, snapshot.id(), snapshot.projectId(), newTags));
         // A snapshot is created once: its creation is the only task of that kind it ever has.
         String job = jobs.started(

@@ -250,6 +250,8 @@ public final class VolumeStore implements ListSource<Volume> {
     private static Condition guard(VolumeGuard guard) {
         return switch (guard) {
             case NO_SNAPSHOTS -> notExists(snapshots(noCondition()));
+            case NO_SNAPSHOT_IN_CREATION ->
+                notExists(snapshots(SnapshotStore.TABLE.stringColumn("status").eq(SnapshotStatus.CREATING.wire())));
             case NO_GROUP_SNAPSHOTS ->
                 notExists(snapshots(
                         SnapshotStore.TABLE.stringColumn("group_snapshot_id").isNotNull()));

@@ -57,6 +57,8 @@ public final class EvsErrorCodes {
             case VOLUME_NOT_DELETABLE -> EvsError.own(400, "EVS.1046");
             // EVS answers a second delete of a snapshot whose deletion failed with a 500.
             case SNAPSHOT_ERROR_DELETING -> EvsError.fixed(500, "EVS.2019", "snapshot is error_deleting!");
+            // The Terraform provider waits and retries on this code.
+            case SNAPSHOT_IN_CREATION -> EvsError.own(400, "EVS.2409");
             case LIST_SORT_KEY_INVALID -> EvsError.fixed(400, "EVS.1039", "invalid sort_key!");
             case LIST_SORT_DIR_INVALID -> EvsError.fixed(400, "EVS.1040", "invalid sort_dir!");
             case LIST_MARKER_INVALID -> EvsError.fixed(400, "EVS.1024", "invalid filter marker!");

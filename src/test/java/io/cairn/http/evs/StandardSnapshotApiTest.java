@@ -282,6 +282,30 @@ class StandardSnapshotApiTest {
         assertFault(evs.get("/v2/" + PROJECT + "/jobs/00000000-0000-4000-8000-000000000000"), 404, "EVS.5404", null);
     }
 
+    @Test
+    void aDiskTakesOneStandardSnapshotAtATime() {
+        TestServer.Client admin = server.as("boss", PROJECT);
+        String volume = EvsFixture.availableVolume(admin, 1);
+        String first = snapshot(volume, "first", "");
+        Reply creating =
+                admin.post("/snapshots/" + first + "/action", "{\"os-reset_status\":{\"status\":\"creating\"}}");
+        assertThat(creating.status()).as(creating.text()).isEqualTo(202);
+
+        String busy = "A snapshot of volume " + volume + " is being created; retry later.";
+        assertFault(
+                evs.post(v5("/snapshots"), "{\"snapshot\":{\"volume_id\":\"" + volume + "\"}}"), 400, "EVS.2409", busy);
+        assertFault(
+                evs.post(v5("/snapshot-groups"), "{\"snapshot_group\":{\"volume_ids\":[\"" + volume + "\"]}}"),
+                400,
+                "EVS.2409",
+                busy);
+
+        assertThat(admin.post("/snapshots/" + first + "/action", "{\"os-reset_status\":{\"status\":\"available\"}}")
+                        .status())
+                .isEqualTo(202);
+        assertThat(snapshot(volume, "second", "")).isNotEqualTo(first);
+    }
+
     private static List<String> ids(JsonNode page) {
         List<String> ids = new ArrayList<>();
         page.get("snapshots").forEach(s -> ids.add(s.get("id").asString()));
