@@ -180,8 +180,11 @@ public record CairnConfig(
      * The rendered views the API keeps per row version: how many bytes they may take (off the heap), 0 for none.
      */
     public record ViewCacheConfig(long capacityBytes) {
-        /** 128 MiB: every snapshot's detail view of a 100,000-snapshot project with room to spare. */
-        public static final long DEFAULT_CAPACITY = 128L * MIB;
+        /**
+         * 64 MiB: the detail views of a 100,000-snapshot project; their index, about 120 bytes of heap per view,
+         * then takes a sixth of the launcher's 128 MiB heap.
+         */
+        public static final long DEFAULT_CAPACITY = 64L * MIB;
     }
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {

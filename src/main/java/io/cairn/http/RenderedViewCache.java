@@ -37,7 +37,7 @@ import tools.jackson.databind.jsontype.TypeSerializer;
  *
  * <p>The bytes live off the heap (the launcher's heap is 128 MiB), in a ring of {@code capacity} bytes taken in
  * blocks as it first fills: a new entry goes after the newest and overwrites the oldest. The index (on the heap,
- * one small record per entry) forgets each entry its bytes overwrite. Writers take a lock; readers take none:
+ * about 120 bytes per entry, see BENCHMARKS.md) forgets each entry its bytes overwrite. Writers take a lock; readers take none:
  * a reader copies the bytes out, then checks that no writer has since reached them, as a sequence lock does,
  * and treats an entry overwritten meanwhile as missing.
  */
@@ -51,19 +51,55 @@ public final class RenderedViewCache {
 
     private static final int BLOCK_BYTES = 1 << 20;
 
-    private record Key(String id, Variant variant) {}
+    /**
+     * A row id and a variant. The index is the cache's only heap cost, so a UUID id (every id Cairn makes) is
+     * kept as its two halves rather than as text; any other id is kept as it is.
+     */
+    private record Key(long high, long low, String other, Variant variant) {
+        static Key of(String id, Variant variant) {
+            return isCanonicalUuid(id)
+                    ? new Key(halfOf(id, 0), halfOf(id, 19), null, variant)
+                    : new Key(0, 0, id, variant);
+        }
 
-    /** An entry's version and where its bytes start in the ring's endless address space. */
-    private record Slot(long version, long start, int length) {}
+        /** 8-4-4-4-12 lower-case hex digits: the one spelling whose halves name no other id. */
+        private static boolean isCanonicalUuid(String id) {
+            if (id.length() != 36) {
+                return false;
+            }
+            for (int i = 0; i < 36; i++) {
+                char c = id.charAt(i);
+                boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+                if (dash ? c != '-' : (c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                    return false;
+                }
+            }
+            return true;
+        }
 
-    private record Written(Key key, Slot slot) {}
+        /** The 16 hex digits from {@code from} on (dashes skipped) as 64 bits. */
+        private static long halfOf(String id, int from) {
+            long bits = 0;
+            for (int i = from, digits = 0; digits < 16; i++) {
+                char c = id.charAt(i);
+                if (c != '-') {
+                    bits = (bits << 4) | Character.digit(c, 16);
+                    digits++;
+                }
+            }
+            return bits;
+        }
+    }
+
+    /** An entry: its key, its row version, and where its bytes start in the ring's endless address space. */
+    private record Slot(Key key, long version, long start, int length) {}
 
     private final long capacity;
     private final MemorySegment[] blocks;
     private final Arena arena = Arena.ofAuto();
     private final Map<Key, Slot> index = new ConcurrentHashMap<>();
     /** Entries in the order written, oldest first: the next ones a write overwrites. Guarded by {@code this}. */
-    private final ArrayDeque<Written> order = new ArrayDeque<>();
+    private final ArrayDeque<Slot> order = new ArrayDeque<>();
     /** Where the next entry starts: every byte below it has been handed to a writer. */
     private volatile long head;
 
@@ -78,7 +114,7 @@ public final class RenderedViewCache {
 
     /** The bytes kept for this version of the row in this variant, or null. */
     public byte[] get(String id, long version, Variant variant) {
-        Slot slot = index.get(new Key(id, variant));
+        Slot slot = index.get(Key.of(id, variant));
         if (slot == null || slot.version() != version) {
             return null;
         }
@@ -99,14 +135,14 @@ public final class RenderedViewCache {
         head = end;
         // Readers of the bytes about to be overwritten see the new head before the bytes change (see get).
         VarHandle.releaseFence();
-        while (!order.isEmpty() && order.peekFirst().slot().start() < end - capacity) {
-            Written oldest = order.pollFirst();
-            index.remove(oldest.key(), oldest.slot());
+        while (!order.isEmpty() && order.peekFirst().start() < end - capacity) {
+            Slot oldest = order.pollFirst();
+            index.remove(oldest.key(), oldest);
         }
         copy(start, bytes, true);
-        Key key = new Key(id, variant);
-        Slot slot = new Slot(version, start, bytes.length);
-        order.addLast(new Written(key, slot));
+        Key key = Key.of(id, variant);
+        Slot slot = new Slot(key, version, start, bytes.length);
+        order.addLast(slot);
         index.put(key, slot);
     }
 

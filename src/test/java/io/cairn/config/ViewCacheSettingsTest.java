@@ -15,8 +15,8 @@ class ViewCacheSettingsTest {
     }
 
     @Test
-    void theDefaultIs128MiB() {
-        assertThat(capacity(Map.of(), Map.of())).isEqualTo(128L << 20);
+    void theDefaultIs64MiB() {
+        assertThat(capacity(Map.of(), Map.of())).isEqualTo(64L << 20);
     }
 
     @Test

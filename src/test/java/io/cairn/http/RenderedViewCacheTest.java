@@ -34,6 +34,21 @@ class RenderedViewCacheTest {
     }
 
     @Test
+    void idsThatAreNotCanonicalUuidsAreKeptApart() {
+        RenderedViewCache cache = new RenderedViewCache(1 << 16);
+        String lower = "0b1e0c56-4b8e-4f1a-9a57-2b6f2e1b9c01";
+        String upper = lower.toUpperCase(java.util.Locale.ROOT);
+        cache.put(lower, 1, DETAIL, bytes("\"lower\""));
+        cache.put(upper, 1, DETAIL, bytes("\"upper\""));
+        cache.put("backend-snapshot-7", 1, DETAIL, bytes("\"other\""));
+
+        assertThat(cache.get(lower, 1, DETAIL)).isEqualTo(bytes("\"lower\""));
+        assertThat(cache.get(upper, 1, DETAIL)).isEqualTo(bytes("\"upper\""));
+        assertThat(cache.get("backend-snapshot-7", 1, DETAIL)).isEqualTo(bytes("\"other\""));
+        assertThat(cache.get("0b1e0c56-4b8e-4f1a-9a57-2b6f2e1b9c02", 1, DETAIL)).isNull();
+    }
+
+    @Test
     void aNewVersionReplacesTheOldOne() {
         RenderedViewCache cache = new RenderedViewCache(1 << 16);
         cache.put("a", 1, DETAIL, bytes("{\"v\":1}"));
