@@ -37,9 +37,9 @@ import tools.jackson.databind.jsontype.TypeSerializer;
  *
  * <p>The bytes live off the heap (the launcher's heap is 128 MiB), in a ring of {@code capacity} bytes taken in
  * blocks as it first fills: a new entry goes after the newest and overwrites the oldest. The index (on the heap,
- * about 120 bytes per entry, see BENCHMARKS.md) forgets each entry its bytes overwrite. Writers take a lock; readers take none:
- * a reader copies the bytes out, then checks that no writer has since reached them, as a sequence lock does,
- * and treats an entry overwritten meanwhile as missing.
+ * about 120 bytes per entry, see BENCHMARKS.md) forgets each entry its bytes overwrite. Writers take a lock;
+ * readers take none: a reader copies the bytes out, then checks that no writer has since reached them, as a
+ * sequence lock does, and treats an entry overwritten meanwhile as missing.
  */
 public final class RenderedViewCache {
     /** What besides the row decides a view's bytes. Equal names are the same variant. */
