@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks of the HTTP API against a live `cairn serve` on a seeded store, with wrk (Debian's package).
-# Usage: bench/run.sh [SNAPSHOTS] [DURATION]      e.g. bench/run.sh 100000 10s
-# Prints a markdown table; BENCHMARKS.md records the results with the machine they ran on.
+# Usage: bench/run.sh [SNAPSHOTS] [DURATION] [all|memory]      e.g. bench/run.sh 100000 10s
+# Prints a markdown table; BENCHMARKS.md records the results with the machine they ran on. "memory" skips the wrk
+# scenarios and only fills the rendered-view cache and reports heap and RSS (bench/run.sh 1000000 5s memory).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 snapshots="${1:-100000}"
 duration="${2:-10s}"
+mode="${3:-all}"
 project=1f0c6a2b3d4e4f5a8b9c0d1e2f3a4b5c
 port="${BENCH_PORT:-18999}"
 work="$(mktemp -d)"
@@ -15,7 +17,11 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 "$root/cairn" --version >/dev/null 2>&1 || true   # builds the jar when it is stale
 seed_started=$(date +%s.%N)
-"$root/cairn" bench seed --data-dir "$work/data" --project "$project" --snapshots "$snapshots" --projects 3 2>&1 | tail -n 1 >&2
+# The memory mode seeds the measured project alone: its figures depend on that project's rows, and 1M rows x 3
+# projects would take a quarter of an hour to seed.
+projects=3
+[ "$mode" = memory ] && projects=1
+"$root/cairn" bench seed --data-dir "$work/data" --project "$project" --snapshots "$snapshots" --projects "$projects" 2>&1 | tail -n 1 >&2
 seed_seconds=$(echo "$(date +%s.%N) - $seed_started" | bc)
 
 start_server() {
@@ -33,6 +39,39 @@ first_id=$(curl -s "$base/snapshots?limit=1" -H "X-Auth-Token: $TOKEN" | sed -n 
 deep_marker=$(curl -s "$base/snapshots?limit=1&offset=$((snapshots - 100))" -H "X-Auth-Token: $TOKEN" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 volume_id=$(curl -s "$base/snapshots/$first_id" -H "X-Auth-Token: $TOKEN" | sed -n 's/.*"volume_id":"\([^"]*\)".*/\1/p')
 metadata=$(printf '%s' "{'env': 'prod'}" | jq -sRr @uri 2>/dev/null || echo "%7B%27env%27%3A%20%27prod%27%7D")
+
+# Reads every snapshot of the project through the detail list, limit 1000, page after page by marker: each view is
+# rendered once and kept, until the cache holds them all or reaches its bound. Prints the pages and the views' bytes.
+fill_cache() {
+  local marker="" pages=0 bytes=0 body last
+  while :; do
+    body=$(curl -s "$base/snapshots/detail?limit=1000${marker:+&marker=$marker}" -H "X-Auth-Token: $TOKEN")
+    last=$(printf '%s' "$body" | jq -r '.snapshots[-1].id // empty')
+    [ -n "$last" ] || break
+    bytes=$((bytes + $(printf '%s' "$body" | jq -c '.snapshots[]' | wc -c)))
+    pages=$((pages + 1))
+    marker=$last
+  done
+  echo "$pages $bytes"
+}
+
+# The server's live heap after a full collection (jcmd of the server's own JDK), and its resident memory.
+memory() {
+  local jcmd used
+  jcmd="$(dirname "$(readlink -f "/proc/$server/exe")")/jcmd"
+  "$jcmd" "$server" GC.run >/dev/null
+  used=$("$jcmd" "$server" GC.heap_info | sed -n 's/^[A-Za-z].* total [0-9]*K, used \([0-9]*\)K.*/\1/p' | paste -sd+ | bc)
+  printf 'heap live %s MiB, RSS %s MiB (anonymous %s MiB)' "$((used / 1024))" \
+    "$(($(awk '/VmRSS/ {print $2}' "/proc/$server/status") / 1024))" \
+    "$(($(awk '/RssAnon/ {print $2}' "/proc/$server/status") / 1024))"
+}
+
+if [ "$mode" = memory ]; then
+  echo "before filling the cache: $(memory)"
+  read -r pages bytes <<<"$(fill_cache)"
+  echo "after reading the project's $snapshots snapshots in $pages detail pages ($((bytes / 1048576)) MiB of views): $(memory)"
+  exit 0
+fi
 
 run() { # name, path
   local line
@@ -69,11 +108,23 @@ curl -sf -X PUT "$base/os-quota-sets/$project" -H "X-Auth-Token: $TOKEN" -H "Con
   -d '{"quota_set":{"snapshots":-1,"gigabytes":-1}}' >/dev/null
 VOLUME_ID="$volume_id" line=$(VOLUME_ID="$volume_id" wrk -t2 -c16 -d"$duration" -s "$here/mix.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
 printf '| %s | %s |\n' "create+delete mix" "$(echo "$line" | sed 's/^RESULT //; s/ / | /g')"
+read -r fill_pages fill_bytes <<<"$(fill_cache)"
+cache_memory="$(memory)"
 rss_kib=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 rss_anon_kib=$(awk '/RssAnon/ {print $2}' "/proc/$server/status")
 # Start-up again: the first server after a build has written the class-data archive when it stopped.
 first_startup=$startup
 kill "$server"; wait "$server" 2>/dev/null || true
 start_server
+# The same list pages with no cache at all: every view is rendered from its row on every request.
+kill "$server"; wait "$server" 2>/dev/null || true
+archive_startup=$startup
+CAIRN_VIEW_CACHE_SIZE=0 start_server
+wrk -t2 -c16 -d10s "$base/snapshots/detail?limit=50" -H "X-Auth-Token: $TOKEN" >/dev/null
+wrk -t2 -c16 -d5s "$base/snapshots/detail?limit=1000" -H "X-Auth-Token: $TOKEN" >/dev/null
+run "detail, limit 50, no view cache" "/v3/$project/snapshots/detail?limit=50"
+run "detail, limit 1000, no view cache" "/v3/$project/snapshots/detail?limit=1000"
+startup=$archive_startup
 echo
-echo "seed: ${snapshots} snapshots x 3 projects in ${seed_seconds}s; start-up to /healthz: ${first_startup}s (first after the build), ${startup}s (with the class-data archive); peak RSS: $((rss_kib / 1024)) MiB (anonymous at the end: $((rss_anon_kib / 1024)) MiB)"
+echo "seed: ${snapshots} snapshots x ${projects} projects in ${seed_seconds}s; start-up to /healthz: ${first_startup}s (first after the build), ${startup}s (with the class-data archive); peak RSS: $((rss_kib / 1024)) MiB (anonymous at the end: $((rss_anon_kib / 1024)) MiB)"
+echo "cache filled by reading all ${snapshots} snapshots (${fill_pages} detail pages, $((fill_bytes / 1048576)) MiB of views): ${cache_memory}"

@@ -30,6 +30,7 @@ import io.cairn.http.Console;
 import io.cairn.http.KeystoneAuth;
 import io.cairn.http.KeystoneClient;
 import io.cairn.http.NoAuth;
+import io.cairn.http.RenderedViewCache;
 import io.cairn.http.Router;
 import io.cairn.http.aksk.AkSkAuth;
 import io.cairn.http.aksk.SignatureOrToken;
@@ -312,10 +313,11 @@ public final class Main implements Runnable {
                 "snapshot-ingests", ingests::sweep, config.ingest().sweepInterval());
 
         EvsService evs = new EvsService(snapshots, volumes, volumeActions, snapshotStore);
-        CloudSnapshotResource cloudSnapshots = new CloudSnapshotResource(evs, snapshots);
+        RenderedViewCache views = new RenderedViewCache(config.viewCache().capacityBytes());
+        CloudSnapshotResource cloudSnapshots = new CloudSnapshotResource(evs, snapshots, views);
         Router router = new Router();
         SnapshotResource snapshotResource = new SnapshotResource(
-                snapshots, snapshotManagement, MetadataService.ofSnapshots(database, snapshotStore));
+                snapshots, snapshotManagement, MetadataService.ofSnapshots(database, snapshotStore), views);
         Optional<NbdCredentialService> nbdCredentials = config.dataPlane()
                 .nbdCredentialKey()
                 .map(key -> new NbdCredentialService(new NbdCredentialStore(database), key, clock));
@@ -331,7 +333,7 @@ public final class Main implements Runnable {
                 new VolumeConnections.NbdEndpoint(config.dataPlane().nbdHost(), nbd.port()),
                 nbdCredentials);
         VolumeResource volumeResource =
-                new VolumeResource(volumes, volumeActions, attachments, connections, volumeMetadata);
+                new VolumeResource(volumes, volumeActions, attachments, connections, volumeMetadata, views);
         snapshotResource.register(router);
         new SnapshotBlocksResource(new SnapshotBlockAccess(
                         snapshotStore,
@@ -361,7 +363,7 @@ public final class Main implements Runnable {
                         new StandardSnapshotService(evs, snapshots, volumes, snapshotStore, database, evsTags, evsJobs))
                 .register(v5Router);
         new SnapshotGroupResource(snapshotGroups).register(v5Router);
-        new CinderV2Resource(evs).register(v2Router, snapshotResource, volumeResource);
+        new CinderV2Resource(evs, views).register(v2Router, snapshotResource, volumeResource);
         ApiServer server = new ApiServer(
                         router,
                         v2Router,

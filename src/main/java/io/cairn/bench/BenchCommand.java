@@ -168,7 +168,8 @@ public final class BenchCommand implements Runnable {
                             null,
                             Map.of(),
                             Map.of(),
-                            List.of());
+                            List.of(),
+                            0);
                     volumeBatch.add(volume);
                     volumes++;
                     gigabytes += size;
@@ -196,7 +197,8 @@ public final class BenchCommand implements Runnable {
                         true,
                         created,
                         created.plusSeconds(30),
-                        metadata));
+                        metadata,
+                        0));
                 gigabytes += volume.size();
                 if (snapshotBatch.size() == BATCH) {
                     flush(loader, volumeBatch, snapshotBatch);

@@ -24,7 +24,8 @@ public record CairnConfig(
         EngineConfig engine,
         java.util.Optional<BackupConfig> backup,
         BlockAccessConfig blockAccess,
-        IngestConfig ingest) {
+        IngestConfig ingest,
+        ViewCacheConfig viewCache) {
     public CairnConfig {
         requireNonNull(server, "server is null");
         requireNonNull(database, "database is null");
@@ -35,6 +36,7 @@ public record CairnConfig(
         requireNonNull(backup, "backup is null");
         requireNonNull(blockAccess, "blockAccess is null");
         requireNonNull(ingest, "ingest is null");
+        requireNonNull(viewCache, "viewCache is null");
         quotaDefaults = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(quotaDefaults));
     }
 
@@ -173,6 +175,17 @@ public record CairnConfig(
      * volumes of completed ones whose snapshot is taken.
      */
     public record IngestConfig(java.time.Duration sweepInterval) {}
+
+    /**
+     * The rendered views the API keeps per row version: how many bytes they may take (off the heap), 0 for none.
+     */
+    public record ViewCacheConfig(long capacityBytes) {
+        /**
+         * 64 MiB: the detail views of a 100,000-snapshot project; their index, about 120 bytes of heap per view,
+         * then takes a sixth of the launcher's 128 MiB heap.
+         */
+        public static final long DEFAULT_CAPACITY = 64L * MIB;
+    }
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {
         public boolean isSqlite() {
@@ -323,7 +336,12 @@ public record CairnConfig(
                         "ingest-sweep-interval",
                         10,
                         "a number of seconds (1-86400)",
-                        text -> parseRange(text, 1, 86400)))));
+                        text -> parseRange(text, 1, 86400)))),
+                new ViewCacheConfig(settings.get(
+                        "view-cache-size",
+                        ViewCacheConfig.DEFAULT_CAPACITY,
+                        "a size from 0 to 64G (bytes, or with a K, M or G suffix)",
+                        CairnConfig::parseCacheSize)));
     }
 
     /** {@code backup-s3-*} ({@code CAIRN_BACKUP_S3_*}); the keys come as a pair or not at all. */
@@ -472,6 +490,23 @@ public record CairnConfig(
                 Math.multiplyExact(Integer.parseInt(unit == 1 ? upper : upper.substring(0, upper.length() - 1)), unit);
         if (Integer.bitCount(value) != 1 || value < 4096 || value > max) {
             throw new IllegalArgumentException("not a power of two from 4K to " + max);
+        }
+        return value;
+    }
+
+    /** A size in bytes, or with a K, M or G suffix, from 0 to 64G. */
+    private static long parseCacheSize(String text) {
+        String upper = text.toUpperCase(Locale.ROOT);
+        long unit = switch (upper.isEmpty() ? ' ' : upper.charAt(upper.length() - 1)) {
+            case 'K' -> 1024L;
+            case 'M' -> (long) MIB;
+            case 'G' -> 1024L * MIB;
+            default -> 1L;
+        };
+        long value =
+                Math.multiplyExact(Long.parseLong(unit == 1 ? upper : upper.substring(0, upper.length() - 1)), unit);
+        if (value < 0 || value > 64L * 1024 * MIB) {
+            throw new IllegalArgumentException("out of range");
         }
         return value;
     }

@@ -3,7 +3,10 @@ package io.cairn.domain;
 import java.time.Instant;
 import java.util.Map;
 
-/** A snapshot row as the service sees it; metadata keeps its stored order. */
+/**
+ * A snapshot row as the service sees it; metadata keeps its stored order. {@code version} is the row's version,
+ * which every write to the row or its metadata changes (0 for a row not read from the store).
+ */
 public record Snapshot(
         String id,
         String projectId,
@@ -18,7 +21,8 @@ public record Snapshot(
         boolean useQuota,
         Instant createdAt,
         Instant updatedAt,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        long version) {
 
     public Snapshot withMetadata(Map<String, String> replacement) {
         return new Snapshot(
@@ -35,6 +39,7 @@ public record Snapshot(
                 useQuota,
                 createdAt,
                 updatedAt,
-                replacement);
+                replacement,
+                version);
     }
 }

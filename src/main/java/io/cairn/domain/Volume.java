@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A volume as the service sees it: its row, its user metadata, Cinder's admin metadata ({@code readonly},
- * {@code attached_mode}) and its current attachments.
+ * {@code attached_mode}) and its current attachments. {@code version} is the row's version, which every write to
+ * the row or to what hangs off it changes (0 for a row not read from the store).
  */
 public record Volume(
         String id,
@@ -33,7 +34,8 @@ public record Volume(
         VolumeStatus previousStatus,
         Map<String, String> metadata,
         Map<String, String> adminMetadata,
-        List<VolumeAttachment> attachments) {
+        List<VolumeAttachment> attachments,
+        long version) {
 
     /** The size in bytes ({@code size} is in GiB). */
     public long sizeBytes() {
@@ -66,7 +68,8 @@ public record Volume(
                 previousStatus,
                 metadata,
                 newAdminMetadata,
-                newAttachments);
+                newAttachments,
+                version);
     }
 
     public Volume withNameDescriptionMetadata(String name, String description, Map<String, String> newMetadata) {
@@ -95,6 +98,7 @@ public record Volume(
                 previousStatus,
                 newMetadata,
                 adminMetadata,
-                attachments);
+                attachments,
+                version);
     }
 }

@@ -148,7 +148,8 @@ public final class GroupSnapshotService {
                                 true,
                                 now,
                                 null,
-                                Map.of()));
+                                Map.of(),
+                                0));
             }
             tasks.enqueue(tx, GroupWork.CREATE_GROUP_SNAPSHOT, snapshot.id());
             return snapshot;

@@ -7,11 +7,13 @@ import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
+import io.cairn.domain.RowVersion;
 import io.cairn.store.ListColumn;
 import io.cairn.store.ListQuery;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
 import io.cairn.store.ListSource;
+import io.cairn.store.VersionedListSource;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 
 /**
  * Cinder's list rules for query parameters, shared by every listable resource and applied in Cinder's
@@ -191,6 +194,19 @@ public final class ListRules {
 
     /** Runs a plan: unknown filters give an empty page, an unknown marker a 404, an unknown sort key a 400. */
     public static <T> Page<T> execute(ListSpec spec, Plan plan, ListSource<T> source) {
+        return execute(spec, plan, source, source::list);
+    }
+
+    /** Runs a plan as {@link #execute(ListSpec, Plan, ListSource)} does, the page as its rows' ids and versions. */
+    public static Page<RowVersion> executeVersions(ListSpec spec, Plan plan, VersionedListSource<?> source) {
+        return execute(spec, plan, source, source::listVersions);
+    }
+
+    private static <T> Page<T> execute(
+            ListSpec spec,
+            Plan plan,
+            ListSource<?> source,
+            BiFunction<ListQuery, Optional<ListQuery.Marker>, List<T>> pageReader) {
         if (plan.filters().isEmpty()) {
             return new Page<>(List.of(), plan.withCount() ? OptionalInt.of(0) : OptionalInt.empty(), plan.limit());
         }
@@ -210,7 +226,7 @@ public final class ListRules {
         if (sort.stream().anyMatch(k -> !isSortable(source, k))) {
             throw CairnException.invalidInput("Invalid sort key");
         }
-        List<T> items = plan.limit() == 0 ? List.of() : source.list(query, markerRow);
+        List<T> items = plan.limit() == 0 ? List.of() : pageReader.apply(query, markerRow);
         OptionalInt count = plan.withCount() ? OptionalInt.of(source.count(query)) : OptionalInt.empty();
         return new Page<>(items, count, plan.limit());
     }

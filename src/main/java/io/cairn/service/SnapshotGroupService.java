@@ -176,7 +176,8 @@ public final class SnapshotGroupService {
                                 true,
                                 now,
                                 null,
-                                Map.of()));
+                                Map.of(),
+                                0));
             }
             tags.put(tx, EvsTagStore.Kind.SNAPSHOT_GROUP, id, caller.projectId(), newTags);
             tasks.enqueue(tx, SnapshotGroupWork.CREATE_SNAPSHOT_GROUP, id);

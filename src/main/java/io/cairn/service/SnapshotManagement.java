@@ -115,7 +115,8 @@ public final class SnapshotManagement {
                     true,
                     now,
                     null,
-                    request.metadata());
+                    request.metadata(),
+                    0);
             snapshots.insert(tx, snapshot);
             return snapshot;
         });

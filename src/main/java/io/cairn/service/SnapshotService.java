@@ -6,6 +6,7 @@ import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
 import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
+import io.cairn.domain.RowVersion;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.SnapshotTransitions;
@@ -20,6 +21,7 @@ import io.cairn.task.TaskQueue;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +74,31 @@ public final class SnapshotService {
     public Page<Snapshot> list(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
         ListRules.Plan plan = ListRules.plan(LIST_SPEC, snapshots, caller, version, query, Policy.GET_ALL_SNAPSHOTS);
         return ListRules.execute(LIST_SPEC, plan, snapshots);
+    }
+
+    /**
+     * A list page as {@link #list} reads it, as the snapshots' ids and versions: the caller renders from views it
+     * keeps per version, and {@link #load}s the rest.
+     */
+    public Page<RowVersion> listVersions(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
+        ListRules.Plan plan = ListRules.plan(LIST_SPEC, snapshots, caller, version, query, Policy.GET_ALL_SNAPSHOTS);
+        return ListRules.executeVersions(LIST_SPEC, plan, snapshots);
+    }
+
+    /** The id and version of the snapshot {@link #get} would return, with the same lookup and policy. */
+    public RowVersion getVersion(Caller caller, String id) {
+        RowVersion row =
+                snapshots.findVersion(id, Lookup.scope(caller)).orElseThrow(() -> CairnException.snapshotNotFound(id));
+        Policy.GET_SNAPSHOT.authorize(caller);
+        return row;
+    }
+
+    /**
+     * The live snapshots with these ids that the caller may see, in no order, for ids {@link #listVersions} or
+     * {@link #getVersion} gave: a snapshot deleted since is left out.
+     */
+    public List<Snapshot> load(Caller caller, Collection<String> ids) {
+        return snapshots.findAll(ids, Lookup.scope(caller));
     }
 
     public Snapshot get(Caller caller, String id) {
@@ -175,7 +202,8 @@ public final class SnapshotService {
                 true,
                 now,
                 null,
-                request.metadata());
+                request.metadata(),
+                0);
         snapshots.insert(tx, snapshot);
         tasks.enqueue(tx, SnapshotWork.CREATE_SNAPSHOT, snapshot.id());
         return snapshot;
@@ -232,7 +260,8 @@ public final class SnapshotService {
                     current.useQuota(),
                     current.createdAt(),
                     current.updatedAt(),
-                    current.metadata());
+                    current.metadata(),
+                    current.version());
         });
     }
 

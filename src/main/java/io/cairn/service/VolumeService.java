@@ -8,6 +8,7 @@ import io.cairn.domain.Dialect;
 import io.cairn.domain.ErrorCode;
 import io.cairn.domain.Group;
 import io.cairn.domain.GroupTransitions;
+import io.cairn.domain.RowVersion;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotTransitions;
 import io.cairn.domain.SnapshotWork;
@@ -26,6 +27,7 @@ import io.cairn.task.TaskQueue;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -148,9 +150,32 @@ public final class VolumeService {
                 .orElseThrow(() -> CairnException.invalidInput("'" + column + " = " + value + "'"));
     }
 
+    /**
+     * A list page as {@link #list} reads it, as the volumes' ids and versions: the caller renders from views it
+     * keeps per version, and {@link #load}s the rest.
+     */
+    public Page<RowVersion> listVersions(Caller caller, ApiVersion version, List<Map.Entry<String, String>> query) {
+        ListRules.Plan plan = ListRules.plan(LIST_SPEC, volumes, caller, version, query, Policy.GET_ALL_VOLUMES);
+        return ListRules.executeVersions(LIST_SPEC, volumeRules(plan, version), volumes);
+    }
+
     public Volume get(Caller caller, String id) {
         Policy.GET_VOLUME.authorize(caller);
-        return find(caller, id);
+        return Lookup.volume(volumes, caller, id);
+    }
+
+    /** The id and version of the volume {@link #get} would return, with the same policy and lookup. */
+    public RowVersion getVersion(Caller caller, String id) {
+        Policy.GET_VOLUME.authorize(caller);
+        return volumes.findVersion(id, Lookup.scope(caller)).orElseThrow(() -> CairnException.volumeNotFound(id));
+    }
+
+    /**
+     * The live volumes with these ids that the caller may see, with their details, in no order, for ids
+     * {@link #listVersions} or {@link #getVersion} gave: a volume deleted since is left out.
+     */
+    public List<Volume> load(Caller caller, Collection<String> ids) {
+        return volumes.findAll(ids, Lookup.scope(caller));
     }
 
     /** Count and total size of the caller's volumes (of every project for an admin with all_tenants), with their metadata values. */
@@ -254,7 +279,8 @@ public final class VolumeService {
                 null,
                 request.metadata(),
                 Map.of(),
-                List.of());
+                List.of(),
+                0);
         volumes.insert(tx, volume);
         return volume;
     }
@@ -444,10 +470,6 @@ public final class VolumeService {
             tasks.enqueue(tx, SnapshotWork.DELETE_SNAPSHOT, snapshot.id());
         }
         tasks.enqueue(tx, deletion.work().orElseThrow(), volume.id());
-    }
-
-    private Volume find(Caller caller, String id) {
-        return Lookup.volume(volumes, caller, id);
     }
 
     private Instant now() {

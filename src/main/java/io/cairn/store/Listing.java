@@ -1,6 +1,7 @@
 package io.cairn.store;
 
 import io.cairn.compat.OsloBoolean;
+import io.cairn.domain.RowVersion;
 import io.cairn.store.ListQuery.Filter;
 import io.cairn.store.ListQuery.SortKey;
 import java.sql.PreparedStatement;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,78 @@ final class Listing {
         orderBy(sql, table, query.sortKeys());
         sql.append(" limit ").bind(query.limit()).append(" offset ").bind(query.offset());
         return fetch(dsl, sql, table, mapper);
+    }
+
+    /**
+     * One page as ids and row versions, in order: the same scope, filters, marker, order, offset and limit as
+     * {@link #page}, reading only what the default-order indexes hold, so that skipped offset rows cost an index
+     * step each and nothing more.
+     */
+    static List<RowVersion> pageVersions(
+            DSLContext dsl, ResourceTable table, ListQuery query, Optional<ListQuery.Marker> marker) {
+        Sql sql = new Sql()
+                .append("select ")
+                .append(qualified(table.id))
+                .append(", ")
+                .append(qualified(table.version))
+                .append(" from ")
+                .append(table.table.getName());
+        where(sql, dsl, table, query);
+        marker.ifPresent(m -> after(sql.append(" and "), table, query.sortKeys(), m));
+        orderBy(sql, table, query.sortKeys());
+        sql.append(" limit ").bind(query.limit()).append(" offset ").bind(query.offset());
+        return run(dsl, sql, Listing::versions);
+    }
+
+    /** The live row's id and version, in this project when one is given. */
+    static Optional<RowVersion> findVersion(
+            DSLContext dsl, ResourceTable table, String id, Optional<String> projectId) {
+        Sql sql = new Sql()
+                .append("select ")
+                .append(qualified(table.id))
+                .append(", ")
+                .append(qualified(table.version))
+                .append(" from ")
+                .append(table.table.getName())
+                .append(" where ");
+        scope(sql, table, id, projectId);
+        return run(dsl, sql, Listing::versions).stream().findFirst();
+    }
+
+    /** The live rows with these ids in this project (when one is given), each with its metadata, in no order. */
+    static <T> List<T> findAll(
+            DSLContext dsl,
+            ResourceTable table,
+            Collection<String> ids,
+            Optional<String> projectId,
+            RowMapper<T> mapper) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Sql sql = selectRows(dsl, table)
+                .append(" where ")
+                .append(table.liveSql())
+                .append(" and ")
+                .append(qualified(table.id))
+                .append(" in (");
+        int i = 0;
+        for (String id : ids) {
+            sql.append(i++ == 0 ? "" : ", ").bind(id);
+        }
+        sql.append(")");
+        projectId.ifPresent(project -> sql.append(" and ")
+                .append(qualified(table.projectId))
+                .append(" = ")
+                .bind(project));
+        return fetch(dsl, sql, table, mapper);
+    }
+
+    private static List<RowVersion> versions(ResultSet rows) throws SQLException {
+        List<RowVersion> result = new ArrayList<>();
+        while (rows.next()) {
+            result.add(new RowVersion(rows.getString(1), rows.getLong(2)));
+        }
+        return result;
     }
 
     /** Live rows whose columns equal the given values (every live row for none), oldest first. */

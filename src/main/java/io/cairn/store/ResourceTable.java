@@ -27,6 +27,12 @@ final class ResourceTable {
     final Field<String> id;
     final Field<String> projectId;
     final Field<Boolean> deleted;
+    /**
+     * The row version (V11): not among {@link #columns}, since clients neither sort nor filter by it; the
+     * database's triggers give it a new value on every write to the row or to what hangs off it.
+     */
+    final Field<Long> version;
+
     final Map<String, Field<?>> columns = new LinkedHashMap<>();
     /** The columns a read selects, in order: those the domain record is made of (every column may filter or sort). */
     final List<Field<?>> selected = new java.util.ArrayList<>();
@@ -47,6 +53,7 @@ final class ResourceTable {
         this.id = string("id");
         this.projectId = string("project_id");
         this.deleted = column("deleted", SQLDataType.BOOLEAN);
+        this.version = field(name(tableName, "row_version"), SQLDataType.BIGINT);
     }
 
     /**

@@ -22,6 +22,7 @@ public final class SchemaMigrations {
         return new SchemaMigrations(Flyway.configure()
                 .dataSource(database.dataSource())
                 .locations("classpath:db/migration", "classpath:db/dialect/{vendor}")
+                .javaMigrations(new RowVersionTriggers())
                 .load());
     }
 

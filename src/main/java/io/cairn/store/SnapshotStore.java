@@ -1,5 +1,6 @@
 package io.cairn.store;
 
+import io.cairn.domain.RowVersion;
 import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotGuard;
 import io.cairn.domain.SnapshotStatus;
@@ -20,7 +21,7 @@ import org.jooq.impl.SQLDataType;
  * Snapshot rows and their metadata. Reads see live rows only (soft-deleted rows are never returned);
  * status changes are compare-and-set, so of two racing writers exactly one wins.
  */
-public final class SnapshotStore implements ListSource<Snapshot> {
+public final class SnapshotStore implements VersionedListSource<Snapshot> {
     static final ResourceTable TABLE =
             new ResourceTable("snapshots", ResourceTable.MetadataTable.of("snapshot_metadata", "snapshot_id"));
     private static final Field<String> ID = TABLE.id;
@@ -68,7 +69,8 @@ public final class SnapshotStore implements ListSource<Snapshot> {
                 DISPLAY_DESCRIPTION,
                 USE_QUOTA,
                 CREATED_AT,
-                UPDATED_AT);
+                UPDATED_AT,
+                TABLE.version);
     }
 
     private final Database database;
@@ -121,6 +123,21 @@ public final class SnapshotStore implements ListSource<Snapshot> {
     @Override
     public List<Snapshot> list(ListQuery query, Optional<ListQuery.Marker> marker) {
         return Listing.page(dsl, TABLE, query, marker, SnapshotStore::toSnapshot);
+    }
+
+    @Override
+    public List<RowVersion> listVersions(ListQuery query, Optional<ListQuery.Marker> marker) {
+        return Listing.pageVersions(dsl, TABLE, query, marker);
+    }
+
+    @Override
+    public List<Snapshot> findAll(Collection<String> ids, Optional<String> projectId) {
+        return Listing.findAll(dsl, TABLE, ids, projectId, SnapshotStore::toSnapshot);
+    }
+
+    /** The live snapshot's id and version, in this project when one is given. */
+    public Optional<RowVersion> findVersion(String id, Optional<String> projectId) {
+        return Listing.findVersion(dsl, TABLE, id, projectId);
     }
 
     @Override
@@ -262,6 +279,7 @@ public final class SnapshotStore implements ListSource<Snapshot> {
                 Boolean.TRUE.equals(r.get(USE_QUOTA)),
                 Micros.toInstant(r.get(CREATED_AT)),
                 Micros.toInstant(r.get(UPDATED_AT)),
-                new LinkedHashMap<>(metadata));
+                new LinkedHashMap<>(metadata),
+                r.get(TABLE.version));
     }
 }

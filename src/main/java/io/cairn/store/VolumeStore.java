@@ -10,6 +10,7 @@ import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.table;
 import static org.jooq.impl.DSL.val;
 
+import io.cairn.domain.RowVersion;
 import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.Transition;
 import io.cairn.domain.Volume;
@@ -18,6 +19,7 @@ import io.cairn.domain.VolumeGuard;
 import io.cairn.domain.VolumeStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +37,7 @@ import org.jooq.impl.SQLDataType;
  * Volume rows with their metadata, admin metadata and attachments. Reads see live rows only; status
  * changes are compare-and-set.
  */
-public final class VolumeStore implements ListSource<Volume> {
+public final class VolumeStore implements VersionedListSource<Volume> {
     static final ResourceTable TABLE =
             new ResourceTable("volumes", ResourceTable.MetadataTable.of("volume_metadata", "volume_id"));
     private static final Field<String> ID = TABLE.id;
@@ -101,7 +103,8 @@ public final class VolumeStore implements ListSource<Volume> {
                 CREATED_AT,
                 UPDATED_AT,
                 LAUNCHED_AT,
-                PREVIOUS_STATUS);
+                PREVIOUS_STATUS,
+                TABLE.version);
     }
 
     private static final Table<Record> ADMIN_METADATA = table(name("volume_admin_metadata"));
@@ -187,6 +190,26 @@ public final class VolumeStore implements ListSource<Volume> {
     @Override
     public List<Volume> list(ListQuery query, Optional<ListQuery.Marker> marker) {
         return withDetails(dsl, Listing.page(dsl, TABLE, query, marker, VolumeStore::toVolume));
+    }
+
+    @Override
+    public List<RowVersion> listVersions(ListQuery query, Optional<ListQuery.Marker> marker) {
+        return Listing.pageVersions(dsl, TABLE, query, marker);
+    }
+
+    /**
+     * The live volumes with these ids, with their details. The details come from statements after the row's:
+     * on PostgreSQL, outside a transaction, they may be newer than the row's version, never older, so a view
+     * kept under that version is never staler than the version says.
+     */
+    @Override
+    public List<Volume> findAll(Collection<String> ids, Optional<String> projectId) {
+        return withDetails(dsl, Listing.findAll(dsl, TABLE, ids, projectId, VolumeStore::toVolume));
+    }
+
+    /** The live volume's id and version, in this project when one is given. */
+    public Optional<RowVersion> findVersion(String id, Optional<String> projectId) {
+        return Listing.findVersion(dsl, TABLE, id, projectId);
     }
 
     @Override
@@ -517,6 +540,7 @@ public final class VolumeStore implements ListSource<Volume> {
                 previous == null ? null : VolumeStatus.fromWire(previous),
                 new LinkedHashMap<>(metadata),
                 Map.of(),
-                List.of());
+                List.of(),
+                r.get(TABLE.version));
     }
 }

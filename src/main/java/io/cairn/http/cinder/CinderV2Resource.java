@@ -3,6 +3,7 @@ package io.cairn.http.cinder;
 import io.cairn.domain.Snapshot;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
+import io.cairn.http.RenderedViewCache;
 import io.cairn.http.Router;
 import io.cairn.service.EvsService;
 import io.cairn.service.Page;
@@ -13,9 +14,11 @@ import io.cairn.service.Page;
  */
 public final class CinderV2Resource {
     private final EvsService evs;
+    private final RenderedViewCache views;
 
-    public CinderV2Resource(EvsService evs) {
+    public CinderV2Resource(EvsService evs, RenderedViewCache views) {
         this.evs = evs;
+        this.views = views;
     }
 
     /** Registers the v2 differences, then the shared resources on the same router. */
@@ -31,7 +34,7 @@ public final class CinderV2Resource {
     /** v2's snapshot lists also take availability_zone from every caller. */
     private ApiResponse listSnapshots(ApiRequest request, boolean detail) {
         Page<Snapshot> page = evs.listSnapshotsV2(request.caller(), request.query());
-        return ApiResponse.ok(SnapshotView.page(request, page, detail, detail));
+        return ApiResponse.ok(SnapshotView.loadedPage(request, views, page, detail, detail));
     }
 
     /** Cinder's create, with EVS's rule for the snapshot it starts from. */

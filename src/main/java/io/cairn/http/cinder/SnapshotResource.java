@@ -3,11 +3,14 @@ package io.cairn.http.cinder;
 import io.cairn.compat.OsloBoolean;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
+import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
+import io.cairn.domain.RowVersion;
 import io.cairn.domain.Snapshot;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.Faults;
+import io.cairn.http.RenderedViewCache;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.MetadataService;
@@ -31,11 +34,17 @@ public final class SnapshotResource {
     private final SnapshotService snapshots;
     private final SnapshotManagement management;
     private final MetadataService metadata;
+    private final RenderedViewCache views;
 
-    public SnapshotResource(SnapshotService snapshots, SnapshotManagement management, MetadataService metadata) {
+    public SnapshotResource(
+            SnapshotService snapshots,
+            SnapshotManagement management,
+            MetadataService metadata,
+            RenderedViewCache views) {
         this.snapshots = snapshots;
         this.management = management;
         this.metadata = metadata;
+        this.views = views;
     }
 
     public void register(Router router) {
@@ -57,16 +66,26 @@ public final class SnapshotResource {
     }
 
     private ApiResponse list(ApiRequest request, boolean detail) {
-        Page<Snapshot> page = snapshots.list(request.caller(), request.version(), request.query());
-        boolean extended = detail && snapshots.showsExtendedAttributes(request.caller());
-        return ApiResponse.ok(SnapshotView.page(request, page, detail, extended));
+        Caller caller = request.caller();
+        Page<RowVersion> page = snapshots.listVersions(caller, request.version(), request.query());
+        boolean extended = detail && snapshots.showsExtendedAttributes(caller);
+        return ApiResponse.ok(
+                SnapshotView.page(request, views, page, ids -> snapshots.load(caller, ids), detail, extended));
     }
 
     private ApiResponse show(ApiRequest request) {
-        Snapshot snapshot = snapshots.get(request.caller(), request.param("id"));
+        Caller caller = request.caller();
+        String id = request.param("id");
+        RowVersion row = snapshots.getVersion(caller, id);
         return ApiResponse.ok(ApiResponse.wrap(
                 "snapshot",
-                SnapshotView.detail(snapshot, request.version(), snapshots.showsExtendedAttributes(request.caller()))));
+                SnapshotView.shown(
+                                views,
+                                row,
+                                ids -> snapshots.load(caller, ids),
+                                request.version(),
+                                snapshots.showsExtendedAttributes(caller))
+                        .orElseThrow(() -> CairnException.snapshotNotFound(id))));
     }
 
     private ApiResponse create(ApiRequest request) {

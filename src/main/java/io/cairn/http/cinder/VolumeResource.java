@@ -4,12 +4,15 @@ import io.cairn.compat.OsloBoolean;
 import io.cairn.compat.PythonJson;
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.CairnException;
+import io.cairn.domain.Caller;
 import io.cairn.domain.ErrorCode;
+import io.cairn.domain.RowVersion;
 import io.cairn.domain.Volume;
 import io.cairn.engine.StorageEngine;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.Faults;
+import io.cairn.http.RenderedViewCache;
 import io.cairn.http.Router;
 import io.cairn.http.schema.JsonSchema;
 import io.cairn.service.MetadataService;
@@ -59,13 +62,16 @@ public final class VolumeResource {
     private final VolumeAttachments attachments;
     private final VolumeConnections connections;
     private final MetadataService metadata;
+    private final RenderedViewCache views;
 
     public VolumeResource(
             VolumeService volumes,
             VolumeActions actions,
             VolumeAttachments attachments,
             VolumeConnections connections,
-            MetadataService metadata) {
+            MetadataService metadata,
+            RenderedViewCache views) {
+        this.views = views;
         this.volumes = volumes;
         this.actions = actions;
         this.attachments = attachments;
@@ -91,15 +97,9 @@ public final class VolumeResource {
     }
 
     private ApiResponse list(ApiRequest request, boolean detail) {
-        Page<Volume> page = volumes.list(request.caller(), request.version(), request.query());
-        List<Map<String, Object>> items = page.items().stream()
-                .map(v -> detail
-                        ? VolumeView.detail(request, v, VolumeView.Extras.SHOWN)
-                        : VolumeView.summary(request, v))
-                .toList();
-        String lastId = page.items().isEmpty() ? null : page.items().getLast().id();
-        return ApiResponse.ok(
-                Links.collection(request, "volumes", detail ? "volumes/detail" : "volumes", items, page, lastId));
+        Caller caller = request.caller();
+        Page<RowVersion> page = volumes.listVersions(caller, request.version(), request.query());
+        return ApiResponse.ok(VolumeView.page(request, views, page, ids -> volumes.load(caller, ids), detail));
     }
 
     private ApiResponse summary(ApiRequest request) {
@@ -116,8 +116,13 @@ public final class VolumeResource {
     }
 
     private ApiResponse show(ApiRequest request) {
-        Volume volume = volumes.get(request.caller(), request.param("id"));
-        return ApiResponse.ok(ApiResponse.wrap("volume", VolumeView.detail(request, volume, VolumeView.Extras.SHOWN)));
+        Caller caller = request.caller();
+        String id = request.param("id");
+        RowVersion row = volumes.getVersion(caller, id);
+        return ApiResponse.ok(ApiResponse.wrap(
+                "volume",
+                VolumeView.shown(request, views, row, ids -> volumes.load(caller, ids))
+                        .orElseThrow(() -> CairnException.volumeNotFound(id))));
     }
 
     private ApiResponse create(ApiRequest request) {

@@ -2,19 +2,89 @@ package io.cairn.http.cinder;
 
 import io.cairn.domain.ApiVersion;
 import io.cairn.domain.Caller;
+import io.cairn.domain.RowVersion;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeAttachment;
 import io.cairn.domain.VolumeStatus;
 import io.cairn.domain.VolumeTypes;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.Json;
+import io.cairn.http.RenderedViewCache;
+import io.cairn.service.Page;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** A volume as Cinder shows it, per view, microversion and caller. */
 final class VolumeView {
     private VolumeView() {}
+
+    /** The microversions at which the detail view gains keys, oldest first. */
+    private static final List<ApiVersion> DETAIL_STEPS = List.of(
+            ApiVersion.VOLUME_GROUPS,
+            ApiVersion.PROVIDER_ID,
+            ApiVersion.SHARED_TARGETS,
+            ApiVersion.CLUSTER_NAME,
+            ApiVersion.VOLUME_TYPE_ID,
+            ApiVersion.CONSUMES_QUOTA);
+
+    /**
+     * The variant whose bytes a list or show view has: summary or detail, the range of microversions between the
+     * steps, the caller's admin and reader roles (detail only), and the links' base URL.
+     */
+    private static RenderedViewCache.Variant variant(ApiRequest request, boolean detail) {
+        String base = request.collectionUrl("volumes");
+        if (!detail) {
+            return new RenderedViewCache.Variant("volume summary " + base);
+        }
+        ApiVersion version = request.version();
+        int step = (int) DETAIL_STEPS.stream().filter(version::atLeast).count();
+        Caller caller = request.caller();
+        return new RenderedViewCache.Variant("volume detail " + step + (caller.isAdmin() ? " admin" : "")
+                + (caller.isReader() ? " reader" : "") + " " + base);
+    }
+
+    /**
+     * A list response: the page's views (each kept per row version, the rest loaded and rendered), then its
+     * links and count.
+     */
+    static Map<String, Object> page(
+            ApiRequest request,
+            RenderedViewCache views,
+            Page<RowVersion> page,
+            Function<Collection<String>, List<Volume>> load,
+            boolean detail) {
+        List<RenderedViewCache.Raw> items = views.page(
+                page.items(),
+                variant(request, detail),
+                load,
+                Volume::id,
+                Volume::version,
+                v -> Json.MAPPER.writeValueAsBytes(detail ? detail(request, v, Extras.SHOWN) : summary(request, v)));
+        String lastId = items.isEmpty() ? null : items.getLast().id();
+        return Links.collection(request, "volumes", detail ? "volumes/detail" : "volumes", items, page, lastId);
+    }
+
+    /** Show's view of the row, kept per row version; empty when the row is gone since it was read. */
+    static Optional<RenderedViewCache.Raw> shown(
+            ApiRequest request,
+            RenderedViewCache views,
+            RowVersion row,
+            Function<Collection<String>, List<Volume>> load) {
+        return views
+                .page(
+                        List.of(row),
+                        variant(request, true),
+                        load,
+                        Volume::id,
+                        Volume::version,
+                        v -> Json.MAPPER.writeValueAsBytes(detail(request, v, Extras.SHOWN)))
+                .stream()
+                .findFirst();
+    }
 
     static Map<String, Object> summary(ApiRequest request, Volume volume) {
         Map<String, Object> view = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import io.cairn.domain.Snapshot;
 import io.cairn.http.ApiRequest;
 import io.cairn.http.ApiResponse;
 import io.cairn.http.QueryString;
+import io.cairn.http.RenderedViewCache;
 import io.cairn.http.Router;
 import io.cairn.service.EvsService;
 import io.cairn.service.SnapshotCreate;
@@ -30,10 +31,12 @@ import tools.jackson.databind.JsonNode;
 public final class CloudSnapshotResource {
     private final EvsService evs;
     private final SnapshotService snapshots;
+    private final RenderedViewCache views;
 
-    public CloudSnapshotResource(EvsService evs, SnapshotService snapshots) {
+    public CloudSnapshotResource(EvsService evs, SnapshotService snapshots, RenderedViewCache views) {
         this.evs = evs;
         this.snapshots = snapshots;
+        this.views = views;
     }
 
     /** The native routes, for the v2 router. */
@@ -73,9 +76,7 @@ public final class CloudSnapshotResource {
         EvsService.SnapshotPage page = evs.listSnapshots(request.caller(), request.query());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", page.count());
-        body.put(
-                "snapshots",
-                page.items().stream().map(CloudSnapshotView::listItem).toList());
+        body.put("snapshots", CloudSnapshotView.listItems(views, page.items()));
         List<Object> links = new ArrayList<>();
         if (page.hasMore() && !page.items().isEmpty()) {
             // EVS pages by offset (no marker): the next page is the same request further on.
@@ -97,7 +98,7 @@ public final class CloudSnapshotResource {
 
     private ApiResponse show(ApiRequest request) {
         return ApiResponse.ok(ApiResponse.wrap(
-                "snapshot", CloudSnapshotView.details(snapshots.get(request.caller(), request.param("id")))));
+                "snapshot", CloudSnapshotView.shown(views, snapshots.get(request.caller(), request.param("id")))));
     }
 
     private ApiResponse update(ApiRequest request) {

@@ -1,8 +1,10 @@
 package io.cairn.http.cinder;
 
 import io.cairn.bench.BenchData;
+import io.cairn.config.CairnConfig;
 import io.cairn.domain.ApiVersion;
 import io.cairn.http.InProcessApi;
+import io.cairn.http.RenderedViewCache;
 import io.cairn.http.Router;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,12 @@ public class SnapshotPageBenchmark {
     public void open() {
         data = BenchData.open();
         Router router = new Router();
-        new SnapshotResource(data.snapshotService, data.snapshotManagement, data.snapshotMetadata).register(router);
+        new SnapshotResource(
+                        data.snapshotService,
+                        data.snapshotManagement,
+                        data.snapshotMetadata,
+                        new RenderedViewCache(CairnConfig.ViewCacheConfig.DEFAULT_CAPACITY))
+                .register(router);
         api = new InProcessApi(router);
         deepPage = "snapshots/detail?limit=50&marker=" + data.deepMarkerId;
         show = "snapshots/" + data.firstId;

@@ -77,9 +77,62 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
 
         Snapshot found = snapshots.find(inserted.id(), Optional.of(PROJECT)).orElseThrow();
 
-        assertThat(found).usingRecursiveComparison().ignoringFields("metadata").isEqualTo(inserted);
+        assertThat(found)
+                .usingRecursiveComparison()
+                .ignoringFields("metadata", "version")
+                .isEqualTo(inserted);
+        assertThat(found.version()).isPositive();
         assertThat(found.metadata().keySet()).containsExactly("zeta", "alpha");
         assertThat(found.useQuota()).isTrue();
+    }
+
+    private long version(String id) {
+        return snapshots.findVersion(id, Optional.empty()).orElseThrow().version();
+    }
+
+    @Test
+    void everyWriteToASnapshotOrItsMetadataGivesItANewVersion() {
+        String id = insert("versioned", 1, Map.of("a", "1")).id();
+        List<java.util.function.Consumer<org.jooq.DSLContext>> writes = List.of(
+                tx -> snapshots.updateProgress(tx, id, "50%"),
+                tx -> snapshots.updateNameAndDescription(tx, id, "renamed", "about", at(2)),
+                tx -> snapshots.replaceMetadata(tx, id, Map.of("b", "2")),
+                tx -> snapshots.replaceMetadata(tx, id, Map.of()),
+                tx -> snapshots.finish(tx, id, SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE, at(3)),
+                tx -> snapshots.apply(tx, SnapshotTransitions.BACKUP_SOURCE, id, at(4)));
+        long last = version(id);
+        assertThat(last).isPositive();
+        for (int i = 0; i < writes.size(); i++) {
+            database.execute(writes.get(i));
+            long now = version(id);
+            assertThat(now).as("write %d", i).isGreaterThan(last);
+            last = now;
+        }
+        long beforeRead = last;
+        snapshots.find(id, Optional.empty());
+        snapshots.findAll(List.of(id), Optional.empty());
+        assertThat(version(id)).as("reads").isEqualTo(beforeRead);
+    }
+
+    @Test
+    void aPagesVersionsFollowTheListsOrderAndMatchItsRows() {
+        insert("one", 1, Map.of());
+        insert("two", 2, Map.of("k", "v"));
+        insert("three", 3, Map.of());
+        ListQuery query = query(List.of(), NEWEST_FIRST, 2);
+
+        List<Snapshot> listed = snapshots.list(query, Optional.empty());
+        List<io.cairn.domain.RowVersion> versions = snapshots.listVersions(query, Optional.empty());
+
+        assertThat(versions)
+                .containsExactlyElementsOf(listed.stream()
+                        .map(s -> new io.cairn.domain.RowVersion(s.id(), s.version()))
+                        .toList());
+        assertThat(snapshots.findAll(
+                        versions.stream().map(io.cairn.domain.RowVersion::id).toList(), Optional.empty()))
+                .containsExactlyInAnyOrderElementsOf(listed);
+        assertThat(snapshots.findAll(List.of(listed.get(0).id()), Optional.of(OTHER_PROJECT)))
+                .isEmpty();
     }
 
     @Test

@@ -82,7 +82,8 @@ abstract class StoreContract {
                 null,
                 Map.of(),
                 Map.of(),
-                List.of());
+                List.of(),
+                0);
     }
 
     static Snapshot snapshot(
@@ -101,7 +102,8 @@ abstract class StoreContract {
                 true,
                 createdAt,
                 null,
-                metadata);
+                metadata,
+                0);
     }
 
     static String newId() {
