@@ -208,7 +208,16 @@ class SnapshotDiffCommandTest {
         String snapshotOfAnother = snapshotOf(createVolume("{\"volume\":{\"size\":1}}"));
         String own = snapshot();
         StringWriter errors = new StringWriter();
-        cairn(1, errors, "snapshot", "export", "--since", snapshotOfAnother, own, "x.diff", nbd());
+        cairn(
+                1,
+                errors,
+                "snapshot",
+                "export",
+                "--since",
+                snapshotOfAnother,
+                own,
+                directory.resolve("x.diff").toString(),
+                nbd());
         assertThat(errors.toString()).contains("offers no metadata context 'qemu:dirty-bitmap:" + snapshotOfAnother);
     }
 
