@@ -1,14 +1,13 @@
 package io.cairn.task;
 
+import static io.cairn.CrashState.doneTasks;
+import static io.cairn.CrashState.setStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -145,29 +144,5 @@ class GroupRecoveryTest {
             }
         }
         return members;
-    }
-
-    private static void setStatus(Connection db, String table, String column, String id, String status)
-            throws SQLException {
-        try (PreparedStatement update =
-                db.prepareStatement("update " + table + " set status = ? where " + column + " = ?")) {
-            update.setString(1, status);
-            update.setString(2, id);
-            assertThat(update.executeUpdate()).isPositive();
-        }
-    }
-
-    private static List<String> doneTasks(Connection db, String resource) throws SQLException {
-        List<String> kinds = new ArrayList<>();
-        try (PreparedStatement query =
-                db.prepareStatement("select kind from tasks where resource_id = ? and state = 'done'")) {
-            query.setString(1, resource);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    kinds.add(rows.getString(1));
-                }
-            }
-        }
-        return kinds;
     }
 }

@@ -1,16 +1,13 @@
 package io.cairn.task;
 
+import static io.cairn.CrashState.doneTasks;
+import static io.cairn.CrashState.setStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.TestServer;
 import io.cairn.TestServer.Client;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,18 +56,18 @@ class RecoveryTableTest {
             snapshotUnmanaging = snapshot(api, parent);
         }
         try (Connection db = TestServer.connect(dataDir)) {
-            setStatus(db, "volumes", creating, "creating");
-            setStatus(db, "volumes", deleting, "deleting");
-            setStatus(db, "volumes", extending, "extending");
-            setStatus(db, "volumes", revertingVolume, "reverting");
-            setStatus(db, "snapshots", restoringSnapshot, "restoring");
-            setStatus(db, "volumes", rollingBackVolume, "reverting");
-            setStatus(db, "snapshots", rollbackingSnapshot, "rollbacking");
-            setStatus(db, "volumes", lostRevert, "reverting");
-            setStatus(db, "snapshots", orphanRestoring, "restoring");
-            setStatus(db, "snapshots", snapshotCreating, "creating");
-            setStatus(db, "snapshots", snapshotDeleting, "deleting");
-            setStatus(db, "snapshots", snapshotUnmanaging, "unmanaging");
+            setStatus(db, "volumes", "id", creating, "creating");
+            setStatus(db, "volumes", "id", deleting, "deleting");
+            setStatus(db, "volumes", "id", extending, "extending");
+            setStatus(db, "volumes", "id", revertingVolume, "reverting");
+            setStatus(db, "snapshots", "id", restoringSnapshot, "restoring");
+            setStatus(db, "volumes", "id", rollingBackVolume, "reverting");
+            setStatus(db, "snapshots", "id", rollbackingSnapshot, "rollbacking");
+            setStatus(db, "volumes", "id", lostRevert, "reverting");
+            setStatus(db, "snapshots", "id", orphanRestoring, "restoring");
+            setStatus(db, "snapshots", "id", snapshotCreating, "creating");
+            setStatus(db, "snapshots", "id", snapshotDeleting, "deleting");
+            setStatus(db, "snapshots", "id", snapshotUnmanaging, "unmanaging");
             db.createStatement().executeUpdate("delete from tasks");
         }
         try (TestServer server = TestServer.start(dataDir)) {
@@ -112,27 +109,5 @@ class RecoveryTableTest {
                 .asString();
         api.await("/snapshots/" + id, "/snapshot/status", "available");
         return id;
-    }
-
-    private static void setStatus(Connection db, String table, String id, String status) throws SQLException {
-        try (PreparedStatement update = db.prepareStatement("update " + table + " set status = ? where id = ?")) {
-            update.setString(1, status);
-            update.setString(2, id);
-            assertThat(update.executeUpdate()).isEqualTo(1);
-        }
-    }
-
-    private static List<String> doneTasks(Connection db, String resource) throws SQLException {
-        List<String> kinds = new ArrayList<>();
-        try (PreparedStatement query =
-                db.prepareStatement("select kind from tasks where resource_id = ? and state = 'done'")) {
-            query.setString(1, resource);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    kinds.add(rows.getString(1));
-                }
-            }
-        }
-        return kinds;
     }
 }
