@@ -24,6 +24,34 @@ public record Snapshot(
         Map<String, String> metadata,
         long version) {
 
+    /** A new snapshot of {@code volume}, creating and counted against the quota, before the store has its row. */
+    public static Snapshot creating(
+            String id,
+            Caller caller,
+            Volume volume,
+            String groupSnapshotId,
+            String name,
+            String description,
+            Instant now,
+            Map<String, String> metadata) {
+        return new Snapshot(
+                id,
+                caller.projectId(),
+                caller.userId(),
+                volume.id(),
+                groupSnapshotId,
+                SnapshotStatus.CREATING,
+                "0%",
+                volume.size(),
+                name,
+                description,
+                true,
+                now,
+                null,
+                metadata,
+                0);
+    }
+
     public Snapshot withMetadata(Map<String, String> replacement) {
         return new Snapshot(
                 id,

@@ -10,7 +10,6 @@ import io.cairn.domain.GroupSnapshotStatus;
 import io.cairn.domain.GroupTransitions;
 import io.cairn.domain.GroupWork;
 import io.cairn.domain.Snapshot;
-import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.SnapshotTransitions;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeTransitions;
@@ -134,22 +133,15 @@ public final class GroupSnapshotService {
             for (Volume member : members) {
                 snapshots.insert(
                         tx,
-                        new Snapshot(
+                        Snapshot.creating(
                                 UUID.randomUUID().toString(),
-                                caller.projectId(),
-                                caller.userId(),
-                                member.id(),
+                                caller,
+                                member,
                                 snapshot.id(),
-                                SnapshotStatus.CREATING,
-                                "0%",
-                                member.size(),
                                 name,
                                 description,
-                                true,
                                 now,
-                                null,
-                                Map.of(),
-                                0));
+                                Map.of()));
             }
             tasks.enqueue(tx, GroupWork.CREATE_GROUP_SNAPSHOT, snapshot.id());
             return snapshot;

@@ -9,7 +9,6 @@ import io.cairn.domain.Snapshot;
 import io.cairn.domain.SnapshotGroup;
 import io.cairn.domain.SnapshotGroupStatus;
 import io.cairn.domain.SnapshotGroupWork;
-import io.cairn.domain.SnapshotStatus;
 import io.cairn.domain.SnapshotTransitions;
 import io.cairn.domain.Volume;
 import io.cairn.domain.VolumeAttachment;
@@ -162,22 +161,8 @@ public final class SnapshotGroupService {
             for (Volume member : members) {
                 snapshots.insert(
                         tx,
-                        new Snapshot(
-                                UUID.randomUUID().toString(),
-                                caller.projectId(),
-                                caller.userId(),
-                                member.id(),
-                                id,
-                                SnapshotStatus.CREATING,
-                                "0%",
-                                member.size(),
-                                name,
-                                description,
-                                true,
-                                now,
-                                null,
-                                Map.of(),
-                                0));
+                        Snapshot.creating(
+                                UUID.randomUUID().toString(), caller, member, id, name, description, now, Map.of()));
             }
             tags.put(tx, EvsTagStore.Kind.SNAPSHOT_GROUP, id, caller.projectId(), newTags);
             tasks.enqueue(tx, SnapshotGroupWork.CREATE_SNAPSHOT_GROUP, id);

@@ -188,22 +188,8 @@ public final class SnapshotService {
         // admin snapshots another project's volume.
         quotas.reserve(tx, caller.projectId(), Map.of(QuotaService.SNAPSHOTS, 1L, QuotaService.GIGABYTES, (long)
                 volume.size()));
-        Snapshot snapshot = new Snapshot(
-                id,
-                caller.projectId(),
-                caller.userId(),
-                volume.id(),
-                null,
-                SnapshotStatus.CREATING,
-                "0%",
-                volume.size(),
-                request.name(),
-                request.description(),
-                true,
-                now,
-                null,
-                request.metadata(),
-                0);
+        Snapshot snapshot = Snapshot.creating(
+                id, caller, volume, null, request.name(), request.description(), now, request.metadata());
         snapshots.insert(tx, snapshot);
         tasks.enqueue(tx, SnapshotWork.CREATE_SNAPSHOT, snapshot.id());
         return snapshot;
