@@ -109,6 +109,11 @@ public final class Database implements AutoCloseable {
         dataSource.setMetricRegistry(registry);
     }
 
+    /** Flyway's name of the database, which names its folder of migrations for it alone. */
+    String dialectName() {
+        return dialect == SQLDialect.POSTGRES ? "postgresql" : "sqlite";
+    }
+
     /** Whether several processes may share this database, so row locks (not the Java lock) order writers. */
     boolean locksRows() {
         return dialect == SQLDialect.POSTGRES;

@@ -21,7 +21,8 @@ public final class SchemaMigrations {
     public static SchemaMigrations of(Database database) {
         return new SchemaMigrations(Flyway.configure()
                 .dataSource(database.dataSource())
-                .locations("classpath:db/migration", "classpath:db/dialect/{vendor}")
+                // Flyway itself expands no "{vendor}" (Spring Boot does): the folder is named here.
+                .locations("classpath:db/migration", "classpath:db/dialect/" + database.dialectName())
                 .javaMigrations(new RowVersionTriggers())
                 .load());
     }

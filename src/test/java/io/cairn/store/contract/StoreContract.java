@@ -30,7 +30,7 @@ abstract class StoreContract {
     Path dataDir;
 
     DatabaseConfig config;
-    Database database;
+    protected Database database;
 
     StoreContract(StoreBackend backend) {
         this.backend = backend;
