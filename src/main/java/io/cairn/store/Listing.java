@@ -63,22 +63,95 @@ final class Listing {
     /**
      * One page as ids and row versions, in order: the same scope, filters, marker, order, offset and limit as
      * {@link #page}, reading only what the default-order indexes hold, so that skipped offset rows cost an index
-     * step each and nothing more.
+     * step each and nothing more. A deep page on SQLite starts from the nearest of the query's {@link OffsetAnchors}
+     * when nothing was written since it was taken, and leaves one after its own last row.
      */
     static List<RowVersion> pageVersions(
-            DSLContext dsl, ResourceTable table, ListQuery query, Optional<ListQuery.Marker> marker) {
+            DSLContext dsl,
+            ResourceTable table,
+            ListQuery query,
+            Optional<ListQuery.Marker> marker,
+            OffsetAnchors anchors) {
+        if (dsl.dialect() != SQLDialect.SQLITE || query.offset() < OffsetAnchors.DEEP) {
+            return run(dsl, versionsStatement(dsl, table, query, marker, query.offset(), false), Listing::versions);
+        }
+        OffsetAnchors.Key key = OffsetAnchors.Key.of(table, query);
+        Optional<OffsetAnchors.Anchor> anchor = anchors.nearest(key, query.offset());
+        if (anchor.isPresent()) {
+            AnchoredPage page = anchoredPage(
+                    dsl,
+                    table,
+                    query,
+                    Optional.of(anchor.get().after()),
+                    query.offset() - anchor.get().offset());
+            if (!page.rows().isEmpty() && page.generation() == anchor.get().generation()) {
+                anchors.remember(key, page.anchorAfter(query));
+                return page.rows();
+            }
+            anchors.forget(key);
+        }
+        AnchoredPage page = anchoredPage(dsl, table, query, marker, query.offset());
+        if (!page.rows().isEmpty()) {
+            anchors.remember(key, page.anchorAfter(query));
+        }
+        return page.rows();
+    }
+
+    /** A page's ids and versions, its last row's sort values and the generation its statement read. */
+    private record AnchoredPage(List<RowVersion> rows, ListQuery.Marker last, long generation) {
+        OffsetAnchors.Anchor anchorAfter(ListQuery query) {
+            return new OffsetAnchors.Anchor(query.offset() + rows.size(), last, generation);
+        }
+    }
+
+    private static AnchoredPage anchoredPage(
+            DSLContext dsl, ResourceTable table, ListQuery query, Optional<ListQuery.Marker> after, int offset) {
+        List<Field<?>> sortFields = query.sortKeys().stream()
+                .<Field<?>>map(k -> table.columns.get(k.column()))
+                .toList();
+        return run(dsl, versionsStatement(dsl, table, query, after, offset, true), rows -> {
+            List<RowVersion> versions = new ArrayList<>();
+            Row row = new Row(rows, field -> 2 + sortFields.indexOf(field));
+            ListQuery.Marker last = null;
+            long generation = 0;
+            while (rows.next()) {
+                versions.add(new RowVersion(rows.getString(1), rows.getLong(2)));
+                last = new ListQuery.Marker(
+                        sortFields.stream().<Object>map(row::get).toList());
+                generation = rows.getLong(3 + sortFields.size());
+            }
+            return new AnchoredPage(versions, last, generation);
+        });
+    }
+
+    /**
+     * The ids and versions statement; {@code anchored} adds the rows' sort values and the SQLite row version counter
+     * (one statement, so one snapshot of the database).
+     */
+    private static Sql versionsStatement(
+            DSLContext dsl,
+            ResourceTable table,
+            ListQuery query,
+            Optional<ListQuery.Marker> after,
+            int offset,
+            boolean anchored) {
         Sql sql = new Sql()
                 .append("select ")
                 .append(qualified(table.id))
                 .append(", ")
-                .append(qualified(table.version))
-                .append(" from ")
-                .append(table.table.getName());
+                .append(qualified(table.version));
+        if (anchored) {
+            for (SortKey key : query.sortKeys()) {
+                sql.append(", ").append(qualified(table.columns.get(key.column())));
+            }
+            sql.append(", (select value from row_version_counter)");
+        }
+        sql.append(" from ").append(table.table.getName());
         where(sql, dsl, table, query);
-        marker.ifPresent(m -> after(sql.append(" and "), table, query.sortKeys(), m));
+        after.ifPresent(m -> after(sql.append(" and "), table, query.sortKeys(), m));
         orderBy(sql, table, query.sortKeys());
-        sql.append(" limit ").bind(query.limit()).append(" offset ").bind(query.offset());
-        return run(dsl, sql, Listing::versions);
+        sql.append(" limit ").bind(query.limit()).append(" offset ").bind(offset);
+        return sql;
     }
 
     /** The live row's id and version, in this project when one is given. */
