@@ -7,10 +7,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Where deep offset pages of a list query can start: for a page that ended at offset {@code n}, the sort values of
- * its last row, stamped with the store's change generation that the page's statement read. A later page of the same
- * query at an offset at or past {@code n} starts with a keyset seek after that row and skips only the difference,
- * where an offset alone steps over every skipped index entry (SQLite's B-trees keep no counts).
+ * Where deep offset pages of a list query can start: for an offset {@code n} a page started or ended at, the sort
+ * values of the row just before it, stamped with the store's change generation that the page's statement read. A
+ * later page of the same query at or past {@code n} starts with a keyset seek after that row and skips only the
+ * difference, where an offset alone steps over every skipped index entry (SQLite's B-trees keep no counts): the same
+ * page read again and the next page both start where an anchor is.
  *
  * <p>Exact, not timed: a page read from an anchor is kept only when its own statement read the anchor's generation,
  * that is when nothing the query could see was written in between. The generation is SQLite's row version counter,
@@ -40,35 +41,50 @@ final class OffsetAnchors {
     /** The row {@code offset} rows into the query's order was the last before it: page on after {@code after}. */
     record Anchor(int offset, ListQuery.Marker after, long generation) {}
 
-    private final Map<Key, TreeMap<Integer, Anchor>> byQuery = new LinkedHashMap<>(16, 0.75f, true) {
+    /** A query's anchors by offset, and the same by last use, least recent first. */
+    private static final class QueryAnchors {
+        final TreeMap<Integer, Anchor> byOffset = new TreeMap<>();
+        final LinkedHashMap<Integer, Anchor> byUse = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    private final Map<Key, QueryAnchors> byQuery = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, TreeMap<Integer, Anchor>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, QueryAnchors> eldest) {
             return size() > QUERIES;
         }
     };
 
     /** The deepest anchor at or before this offset. */
     synchronized Optional<Anchor> nearest(Key key, int offset) {
-        TreeMap<Integer, Anchor> anchors = byQuery.get(key);
-        return Optional.ofNullable(anchors == null ? null : anchors.floorEntry(offset))
-                .map(Map.Entry::getValue);
+        QueryAnchors anchors = byQuery.get(key);
+        Map.Entry<Integer, Anchor> floor = anchors == null ? null : anchors.byOffset.floorEntry(offset);
+        if (floor == null) {
+            return Optional.empty();
+        }
+        anchors.byUse.get(floor.getKey());
+        return Optional.of(floor.getValue());
     }
 
     /**
-     * Keeps a deep anchor; anchors of another generation go (they are stale, or it is), and the query's shallowest
-     * goes when it has too many (paging runs forward).
+     * Keeps a deep anchor; anchors of another generation go (they are stale, or it is), and the query's least
+     * recently used one goes when it has too many (several clients may page through the same query at once).
      */
     synchronized void remember(Key key, Anchor anchor) {
         if (anchor.offset() < DEEP) {
             return;
         }
-        TreeMap<Integer, Anchor> anchors = byQuery.computeIfAbsent(key, k -> new TreeMap<>());
-        if (!anchors.isEmpty() && anchors.firstEntry().getValue().generation() != anchor.generation()) {
-            anchors.clear();
+        QueryAnchors anchors = byQuery.computeIfAbsent(key, k -> new QueryAnchors());
+        if (!anchors.byOffset.isEmpty()
+                && anchors.byOffset.firstEntry().getValue().generation() != anchor.generation()) {
+            anchors.byOffset.clear();
+            anchors.byUse.clear();
         }
-        anchors.put(anchor.offset(), anchor);
-        if (anchors.size() > ANCHORS_PER_QUERY) {
-            anchors.pollFirstEntry();
+        anchors.byOffset.put(anchor.offset(), anchor);
+        anchors.byUse.put(anchor.offset(), anchor);
+        if (anchors.byUse.size() > ANCHORS_PER_QUERY) {
+            Integer eldest = anchors.byUse.keySet().iterator().next();
+            anchors.byUse.remove(eldest);
+            anchors.byOffset.remove(eldest);
         }
     }
 

@@ -55,15 +55,17 @@ class OffsetAnchorsTest {
     }
 
     @Test
-    void aQueryKeepsItsDeepestAnchorsWithinItsBound() {
+    void aQueryKeepsItsMostRecentlyUsedAnchorsWithinItsBound() {
         OffsetAnchors anchors = new OffsetAnchors();
-        for (int page = 0; page < 100; page++) {
+        anchors.remember(KEY, anchor(1_000, 7));
+        for (int page = 1; page < 100; page++) {
             anchors.remember(KEY, anchor(1_000 + 50 * page, 7));
+            anchors.nearest(KEY, 1_000); // one client keeps reading the first deep page
         }
 
-        assertThat(anchors.nearest(KEY, 1_000)).isEmpty();
+        assertThat(anchors.nearest(KEY, 1_000)).contains(anchor(1_000, 7));
         assertThat(anchors.nearest(KEY, 1_000 + 50 * 99)).contains(anchor(1_000 + 50 * 99, 7));
-        assertThat(anchors.nearest(KEY, 1_000 + 50 * 36)).contains(anchor(1_000 + 50 * 36, 7));
-        assertThat(anchors.nearest(KEY, 1_000 + 50 * 35)).isEmpty();
+        assertThat(anchors.nearest(KEY, 1_000 + 50 * 37)).contains(anchor(1_000 + 50 * 37, 7));
+        assertThat(anchors.nearest(KEY, 1_000 + 50 * 36 + 10)).contains(anchor(1_000, 7));
     }
 }
