@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import java.util.function.ToIntFunction;
 import org.jooq.DSLContext;
@@ -63,22 +64,117 @@ final class Listing {
     /**
      * One page as ids and row versions, in order: the same scope, filters, marker, order, offset and limit as
      * {@link #page}, reading only what the default-order indexes hold, so that skipped offset rows cost an index
-     * step each and nothing more.
+     * step each and nothing more. A deep page on SQLite starts from the nearest of the query's {@link OffsetAnchors}
+     * when nothing was written since it was taken, and leaves anchors at its own first and last rows.
      */
     static List<RowVersion> pageVersions(
-            DSLContext dsl, ResourceTable table, ListQuery query, Optional<ListQuery.Marker> marker) {
+            DSLContext dsl,
+            ResourceTable table,
+            ListQuery query,
+            Optional<ListQuery.Marker> marker,
+            OffsetAnchors anchors) {
+        if (dsl.dialect() != SQLDialect.SQLITE || query.offset() < OffsetAnchors.DEEP) {
+            return run(
+                    dsl,
+                    versionsStatement(dsl, table, query, marker, query.offset(), query.limit(), false),
+                    Listing::versions);
+        }
+        OffsetAnchors.Key key = OffsetAnchors.Key.of(table, query);
+        Optional<OffsetAnchors.Anchor> anchor = anchors.nearest(key, query.offset());
+        if (anchor.isPresent()) {
+            AnchoredPage page = anchoredPage(
+                    dsl,
+                    table,
+                    query,
+                    Optional.of(anchor.get().after()),
+                    query.offset() - anchor.get().offset());
+            if (page.generation().isPresent()
+                    && page.generation().getAsLong() == anchor.get().generation()) {
+                page.remember(anchors, key, query);
+                return page.rows();
+            }
+            anchors.forget(key);
+        }
+        AnchoredPage page = anchoredPage(dsl, table, query, marker, query.offset());
+        page.remember(anchors, key, query);
+        return page.rows();
+    }
+
+    /**
+     * A page's ids and versions, the sort values of the row just before it and of its last row (when there are such
+     * rows), and the generation its statement read (empty when it read no row at all).
+     */
+    private record AnchoredPage(
+            List<RowVersion> rows,
+            Optional<ListQuery.Marker> before,
+            Optional<ListQuery.Marker> last,
+            OptionalLong generation) {
+        void remember(OffsetAnchors anchors, OffsetAnchors.Key key, ListQuery query) {
+            before.ifPresent(values ->
+                    anchors.remember(key, new OffsetAnchors.Anchor(query.offset(), values, generation.getAsLong())));
+            last.ifPresent(values -> anchors.remember(
+                    key, new OffsetAnchors.Anchor(query.offset() + rows.size(), values, generation.getAsLong())));
+        }
+    }
+
+    /** The page {@code skip} rows after {@code after}, read with the one row before it when it skips any. */
+    private static AnchoredPage anchoredPage(
+            DSLContext dsl, ResourceTable table, ListQuery query, Optional<ListQuery.Marker> after, int skip) {
+        List<Field<?>> sortFields = query.sortKeys().stream()
+                .<Field<?>>map(k -> table.columns.get(k.column()))
+                .toList();
+        int lead = skip > 0 ? 1 : 0;
+        Sql sql = versionsStatement(dsl, table, query, after, skip - lead, query.limit() + lead, true);
+        return run(dsl, sql, rows -> {
+            List<RowVersion> versions = new ArrayList<>();
+            Row row = new Row(rows, field -> 2 + sortFields.indexOf(field));
+            Optional<ListQuery.Marker> before = Optional.empty();
+            Optional<ListQuery.Marker> last = Optional.empty();
+            OptionalLong generation = OptionalLong.empty();
+            for (int i = 0; rows.next(); i++) {
+                var values = Optional.of(new ListQuery.Marker(
+                        sortFields.stream().<Object>map(row::get).toList()));
+                generation = OptionalLong.of(rows.getLong(3 + sortFields.size()));
+                if (i < lead) {
+                    before = values;
+                } else {
+                    versions.add(new RowVersion(rows.getString(1), rows.getLong(2)));
+                    last = values;
+                }
+            }
+            return new AnchoredPage(versions, before, last, generation);
+        });
+    }
+
+    /**
+     * The ids and versions statement; {@code anchored} adds the rows' sort values and the SQLite row version counter
+     * (one statement, so one snapshot of the database).
+     */
+    private static Sql versionsStatement(
+            DSLContext dsl,
+            ResourceTable table,
+            ListQuery query,
+            Optional<ListQuery.Marker> after,
+            int offset,
+            int limit,
+            boolean anchored) {
         Sql sql = new Sql()
                 .append("select ")
                 .append(qualified(table.id))
                 .append(", ")
-                .append(qualified(table.version))
-                .append(" from ")
-                .append(table.table.getName());
+                .append(qualified(table.version));
+        if (anchored) {
+            for (SortKey key : query.sortKeys()) {
+                sql.append(", ").append(qualified(table.columns.get(key.column())));
+            }
+            sql.append(", (select value from row_version_counter)");
+        }
+        sql.append(" from ").append(table.table.getName());
         where(sql, dsl, table, query);
-        marker.ifPresent(m -> after(sql.append(" and "), table, query.sortKeys(), m));
+        after.ifPresent(m -> after(sql.append(" and "), table, query.sortKeys(), m));
         orderBy(sql, table, query.sortKeys());
-        sql.append(" limit ").bind(query.limit()).append(" offset ").bind(query.offset());
-        return run(dsl, sql, Listing::versions);
+        sql.append(" limit ").bind(limit).append(" offset ").bind(offset);
+        return sql;
     }
 
     /** The live row's id and version, in this project when one is given. */

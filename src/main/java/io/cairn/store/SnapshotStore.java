@@ -75,6 +75,7 @@ public final class SnapshotStore implements VersionedListSource<Snapshot> {
 
     private final Database database;
     private final DSLContext dsl;
+    private final OffsetAnchors offsetAnchors = new OffsetAnchors();
 
     public SnapshotStore(Database database) {
         this.database = database;
@@ -127,7 +128,7 @@ public final class SnapshotStore implements VersionedListSource<Snapshot> {
 
     @Override
     public List<RowVersion> listVersions(ListQuery query, Optional<ListQuery.Marker> marker) {
-        return Listing.pageVersions(dsl, TABLE, query, marker);
+        return Listing.pageVersions(dsl, TABLE, query, marker, offsetAnchors);
     }
 
     @Override

@@ -136,6 +136,7 @@ public final class VolumeStore implements VersionedListSource<Volume> {
 
     private final Database database;
     private final DSLContext dsl;
+    private final OffsetAnchors offsetAnchors = new OffsetAnchors();
 
     public VolumeStore(Database database) {
         this.database = database;
@@ -194,7 +195,7 @@ public final class VolumeStore implements VersionedListSource<Volume> {
 
     @Override
     public List<RowVersion> listVersions(ListQuery query, Optional<ListQuery.Marker> marker) {
-        return Listing.pageVersions(dsl, TABLE, query, marker);
+        return Listing.pageVersions(dsl, TABLE, query, marker, offsetAnchors);
     }
 
     /**

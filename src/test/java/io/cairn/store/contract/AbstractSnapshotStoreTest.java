@@ -135,6 +135,59 @@ public abstract class AbstractSnapshotStoreTest extends StoreContract {
                 .isEmpty();
     }
 
+    /**
+     * Deep offset pages, read page after page and again after each kind of write, are exactly the rows the plain
+     * offset statement gives: a page may start from a remembered row (SQLite's offset anchors), never from a stale one.
+     */
+    @Test
+    void deepOffsetPagesStayExactAcrossWrites() {
+        List<Snapshot> inserted = new ArrayList<>();
+        database.execute(tx -> {
+            for (int i = 0; i < 1_300; i++) {
+                Snapshot s = snapshot(
+                        newId(), PROJECT, volumeId, "s" + i, at(i), i % 10 == 0 ? Map.of() : Map.of("tagged", "y"));
+                snapshots.insert(tx, s);
+                inserted.add(s);
+            }
+        });
+        ListQuery all = query(List.of(), NEWEST_FIRST, 50);
+        ListQuery tagged = query(List.of(new Filter.Metadata(Map.of("tagged", "y"))), NEWEST_FIRST, 50);
+        String markerId = inserted.get(1_250).id();
+        ListQuery afterMarker =
+                new ListQuery(Optional.of(PROJECT), List.of(), NEWEST_FIRST, Optional.of(markerId), 0, 50);
+        List<Runnable> writes = List.of(
+                () -> {}, // read the same pages again, unchanged
+                () -> insert("newest", 10_000, Map.of("tagged", "y")), // every row moves one place down
+                () -> committed(tx -> snapshots.finish(
+                        tx,
+                        inserted.get(1_299).id(),
+                        SnapshotStatus.CREATING,
+                        SnapshotStatus.DELETED,
+                        at(10_001))), // the newest seeded row goes: every row moves up
+                () -> database.execute(
+                        tx -> snapshots.replaceMetadata(tx, inserted.get(1_298).id(), Map.of())));
+        for (Runnable write : writes) {
+            write.run();
+            for (ListQuery query : List.of(all, tagged, afterMarker)) {
+                for (int offset : List.of(1_100, 1_000, 1_050, 1_100, 1_030, 1_120)) {
+                    ListQuery page = new ListQuery(
+                            query.projectId(),
+                            query.filters(),
+                            query.sortKeys(),
+                            query.marker(),
+                            offset,
+                            query.limit());
+                    Optional<ListQuery.Marker> marker = query.marker().flatMap(id -> snapshots.markerRow(query, id));
+                    assertThat(snapshots.listVersions(page, marker))
+                            .as("offset %d of %s", offset, query.filters())
+                            .containsExactlyElementsOf(snapshots.list(page, marker).stream()
+                                    .map(s -> new io.cairn.domain.RowVersion(s.id(), s.version()))
+                                    .toList());
+                }
+            }
+        }
+    }
+
     @Test
     void findIsScopedToTheProjectWhenOneIsGiven() {
         Snapshot inserted = insert("first", 1, Map.of());
