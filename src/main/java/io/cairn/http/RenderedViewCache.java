@@ -56,38 +56,45 @@ public final class RenderedViewCache {
      * kept as its two halves rather than as text; any other id is kept as it is.
      */
     private record Key(long high, long low, String other, Variant variant) {
-        static Key of(String id, Variant variant) {
-            return isCanonicalUuid(id)
-                    ? new Key(halfOf(id, 0), halfOf(id, 19), null, variant)
-                    : new Key(0, 0, id, variant);
+        /** Each ASCII character's value as a lower-case hex digit, -1 for any other character. */
+        private static final byte[] HEX_DIGIT = new byte[128];
+
+        static {
+            java.util.Arrays.fill(HEX_DIGIT, (byte) -1);
+            for (int d = 0; d < 16; d++) {
+                HEX_DIGIT["0123456789abcdef".charAt(d)] = (byte) d;
+            }
         }
 
-        /** 8-4-4-4-12 lower-case hex digits: the one spelling whose halves name no other id. */
-        private static boolean isCanonicalUuid(String id) {
+        /**
+         * The key of an id spelled as 8-4-4-4-12 lower-case hex digits (the one spelling whose halves name no other
+         * id) is its two halves, read in the same pass that checks the spelling: a list page makes one per row.
+         */
+        static Key of(String id, Variant variant) {
             if (id.length() != 36) {
-                return false;
+                return new Key(0, 0, id, variant);
             }
+            long high = 0;
+            long low = 0;
             for (int i = 0; i < 36; i++) {
                 char c = id.charAt(i);
-                boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-                if (dash ? c != '-' : (c < '0' || c > '9') && (c < 'a' || c > 'f')) {
-                    return false;
+                if (i == 8 || i == 13 || i == 18 || i == 23) {
+                    if (c != '-') {
+                        return new Key(0, 0, id, variant);
+                    }
+                    continue;
+                }
+                int digit = c < 128 ? HEX_DIGIT[c] : -1;
+                if (digit < 0) {
+                    return new Key(0, 0, id, variant);
+                }
+                if (i < 18) {
+                    high = high << 4 | digit;
+                } else {
+                    low = low << 4 | digit;
                 }
             }
-            return true;
-        }
-
-        /** The 16 hex digits from {@code from} on (dashes skipped) as 64 bits. */
-        private static long halfOf(String id, int from) {
-            long bits = 0;
-            for (int i = from, digits = 0; digits < 16; i++) {
-                char c = id.charAt(i);
-                if (c != '-') {
-                    bits = (bits << 4) | Character.digit(c, 16);
-                    digits++;
-                }
-            }
-            return bits;
+            return new Key(high, low, null, variant);
         }
     }
 
