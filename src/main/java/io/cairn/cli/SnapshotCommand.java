@@ -85,6 +85,7 @@ public final class SnapshotCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
+            boolean created = !Files.exists(file);
             try (FileChannel out = FileChannel.open(
                     file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 if (since.isPresent()) {
@@ -93,6 +94,11 @@ public final class SnapshotCommand implements Runnable {
                     exportImage(out);
                 }
                 out.force(true);
+            } catch (IOException | RuntimeException e) {
+                if (created) {
+                    Files.deleteIfExists(file); // a failed export leaves no file behind that looks like one
+                }
+                throw e;
             }
             System.out.println(file);
             return 0;

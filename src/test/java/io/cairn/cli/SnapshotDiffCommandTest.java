@@ -219,6 +219,7 @@ class SnapshotDiffCommandTest {
                 directory.resolve("x.diff").toString(),
                 nbd());
         assertThat(errors.toString()).contains("offers no metadata context 'qemu:dirty-bitmap:" + snapshotOfAnother);
+        assertThat(directory.resolve("x.diff")).as("the refused export's file").doesNotExist();
     }
 
     // The volume and its snapshots.
