@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,14 +38,22 @@ final class NbdConnection {
     private final ExportPolicy policy;
     private final CairnConfig.NbdTls tls;
     private final NativeBuffers buffers;
+    private final Duration hagglingTimeout;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BYTES);
 
-    NbdConnection(Socket socket, Engine engine, ExportPolicy policy, CairnConfig.NbdTls tls, NativeBuffers buffers) {
+    NbdConnection(
+            Socket socket,
+            Engine engine,
+            ExportPolicy policy,
+            CairnConfig.NbdTls tls,
+            NativeBuffers buffers,
+            Duration hagglingTimeout) {
         this.socket = socket;
         this.engine = engine;
         this.policy = policy;
         this.tls = tls;
         this.buffers = buffers;
+        this.hagglingTimeout = hagglingTimeout;
     }
 
     void serve() {
@@ -54,9 +63,13 @@ final class NbdConnection {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
             DataOutputStream out = new DataOutputStream(
                     new BufferedOutputStream(socket.getOutputStream(), Replies.STREAM_BUFFER_BYTES));
+            // A client silent for this long while haggling is dropped (a read times out); once it has an export,
+            // it may idle between requests as long as it likes.
+            socket.setSoTimeout(Math.toIntExact(hagglingTimeout.toMillis()));
             Haggling.Session session = new Haggling(socket, engine, policy, tls, in, out).run();
             if (session != null) {
                 device = session.device();
+                socket.setSoTimeout(0);
                 transmit(session);
             }
         } catch (IOException e) {

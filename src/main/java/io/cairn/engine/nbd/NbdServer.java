@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ public final class NbdServer implements AutoCloseable {
     private ServerSocketChannel listener;
     private Thread acceptor;
     private volatile boolean closed;
+    /** How long a client may take over its option haggling, which holds a socket before any export is chosen. */
+    private volatile Duration hagglingTimeout = Duration.ofSeconds(30);
 
     public NbdServer(Engine engine, ExportPolicy policy, CairnConfig.NbdTls tls) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -60,6 +63,12 @@ public final class NbdServer implements AutoCloseable {
         return this;
     }
 
+    /** Shortens (or lengthens) the haggling timeout for clients accepted from now on. */
+    NbdServer hagglingTimeout(Duration timeout) {
+        hagglingTimeout = requireNonNull(timeout, "timeout is null");
+        return this;
+    }
+
     public int port() {
         return listener.socket().getLocalPort();
     }
@@ -80,7 +89,7 @@ public final class NbdServer implements AutoCloseable {
                 }
                 continue;
             }
-            NbdConnection connection = new NbdConnection(client, engine, policy, tls, buffers);
+            NbdConnection connection = new NbdConnection(client, engine, policy, tls, buffers, hagglingTimeout);
             connections.add(connection);
             Thread.ofVirtual()
                     .name("cairn-nbd-" + client.getRemoteSocketAddress())

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -73,6 +74,23 @@ class NbdServerTest {
             assertThat(info.data()[11] & Nbd.TFLAG_READ_ONLY).isNotZero();
         }
         assertThatThrownBy(() -> nbd.connect("missing")).isInstanceOf(NbdClient.NbdException.class);
+    }
+
+    @Test
+    void aClientSilentWhileHagglingIsDroppedAndOneWithAnExportMayIdle() throws Exception {
+        nbd.server.hagglingTimeout(Duration.ofMillis(500));
+        try (NbdClient idle = nbd.connect("vol");
+                RawClient silent = RawClient.handshake(nbd.server.port())) {
+            silent.socket().setSoTimeout(10_000);
+            assertThat(silent.in().read())
+                    .as("the silent client's connection, closed by the server")
+                    .isEqualTo(-1);
+
+            Thread.sleep(1_000); // twice the haggling timeout, after the haggling
+            byte[] data = new byte[4096];
+            idle.read(0, data, 0, data.length);
+            assertThat(data).containsOnly(0);
+        }
     }
 
     @Test
