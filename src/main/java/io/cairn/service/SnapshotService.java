@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.jooq.DSLContext;
 
 /**
@@ -146,9 +147,10 @@ public final class SnapshotService {
     /**
      * EVS's standard snapshot of an available or in-use disk, refused while another snapshot of the disk is being
      * created ({@link ErrorCode#SNAPSHOT_IN_CREATION}): the check is the transition's guard, so two racing requests
-     * never both pass it.
+     * never both pass it. {@code alongside} writes what belongs to the snapshot (its tags) in the same transaction, so
+     * a crash leaves the snapshot with all of it or leaves no snapshot.
      */
-    public Snapshot createStandard(Caller caller, SnapshotCreate request) {
+    public Snapshot createStandard(Caller caller, SnapshotCreate request, BiConsumer<DSLContext, Snapshot> alongside) {
         Instant now = now();
         Snapshot created = database.transaction(tx -> {
             Volume volume = sourceVolume(tx, caller, request);
@@ -159,7 +161,9 @@ public final class SnapshotService {
                 }
                 throw notSnapshotable(Lookup.volume(volumes, tx, caller, volume.id()), true);
             }
-            return take(tx, caller, volume, UUID.randomUUID().toString(), request, now);
+            Snapshot snapshot = take(tx, caller, volume, UUID.randomUUID().toString(), request, now);
+            alongside.accept(tx, snapshot);
+            return snapshot;
         });
         tasks.wake();
         return created;

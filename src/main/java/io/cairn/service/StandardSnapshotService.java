@@ -85,8 +85,10 @@ public final class StandardSnapshotService {
     public Accepted createStandardSnapshot(Caller caller, SnapshotCreate request, Map<String, String> newTags) {
         checkCharacters("name", request.name(), MAX_STANDARD_NAME);
         checkCharacters("description", request.description(), MAX_STANDARD_DESCRIPTION);
-        Snapshot snapshot = snapshots.createStandard(caller, evs.checkedCreate(request));
-        database.execute(tx -> tags.put(tx, EvsTagStore.Kind.SNAPSHOT, snapshot.id(), snapshot.projectId(), newTags));
+        Snapshot snapshot = snapshots.createStandard(
+                caller,
+                evs.checkedCreate(request),
+                (tx, created) -> tags.put(tx, EvsTagStore.Kind.SNAPSHOT, created.id(), created.projectId(), newTags));
         // A snapshot is created once: its creation is the only task of that kind it ever has.
         String job = jobs.started(
                 caller,
